@@ -1,0 +1,321 @@
+"""Plans, their themes and actions, progress updates and performance indicators."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from actions.rag import RAG
+from boards.models import Board, Organisation, Partnership, Person
+from cspplan.constraints import dates_in_order, in_choices, not_blank
+
+
+class PlanLayout(models.TextChoices):
+    VRU = "vru", "VRU action plan template"
+    SGV = "sgv", "Serious group violence action plan"
+    CSP = "csp", "Community safety partnership plan"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+
+class Plan(models.Model):
+    Layout = PlanLayout
+    Status = PlanStatus
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="plans")
+    board = models.ForeignKey(
+        Board,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        help_text="The board that owns the plan.",
+    )
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True)
+    layout = models.CharField(max_length=10, choices=PlanLayout.choices)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    predecessor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="successors",
+        help_text="Last year's plan, where this one rolls it over.",
+    )
+    summary = models.TextField(blank=True)
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where the plan came from (document, meeting)."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "-period_start", "title"]
+        constraints = [
+            in_choices("layout", PlanLayout, "plan_layout_valid"),
+            in_choices("status", PlanStatus, "plan_status_valid"),
+            dates_in_order("period_start", "period_end", "plan_period_in_order"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.board_id and self.board.partnership_id != self.partnership_id:
+            raise ValidationError({"board": "The board must belong to the plan's partnership."})
+
+
+class SeniorLeader(models.Model):
+    """The senior leadership list at the head of a VRU plan, as written in the plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="senior_leaders")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order"]
+
+    def __str__(self):
+        return f"{self.name}, {self.role}" if self.role else self.name
+
+
+class Theme(models.Model):
+    """An ordered section of a plan: a VRU theme, an SGV section or objective, a focus area.
+
+    Layouts with two levels (section and strategy objective) put a theme under a parent.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    ref = models.CharField(max_length=20, blank=True)
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    review_feedback = models.TextField(
+        blank=True, help_text="What the VRU review panel said about this theme."
+    )
+    progress = models.TextField(blank=True, help_text="An update written for the theme as a whole.")
+    monitoring_board = models.ForeignKey(
+        Board,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="monitored_themes",
+        help_text="The subgroup that monitors this theme's actions.",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "name"],
+                condition=Q(parent__isnull=True),
+                name="theme_top_level_name_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                condition=Q(parent__isnull=False),
+                name="theme_child_name_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent_id and self.parent.plan_id != self.plan_id:
+            raise ValidationError({"parent": "A sub-theme must belong to the same plan."})
+
+
+class ActionOrigin(models.TextChoices):
+    VRU_MANDATED = "vru_mandated", "VRU mandated action"
+    VRU_NEW = "vru_new", "New VRU action"
+    VRU_OPTIONAL = "vru_optional", "Optional VRU action"
+    LOCAL = "local", "Local action"
+
+
+class Action(models.Model):
+    """The unit of work in a plan.
+
+    Wherever parsing can lose something, the words people wrote are kept beside the parsed
+    values (timescale beside start and end dates, leads as written beside lead people and
+    organisations), so that an export gives back what was imported.
+    """
+
+    Origin = ActionOrigin
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="actions")
+    ref = models.CharField(
+        max_length=20, blank=True, help_text='The action number within its theme, e.g. "1", "7b".'
+    )
+    text = models.TextField()
+    outcomes = models.TextField(blank=True)
+    resources = models.TextField(blank=True)
+    timescale = models.CharField(
+        max_length=300, blank=True, help_text='As written, e.g. "Started April 2019 - 2022".'
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    leads = models.CharField(max_length=500, blank=True, help_text="Named lead(s), as written.")
+    lead_people = models.ManyToManyField(Person, blank=True, related_name="led_actions")
+    lead_organisations_text = models.CharField(
+        "lead organisations (as written)", max_length=500, blank=True
+    )
+    lead_organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="led_actions"
+    )
+    supporting_organisations_text = models.CharField(
+        "supporting organisations (as written)", max_length=500, blank=True
+    )
+    supporting_organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="supported_actions"
+    )
+    responsible_service = models.CharField(max_length=500, blank=True)
+    responsible_team = models.CharField(max_length=500, blank=True)
+    progress = models.TextField(blank=True)
+    comment = models.TextField(blank=True)
+    document_references = models.TextField(blank=True)
+    rag = models.CharField("RAG status", max_length=10, choices=RAG.choices, default=RAG.NOT_RATED)
+    origin = models.CharField(
+        max_length=20, choices=ActionOrigin.choices, default=ActionOrigin.LOCAL
+    )
+    monitoring_board = models.ForeignKey(
+        Board,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="monitored_actions",
+        help_text="The subgroup that monitors this action.",
+    )
+    order = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(
+        m2m_fields=[lead_people, lead_organisations, supporting_organisations]
+    )
+
+    class Meta:
+        ordering = ["theme", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme", "ref"], condition=~Q(ref=""), name="action_ref_unique_in_theme"
+            ),
+            not_blank("text", "action_text_required"),
+            in_choices("rag", RAG, "action_rag_valid"),
+            in_choices("origin", ActionOrigin, "action_origin_valid"),
+            dates_in_order("start_date", "end_date", "action_dates_in_order"),
+        ]
+        indexes = [models.Index(fields=["rag"]), models.Index(fields=["end_date"])]
+
+    def __str__(self):
+        return f"{self.ref} {self.text[:60]}".strip()
+
+
+class ProgressUpdate(models.Model):
+    """A dated update on an action ("November 2021: ..."), with the RAG it set, if any."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(help_text="The date of the update, or the first day of its period.")
+    period = models.CharField(
+        max_length=100, blank=True, help_text='The period as written, e.g. "November 2021".'
+    )
+    author = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="updates"
+    )
+    text = models.TextField()
+    rag = models.CharField(
+        "RAG status set", max_length=10, choices=RAG.choices, blank=True, default=""
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "-date", "-created_at"]
+        constraints = [
+            not_blank("text", "update_text_required"),
+            in_choices("rag", RAG, "update_rag_valid", blank_ok=True),
+        ]
+
+    def __str__(self):
+        return f"{self.period or self.date}: {self.text[:60]}"
+
+
+class IndicatorDirection(models.TextChoices):
+    REDUCE = "reduce", "Reduce"
+    INCREASE = "increase", "Increase"
+
+
+class Indicator(models.Model):
+    """A performance measure of a plan, with a baseline, a target and dated values."""
+
+    Direction = IndicatorDirection
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    ref = models.CharField(max_length=20, blank=True)
+    category = models.CharField(max_length=200, blank=True)
+    description = models.TextField()
+    direction = models.CharField(max_length=10, choices=IndicatorDirection.choices)
+    baseline_label = models.CharField(max_length=100, blank=True)
+    baseline = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    target_label = models.CharField(max_length=100, blank=True)
+    target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    target_text = models.CharField(
+        max_length=200, blank=True, help_text='The target as written, e.g. "Reduce" or "-5%".'
+    )
+    link_to_corporate_vision = models.CharField(max_length=200, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [
+            in_choices("direction", IndicatorDirection, "indicator_direction_valid"),
+            not_blank("description", "indicator_description_required"),
+        ]
+
+    def __str__(self):
+        return self.description[:80]
+
+
+class IndicatorValue(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    date = models.DateField(help_text="The end of the period the value covers.")
+    period = models.CharField(max_length=100, blank=True, help_text='As written, e.g. "2016/17".')
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "date"], name="indicator_value_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.value} ({self.period or self.date})"

@@ -1,0 +1,82 @@
+"""Strict reading of hand-written YAML records (the seed fixtures).
+
+A mistyped key must not be silently ignored: a fixture that says `lead:` instead of `leads:`
+would otherwise load with the lead missing. Every key a reader does not take is an error,
+reported with the file and the path to the record.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+
+class RecordError(ValueError):
+    pass
+
+
+class Record:
+    def __init__(self, data, where: str):
+        if not isinstance(data, dict):
+            raise RecordError(f"{where}: expected a mapping of keys to values")
+        self.data, self.where, self.taken = data, where, set()
+
+    def _get(self, key, required):
+        self.taken.add(key)
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                raise RecordError(f"{self.where}: '{key}' is required")
+            return None
+        return value
+
+    def text(self, key, *, required=False) -> str:
+        value = self._get(key, required)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise RecordError(f"{self.where}.{key}: expected text, got {value!r}")
+        # Block scalars end in a newline that is YAML's, not the author's.
+        return str(value).strip()
+
+    def date(self, key) -> datetime.date | None:
+        value = self._get(key, False)
+        if value is None:
+            return None
+        if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+            raise RecordError(f"{self.where}.{key}: expected a date as YYYY-MM-DD, got {value!r}")
+        return value
+
+    def decimal(self, key) -> Decimal | None:
+        value = self._get(key, False)
+        if value is None:
+            return None
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            raise RecordError(f"{self.where}.{key}: expected a number, got {value!r}") from None
+
+    def choice(self, key, choices, *, default=None) -> str:
+        value = self.text(key, required=default is None) or default
+        if value not in choices.values:
+            allowed = ", ".join(choices.values)
+            raise RecordError(f"{self.where}.{key}: '{value}' is not one of {allowed}")
+        return value
+
+    def texts(self, key) -> list[str]:
+        value = self._get(key, False) or []
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise RecordError(f"{self.where}.{key}: expected a list of names")
+        return [item.strip() for item in value]
+
+    def records(self, key, *, required=False) -> list["Record"]:
+        value = self._get(key, required) or []
+        if not isinstance(value, list):
+            raise RecordError(f"{self.where}.{key}: expected a list")
+        return [Record(item, f"{self.where}.{key}[{index}]") for index, item in enumerate(value)]
+
+    def record(self, key) -> "Record":
+        return Record(self._get(key, True), f"{self.where}.{key}")
+
+    def finish(self):
+        unknown = sorted(set(self.data) - self.taken)
+        if unknown:
+            raise RecordError(f"{self.where}: unknown key(s) {', '.join(map(str, unknown))}")
