@@ -1,6 +1,7 @@
 """The one RAG status scale used by actions, progress updates and indicators."""
 
 from django.db import models
+from django.utils.html import format_html
 
 
 class RAG(models.TextChoices):
@@ -33,3 +34,17 @@ COLOURS = {
     RAG.COMPLETE: ("#1d70b8", "#ffffff"),
     RAG.NOT_RATED: ("#b1b4b6", "#0b0c0c"),
 }
+
+
+def rag_label(value: str):
+    """The status as a coloured label that carries its word (never colour alone)."""
+    rag = RAG(value) if value in RAG.values else RAG.NOT_RATED
+    background, foreground = COLOURS[rag]
+    return format_html(
+        '<span title="{}" style="display:inline-block;padding:2px 8px;font-weight:bold;'
+        'background:{};color:{}">{}</span>',
+        rag.meaning,
+        background,
+        foreground,
+        rag.label,
+    )
