@@ -15,46 +15,48 @@ def _board(partnership: Partnership, slug: str) -> Board | None:
         return None
     board = Board.objects.filter(partnership=partnership, slug=slug).first()
     if board is None:
-        raise RecordError(f"{partnership} has no board with the slug '{slug}'")
+        raise ValueError(f"{partnership} has no board with the slug '{slug}'")
     return board
 
 
 def _load_action(record: Record, theme: Theme, order: int) -> int:
-    action, changed = services.action_upsert(
-        theme=theme,
-        ref=record.text("ref"),
-        order=order,
-        origin=record.choice("origin", Action.Origin, default=Action.Origin.LOCAL),
-        text=record.text("text", required=True),
-        outcomes=record.text("outcomes"),
-        resources=record.text("resources"),
-        timescale=record.text("timescale"),
-        start_date=record.date("start_date"),
-        end_date=record.date("end_date"),
-        leads=record.text("leads"),
-        lead_people=[person_named(name) for name in record.texts("lead_people")],
-        lead_organisations_text=record.text("lead_organisations_text"),
-        lead_organisations=[organisation_named(n) for n in record.texts("lead_organisations")],
-        supporting_organisations_text=record.text("supporting_organisations_text"),
-        supporting_organisations=[
-            organisation_named(name) for name in record.texts("supporting_organisations")
-        ],
-        responsible_service=record.text("responsible_service"),
-        responsible_team=record.text("responsible_team"),
-        progress=record.text("progress"),
-        comment=record.text("comment"),
-        document_references=record.text("document_references"),
-        monitoring_board=_board(theme.plan.partnership, record.text("monitoring_board")),
-    )
+    with record.located():
+        action, changed = services.action_upsert(
+            theme=theme,
+            ref=record.text("ref"),
+            order=order,
+            origin=record.choice("origin", Action.Origin, default=Action.Origin.LOCAL),
+            text=record.text("text", required=True),
+            outcomes=record.text("outcomes"),
+            resources=record.text("resources"),
+            timescale=record.text("timescale"),
+            start_date=record.date("start_date"),
+            end_date=record.date("end_date"),
+            leads=record.text("leads"),
+            lead_people=[person_named(name) for name in record.texts("lead_people")],
+            lead_organisations_text=record.text("lead_organisations_text"),
+            lead_organisations=[organisation_named(n) for n in record.texts("lead_organisations")],
+            supporting_organisations_text=record.text("supporting_organisations_text"),
+            supporting_organisations=[
+                organisation_named(name) for name in record.texts("supporting_organisations")
+            ],
+            responsible_service=record.text("responsible_service"),
+            responsible_team=record.text("responsible_team"),
+            progress=record.text("progress"),
+            comment=record.text("comment"),
+            document_references=record.text("document_references"),
+            monitoring_board=_board(theme.plan.partnership, record.text("monitoring_board")),
+        )
     for update in record.records("updates"):
         author = update.text("author")
-        _, did_change = services.progress_update_upsert(
-            action=action,
-            date=update.date("date") or _missing(update, "date"),
-            text=update.text("text", required=True),
-            period=update.text("period"),
-            author=person_named(author) if author else None,
-        )
+        with update.located():
+            _, did_change = services.progress_update_upsert(
+                action=action,
+                date=update.date("date") or _missing(update, "date"),
+                text=update.text("text", required=True),
+                period=update.text("period"),
+                author=person_named(author) if author else None,
+            )
         update.finish()
         changed += did_change
     record.finish()
@@ -66,17 +68,18 @@ def _missing(record: Record, key: str):
 
 
 def _load_theme(record: Record, plan: Plan, parent: Theme | None, order: int) -> int:
-    theme, changed = services.theme_upsert(
-        plan=plan,
-        parent=parent,
-        name=record.text("name", required=True),
-        ref=record.text("ref"),
-        description=record.text("description"),
-        review_feedback=record.text("review_feedback"),
-        progress=record.text("progress"),
-        monitoring_board=_board(plan.partnership, record.text("monitoring_board")),
-        order=order,
-    )
+    with record.located():
+        theme, changed = services.theme_upsert(
+            plan=plan,
+            parent=parent,
+            name=record.text("name", required=True),
+            ref=record.text("ref"),
+            description=record.text("description"),
+            review_feedback=record.text("review_feedback"),
+            progress=record.text("progress"),
+            monitoring_board=_board(plan.partnership, record.text("monitoring_board")),
+            order=order,
+        )
     for index, child in enumerate(record.records("children")):
         changed += _load_theme(child, plan, theme, index)
     for index, action in enumerate(record.records("actions")):
@@ -96,21 +99,22 @@ def _load_indicator(record: Record, plan: Plan, order: int) -> int:
             }
         )
         value.finish()
-    _, changed = services.indicator_upsert(
-        plan=plan,
-        order=order,
-        values=values,
-        ref=record.text("ref"),
-        category=record.text("category"),
-        description=record.text("description", required=True),
-        direction=record.choice("direction", Indicator.Direction),
-        baseline_label=record.text("baseline_label"),
-        baseline=record.decimal("baseline"),
-        target_label=record.text("target_label"),
-        target=record.decimal("target"),
-        target_text=record.text("target_text"),
-        link_to_corporate_vision=record.text("link_to_corporate_vision"),
-    )
+    with record.located():
+        _, changed = services.indicator_upsert(
+            plan=plan,
+            order=order,
+            values=values,
+            ref=record.text("ref"),
+            category=record.text("category"),
+            description=record.text("description", required=True),
+            direction=record.choice("direction", Indicator.Direction),
+            baseline_label=record.text("baseline_label"),
+            baseline=record.decimal("baseline"),
+            target_label=record.text("target_label"),
+            target=record.decimal("target"),
+            target_text=record.text("target_text"),
+            link_to_corporate_vision=record.text("link_to_corporate_vision"),
+        )
     record.finish()
     return changed
 
@@ -124,28 +128,30 @@ def load_plan_file(document: Record) -> int:
     partnership = Partnership.objects.filter(slug=partnership_slug).first()
     if partnership is None:
         raise RecordError(f"{head.where}: no partnership has the slug '{partnership_slug}'")
-    plan, did_change = services.plan_upsert(
-        slug=head.text("slug", required=True),
-        partnership=partnership,
-        board=_board(partnership, head.text("board")),
-        title=head.text("title", required=True),
-        layout=head.choice("layout", Plan.Layout),
-        period_start=head.date("period_start"),
-        period_end=head.date("period_end"),
-        status=head.choice("status", Plan.Status, default=Plan.Status.DRAFT),
-        summary=head.text("summary"),
-        source=head.text("source"),
-    )
+    with head.located():
+        plan, did_change = services.plan_upsert(
+            slug=head.text("slug", required=True),
+            partnership=partnership,
+            board=_board(partnership, head.text("board")),
+            title=head.text("title", required=True),
+            layout=head.choice("layout", Plan.Layout),
+            period_start=head.date("period_start"),
+            period_end=head.date("period_end"),
+            status=head.choice("status", Plan.Status, default=Plan.Status.DRAFT),
+            summary=head.text("summary"),
+            source=head.text("source"),
+        )
     head.finish()
     changed += did_change
     for index, leader in enumerate(document.records("senior_leadership")):
-        _, did_change = services.senior_leader_upsert(
-            plan=plan,
-            order=index,
-            name=leader.text("name", required=True),
-            organisation=leader.text("organisation"),
-            role=leader.text("role"),
-        )
+        with leader.located():
+            _, did_change = services.senior_leader_upsert(
+                plan=plan,
+                order=index,
+                name=leader.text("name", required=True),
+                organisation=leader.text("organisation"),
+                role=leader.text("role"),
+            )
         leader.finish()
         changed += did_change
     for index, theme in enumerate(document.records("themes", required=True)):

@@ -5,36 +5,46 @@ The shape is documented in fixtures/README.md.
 
 from boards import services
 from boards.models import Board, Membership, Organisation, Partnership, Person
-from cspplan.records import Record, RecordError
+from cspplan.records import Record
 
 
 def organisation_named(name: str) -> Organisation:
-    """The organisation a fixture means by a name, short name or alias."""
+    """The organisation a fixture means by a name, short name or alias (any case)."""
     wanted = name.casefold()
-    for organisation in Organisation.objects.all():
-        spellings = [organisation.name, organisation.short_name, *organisation.aliases]
-        if wanted in {spelling.casefold() for spelling in spellings if spelling}:
-            return organisation
-    raise RecordError(f"no organisation is called '{name}': define it under organisations")
+    matches = [
+        organisation
+        for organisation in Organisation.objects.all()
+        if wanted
+        in {
+            spelling.casefold()
+            for spelling in [organisation.name, organisation.short_name, *organisation.aliases]
+            if spelling
+        }
+    ]
+    if len(matches) != 1:
+        problem = "no organisation is" if not matches else "more than one organisation is"
+        raise ValueError(f"{problem} called '{name}': define it once under organisations")
+    return matches[0]
 
 
 def person_named(name: str) -> Person:
     people = list(Person.objects.filter(name=name)[:2])
     if len(people) != 1:
         problem = "no person" if not people else "more than one person"
-        raise RecordError(f"{problem} is called '{name}': define them once under people")
+        raise ValueError(f"{problem} is called '{name}': define them once under people")
     return people[0]
 
 
 def load_organisations(records: list[Record]) -> int:
     changed = 0
     for record in records:
-        _, did_change = services.organisation_upsert(
-            name=record.text("name", required=True),
-            short_name=record.text("short_name"),
-            kind=record.choice("kind", Organisation.Kind, default=Organisation.Kind.OTHER),
-            aliases=record.texts("aliases"),
-        )
+        with record.located():
+            _, did_change = services.organisation_upsert(
+                name=record.text("name", required=True),
+                short_name=record.text("short_name"),
+                kind=record.choice("kind", Organisation.Kind, default=Organisation.Kind.OTHER),
+                aliases=record.texts("aliases"),
+            )
         record.finish()
         changed += did_change
     return changed
@@ -44,35 +54,35 @@ def load_people(records: list[Record]) -> int:
     changed = 0
     for record in records:
         organisation_name = record.text("organisation")
-        try:
+        with record.located():
             _, did_change = services.person_upsert(
                 name=record.text("name", required=True),
                 post_title=record.text("post_title"),
                 organisation=organisation_named(organisation_name) if organisation_name else None,
             )
-        except ValueError as error:
-            raise RecordError(f"{record.where}: {error}") from None
         record.finish()
         changed += did_change
     return changed
 
 
 def _load_board(record: Record, partnership: Partnership, parent, order: int) -> int:
-    board, changed = services.board_upsert(
-        partnership=partnership,
-        slug=record.text("slug", required=True),
-        name=record.text("name", required=True),
-        kind=record.choice("kind", Board.Kind),
-        parent=parent,
-        description=record.text("description"),
-        order=order,
-    )
-    for member in record.records("members"):
-        _, did_change = services.membership_upsert(
-            board=board,
-            person=person_named(member.text("person", required=True)),
-            role=member.choice("role", Membership.Role, default=Membership.Role.MEMBER),
+    with record.located():
+        board, changed = services.board_upsert(
+            partnership=partnership,
+            slug=record.text("slug", required=True),
+            name=record.text("name", required=True),
+            kind=record.choice("kind", Board.Kind),
+            parent=parent,
+            description=record.text("description"),
+            order=order,
         )
+    for member in record.records("members"):
+        with member.located():
+            _, did_change = services.membership_upsert(
+                board=board,
+                person=person_named(member.text("person", required=True)),
+                role=member.choice("role", Membership.Role, default=Membership.Role.MEMBER),
+            )
         member.finish()
         changed += did_change
     for index, child in enumerate(record.records("children")):
@@ -84,11 +94,12 @@ def _load_board(record: Record, partnership: Partnership, parent, order: int) ->
 def load_partnership_file(document: Record) -> int:
     """Load one partnership file; returns how many records were created or changed."""
     head = document.record("partnership")
-    partnership, changed = services.partnership_upsert(
-        slug=head.text("slug", required=True),
-        name=head.text("name", required=True),
-        short_name=head.text("short_name"),
-    )
+    with head.located():
+        partnership, changed = services.partnership_upsert(
+            slug=head.text("slug", required=True),
+            name=head.text("name", required=True),
+            short_name=head.text("short_name"),
+        )
     head.finish()
     changed += load_organisations(document.records("organisations"))
     changed += load_people(document.records("people"))

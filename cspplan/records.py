@@ -6,7 +6,10 @@ reported with the file and the path to the record.
 """
 
 import datetime
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
 
 
 class RecordError(ValueError):
@@ -75,6 +78,22 @@ class Record:
 
     def record(self, key) -> "Record":
         return Record(self._get(key, True), f"{self.where}.{key}")
+
+    @contextmanager
+    def located(self):
+        """Report a failed lookup or model validation inside this block as this record's."""
+        try:
+            yield
+        except RecordError:
+            raise
+        except ValidationError as error:
+            messages = "; ".join(
+                f"{field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors)
+                for field, errors in error.message_dict.items()
+            )
+            raise RecordError(f"{self.where}: {messages}") from None
+        except ValueError as error:
+            raise RecordError(f"{self.where}: {error}") from None
 
     def finish(self):
         unknown = sorted(set(self.data) - self.taken)

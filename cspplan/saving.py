@@ -1,6 +1,7 @@
 """Saving that writes (and records history) only when something really changed."""
 
 from django.db import models
+from django.db.models.signals import post_save
 
 
 def _differs(instance: models.Model, name: str, value) -> bool:
@@ -14,20 +15,32 @@ def save_if_changed(instance: models.Model, values: dict, m2m: dict | None = Non
     """Set `values` (fields) and `m2m` (related lists) on `instance`; save if any differ.
 
     Validates with full_clean first, so a bad value is reported in words rather than as a
-    database error. Returns whether anything was written.
+    database error. Writes one history row for the whole change: django-simple-history
+    would otherwise write one for the fields and another for each list that changed.
+    Returns whether anything was written.
     """
-    changed = instance._state.adding
-    for name, value in values.items():
-        if _differs(instance, name, value):
-            setattr(instance, name, value)
-            changed = True
+    created = instance._state.adding
+    changed = created
+    instance.skip_history_when_saving = True
+    try:
+        for name, value in values.items():
+            if _differs(instance, name, value):
+                setattr(instance, name, value)
+                changed = True
+        if changed:
+            instance.full_clean()
+            instance.save()
+        for name, objects in (m2m or {}).items():
+            manager = getattr(instance, name)
+            wanted = {obj.pk for obj in objects}
+            if set(manager.values_list("pk", flat=True)) != wanted:
+                manager.set(objects)
+                changed = True
+    finally:
+        del instance.skip_history_when_saving
     if changed:
-        instance.full_clean()
-        instance.save()
-    for name, objects in (m2m or {}).items():
-        manager = getattr(instance, name)
-        wanted = {obj.pk for obj in objects}
-        if set(manager.values_list("pk", flat=True)) != wanted:
-            manager.set(objects)
-            changed = True
+        # The signal django-simple-history listens to, sent once the row and lists are final.
+        post_save.send(
+            sender=type(instance), instance=instance, created=created, using=instance._state.db
+        )
     return changed

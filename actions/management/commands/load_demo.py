@@ -26,14 +26,18 @@ class Command(BaseCommand):
         plan_files = sorted(set(fixtures.glob("*/*.yaml")) - set(partnership_files))
         if not partnership_files:
             raise CommandError(f"No */partnership.yaml under {fixtures}")
-        try:
-            with transaction.atomic():
-                for path, load in [(p, load_partnership_file) for p in partnership_files] + [
-                    (p, load_plan_file) for p in plan_files
-                ]:
-                    name = str(path.relative_to(fixtures))
+        loads = [(path, load_partnership_file) for path in partnership_files]
+        loads += [(path, load_plan_file) for path in plan_files]
+        with transaction.atomic():
+            for path, load in loads:
+                name = str(path.relative_to(fixtures))
+                try:
                     with path.open(encoding="utf-8") as stream:
                         changed = load(Record(yaml.safe_load(stream), name))
-                    self.stdout.write(f"{name}: {changed} created or changed")
-        except (RecordError, yaml.YAMLError) as error:
-            raise CommandError(f"Nothing was loaded: {error}") from None
+                except yaml.YAMLError as error:
+                    raise CommandError(
+                        f"Nothing was loaded: {name} is not valid YAML: {error}"
+                    ) from None
+                except RecordError as error:
+                    raise CommandError(f"Nothing was loaded: {error}") from None
+                self.stdout.write(f"{name}: {changed} created or changed")

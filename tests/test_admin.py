@@ -1,0 +1,143 @@
+"""The administration: every model's list, search, filters and edit page, for staff only."""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from actions.models import Action
+from tests.factories import (
+    ActionFactory,
+    IndicatorValueFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PlanFactory,
+    ProgressUpdateFactory,
+    SeniorLeaderFactory,
+    ThemeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+OUR_MODELS = [
+    model for app in ("boards", "actions") for model in apps.get_app_config(app).get_models()
+]
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def one_of_everything():
+    action = ActionFactory(rag="red")
+    action.lead_organisations.add(OrganisationFactory())
+    ProgressUpdateFactory(action=action, rag="amber")
+    MembershipFactory(board=action.theme.plan.board)
+    SeniorLeaderFactory(plan=action.theme.plan)
+    IndicatorValueFactory(indicator__plan=action.theme.plan)
+    return action
+
+
+def _url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_model_is_registered_with_history():
+    for model in OUR_MODELS:
+        if model.__name__.startswith("Historical"):
+            continue
+        assert model in admin.site._registry, model
+        assert hasattr(admin.site._registry[model], "history_view"), model
+
+
+@pytest.mark.parametrize(
+    "model", [m for m in OUR_MODELS if not m.__name__.startswith("Historical")], ids=str
+)
+def test_list_add_change_and_history_pages_render(admin_client, one_of_everything, model):
+    assert admin_client.get(_url(model, "changelist")).status_code == 200
+    assert admin_client.get(_url(model, "changelist"), {"q": "a"}).status_code == 200
+    assert admin_client.get(_url(model, "add")).status_code == 200
+    obj = model.objects.first()
+    assert admin_client.get(_url(model, "change", obj.pk)).status_code == 200
+    assert admin_client.get(_url(model, "history", obj.pk)).status_code == 200
+
+
+def test_signed_out_and_non_staff_users_are_sent_to_sign_in(client, one_of_everything):
+    url = _url(Action, "changelist")
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(UserFactory(is_staff=False))
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_action_list_shows_rag_as_a_labelled_colour(admin_client, one_of_everything):
+    response = admin_client.get(_url(Action, "changelist"))
+    content = response.content.decode()
+    assert "background:#d4351c" in content
+    assert ">Red</span>" in content
+
+
+def test_action_list_filters_by_plan_rag_and_lead_organisation(admin_client):
+    red = ActionFactory(rag="red", text="The red one")
+    ActionFactory(rag="green", text="The green one", theme__plan=red.theme.plan)
+    organisation = OrganisationFactory()
+    red.lead_organisations.add(organisation)
+    url = _url(Action, "changelist")
+    by_rag = admin_client.get(
+        url, {"rag__exact": "red", "theme__plan__id__exact": red.theme.plan_id}
+    )
+    assert "The red one" in by_rag.content.decode()
+    assert "The green one" not in by_rag.content.decode()
+    by_org = admin_client.get(url, {"lead_organisations__id__exact": organisation.pk})
+    assert "The red one" in by_org.content.decode()
+    assert "The green one" not in by_org.content.decode()
+
+
+def test_action_list_query_count_does_not_grow_with_actions(
+    admin_client, django_assert_max_num_queries
+):
+    theme = ThemeFactory()
+    ActionFactory.create_batch(5, theme=theme)
+    url = _url(Action, "changelist")
+    with django_assert_max_num_queries(100) as few:
+        admin_client.get(url)
+    ActionFactory.create_batch(60, theme=ThemeFactory(plan=theme.plan))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = admin_client.get(url)
+    assert response.status_code == 200
+
+
+def test_plan_page_shows_its_themes_inline(admin_client):
+    plan = PlanFactory()
+    ThemeFactory(plan=plan, name="Reducing Access to Weapons")
+    response = admin_client.get(_url(type(plan), "change", plan.pk))
+    assert "Reducing Access to Weapons" in response.content.decode()
+
+
+def test_editing_an_action_in_the_admin_is_recorded_with_who_and_what_before(admin_client):
+    action = ActionFactory(rag="amber", end_date=datetime.date(2022, 12, 10))
+    response = admin_client.get(_url(Action, "change", action.pk))
+    form = response.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(
+        {
+            "rag": "red",
+            "lead_people": [],
+            "lead_organisations": [],
+            "supporting_organisations": [],
+            "updates-TOTAL_FORMS": "0",
+            "updates-INITIAL_FORMS": "0",
+        }
+    )
+    response = admin_client.post(_url(Action, "change", action.pk), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    latest, before = action.history.all()[:2]
+    assert latest.rag == "red" and before.rag == "amber"
+    assert latest.history_user == response.wsgi_request.user
