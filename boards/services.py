@@ -15,20 +15,32 @@ def partnership_upsert(*, slug: str, name: str, short_name: str = "") -> tuple[P
 
 @transaction.atomic
 def organisation_upsert(
-    *, name: str, short_name: str = "", kind: str = Organisation.Kind.OTHER, aliases=()
+    *, name: str, short_name: str = "", kind: str = "", aliases=()
 ) -> tuple[Organisation, bool]:
-    """Create or update the organisation called `name`.
+    """Create the organisation called `name`, or fill in what was not known of it before.
 
-    Aliases only accumulate: a second source naming the same organisation another way adds
-    its spelling without losing the first source's.
+    Several sources name the same organisation (the MPS sits on every London CSP): one that
+    knows less does not blank what another recorded, one that contradicts it is refused, and
+    each adds its own spellings to the aliases.
     """
     organisation = Organisation.objects.filter(name=name).first() or Organisation(name=name)
-    merged_aliases = list(organisation.aliases or [])
-    merged_aliases += [alias for alias in aliases if alias not in merged_aliases]
-    changed = save_if_changed(
-        organisation, {"short_name": short_name, "kind": kind, "aliases": merged_aliases}
-    )
+    values = {
+        "aliases": [*organisation.aliases, *(a for a in aliases if a not in organisation.aliases)]
+    }
+    if short_name:
+        _refuse_contradiction(name, "short name", organisation.short_name, short_name)
+        values["short_name"] = short_name
+    if kind:
+        known = organisation.kind if organisation.pk else ""
+        _refuse_contradiction(name, "kind", known, kind)
+        values["kind"] = kind
+    changed = save_if_changed(organisation, values)
     return organisation, changed
+
+
+def _refuse_contradiction(name: str, what: str, recorded, given):
+    if recorded and recorded != given:
+        raise ValueError(f"{name} already has the {what} '{recorded}', not '{given}'")
 
 
 @transaction.atomic
@@ -43,16 +55,10 @@ def person_upsert(
     person = Person.objects.filter(name=name).first() or Person(name=name)
     values = {}
     if post_title:
-        if person.post_title and person.post_title != post_title:
-            raise ValueError(
-                f"{name} is already recorded as '{person.post_title}', not '{post_title}'"
-            )
+        _refuse_contradiction(name, "post title", person.post_title, post_title)
         values["post_title"] = post_title
     if organisation is not None:
-        if person.organisation_id and person.organisation_id != organisation.pk:
-            raise ValueError(
-                f"{name} is already recorded at {person.organisation}, not {organisation}"
-            )
+        _refuse_contradiction(name, "organisation", person.organisation, organisation)
         values["organisation"] = organisation
     changed = save_if_changed(person, values)
     return person, changed

@@ -125,7 +125,7 @@ def test_a_person_recorded_two_ways_is_refused(tmp_path):
     plan = PLAN.replace(
         "themes:", "people:\n  - {name: Ann Lead, post_title: Chief Executive}\nthemes:"
     )
-    with pytest.raises(CommandError, match="already recorded as 'Community Safety Manager'"):
+    with pytest.raises(CommandError, match="already has the post title 'Community Safety Manager'"):
         load(write(tmp_path, plan=plan))
 
 
