@@ -80,7 +80,7 @@ class SeniorLeader(models.Model):
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=300, blank=True)
     order = models.PositiveIntegerField(default=0)
@@ -91,7 +91,7 @@ class SeniorLeader(models.Model):
         ordering = ["plan", "order"]
 
     def __str__(self):
-        return f"{self.name}, {self.role}" if self.role else self.name
+        return ", ".join(part for part in (self.name, self.role) if part) or "(not named)"
 
 
 class Theme(models.Model):

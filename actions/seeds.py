@@ -148,7 +148,7 @@ def load_plan_file(document: Record) -> int:
             _, did_change = services.senior_leader_upsert(
                 plan=plan,
                 order=index,
-                name=leader.text("name", required=True),
+                name=leader.text("name"),
                 organisation=leader.text("organisation"),
                 role=leader.text("role"),
             )

@@ -16,6 +16,16 @@ from boards.models import Board, Membership, Person
 # For each plan: its themes in order, each with its number of actions, and for two-level
 # layouts the number of actions in each child theme in order.
 EXPECTED_THEMES = {
+    # 004: Safeguarding actions 6 and 7 are not in the extracted text at all.
+    "bd-vru-2021-22": [
+        ("GOVERNANCE", 7, []),
+        ("ANALYSIS & ENFORCEMENT", 13, []),
+        ("REDUCING ACCESS TO WEAPONS", 3, []),
+        ("SAFEGUARDING AND EDUCATING CHILDREN AND YOUNG PEOPLE", 15, []),
+        ("WORKING WITH COMMUNITIES AND NEIGHBOURHOODS TO REDUCE VIOLENCE", 9, []),
+        ("SUPPORTING VICTIMS OF VIOLENCE AND VULNERABILITY", 10, []),
+        ("POSITIVE DIVERSION FROM VIOLENCE", 10, []),
+    ],
     "havering-vru-knife-crime": [
         ("Governance", 2, []),
         ("Analysis and Enforcement", 4, []),
@@ -127,6 +137,66 @@ def test_bd_subgroups_sit_under_the_board():
         "vawg",
         "safer-neighbourhood-board",
     } <= subgroups
+
+
+# Barking & Dagenham 2021/22 VRU Local Violence and Vulnerability Reduction Action Plan (004).
+
+
+def bd(theme, ref):
+    return Action.objects.get(
+        theme__plan__slug="bd-vru-2021-22", theme__name__startswith=theme, ref=ref
+    )
+
+
+def test_bd_mandated_action_drops_the_prefix_and_keeps_its_lead_and_dates():
+    found = bd("GOVERNANCE", "2")  # 004:1250-1251
+    assert found.origin == Action.Origin.VRU_MANDATED
+    assert found.text == (
+        "CSP Meeting agendas to include Violence Performance, consideration of repeat knife "
+        "carriers, community tensions and stop and search as standing items"
+    )
+    assert found.leads == "Paul Trevers"
+    assert [o.short_name for o in found.lead_organisations.all()] == ["MPS"]
+    assert (found.start_date, found.end_date) == (
+        datetime.date(2021, 12, 11),
+        datetime.date(2022, 12, 10),
+    )
+
+
+def test_bd_leads_as_written_beside_the_people_and_organisations_they_name():
+    found = bd("WORKING WITH COMMUNITIES", "3")  # 004:1349
+    assert found.leads == "Paul Trevers and Stephen Thompson"
+    assert sorted(p.name for p in found.lead_people.all()) == ["Paul Trevers", "Steve Thompson"]
+    assert found.lead_organisations_text == "MPS/SNB"
+    assert [o.short_name for o in found.lead_organisations.all()] == ["MPS"]
+    probation = bd("POSITIVE DIVERSION", "5")  # 004:1374
+    assert probation.lead_organisations_text == "Probabtion Service"
+    assert [o.name for o in probation.lead_organisations.all()] == ["Probation Service"]
+    victims = bd("SUPPORTING VICTIMS", "4")  # 004:1362
+    assert [o.name for o in victims.lead_organisations.all()] == ["St Giles Trust"]
+    assert {o.short_name for o in victims.supporting_organisations.all()} == {"LBBD", "MPS"}
+
+
+def test_bd_dated_progress_entries_are_updates_and_the_rest_stays_a_comment():
+    found = bd("SUPPORTING VICTIMS", "8")  # 004:1366
+    (update,) = found.updates.all()
+    assert (update.date, update.period) == (datetime.date(2021, 11, 1), "November 2021")
+    assert update.text.startswith("One recent DV case pending where a DVHR may be required.")
+    assert found.comment.startswith("DHVRs are completed were appropriate")  # typo kept
+    assert "November 2021" not in found.comment
+    assert ProgressUpdate.objects.filter(action__theme__plan__slug="bd-vru-2021-22").count() == 5
+
+
+def test_bd_dates_the_extraction_lost_are_left_empty_not_invented():
+    assert bd("SAFEGUARDING", "5").start_date is None
+    assert bd("WORKING WITH COMMUNITIES", "9").end_date is None
+
+
+def test_bd_senior_leadership_list():
+    plan = Plan.objects.get(slug="bd-vru-2021-22")
+    leaders = list(plan.senior_leaders.all())
+    assert len(leaders) == 17
+    assert (leaders[1].name, leaders[1].role) == ("Claire Symonds", "Chief Executive (Interim)")
 
 
 # Havering: three tiers (seed 003).
