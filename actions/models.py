@@ -151,6 +151,8 @@ class ActionOrigin(models.TextChoices):
     VRU_NEW = "vru_new", "New VRU action"
     VRU_OPTIONAL = "vru_optional", "Optional VRU action"
     LOCAL = "local", "Local action"
+    # The source does not say (an unlabelled action in a VRU template, say).
+    NOT_STATED = "", "Not stated"
 
 
 class Action(models.Model):
@@ -196,7 +198,7 @@ class Action(models.Model):
     document_references = models.TextField(blank=True)
     rag = models.CharField("RAG status", max_length=10, choices=RAG.choices, default=RAG.NOT_RATED)
     origin = models.CharField(
-        max_length=20, choices=ActionOrigin.choices, default=ActionOrigin.LOCAL
+        max_length=20, choices=ActionOrigin.choices, default=ActionOrigin.NOT_STATED, blank=True
     )
     monitoring_board = models.ForeignKey(
         Board,

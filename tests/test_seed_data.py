@@ -285,6 +285,13 @@ def test_vru_panel_feedback_is_on_the_right_theme():
     assert governance.review_feedback.startswith("All criteria covered.")  # 001:46
 
 
+def test_vru_actions_the_document_does_not_label_have_no_stated_origin():
+    # 001:92, 98, 104 carry neither "NEW ACTION" nor "OPTIONAL ACTION".
+    unlabelled = Action.objects.filter(theme__plan__slug="havering-vru-knife-crime", origin="")
+    assert unlabelled.count() == 3
+    assert unlabelled.filter(text__startswith="Monthly Tactical Tasking Co-ordination").exists()
+
+
 def test_vru_new_actions_keep_the_boroughs_update_as_written():
     diversion = Theme.objects.get(
         plan__slug="havering-vru-knife-crime", name="Positive Diversion from Violence"
