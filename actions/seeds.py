@@ -25,7 +25,7 @@ def _load_action(record: Record, theme: Theme, order: int) -> int:
             theme=theme,
             ref=record.text("ref"),
             order=order,
-            origin=record.text("origin") and record.choice("origin", Action.Origin),
+            origin=record.choice("origin", Action.Origin, optional=True),
             text=record.text("text", required=True),
             outcomes=record.text("outcomes"),
             resources=record.text("resources"),

@@ -42,7 +42,7 @@ def load_organisations(records: list[Record]) -> int:
             _, did_change = services.organisation_upsert(
                 name=record.text("name", required=True),
                 short_name=record.text("short_name"),
-                kind=record.text("kind") and record.choice("kind", Organisation.Kind),
+                kind=record.choice("kind", Organisation.Kind, optional=True),
                 aliases=record.texts("aliases"),
             )
         record.finish()

@@ -57,10 +57,13 @@ class Record:
         except InvalidOperation:
             raise RecordError(f"{self.where}.{key}: expected a number, got {value!r}") from None
 
-    def choice(self, key, choices, *, default=None) -> str:
-        value = self.text(key, required=default is None) or default
+    def choice(self, key, choices, *, default=None, optional=False) -> str:
+        """One of `choices`; absent gives `default`, or "" if `optional`, else an error."""
+        value = self.text(key, required=default is None and not optional) or default
+        if value is None:
+            return ""
         if value not in choices.values:
-            allowed = ", ".join(choices.values)
+            allowed = ", ".join(v for v in choices.values if v)
             raise RecordError(f"{self.where}.{key}: '{value}' is not one of {allowed}")
         return value
 
