@@ -74,9 +74,7 @@ def test_a_workbook_declared_macro_enabled_is_refused():
 
 def test_a_zip_bomb_is_refused_before_it_is_expanded():
     # 50 MB of zeros compresses to about 50 KB: a ratio no real worksheet has.
-    bomb = rezip(
-        workbook_bytes(), extra={"xl/worksheets/sheet9.xml": b"\x00" * (50 * 1024 * 1024)}
-    )
+    bomb = rezip(workbook_bytes(), extra={"xl/worksheets/sheet9.xml": b"\x00" * (50 * 1024 * 1024)})
     assert len(bomb) < 1024 * 1024
     with pytest.raises(WorkbookRefused, match="zip bomb"):
         check_workbook(bomb)
