@@ -39,8 +39,14 @@ def save_if_changed(instance: models.Model, values: dict, m2m: dict | None = Non
     finally:
         del instance.skip_history_when_saving
     if changed:
-        # The signal django-simple-history listens to, sent once the row and lists are final.
+        # django-simple-history offers no call to write a history row, so its signal is sent
+        # once the row and lists are final. Other post_save receivers have already had the
+        # real save's signal: `history_only` tells them to ignore this one.
         post_save.send(
-            sender=type(instance), instance=instance, created=created, using=instance._state.db
+            sender=type(instance),
+            instance=instance,
+            created=created,
+            using=instance._state.db,
+            history_only=True,
         )
     return changed
