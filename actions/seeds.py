@@ -52,7 +52,7 @@ def _load_action(record: Record, theme: Theme, order: int) -> int:
         with update.located():
             _, did_change = services.progress_update_upsert(
                 action=action,
-                date=update.date("date") or _missing(update, "date"),
+                date=update.date("date", required=True),
                 text=update.text("text", required=True),
                 period=update.text("period"),
                 author=person_named(author) if author else None,
@@ -61,10 +61,6 @@ def _load_action(record: Record, theme: Theme, order: int) -> int:
         changed += did_change
     record.finish()
     return changed
-
-
-def _missing(record: Record, key: str):
-    raise RecordError(f"{record.where}: '{key}' is required")
 
 
 def _load_theme(record: Record, plan: Plan, parent: Theme | None, order: int) -> int:
@@ -93,9 +89,9 @@ def _load_indicator(record: Record, plan: Plan, order: int) -> int:
     for value in record.records("values"):
         values.append(
             {
-                "date": value.date("date") or _missing(value, "date"),
+                "date": value.date("date", required=True),
                 "period": value.text("period"),
-                "value": value.decimal("value") or _missing(value, "value"),
+                "value": value.decimal("value", required=True),
             }
         )
         value.finish()

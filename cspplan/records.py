@@ -40,16 +40,16 @@ class Record:
         # Block scalars end in a newline that is YAML's, not the author's.
         return str(value).strip()
 
-    def date(self, key) -> datetime.date | None:
-        value = self._get(key, False)
+    def date(self, key, *, required=False) -> datetime.date | None:
+        value = self._get(key, required)
         if value is None:
             return None
         if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
             raise RecordError(f"{self.where}.{key}: expected a date as YYYY-MM-DD, got {value!r}")
         return value
 
-    def decimal(self, key) -> Decimal | None:
-        value = self._get(key, False)
+    def decimal(self, key, *, required=False) -> Decimal | None:
+        value = self._get(key, required)
         if value is None:
             return None
         try:

@@ -6,7 +6,7 @@ import textwrap
 import pytest
 from django.core.management import CommandError, call_command
 
-from actions.models import Action, Plan
+from actions.models import Action, Indicator, Plan
 from boards.models import Board, Organisation, Person
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +141,19 @@ def test_creating_an_action_with_its_leads_is_one_history_entry(tmp_path):
     (entry,) = action.history.all()
     assert entry.history_type == "+"
     assert [lead.person.name for lead in entry.lead_people.all()] == ["Ann Lead"]
+
+
+def test_an_indicator_value_of_zero_is_a_value_not_a_missing_one(tmp_path):
+    plan = (
+        PLAN
+        + """
+indicators:
+  - description: Repeat victims of domestic abuse
+    direction: reduce
+    values:
+      - {date: 2017-03-31, period: 2016/17, value: 0}
+"""
+    )
+    load(write(tmp_path, plan=plan))
+    (value,) = Indicator.objects.get().values.all()
+    assert value.value == 0
