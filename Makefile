@@ -24,7 +24,9 @@ run: install
 	@echo "Open http://$(HOST):$(PORT)/admin/ and sign in with the demo administrator above."
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Some tests resave spreadsheets in real LibreOffice Calc; the script installs it if missing.
 test: install
+	bash scripts/libreoffice-up
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
