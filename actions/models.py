@@ -176,7 +176,19 @@ class Action(models.Model):
         max_length=300, blank=True, help_text='As written, e.g. "Started April 2019 - 2022".'
     )
     start_date = models.DateField(null=True, blank=True)
+    start_text = models.CharField(
+        "start date as written",
+        max_length=100,
+        blank=True,
+        help_text='The start cell as written when it was words, e.g. "April 2019" or "TBC".',
+    )
     end_date = models.DateField(null=True, blank=True)
+    end_text = models.CharField(
+        "end date as written",
+        max_length=100,
+        blank=True,
+        help_text='The end cell as written when it was words, e.g. "March 2022" or "Ongoing".',
+    )
     leads = models.CharField(max_length=500, blank=True, help_text="Named lead(s), as written.")
     lead_people = models.ManyToManyField(Person, blank=True, related_name="led_actions")
     lead_organisations_text = models.CharField(

@@ -1,0 +1,78 @@
+"""What a layout reader finds in a workbook, before it is compared with the database."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something in the workbook that stops the import, and where it is."""
+
+    message: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+
+    @property
+    def where(self) -> str:
+        parts = [f"sheet '{self.sheet}'"] if self.sheet else []
+        if self.row:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+@dataclass
+class ThemeRow:
+    """A theme as the workbook names it: its path of names from the top of the plan."""
+
+    path: tuple[str, ...]
+    description: str | None = None  # None when the layout does not carry descriptions
+    sheet: str = ""
+    row: int = 0
+
+
+@dataclass
+class ActionRow:
+    """One action row. `values` holds only the fields whose columns the workbook has, so a
+    column someone deleted leaves those fields as they are rather than blanking them."""
+
+    sheet: str
+    row: int
+    theme: tuple[str, ...]
+    id: int | None
+    values: dict
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class IndicatorRow:
+    sheet: str
+    row: int
+    id: int | None
+    values: dict
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class ParsedWorkbook:
+    layout: str
+    plan: dict = field(default_factory=dict)  # plan fields the workbook gives, e.g. title
+    senior_leaders: list[dict] | None = None  # None: the workbook has no leadership list
+    themes: list[ThemeRow] = field(default_factory=list)
+    actions: list[ActionRow] = field(default_factory=list)
+    indicators: list[IndicatorRow] | None = None  # None: the workbook has no measures table
+    ignored_columns: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def all_problems(self) -> list[Problem]:
+        found = list(self.problems)
+        for row in self.actions:
+            found.extend(row.problems)
+        for row in self.indicators or ():
+            found.extend(row.problems)
+        return found
