@@ -189,7 +189,9 @@ class Action(models.Model):
         blank=True,
         help_text='The end cell as written when it was words, e.g. "March 2022" or "Ongoing".',
     )
-    leads = models.CharField(max_length=500, blank=True, help_text="Named lead(s), as written.")
+    leads = models.CharField(
+        "named lead(s)", max_length=500, blank=True, help_text="The named lead(s), as written."
+    )
     lead_people = models.ManyToManyField(Person, blank=True, related_name="led_actions")
     lead_organisations_text = models.CharField(
         "lead organisations (as written)", max_length=500, blank=True

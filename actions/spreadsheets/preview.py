@@ -27,11 +27,13 @@ LEADER_FIELDS = ("name", "organisation", "role")
 
 
 def label(name: str) -> str:
+    """A field's name as the preview shows it: the model's, with the first letter raised."""
     if name == "theme":
         return "Theme"
     if name == "order":
         return "Position in theme"
-    return str(Action._meta.get_field(name).verbose_name).capitalize()
+    words = str(Action._meta.get_field(name).verbose_name)
+    return words[:1].upper() + words[1:]
 
 
 def shown(value) -> str:
@@ -39,7 +41,7 @@ def shown(value) -> str:
     if value is None or value == "":
         return "(blank)"
     if isinstance(value, datetime.date):
-        return f"{value:%d %B %Y}".lstrip("0")
+        return f"{value.day} {value:%B %Y}"
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value) or "(none)"
     if isinstance(value, str) and value in RAG.values:
@@ -317,27 +319,42 @@ def _check_lengths(preview: ImportPreview) -> None:
 
 
 def _positions(preview: ImportPreview) -> None:
-    """Where each action goes in its theme. Positions change only where the workbook
-    reorders a theme, adds to it or moves an action into it, so a plan whose positions were
-    never set is not reported as reordered."""
+    """Where each action goes in its theme. Existing actions keep their positions unless the
+    workbook reorders them or moves one into the theme; new rows are slotted in between
+    where there is room, so a plan whose positions were never set is not reported as moved."""
     by_theme = defaultdict(list)
     for change in preview.actions:
         by_theme[change.row.theme].append(change)
     for changes in by_theme.values():
         kept = [change.action for change in changes if change.action]
-        moved = (
-            len(kept) != len(changes)
-            or kept != sorted(kept, key=lambda action: (action.order, action.pk))
-            or len({action.theme_id for action in kept}) > 1
-        )
+        in_order = kept == sorted(kept, key=lambda action: (action.order, action.pk))
+        if in_order and len({action.theme_id for action in kept}) <= 1 and _slot_new(changes):
+            continue
         for position, change in enumerate(changes):
-            if not moved:
-                change.order = change.action.order
-                continue
             change.order = position
             if change.action and change.action.order != position:
                 change.changes.append(FieldChange("order", change.action.order + 1, position + 1))
                 change.kind = "update"
+
+
+def _slot_new(changes: list[ActionChange]) -> bool:
+    """Give new rows positions between their neighbours' without moving any existing action;
+    False if there is no room."""
+    following = [None] * len(changes)  # the position of the next existing action below
+    upcoming = None
+    for index in range(len(changes) - 1, -1, -1):
+        following[index] = upcoming
+        if changes[index].action:
+            upcoming = changes[index].action.order
+    last = -1
+    for index, change in enumerate(changes):
+        if change.action:
+            last = change.order = change.action.order
+            continue
+        if following[index] is not None and last + 1 >= following[index]:
+            return False
+        last = change.order = last + 1
+    return True
 
 
 def _problem(row: ActionRow, message: str) -> Problem:

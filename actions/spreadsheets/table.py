@@ -81,6 +81,10 @@ def theme_cell(theme: Theme) -> str:
     return f"{theme.name}\n\n{theme.description}" if theme.description else theme.name
 
 
+def shown_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -424,8 +428,8 @@ class _TableState:
         if start and end and end < start:
             problems.append(
                 Problem(
-                    f"The end date ({end:%d %B %Y}) is before the start date "
-                    f"({start:%d %B %Y}): correct one of them.",
+                    f"The end date ({shown_date(end)}) is before the start date "
+                    f"({shown_date(start)}): correct one of them.",
                     self.sheet,
                     row.number,
                     "End date",
