@@ -166,6 +166,7 @@ def preview_import(parsed: ParsedWorkbook, plan: Plan | None) -> ImportPreview:
 
 def _plan_changes(preview: ImportPreview, parsed: ParsedWorkbook, plan: Plan | None) -> None:
     if plan is None:
+        preview.leaders = parsed.senior_leaders
         return
     for name, value in parsed.plan.items():
         if value and getattr(plan, name) != value:

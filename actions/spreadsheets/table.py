@@ -495,7 +495,7 @@ def _theme_rows(themes: list[Theme], actions: dict):
         yield from walk(root, [])
 
 
-NUMBERED = re.compile(r"^\s*([^\s()]{1,20})\)\s+(.*)$", re.DOTALL)
+NUMBERED = re.compile(r"^\s*([^\s()]{1,20})\)\s*(.*)$", re.DOTALL)
 
 
 def numbered_text(ref: str, text: str) -> str:
