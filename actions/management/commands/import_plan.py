@@ -10,7 +10,7 @@ from actions.spreadsheets.layouts import LAYOUTS, read_workbook
 from actions.spreadsheets.preview import preview_import
 from actions.spreadsheets.report import preview_lines
 from actions.spreadsheets.safety import WorkbookRefused
-from boards.models import Board
+from boards.models import Board, Partnership
 
 
 class Command(BaseCommand):
@@ -67,16 +67,21 @@ class Command(BaseCommand):
     def _new_plan(slug: str, layout: str, board_slug: str | None) -> dict:
         if slug != slugify(slug):
             raise CommandError(f"'{slug}' is not a slug: try '{slugify(slug)}'.")
-        if not board_slug:
-            raise CommandError("--create needs --board: the slug of the board that owns the plan.")
-        boards = list(Board.objects.filter(slug=board_slug).select_related("partnership")[:2])
-        if len(boards) != 1:
-            problem = "No board has" if not boards else "More than one partnership has a board with"
-            raise CommandError(f"{problem} the slug '{board_slug}'.")
-        return {
-            "slug": slug,
-            "title": slug,
-            "layout": layout,
-            "board": boards[0],
-            "partnership": boards[0].partnership,
-        }
+        plan = {"slug": slug, "title": slug, "layout": layout}
+        if board_slug:
+            boards = list(Board.objects.filter(slug=board_slug).select_related("partnership")[:2])
+            if len(boards) != 1:
+                problem = (
+                    "No board has" if not boards else "More than one partnership has a board with"
+                )
+                raise CommandError(f"{problem} the slug '{board_slug}'.")
+            return {**plan, "board": boards[0], "partnership": boards[0].partnership}
+        partnerships = list(Partnership.objects.all()[:2])
+        if len(partnerships) != 1:
+            raise CommandError(
+                "Say which board owns the new plan with --board BOARD_SLUG "
+                "(there is more than one partnership)."
+                if partnerships
+                else "There is no partnership to add the plan to: load or create one first."
+            )
+        return {**plan, "partnership": partnerships[0]}
