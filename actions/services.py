@@ -125,6 +125,7 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
     if preview.leaders is not None:
         _replace_leaders(plan, preview.leaders, user)
     themes = _import_themes(plan, preview, user)
+    _import_indicators(plan, preview, user)
 
     created, updated, fields = [], [], {"updated_at"}
     named = []  # (action, {list field: records})
@@ -173,6 +174,16 @@ def _save_by(instance, values: dict, user) -> bool:
         return save_if_changed(instance, values)
     finally:
         del instance._history_user
+
+
+def _import_indicators(plan: Plan, preview, user) -> None:
+    """The workbook's new and changed performance measures, one history row each."""
+    for change in preview.indicators:
+        if change.kind not in ("create", "update"):
+            continue  # unchanged, or not in the workbook: left as it is
+        indicator = change.indicator or Indicator(plan=plan)
+        indicator._change_reason = IMPORT_REASON
+        _save_by(indicator, change.values, user)
 
 
 def _replace_leaders(plan: Plan, leaders: list[dict], user) -> None:

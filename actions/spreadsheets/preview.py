@@ -14,6 +14,7 @@ from django.db import models
 
 from actions.models import Action, Plan, SeniorLeader, Theme
 from actions.rag import RAG
+from actions.spreadsheets.indicators import IndicatorChange, indicator_changes
 from actions.spreadsheets.rows import ActionRow, ParsedWorkbook, Problem, ThemeRow
 from boards.names import NameIndex
 
@@ -91,6 +92,8 @@ class ImportPreview:
     not_in_workbook: list[Action] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # The performance measures, compared by actions.spreadsheets.indicators (not in the counts).
+    indicators: list[IndicatorChange] = field(default_factory=list)
 
     def count(self, kind: str) -> int:
         return sum(1 for change in self.actions if change.kind == kind and not change.refused)
@@ -160,6 +163,7 @@ def preview_import(parsed: ParsedWorkbook, plan: Plan | None) -> ImportPreview:
     _positions(preview)
     claimed = {change.action.pk for change in preview.actions if change.action}
     preview.not_in_workbook = [action for action in existing if action.pk not in claimed]
+    preview.indicators = indicator_changes(parsed, plan)
     preview.problems = parsed.all_problems
     return preview
 

@@ -39,8 +39,41 @@ def preview_lines(preview: ImportPreview) -> list[str]:
             f"{len(preview.not_in_workbook)} action(s) of the plan are not in the workbook and "
             f"are left as they are: {refs}{more}"
         )
+    lines.extend(_indicator_lines(preview))
     lines.extend(f"Note: {note}" for note in preview.notes)
     if preview.problems:
         lines.append(f"Problems ({len(preview.problems)}):")
         lines.extend(f"    {problem}" for problem in preview.problems)
+    return lines
+
+
+def _indicator_lines(preview: ImportPreview) -> list[str]:
+    """The performance measures: what changes, and which are left as they are."""
+    lines = []
+    absent = []
+    for change in preview.indicators:
+        if change.kind == "absent":
+            absent.append(change)
+            continue
+        where = f"Measures row {change.row.row}"
+        if change.refused:
+            continue
+        if change.kind == "create":
+            lines.append(f"{where}: new {change.name}")
+        elif change.kind == "update":
+            lines.append(f"{where}: changes {change.name}:")
+            lines.extend(f"    {field}" for field in change.changes)
+        lines.extend(f"{where}: note: {note}" for note in change.notes)
+    if absent and preview.parsed.indicators is None:
+        lines.append(
+            f"The workbook has no performance measures table: the plan's {len(absent)} "
+            "measure(s) are left as they are."
+        )
+    elif absent:
+        names = ", ".join(change.name for change in absent[:10])
+        more = "" if len(absent) <= 10 else ", ..."
+        lines.append(
+            f"{len(absent)} measure(s) of the plan are not in the workbook and are left as "
+            f"they are: {names}{more}"
+        )
     return lines
