@@ -99,7 +99,7 @@ _BY_FIELD = {column.field: column for column in MEASURE_COLUMNS}
 # A header naming one of these columns with more words is that column with a label.
 _LABELLED = (("baseline", ("outturn", "baseline")), ("target", ("target",)))
 _LABEL_OF = {"baseline": "baseline_label", "target": "target_label"}
-# A lone text in one of these columns is a category row, not a measure.
+# A lone text in one of these columns, or in column A, is a category row, not a measure.
 _CATEGORY_CELL = {None, "ref", "link_to_corporate_vision"}
 _FOOTNOTE = re.compile(r"[\s⁰¹²³⁴⁵⁶⁷⁸⁹]+$")
 
@@ -306,8 +306,9 @@ class _MeasuresReader:
                 continue  # a blank row, or the header typed again
             filled = [(index, value) for index, value in enumerate(row.values) if not _blank(value)]
             if len(filled) == 1 and isinstance(filled[0][1], str):
-                column = self.columns.get(filled[0][0])
-                if (column.field if column else None) in _CATEGORY_CELL:
+                index = filled[0][0]
+                field = self.columns[index].field if index in self.columns else None
+                if field != "description" and (index == 0 or field in _CATEGORY_CELL):
                     text = cell_text(filled[0][1])
                     category = "" if header_key(text) == header_key(NO_CATEGORY) else text
                     categorised = True

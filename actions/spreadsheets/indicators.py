@@ -200,25 +200,30 @@ def _change(row: IndicatorRow, indicator: Indicator | None) -> IndicatorChange:
 
 
 def _positions(changes: list[IndicatorChange], existing: list[Indicator]) -> None:
-    """Where each measure goes. Positions change only where the workbook reorders the
-    measures or adds one among them; measures added after all the others go at the end."""
+    """Where each measure goes. Positions change only where the workbook reorders measures
+    or adds one among them. Measures added after all the others go at the end; so do new
+    ones when the workbook leaves some of the plan's measures out, and then the measures it
+    reorders swap places among the positions they had, clear of the ones left out."""
     kept = [change.indicator for change in changes if change.indicator]
     last_kept = max((i for i, change in enumerate(changes) if change.indicator), default=-1)
     in_order = kept == sorted(kept, key=lambda indicator: (indicator.order, indicator.pk))
     appended = all(change.indicator for change in changes[: last_kept + 1])
-    if in_order and appended:
-        following = max((indicator.order for indicator in existing), default=-1) + 1
+    following = max((indicator.order for indicator in existing), default=-1) + 1
+    if len(kept) < len(existing) or (in_order and appended):
+        slots = iter(sorted(indicator.order for indicator in kept))
         for change in changes:
             if change.indicator:
-                change.order = change.indicator.order
+                change.order = next(slots)
             else:
                 change.order = following
                 following += 1
-        return
-    for position, change in enumerate(changes):
-        change.order = position
-        if change.indicator and change.indicator.order != position:
-            change.changes.append(IndicatorFieldChange("order", change.indicator.order, position))
+    else:
+        for position, change in enumerate(changes):
+            change.order = position
+    for change in changes:
+        if change.indicator and change.indicator.order != change.order:
+            old = change.indicator.order
+            change.changes.append(IndicatorFieldChange("order", old, change.order))
             change.kind = "update"
 
 
