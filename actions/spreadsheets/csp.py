@@ -20,8 +20,11 @@ prints its measures table::
 
 - The first five columns are the printed table. Outturn (the baseline) and Target hold
   numbers as numbers. Where a measure has no numeric target, the Target cell holds its
-  target as written ("Reduce", "-5%"); where it has both, the number is in Target and the
-  words in the hidden "Target as written" column.
+  target as written ("Reduce", "-5%"). The hidden "Target as written" column always holds
+  the words, so that typing a number over "Reduce" (as the plan expects once outturns are
+  known) sets the number and keeps the words. Reading the Target cell: a number is the
+  target, with the words from the hidden column; words are the target as written, with no
+  number; blank is neither.
 - A category row (one text cell, in the Ref column, merged across the printed columns) gives
   the category of the measures under it, up to the next category row. A measure with no
   category after one with a category is preceded by a "(No category)" row. A workbook with
@@ -77,8 +80,8 @@ from actions.spreadsheets.writing import SheetWriter
 MEASURES_SHEET = "Performance measures"
 NO_CATEGORY = "(No category)"
 MEASURES_NOTE = (
-    "Direction, the column labels of single measures, target words beside a numeric target "
-    "and our record numbers are in hidden columns F-J. Add a measure by adding a row; "
+    "Direction, the column labels of single measures, the target as written and our record "
+    "numbers are in hidden columns F-J. Add a measure by adding a row (under its category); "
     "removing a row does not delete a measure."
 )
 
@@ -216,8 +219,7 @@ def _measure_cells(out: SheetWriter, indicator: Indicator, header_labels: dict) 
             words = indicator.target_text
             cells.append(out.cell(_number(indicator.target) if numeric else words))
         elif field == "target_text":
-            words = indicator.target_text if indicator.target is not None else None
-            cells.append(out.cell(words, "plain"))
+            cells.append(out.cell(indicator.target_text, "plain"))
         elif field == "baseline":
             cells.append(out.cell(_number(indicator.baseline)))
         else:
@@ -325,7 +327,7 @@ class _MeasuresReader:
         values: dict = {}
         problems: list[Problem] = []
         indicator_id = None
-        words = None  # the Target cell's words ("" blank; None: a number, or no Target column)
+        words = None  # the Target cell's words ("": blank; None: a number, or no Target column)
         direction = None
         labels: dict[str, str] = {}
         for index, column in self.columns.items():
@@ -349,8 +351,8 @@ class _MeasuresReader:
                     values[column.field] = cell_text(value)
             except ValueError as error:
                 problems.append(Problem(str(error), self.sheet, row.number, self.headings[index]))
-        if words or (words == "" and "target_text" not in self.fields):
-            values["target_text"] = words
+        if words is not None:
+            values["target_text"] = words  # the visible cell wins over the hidden copy
         for field, label_field in _LABEL_OF.items():
             label = labels.get(label_field) or self.header_labels.get(field)
             if label or label_field in labels:

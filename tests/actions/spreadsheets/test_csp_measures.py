@@ -195,8 +195,10 @@ def test_every_field_round_trips_numbers_mixed_labels_and_uncategorised_measures
 
     assert result.problems == []
     assert changes_of(result) == {}
+    assert preview_lines(result) == []
     assert snapshot(plan) == before
     sheet = Measures(data)
+    assert "(No category)" in [row[0] for row in sheet.sheet.iter_rows(values_only=True)]
     assert sheet.column("Outturn") == 3  # the header is plain when labels differ
     row = sheet.row_of(indicators[0].description)
     assert (sheet.get(row, "Outturn"), sheet.get(row, "Target")) == (123.4567, 110)
@@ -261,6 +263,21 @@ def test_numbers_edited_are_numbers_and_only_they_change(plan):
         Decimal("475.5"),
         "Increase",
     )
+
+
+def test_a_number_typed_over_the_target_words_sets_the_target_and_keeps_the_words(plan):
+    # The plan's footnote: "Numerical targets to be inserted once the 2016/17 year end
+    # outturn is known".
+    sheet = Measures(export(plan))
+    sheet.set(sheet.row_of(REPEAT_VICTIMS), "2017/18 Target", 240)
+    sheet.set(sheet.row_of(HATE_CRIME), "2017/18 Target", None)
+
+    result = preview(sheet.save(), plan)
+
+    assert changes_of(result) == {
+        REPEAT_VICTIMS: [("target", None, Decimal("240"))],
+        HATE_CRIME: [("target_text", "Increase", "")],  # a cleared Target cell clears both
+    }
 
 
 def test_a_new_header_label_relabels_every_measure(plan):
