@@ -25,8 +25,8 @@ prints its measures table::
   known) sets the number and keeps the words. Reading the Target cell: a number is the
   target, with the words from the hidden column; words are the target as written, with no
   number; blank is neither.
-- A category row (one text cell, in the Ref column, merged across the printed columns) gives
-  the category of the measures under it, up to the next category row. A measure with no
+- A category row (one text cell, in column A or the Ref column, merged across the printed
+  columns) gives the category of the measures under it, up to the next category row. A measure with no
   category after one with a category is preceded by a "(No category)" row. A workbook with
   no category rows at all leaves categories as they are.
 - The labels of the Outturn and Target columns ("2016/17 Outturn (End-of-year)",
@@ -34,9 +34,11 @@ prints its measures table::
   same label it is written in the header cell, which people can edit for the next year, and
   the hidden label cells are left blank; otherwise the header says just "Outturn" / "Target"
   and each row's label is in the hidden "Outturn label" / "Target label" cell. On reading, a
-  row's label is its hidden label cell if filled, else the header's label.
+  row's label is its hidden label cell if filled, else the header's label; a plain header
+  and no label column (a workbook made by hand) leave labels as they are.
 - Direction (Reduce or Increase) is a hidden column. Left blank (e.g. in a row someone
-  added), it is taken from the target words when they begin with Reduce or Increase.
+  added), it is taken from the target words when they begin with Reduce or Increase. Target
+  words that contradict the direction are pointed out in the preview, not refused.
 - Our record number is in the hidden "cspplan ID (do not change)" column, as in the action
   table; clear it for a new measure.
 
@@ -79,11 +81,6 @@ from actions.spreadsheets.writing import SheetWriter
 
 MEASURES_SHEET = "Performance measures"
 NO_CATEGORY = "(No category)"
-MEASURES_NOTE = (
-    "Direction, the column labels of single measures, the target as written and our record "
-    "numbers are in hidden columns F-J. Add a measure by adding a row (under its category); "
-    "removing a row does not delete a measure."
-)
 
 MEASURE_COLUMNS = (
     Column("Ref", "ref", 8, aliases=("Ref.", "Reference")),
@@ -96,6 +93,12 @@ MEASURE_COLUMNS = (
     Column("Target label", "target_label", 20, kind="label", hidden=True),
     Column("Target as written", "target_text", 20, hidden=True),
     Column(ID_COLUMN.header, "id", 8, kind="id", aliases=ID_COLUMN.aliases, hidden=True),
+)
+_HIDDEN = [get_column_letter(i) for i, column in enumerate(MEASURE_COLUMNS, 1) if column.hidden]
+MEASURES_NOTE = (
+    "Direction, the column labels of single measures, the target as written and our record "
+    f"numbers are in hidden columns {_HIDDEN[0]}-{_HIDDEN[-1]}. Add a measure by adding a row "
+    "(under its category); removing a row does not delete a measure."
 )
 _BY_KEY = {key: column for column in MEASURE_COLUMNS for key in column.keys}
 _BY_FIELD = {column.field: column for column in MEASURE_COLUMNS}
@@ -287,7 +290,6 @@ class _MeasuresReader:
     def __init__(self, sheet: str, header: SheetRow, mapping: dict, parsed: ParsedWorkbook):
         self.sheet = sheet
         self.columns = {index: column for index, (column, _) in mapping.items()}
-        self.fields = {column.field for column in self.columns.values()}
         # The label an Outturn or Target header carries (None: the column is not there).
         self.header_labels = {
             column.field: label for column, label in mapping.values() if column.field in _LABEL_OF
