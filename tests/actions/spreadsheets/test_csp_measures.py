@@ -466,3 +466,15 @@ def test_a_workbook_resaved_in_libreoffice_imports_with_no_change(plan, tmp_path
     assert result.summary == "Summary: created=0 updated=0 unchanged=20 refused=0"
     assert changes_of(result) == {}
     assert [change.kind for change in result.indicators] == ["unchanged"] * 15
+
+
+def test_target_words_against_the_hidden_direction_are_pointed_out_not_refused(plan):
+    sheet = Measures(export(plan))
+    sheet.set(sheet.row_of(REPEAT_VICTIMS), "2017/18 Target", "Increase")
+
+    result = preview(sheet.save(), plan)
+
+    assert result.problems == []
+    assert changes_of(result) == {REPEAT_VICTIMS: [("target_text", "Reduce", "Increase")]}
+    [note] = [line for line in preview_lines(result) if "note:" in line]
+    assert "the measure's direction is Reduce" in note
