@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from actions.models import Action, Plan, SeniorLeader, Theme
-from actions.rag import RAG
 from actions.spreadsheets.indicators import IndicatorChange, indicator_changes
 from actions.spreadsheets.rows import ActionRow, ParsedWorkbook, Problem, ThemeRow
 from boards.names import NameIndex
@@ -27,26 +26,26 @@ NAMED_IN = {
 LEADER_FIELDS = ("name", "organisation", "role")
 
 
-def label(name: str) -> str:
+def label(name: str, model=Action) -> str:
     """A field's name as the preview shows it: the model's, with the first letter raised."""
     if name == "theme":
         return "Theme"
     if name == "order":
         return "Position in theme"
-    words = str(Action._meta.get_field(name).verbose_name)
+    words = str(model._meta.get_field(name).verbose_name)
     return words[:1].upper() + words[1:]
 
 
-def shown(value) -> str:
-    """A value as the preview shows it."""
+def shown(value, choices: dict | None = None) -> str:
+    """A value as the preview shows it; `choices` gives the words for a stored code."""
     if value is None or value == "":
         return "(blank)"
     if isinstance(value, datetime.date):
         return f"{value.day} {value:%B %Y}"
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value) or "(none)"
-    if isinstance(value, str) and value in RAG.values:
-        return RAG(value).label
+    if choices and value in choices:
+        return str(choices[value])
     return str(value)
 
 
@@ -55,13 +54,17 @@ class FieldChange:
     field: str
     old: object
     new: object
+    model: type[models.Model] = Action
 
     @property
     def label(self) -> str:
-        return label(self.field)
+        return label(self.field, self.model)
 
     def __str__(self) -> str:
-        return f"{self.label}: {shown(self.old)} → {shown(self.new)}"
+        choices = None
+        if self.field not in ("theme", "order"):
+            choices = dict(self.model._meta.get_field(self.field).flatchoices) or None
+        return f"{self.label}: {shown(self.old, choices)} → {shown(self.new, choices)}"
 
 
 @dataclass
@@ -174,7 +177,7 @@ def _plan_changes(preview: ImportPreview, parsed: ParsedWorkbook, plan: Plan | N
         return
     for name, value in parsed.plan.items():
         if value and getattr(plan, name) != value:
-            preview.plan_changes.append(FieldChange(name, getattr(plan, name), value))
+            preview.plan_changes.append(FieldChange(name, getattr(plan, name), value, Plan))
     if parsed.senior_leaders is not None:
         current = [
             {name: getattr(leader, name) for name in LEADER_FIELDS}
@@ -190,7 +193,7 @@ def _theme_changes(preview: ImportPreview, parsed: ParsedWorkbook, theme_at: dic
         if theme is None:
             preview.new_themes.append(row)
         elif row.description is not None and row.description != theme.description:
-            change = FieldChange("description", theme.description, row.description)
+            change = FieldChange("description", theme.description, row.description, Theme)
             preview.theme_changes.append((theme, [change]))
 
 

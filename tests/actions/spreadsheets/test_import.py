@@ -262,3 +262,27 @@ def test_a_bad_row_refuses_the_whole_import_and_writes_nothing(plan, edit, messa
     with pytest.raises(ImportRefused):
         plan_import(result)
     assert list(Action.objects.order_by("pk").values()) == before
+
+
+def test_plan_title_theme_description_and_origin_changes_read_in_words(plan):
+    sheet = Sheet(export(plan))
+    sheet.sheet["A1"] = "Knife Crime and Violence Reduction Plan 2021-22"
+    governance = sheet.row_of("Set out")
+    sheet.set(governance, "Ref Theme", "GOVERNANCE\n\nWho oversees what, and when")
+    sheet.set(sheet.row_of("Daily"), "Origin", "VRU mandated action")
+
+    result = preview(sheet.save(), plan)
+
+    assert [str(change) for change in result.plan_changes] == [
+        "Title: Violence reduction plan → Knife Crime and Violence Reduction Plan 2021-22"
+    ]
+    [(theme, [description])] = result.theme_changes
+    assert str(description) == ("Description: Who oversees what → Who oversees what, and when")
+    [daily] = [change for change in result.actions if change.kind == "update"]
+    assert [str(change) for change in daily.changes] == [
+        "Origin: Local action → VRU mandated action"
+    ]
+    plan_import(result)
+    plan.refresh_from_db()
+    assert plan.title == "Knife Crime and Violence Reduction Plan 2021-22"
+    assert plan.themes.get(name="GOVERNANCE").description == "Who oversees what, and when"
