@@ -23,20 +23,12 @@ from actions.models import (
     SeniorLeader,
     Theme,
 )
+from actions.permissions import can_export_plan, can_import_plan
 from actions.rag import rag_label
 from actions.resources import ActionWorkbookResource
 from actions.spreadsheets.formats import WORKBOOK_FORMATS, XLSX_CONTENT_TYPE
 from actions.spreadsheets.layouts import write_workbook
 from actions.spreadsheets.safety import WorkbookRefused
-
-
-# Who may move plans in and out of the admin as workbooks (the admin already requires staff).
-def may_import_workbooks(user) -> bool:
-    return user.has_perm("actions.change_action")
-
-
-def may_export_plans(user) -> bool:
-    return user.has_perm("actions.view_plan")
 
 
 class SeniorLeaderInline(admin.TabularInline):
@@ -103,18 +95,18 @@ class PlanAdmin(SimpleHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "may_export_workbook": may_export_plans(request.user),
-            "may_import_workbook": may_import_workbooks(request.user),
+            "may_export_workbook": can_export_plan(request.user),
+            "may_import_workbook": can_import_plan(request.user),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def export_workbook_view(self, request, object_id):
         """Choose a layout (the plan's own to begin with), then download the workbook."""
-        if not may_export_plans(request.user):
-            raise PermissionDenied
         plan = self.get_object(request, unquote(object_id))
         if plan is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not can_export_plan(request.user, plan):
+            raise PermissionDenied
         form = ExportWorkbookForm(
             request.GET if "layout" in request.GET else None, initial={"layout": plan.layout}
         )
@@ -269,7 +261,7 @@ class ActionAdmin(ImportMixin, SimpleHistoryAdmin):
     # ---- importing a workbook ------------------------------------------------------------
 
     def has_import_permission(self, request):
-        return may_import_workbooks(request.user)
+        return can_import_plan(request.user)
 
     def get_import_form_initial(self, request):
         """Coming from a plan's page (?plan=<id>): that plan, in its own layout."""

@@ -10,11 +10,13 @@ that call them changing.
 from actions.models import Plan
 
 
-def can_export_plan(user, plan: Plan) -> bool:
-    """Download the plan as a workbook (it shows every action of the plan)."""
+def can_export_plan(user, plan: Plan | None = None) -> bool:
+    """Download the plan as a workbook (it shows every action of the plan); without a plan,
+    whether the user may export any plan at all."""
     return bool(user.is_authenticated and user.is_active and user.has_perm("actions.view_plan"))
 
 
-def can_import_plan(user, plan: Plan) -> bool:
-    """Upload a workbook into the plan, changing and adding its actions."""
+def can_import_plan(user, plan: Plan | None = None) -> bool:
+    """Upload a workbook into the plan, changing and adding its actions; without a plan,
+    whether the user may import into any plan at all."""
     return bool(user.is_authenticated and user.is_active and user.has_perm("actions.change_action"))

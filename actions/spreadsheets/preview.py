@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from actions.models import Action, Plan, SeniorLeader, Theme
+from actions.rag import RAG
 from actions.spreadsheets.indicators import IndicatorChange, indicator_changes
 from actions.spreadsheets.rows import ActionRow, ParsedWorkbook, Problem, ThemeRow
 from boards.names import NameIndex
@@ -46,6 +47,8 @@ def shown(value, choices: dict | None = None) -> str:
         return ", ".join(str(item) for item in value) or "(none)"
     if choices and value in choices:
         return str(choices[value])
+    if choices is None and isinstance(value, str) and value in RAG.values:
+        return RAG(value).label  # a RAG code, from a caller that passed no choices
     return str(value)
 
 
