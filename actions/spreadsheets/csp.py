@@ -26,9 +26,9 @@ prints its measures table::
   target, with the words from the hidden column; words are the target as written, with no
   number; blank is neither.
 - A category row (one text cell, in column A or the Ref column, merged across the printed
-  columns) gives the category of the measures under it, up to the next category row. A measure with no
-  category after one with a category is preceded by a "(No category)" row. A workbook with
-  no category rows at all leaves categories as they are.
+  columns) gives the category of the measures under it, up to the next category row. A
+  measure with no category after one with a category is preceded by a "(No category)" row.
+  A workbook with no category rows at all leaves categories as they are.
 - The labels of the Outturn and Target columns ("2016/17 Outturn (End-of-year)",
   "2017/18 Target") are the measures' baseline and target labels. When every measure has the
   same label it is written in the header cell, which people can edit for the next year, and

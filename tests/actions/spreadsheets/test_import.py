@@ -1,4 +1,4 @@
-"""Importing a plan workbook: matching rows to actions, the preview, and the all-or-nothing apply."""
+"""Importing a plan workbook: matching rows to actions, the preview, the all-or-nothing apply."""
 
 import datetime
 

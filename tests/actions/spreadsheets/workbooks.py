@@ -26,7 +26,7 @@ class Sheet:
         )
 
     def row_of(self, text: str) -> int:
-        column = self.columns["Actions"] if "Actions" in self.columns else 2
+        column = self.columns.get("Actions", 2)
         for row in range(self.header_row + 1, self.sheet.max_row + 1):
             value = self.sheet.cell(row, column).value
             if isinstance(value, str) and text in value:
