@@ -5,20 +5,22 @@ applies only what the user saw."""
 import hashlib
 import json
 
-from actions.models import Plan, Theme
 from actions.rag import RAG
-from actions.spreadsheets.preview import ImportPreview, shown, theme_paths
+from actions.spreadsheets.preview import FieldChange, ImportPreview, shown, theme_paths
 
 PATH = " › "
 
 
-def _label(model, name: str) -> str:
-    words = str(model._meta.get_field(name).verbose_name)
-    return words[:1].upper() + words[1:]
-
-
-def _change(label: str, old, new) -> dict:
-    return {"label": label, "old": shown(old), "new": shown(new)}
+def _change(change: FieldChange) -> dict:
+    """A change as words: coded choices (RAG, origin) as their labels, like str(change)."""
+    choices = None
+    if change.field not in ("theme", "order"):
+        choices = dict(change.model._meta.get_field(change.field).flatchoices) or None
+    return {
+        "label": change.label,
+        "old": shown(change.old, choices),
+        "new": shown(change.new, choices),
+    }
 
 
 def _action_text(change) -> str:
@@ -43,7 +45,7 @@ def _new_action(values: dict) -> dict:
         "organisations": shown(values.get("lead_organisations_text")),
         "start": shown(values.get("start_text") or values.get("start_date")),
         "end": shown(values.get("end_text") or values.get("end_date")),
-        "rag": shown(values.get("rag") or RAG.NOT_RATED),
+        "rag": RAG(values.get("rag") or RAG.NOT_RATED).label,
     }
 
 
@@ -95,10 +97,7 @@ def describe(preview: ImportPreview) -> dict:
             }
             for problem in preview.problems
         ],
-        "plan_changes": [
-            _change(_label(Plan, change.field), change.old, change.new)
-            for change in preview.plan_changes
-        ],
+        "plan_changes": [_change(change) for change in preview.plan_changes],
         "leaders": None
         if preview.leaders is None
         else [
@@ -109,7 +108,7 @@ def describe(preview: ImportPreview) -> dict:
         "theme_changes": [
             {
                 "theme": PATH.join(paths.get(theme.pk, (theme.name,))),
-                **_change(_label(Theme, change.field), change.old, change.new),
+                **_change(change),
             }
             for theme, changes in preview.theme_changes
             for change in changes
@@ -122,7 +121,7 @@ def describe(preview: ImportPreview) -> dict:
         "updated": [
             {
                 **_row(change),
-                "changes": [_change(field.label, field.old, field.new) for field in change.changes],
+                "changes": [_change(field) for field in change.changes],
             }
             for change in rows
             if change.kind == "update"

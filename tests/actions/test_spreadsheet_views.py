@@ -262,6 +262,23 @@ def test_confirming_writes_the_changes_in_the_users_name(importing, importer, pl
     assert snapshot() == before
 
 
+def test_a_new_plan_title_is_shown_and_written(importing, importer, plan):
+    sheet = Sheet(export(plan))
+    sheet.sheet.cell(1, 1).value = "Violence and vulnerability reduction plan"
+
+    response = upload(importing, plan, sheet.save())
+
+    page = response.content.decode()
+    assert (
+        '<tr><th scope="row">Title</th><td>Violence reduction plan → '
+        "Violence and vulnerability reduction plan</td></tr>"
+    ) in page
+    importing.post(confirm_url(plan), {"token": token_in(response)})
+    plan.refresh_from_db()
+    assert plan.title == "Violence and vulnerability reduction plan"
+    assert plan.history.first().history_user == importer
+
+
 def test_new_rows_are_listed_and_created(importing, plan):
     sheet = Sheet(export(plan))
     row = sheet.row_of("Mentoring for young people")
