@@ -129,6 +129,7 @@ class ImportPreview:
             or self.theme_changes
             or self.count("create")
             or self.count("update")
+            or any(change.kind in ("create", "update") for change in self.indicators)
         )
 
 

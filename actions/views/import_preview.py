@@ -140,11 +140,6 @@ def describe(preview: ImportPreview) -> dict:
         "ok": preview.ok,
         "changes_anything": preview.changes_anything,
     }
-    # The preview's own changes_anything leaves out the measures.
-    measures = shown_preview["measures"]
-    shown_preview["changes_anything"] = bool(
-        preview.changes_anything or measures["created"] or measures["updated"]
-    )
     return shown_preview
 
 
