@@ -24,6 +24,8 @@ NAMED_IN = {
     "lead_organisations_text": ("lead_organisations", "organisations_in"),
     "supporting_organisations_text": ("supporting_organisations", "organisations_in"),
 }
+WHO = {"people_in": "person", "organisations_in": "organisation"}
+NAMED_LISTS = [list_field for list_field, _ in NAMED_IN.values()]
 LEADER_FIELDS = ("name", "organisation", "role")
 
 
@@ -79,6 +81,7 @@ class ActionChange:
     # Worked out by the importer: the order within the theme, and named people/organisations.
     order: int = 0
     named: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # e.g. a lead no one is called
 
     @property
     def refused(self) -> bool:
@@ -157,14 +160,24 @@ def preview_import(parsed: ParsedWorkbook, plan: Plan | None) -> ImportPreview:
     themes = list(plan.themes.all()) if plan else []
     path_of = theme_paths(themes)
     theme_at = {path: theme for theme in themes for path in [path_of[theme.pk]]}
-    existing = list(Action.objects.filter(theme__plan=plan).order_by("order", "pk")) if plan else []
+    existing = (
+        list(
+            Action.objects.filter(theme__plan=plan)
+            .order_by("order", "pk")
+            .prefetch_related(*NAMED_LISTS)  # compared when a row's words for them change
+        )
+        if plan
+        else []
+    )
 
     _plan_changes(preview, parsed, plan)
     _theme_changes(preview, parsed, theme_at)
     matches = _match_rows(preview, parsed, existing, theme_at)
     names = NameIndex()
     for row in parsed.actions:
-        preview.actions.append(_action_change(row, matches.get(id(row)), path_of, names))
+        change = _action_change(row, matches.get(id(row)), path_of, names)
+        preview.actions.append(change)
+        preview.notes += change.notes
     _check_numbers(preview, existing, path_of, matches)
     _check_lengths(preview)
     _positions(preview)
@@ -264,8 +277,16 @@ def _action_change(row: ActionRow, action: Action | None, path_of, names: NameIn
             continue
         if action is None or getattr(action, text_field) != values[text_field]:
             named[list_field] = getattr(names, finder)(values[text_field])
+    notes = [
+        f"Row {row.row}: {', '.join(repr(name) for name in unmatched)} in "
+        f"'{label(text_field)}' matched no known {WHO[finder]}; the words are kept as written."
+        for text_field, (list_field, finder) in NAMED_IN.items()
+        if list_field in named
+        for unmatched in [named[list_field][1]]
+        if unmatched
+    ]
     if action is None:
-        return ActionChange("create", row, named={k: v[0] for k, v in named.items()})
+        return ActionChange("create", row, named={k: v[0] for k, v in named.items()}, notes=notes)
     changes = []
     if path_of[action.theme_id] != row.theme:
         old_path = " › ".join(path_of[action.theme_id])
@@ -284,6 +305,7 @@ def _action_change(row: ActionRow, action: Action | None, path_of, names: NameIn
         action,
         changes,
         named={k: v[0] for k, v in named.items()},
+        notes=notes if changes else [],
     )
 
 

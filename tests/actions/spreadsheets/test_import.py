@@ -286,3 +286,18 @@ def test_plan_title_theme_description_and_origin_changes_read_in_words(plan):
     plan.refresh_from_db()
     assert plan.title == "Knife Crime and Violence Reduction Plan 2021-22"
     assert plan.themes.get(name="GOVERNANCE").description == "Who oversees what, and when"
+
+
+def test_names_that_match_no_one_are_noted_and_kept_as_written(plan):
+    PersonFactory(name="Chris Lyons")
+    sheet = Sheet(export(plan))
+    sheet.set(sheet.row_of("Daily"), "Named CSP Lead", "Chris Lyons / Board Managers")
+
+    result = preview(sheet.save(), plan)
+
+    [change] = [change for change in result.actions if change.kind == "update"]
+    assert "Lead people: (none) → Chris Lyons" in [str(field) for field in change.changes]
+    assert result.notes == [
+        f"Row {change.row.row}: 'Board Managers' in 'Named lead(s)' matched no known person; "
+        "the words are kept as written."
+    ]
