@@ -218,8 +218,9 @@ def _match_rows(preview, parsed: ParsedWorkbook, existing: list[Action], theme_a
     """{id(row): action} for the rows that are existing actions."""
     by_pk = {action.pk: action for action in existing}
     by_ref = {(action.theme_id, action.ref): action for action in existing if action.ref}
-    unnumbered = defaultdict(list)
+    unnumbered, by_theme = defaultdict(list), defaultdict(list)
     for action in existing:
+        by_theme[action.theme_id].append(action)
         if not action.ref:
             unnumbered[action.theme_id].append(action)
     matches: dict[int, Action] = {}
@@ -260,7 +261,11 @@ def _match_rows(preview, parsed: ParsedWorkbook, existing: list[Action], theme_a
             action = by_ref.get((theme.pk, ref))
             candidates = [action] if action else []
         else:
-            candidates = unnumbered[theme.pk]
+            # A sheet that prints no numbers: the action with the same words, else the next
+            # unnumbered action of the theme.
+            text = row.values.get("text")
+            candidates = [a for a in by_theme[theme.pk] if a.text == text]
+            candidates += unnumbered[theme.pk]
         for action in candidates:
             if action.pk not in claimed:
                 claimed[action.pk] = row

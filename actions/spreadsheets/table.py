@@ -504,8 +504,8 @@ def numbered_text(ref: str, text: str) -> str:
 
 
 def split_numbered_text(values: dict) -> None:
+    """A number at the start of the action cell is the action's number. A cell without one
+    says nothing about the number, so an existing action keeps its own."""
     match = NUMBERED.match(values.get("text", ""))
     if match:
         values["ref"], values["text"] = match.group(1), match.group(2).strip()
-    else:
-        values.setdefault("ref", "")
