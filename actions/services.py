@@ -1,11 +1,12 @@
 """Writes to plans, themes, actions, progress updates and indicators."""
 
+import sqlite3
 from collections import defaultdict
 
 from django.apps import apps
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actions.models import (
     Action,
@@ -127,12 +128,15 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
     themes = _import_themes(plan, preview, user)
     _import_indicators(plan, preview, user)
 
+    # Every action written gets updated_at = now (and a new one created_at = now too):
+    # _write_history finds them by it.
     created, updated, fields = [], [], {"updated_at"}
     named = []  # (action, {list field: records})
     for change in preview.actions:
         values = change.row.values
         if change.kind == "create":
             action = Action(theme=themes[change.row.theme], order=change.order, **values)
+            action.created_at = now
             created.append(action)
         elif change.kind == "update":
             action = change.action
@@ -146,25 +150,24 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
                 else:
                     continue  # a list of people or organisations, written below
                 fields.add(field_change.field)
-            action.updated_at = now
             updated.append(action)
         else:
             continue
+        action.updated_at = now
         if change.named:
             named.append((action, change.named))
-    history = {"default_user": user, "default_change_reason": IMPORT_REASON, "default_date": now}
-    if created:
-        bulk_create_with_history(created, Action, batch_size=BATCH, **history)
-    if updated:
-        bulk_update_with_history(updated, Action, sorted(fields), batch_size=BATCH, **history)
-    _set_named(named)
+    _insert(Action, created, returning=True)
+    _update(Action, updated, sorted(fields))
+    _set_named(named, created)
     if created or updated:
-        _history_lists(plan, now)
+        history_user = user or Action.history.model.get_default_history_user(
+            (created or updated)[0]
+        )
+        _write_history(plan, now, history_user)
     return plan
 
 
 IMPORT_REASON = "Imported from a workbook"
-BATCH = 500  # rows per INSERT or UPDATE; SQLite allows a few thousand parameters a query
 LIST_FIELDS = ("lead_people", "lead_organisations", "supporting_organisations")
 
 
@@ -223,47 +226,151 @@ def _through(list_field: str):
     return through, target
 
 
-def _set_named(named: list) -> None:
+def _set_named(named: list, created: list[Action]) -> None:
     """Replace the people and organisations lists worked out from the words in their cells."""
+    new = {id(action) for action in created}  # nothing to remove from these
     for list_field in LIST_FIELDS:
         through, target = _through(list_field)
         wanted = [(action, found[list_field]) for action, found in named if list_field in found]
         if not wanted:
             continue
-        through.objects.filter(action__in=[action.pk for action, _ in wanted]).delete()
-        through.objects.bulk_create(
-            [
-                through(action_id=action.pk, **{target: record.pk})
-                for action, records in wanted
-                for record in records
-            ],
-            batch_size=BATCH,
-        )
+        old = [action.pk for action, _ in wanted if id(action) not in new]
+        for ids in _chunks(old, 1):
+            through.objects.filter(action_id__in=ids).delete()
+        links = [
+            through(action_id=action.pk, **{target: record.pk})
+            for action, records in wanted
+            for record in records
+        ]
+        _insert(through, links)
 
 
-def _history_lists(plan: Plan, when) -> None:
-    """Give the history rows just written their lists of people and organisations.
+def _write_history(plan: Plan, when, user) -> None:
+    """One history row for each action the import wrote (those it gave updated_at `when`),
+    and the lists of people and organisations each now has.
 
-    django-simple-history keeps, for each history row, the lists as they were then; its bulk
-    helpers do not, so without this the history would show every list emptied."""
-    rows = {
-        row.id: row
-        for row in Action.history.filter(history_date=when, theme__plan=plan).only("pk", "id")
+    The rows are copied inside the database (INSERT ... SELECT) rather than built in Python
+    by django-simple-history's bulk helpers, which takes seconds for thousands of actions.
+    They hold what bulk_history_create writes: every tracked field, `when`, the user,
+    IMPORT_REASON, and "+" for a created action or "~" for a changed one. The bulk helpers
+    leave the lists out, so without the second part the history would show them emptied."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history = Action.history.model
+    q = connection.ops.quote_name
+    date = history._meta.get_field("history_date").get_db_prep_save(when, connection)
+    in_plan = f"IN (SELECT {q('id')} FROM {q(Theme._meta.db_table)} WHERE {q('plan_id')} = %s)"
+    values = {
+        history._meta.get_field(field.name).column: f"a.{q(field.column)}"
+        for field in history.tracked_fields
     }
-    for list_field in LIST_FIELDS:
-        through, target = _through(list_field)
-        snapshot = apps.get_model("actions", f"HistoricalAction_{list_field}")
-        links = through.objects.filter(action__theme__plan=plan)
-        snapshot.objects.bulk_create(
-            [
-                snapshot(
-                    history_id=rows[link.action_id].pk,
-                    id=link.id,
-                    action_id=link.action_id,
-                    **{target: getattr(link, target)},
-                )
-                for link in links
-                if link.action_id in rows
-            ],
-            batch_size=BATCH,
+    values |= {
+        "history_date": "%s",
+        "history_change_reason": "%s",
+        "history_type": f"CASE WHEN a.{q('created_at')} = %s THEN '+' ELSE '~' END",
+        "history_user_id": "%s",
+    }
+    unfilled = {f.column for f in history._meta.concrete_fields} - set(values) - {"history_id"}
+    if unfilled:  # django-simple-history has grown a column this copy would leave empty
+        raise RuntimeError(f"Import history: no value for {', '.join(sorted(unfilled))}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(history._meta.db_table)} ({', '.join(map(q, values))}) "
+            f"SELECT {', '.join(values.values())} FROM {q(Action._meta.db_table)} a "
+            f"WHERE a.{q('updated_at')} = %s AND a.{q('theme_id')} {in_plan} "
+            f"ORDER BY a.{q('id')}",
+            [date, IMPORT_REASON, date, user.pk if user else None, date, plan.pk],
         )
+        for list_field in LIST_FIELDS:
+            through, target = _through(list_field)
+            snapshot = apps.get_model("actions", f"HistoricalAction_{list_field}")
+            cursor.execute(
+                f"INSERT INTO {q(snapshot._meta.db_table)} "
+                f"({q('history_id')}, {q('id')}, {q('action_id')}, {q(target)}) "
+                f"SELECT h.{q('history_id')}, l.{q('id')}, l.{q('action_id')}, l.{q(target)} "
+                f"FROM {q(through._meta.db_table)} l "
+                f"JOIN {q(history._meta.db_table)} h ON h.{q('id')} = l.{q('action_id')} "
+                f"WHERE h.{q('history_date')} = %s AND h.{q('theme_id')} {in_plan}",
+                [date, plan.pk],
+            )
+
+
+# ---- writing many rows -------------------------------------------------------------------
+# Django's bulk_create and bulk_update cost more than the database does for thousands of
+# rows: bulk_update builds a CASE expression per field per row (seconds for 10,000), and on
+# SQLite both split the rows into batches of 999 parameters, far below SQLite's own limit.
+# These write the same values in as few statements as the database allows.
+
+
+def _row(obj, fields) -> list:
+    """An object's values of `fields`, as the database driver takes them."""
+    return [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
+
+
+def _chunks(rows: list, parameters_per_row: int):
+    """`rows` in runs that fit one statement. SQLite allows a set number of parameters per
+    statement (32,766 by default; Debian's build 250,000); psycopg2 fills parameters in on
+    the client, so PostgreSQL takes any number."""
+    if not rows:
+        return
+    size = len(rows)
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        size = max(1, limit // parameters_per_row)
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _insert(model, objs: list, *, returning: bool = False) -> None:
+    """INSERT the objects (their values as set: no auto_now, no signals, as bulk_create),
+    setting their primary keys from the database when `returning`."""
+    q = connection.ops.quote_name
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(q(field.column) for field in fields)
+    row = f"({', '.join(['%s'] * len(fields))})"
+    pk = model._meta.pk
+    with connection.cursor() as cursor:
+        for chunk in _chunks(objs, len(fields)):
+            sql = f"INSERT INTO {q(model._meta.db_table)} ({columns}) VALUES "
+            sql += ", ".join([row] * len(chunk))
+            if returning:
+                sql += f" RETURNING {q(pk.column)}"
+            cursor.execute(sql, [value for obj in chunk for value in _row(obj, fields)])
+            if returning:
+                # Rows come back in the order of the VALUES list, as Django's bulk_create
+                # also relies on.
+                for obj, (value,) in zip(chunk, cursor.fetchall(), strict=True):
+                    setattr(obj, pk.attname, value)
+                    obj._state.adding = False
+                    obj._state.db = connection.alias
+
+
+def _update(model, objs: list, names: list[str]) -> None:
+    """UPDATE each object's row to its values of the fields `names`, by joining the rows to
+    a VALUES list of (pk, values...)."""
+    q = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in names]
+    pk = model._meta.pk
+    table = q(model._meta.db_table)
+    aliases = ["pk", *(f"v{index}" for index in range(len(fields)))]
+
+    def new_value(alias, field):
+        # PostgreSQL types a VALUES column from its literals (a column of NULLs is text), so
+        # say what each is, as Django's bulk_update does there.
+        if connection.features.requires_casted_case_in_updates:
+            return f"CAST(new.{alias} AS {field.cast_db_type(connection)})"
+        return f"new.{alias}"
+
+    setters = ", ".join(
+        f"{q(field.column)} = {new_value(alias, field)}"
+        for alias, field in zip(aliases[1:], fields, strict=True)
+    )
+    row = f"({', '.join(['%s'] * len(aliases))})"
+    with connection.cursor() as cursor:
+        for chunk in _chunks(objs, len(aliases)):
+            cursor.execute(
+                f"WITH new ({', '.join(aliases)}) AS (VALUES {', '.join([row] * len(chunk))}) "
+                f"UPDATE {table} SET {setters} FROM new WHERE {table}.{q(pk.column)} = new.pk",
+                [value for obj in chunk for value in _row(obj, [pk, *fields])],
+            )
