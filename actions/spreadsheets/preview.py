@@ -160,22 +160,22 @@ def preview_import(parsed: ParsedWorkbook, plan: Plan | None) -> ImportPreview:
     themes = list(plan.themes.all()) if plan else []
     path_of = theme_paths(themes)
     theme_at = {path: theme for theme in themes for path in [path_of[theme.pk]]}
-    existing = (
-        list(
-            Action.objects.filter(theme__plan=plan)
-            .order_by("order", "pk")
-            .prefetch_related(*NAMED_LISTS)  # compared when a row's words for them change
-        )
-        if plan
-        else []
-    )
+    existing = list(Action.objects.filter(theme__plan=plan).order_by("order", "pk")) if plan else []
 
     _plan_changes(preview, parsed, plan)
     _theme_changes(preview, parsed, theme_at)
     matches = _match_rows(preview, parsed, existing, theme_at)
     names = NameIndex()
-    for row in parsed.actions:
-        change = _action_change(row, matches.get(id(row)), path_of, names)
+    rows = [(row, matches.get(id(row))) for row in parsed.actions]
+    named = [_named_in(row, action, names) for row, action in rows]
+    lists = _lists_now(
+        (list_field, action)
+        for (_, action), found in zip(rows, named, strict=True)
+        if action
+        for list_field in found
+    )
+    for (row, action), found in zip(rows, named, strict=True):
+        change = _action_change(row, action, found, path_of, lists)
         preview.actions.append(change)
         preview.notes += change.notes
     _check_numbers(preview, existing, path_of, matches)
@@ -218,9 +218,9 @@ def _match_rows(preview, parsed: ParsedWorkbook, existing: list[Action], theme_a
     """{id(row): action} for the rows that are existing actions."""
     by_pk = {action.pk: action for action in existing}
     by_ref = {(action.theme_id, action.ref): action for action in existing if action.ref}
-    unnumbered, by_theme = defaultdict(list), defaultdict(list)
+    unnumbered, by_words = defaultdict(list), defaultdict(list)
     for action in existing:
-        by_theme[action.theme_id].append(action)
+        by_words[(action.theme_id, action.text)].append(action)
         if not action.ref:
             unnumbered[action.theme_id].append(action)
     matches: dict[int, Action] = {}
@@ -263,9 +263,7 @@ def _match_rows(preview, parsed: ParsedWorkbook, existing: list[Action], theme_a
         else:
             # A sheet that prints no numbers: the action with the same words, else the next
             # unnumbered action of the theme.
-            text = row.values.get("text")
-            candidates = [a for a in by_theme[theme.pk] if a.text == text]
-            candidates += unnumbered[theme.pk]
+            candidates = by_words[(theme.pk, row.values.get("text"))] + unnumbered[theme.pk]
         for action in candidates:
             if action.pk not in claimed:
                 claimed[action.pk] = row
@@ -274,14 +272,42 @@ def _match_rows(preview, parsed: ParsedWorkbook, existing: list[Action], theme_a
     return matches
 
 
-def _action_change(row: ActionRow, action: Action | None, path_of, names: NameIndex):
-    values = row.values
+def _named_in(row: ActionRow, action: Action | None, names: NameIndex) -> dict:
+    """{list field: (records, words matching no one)} for each list of people or
+    organisations whose words the row gives anew."""
     named = {}
     for text_field, (list_field, finder) in NAMED_IN.items():
-        if text_field not in values:
+        if text_field not in row.values:
             continue
-        if action is None or getattr(action, text_field) != values[text_field]:
-            named[list_field] = getattr(names, finder)(values[text_field])
+        if action is None or getattr(action, text_field) != row.values[text_field]:
+            named[list_field] = getattr(names, finder)(row.values[text_field])
+    return named
+
+
+def _lists_now(wanted) -> dict[tuple[str, int], list[str]]:
+    """{(list field, action pk): the people or organisations on it now, as words, in the
+    list's own order} for the (list field, action) pairs in `wanted`: one query per list
+    field, for only the actions whose words for it changed."""
+    pks = defaultdict(set)
+    for list_field, action in wanted:
+        pks[list_field].add(action.pk)
+    lists = defaultdict(list)
+    for list_field, actions in pks.items():
+        through = getattr(Action, list_field).through
+        target = Action._meta.get_field(list_field).m2m_reverse_field_name()
+        # The order action.<list>.all() gives: the person's or organisation's own ordering.
+        ordering = [
+            f"{'-' if name.startswith('-') else ''}{target}__{name.lstrip('-')}"
+            for name in through._meta.get_field(target).related_model._meta.ordering
+        ]
+        links = through.objects.filter(action_id__in=actions).select_related(target)
+        for link in links.order_by(*ordering, "pk"):
+            lists[(list_field, link.action_id)].append(str(getattr(link, target)))
+    return lists
+
+
+def _action_change(row: ActionRow, action: Action | None, named: dict, path_of, lists: dict):
+    values = row.values
     notes = [
         f"Row {row.row}: {', '.join(repr(name) for name in unmatched)} in "
         f"'{label(text_field)}' matched no known {WHO[finder]}; the words are kept as written."
@@ -301,7 +327,7 @@ def _action_change(row: ActionRow, action: Action | None, path_of, names: NameIn
         if old != value:
             changes.append(FieldChange(name, old, value))
     for list_field, (found, _) in named.items():
-        old = [str(item) for item in getattr(action, list_field).all()]
+        old = lists[(list_field, action.pk)]
         if sorted(old) != sorted(str(item) for item in found):
             changes.append(FieldChange(list_field, old, [str(item) for item in found]))
     return ActionChange(
