@@ -36,8 +36,11 @@ def cell_text(value) -> str:
 
 
 def action_ref(value) -> str:
-    """An action number as written: 1, 1.0, "1", "1a)", " 7b. " are "1", "1", "1", "1a", "7b"."""
-    return cell_text(value).rstrip(").").strip()
+    """An action number as written: 1, 1.0, "1", "1a)", " 7b. " are "1", "1", "1", "1a", "7b".
+    Only a plain number loses its trailing bracket or point: "(i)" stays "(i)"."""
+    text = cell_text(value)
+    tidied = text.rstrip(").").strip()
+    return tidied if re.fullmatch(r"\d+[A-Za-z]{0,2}", tidied) else text
 
 
 _RAG_WORDS = {

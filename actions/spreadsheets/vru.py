@@ -43,7 +43,8 @@ class VRULayout(TableLayout):
     def finish_values(self, values: dict) -> None:
         text = values.get("text", "")
         prefix = _MANDATED.match(text)
-        if prefix:
+        # The hidden Origin column, where it names another origin, says the words are the text.
+        if prefix and values.get("origin", "") in ("", ActionOrigin.VRU_MANDATED):
             values["text"] = text[prefix.end() :].strip()
             values["origin"] = ActionOrigin.VRU_MANDATED
 
