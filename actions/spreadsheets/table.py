@@ -223,15 +223,13 @@ class TableLayout:
         offset = len(preamble)
         first_header = 1 + (1 if self.sections else 0)
         sheet.freeze_panes = f"A{offset + first_header + 1}"
-        for row in preamble:
-            sheet.append(row)
-        for row in table:
+        rows = [*preamble, *table, *self.write_key(out)]
+        out.set_size(len(rows), max(len(row) for row in rows))
+        for row in rows:
             sheet.append(row)
         for first, last, index in merges:
             letter = get_column_letter(index)
             sheet.merged_cells.add(f"{letter}{first + offset}:{letter}{last + offset}")
-        for row in self.write_key(out):
-            sheet.append(row)
         self.write_other_sheets(workbook, plan)
         workbook.save(stream)
 

@@ -86,6 +86,18 @@ class SheetWriter:
             cell.data_type = "s"  # text that starts with "=" stays text, never a formula
         return cell
 
+    def set_size(self, rows: int, columns: int) -> None:
+        """Record the sheet's size (the <dimension> element), before any row is written.
+
+        openpyxl's write-only sheets leave it out, and its read-only mode then parses the
+        whole sheet just to find the size before parsing it again for the rows: for 10,000
+        actions that is a third of the time of every import of a workbook we exported.
+        """
+        ref = f"A1:{get_column_letter(max(columns, 1))}{max(rows, 1)}"
+        # openpyxl 3.1's sheet writer writes what `calculate_dimension` returns, if the sheet
+        # has one; write-only sheets have none of their own.
+        self.sheet.calculate_dimension = lambda: ref
+
     def set_widths(self, widths: list[float], hidden: set[int] = frozenset()) -> None:
         """Column widths (in characters) and hidden columns, set before any row is written."""
         for index, width in enumerate(widths, start=1):
