@@ -228,6 +228,10 @@ def _match_rows(preview, parsed: ParsedWorkbook, existing: list[Action], theme_a
     for row in parsed.actions:
         if row.id is None:
             continue
+        if preview.plan is None:
+            # A copy of another plan (next year's, say): its record numbers mean nothing here.
+            row.id = None
+            continue
         action = by_pk.get(row.id)
         if action is None:
             row.problems.append(

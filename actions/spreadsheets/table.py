@@ -163,9 +163,9 @@ class TableLayout:
         )
         pending = None  # a lone name that may turn out to be a section heading
         for row in rows[header_at + 1 :]:
-            if header_key(row.value(0)) == "key":
+            if header_key(row.value(0)) == "key" and self._lone_text(row):
                 break  # the key under the table
-            if header_key(row.value(text_index)) in text_column.keys:
+            if header_key(row.value(text_index)) in text_column.keys and self._match_header(row):
                 if pending is not None:
                     state.start_section(pending)
                     pending = None

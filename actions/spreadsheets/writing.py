@@ -5,6 +5,7 @@ fills cell by cell, which is where openpyxl spends its time otherwise.
 """
 
 import datetime
+import re
 from copy import copy
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -35,7 +36,11 @@ def _solid(hex_colour: str) -> PatternFill:
 def clean_text(text: str) -> str:
     """Text as a cell can hold it: Word's vertical tab (a line break) becomes a line break;
     other control characters, which the file format cannot store, are dropped."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text.replace("\x0b", "\n"))
+    return _NOT_IN_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", text.replace("\x0b", "\n")))
+
+
+# Two more characters XML cannot hold, which openpyxl lets through (Excel would refuse the file).
+_NOT_IN_XML = re.compile("[\ufffe\uffff]")
 
 
 class SheetWriter:

@@ -31,7 +31,6 @@ from actions.services import plan_import
 from actions.spreadsheets.layouts import read_workbook, write_workbook
 from actions.spreadsheets.preview import ImportPreview, preview_import
 from actions.spreadsheets.report import preview_lines
-from actions.spreadsheets.safety import WorkbookRefused
 from actions.spreadsheets.table import NUMBERED
 from tests.factories import PlanFactory
 from tests.libreoffice import resave_in_libreoffice
@@ -124,13 +123,8 @@ def contents(plan: Plan, layout: str) -> dict:
 
 
 def import_as_new_plan(data: bytes, layout: str, plan: Plan) -> Plan:
-    parsed = read_workbook(data, layout)
-    # The exported rows carry the original plan's record numbers, which a new plan refuses
-    # (see test_an_exported_workbook_imports_as_a_new_plan below): cleared here, as the
-    # refusal tells people to do, so that what is compared is every field.
-    for row in parsed.actions:
-        row.id = None
-    preview = preview_import(parsed, None)
+    # The rows carry the original plan's record numbers, which a new plan ignores.
+    preview = preview_import(read_workbook(data, layout), None)
     assert not preview.problems, "\n".join(preview_lines(preview))
     return plan_import(
         preview,
@@ -195,8 +189,8 @@ def test_a_seed_plan_resaved_in_libreoffice_and_imported_back_is_unchanged(slug,
 # - control characters (Cc) other than newline and tab: XML 1.0 cannot hold most of them (the
 #   writer drops them, so they could not come back), and \r is stored as "\n" (the app keeps
 #   "\n" line ends, as cell_text makes them);
-# - U+FFFE and U+FFFF: not XML 1.0 characters either. The writer does not drop these; see
-#   test_text_with_a_character_xml_cannot_hold_still_exports_a_readable_workbook.
+# - U+FFFE and U+FFFF: not XML 1.0 characters either; the writer drops them too (see
+#   test_text_with_a_character_xml_cannot_hold_still_exports_a_readable_workbook).
 # Text is stored stripped (cell_text and Django's form fields strip with str.strip), so it is
 # generated stripped.
 CELL_CHARACTERS = st.characters(
@@ -318,12 +312,13 @@ def date_cells(draw, *, end: bool, after: datetime.date | None = None):
 
 
 def misread_by_known_bug(layout: str, ref: str, text: str) -> bool:
-    """Generated action text that a known bug, pinned by a strict xfail below, reads back
-    wrongly, and which generation hits often enough to make these tests fail at random.
-    Remove each case with its fix (the xfail's XPASS says when)."""
-    # test_text_that_looks_like_the_layout_comes_back_as_written[sgv/csp unnumbered ...]: an
-    # unnumbered SGV or CSP action whose text begins like a number ("0)", "a)b", "7b) x") is
-    # read back numbered, or refused for having no text. Hypothesis finds this one.
+    """Generated action text that a known limit of a layout, pinned by a strict xfail below,
+    reads back otherwise.
+
+    The SGV and CSP layouts carry the action number at the start of the action cell ("1a)
+    Develop ..."), so an unnumbered action whose text itself begins like a number ("0)",
+    "a)b") is read back numbered (see test_text_that_looks_like_the_layout_comes_back_...).
+    """
     return layout in ("sgv", "csp") and not ref and NUMBERED.match(text) is not None
 
 
@@ -672,12 +667,6 @@ def one_theme_plan(layout: str, theme_name: str, actions: list[dict]) -> Plan:
     return plan
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an exported row keeps the hidden record number (cspplan ID) of the plan it "
-    "came from, and preview_import(parsed, None) refuses every such row as 'not an action of "
-    "this plan', so an exported plan cannot be imported as a new plan (e.g. next year's).",
-)
 @pytest.mark.parametrize("layout", ["vru", "sgv", "csp"])
 def test_an_exported_workbook_imports_as_a_new_plan(layout):
     plan = one_theme_plan(layout, "Theme", [{"ref": "1", "text": "Do it"}])
@@ -697,6 +686,36 @@ def test_an_exported_workbook_imports_as_a_new_plan(layout):
     assert contents(imported, layout) == contents(plan, layout)
 
 
+KEPT = [
+    pytest.param(
+        "vru",
+        "Key",
+        [{"ref": "1", "text": "Do it"}, {"ref": "2", "text": "And this"}],
+        id="vru theme named 'Key' is not the key under the table",
+    ),
+    pytest.param("csp", "KEY", [{"ref": "1", "text": "Do it"}], id="csp focus area 'KEY'"),
+    pytest.param(
+        "vru",
+        "Theme",
+        [{"ref": "1", "text": "VRU Mandated Action - Review", "origin": "local"}],
+        id="vru local action whose text begins with the mandated prefix stays local",
+    ),
+]
+
+
+@pytest.mark.parametrize("layout, theme_name, actions", KEPT)
+def test_text_like_the_layout_comes_back_where_the_sheet_tells_them_apart(
+    layout, theme_name, actions
+):
+    plan = one_theme_plan(layout, theme_name, actions)
+    data = export(plan, layout)
+
+    assert_unchanged(preview_import(read_workbook(data, layout), plan), plan)
+    imported = import_as_new_plan(data, layout, plan)
+    assert contents(imported, layout) == contents(plan, layout)
+
+
+# Limits of the layouts: text a person could mean either way is read as the layout's.
 MISREAD = [
     pytest.param(
         "vru",
@@ -709,18 +728,6 @@ MISREAD = [
         "Section",
         [{"ref": "", "text": "Project/Action"}],
         id="sgv unnumbered action text 'Project/Action' is read as a header row and dropped",
-    ),
-    pytest.param(
-        "vru",
-        "Key",
-        [{"ref": "1", "text": "Do it"}, {"ref": "2", "text": "And this"}],
-        id="vru theme named 'Key' is read as the key under the table: its actions are dropped",
-    ),
-    pytest.param(
-        "csp",
-        "KEY",
-        [{"ref": "1", "text": "Do it"}],
-        id="csp focus area named 'KEY' ends the table too",
     ),
     pytest.param(
         "vru",
@@ -751,8 +758,9 @@ MISREAD = [
 
 @pytest.mark.xfail(
     strict=True,
-    reason="BUG: text that the reader takes for layout (a header word, 'Key', the VRU "
-    "mandated prefix, an action number) does not come back as written",
+    reason="LIMIT: text that reads as the layout's own (a whole header row, the VRU mandated "
+    "prefix on an action of no stated origin, a number at the start of an SGV/CSP action "
+    "cell) is read as the layout's",
 )
 @pytest.mark.parametrize("layout, theme_name, actions", MISREAD)
 def test_text_that_looks_like_the_layout_comes_back_as_written(layout, theme_name, actions):
@@ -764,13 +772,6 @@ def test_text_that_looks_like_the_layout_comes_back_as_written(layout, theme_nam
     assert contents(imported, layout) == contents(plan, layout)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=WorkbookRefused,
-    reason="BUG: writing.clean_text drops the control characters XML cannot hold but not "
-    "U+FFFE/U+FFFF, so the export is not well-formed XML and our own reader (like Excel) "
-    "refuses it",
-)
 @pytest.mark.parametrize("character", ["\uffff", "\ufffe"])
 def test_text_with_a_character_xml_cannot_hold_still_exports_a_readable_workbook(character):
     plan = one_theme_plan("vru", "Theme", [{"ref": "1", "text": f"Before{character}after"}])
@@ -783,8 +784,8 @@ def test_text_with_a_character_xml_cannot_hold_still_exports_a_readable_workbook
 
 @pytest.mark.xfail(
     strict=True,
-    reason="BUG: an action number the reader tidies (a trailing '.' or ')', brackets, a space "
-    "in the SGV/CSP '1a) text' cell) does not come back as stored",
+    reason="LIMIT: a plain number loses a trailing '.' (people type '1.' for 1), and the "
+    "SGV/CSP action cell cannot carry a number with brackets or spaces ('1a) text')",
 )
 @pytest.mark.parametrize(
     "layout, ref",
@@ -802,7 +803,7 @@ def test_an_action_number_comes_back_as_stored(layout, ref):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="BUG: a senior leader with no name, organisation or role (the model allows one) "
+    reason="LIMIT: a senior leader with no name, organisation or role (the model allows one) "
     "is written as an empty row, which the reader skips, so the preview replaces the list",
 )
 def test_a_senior_leader_with_nothing_written_comes_back():
