@@ -156,7 +156,7 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
         action.updated_at = now
         if change.named:
             named.append((action, change.named))
-    _insert(Action, created, returning=True)
+    _insert(Action, created)
     _update(Action, updated, sorted(fields))
     _set_named(named, created)
     if created or updated:
@@ -237,12 +237,9 @@ def _set_named(named: list, created: list[Action]) -> None:
         old = [action.pk for action, _ in wanted if id(action) not in new]
         for ids in _chunks(old, 1):
             through.objects.filter(action_id__in=ids).delete()
-        links = [
-            through(action_id=action.pk, **{target: record.pk})
-            for action, records in wanted
-            for record in records
-        ]
-        _insert(through, links)
+        columns = [through._meta.get_field(name).column for name in ("action_id", target)]
+        links = [(action.pk, record.pk) for action, records in wanted for record in records]
+        _insert_rows(through, columns, links)
 
 
 def _write_history(plan: Plan, when, user) -> None:
@@ -322,28 +319,36 @@ def _chunks(rows: list, parameters_per_row: int):
         yield rows[start : start + size]
 
 
-def _insert(model, objs: list, *, returning: bool = False) -> None:
-    """INSERT the objects (their values as set: no auto_now, no signals, as bulk_create),
-    setting their primary keys from the database when `returning`."""
-    q = connection.ops.quote_name
+def _insert(model, objs: list) -> None:
+    """INSERT the objects with their values as set (no auto_now, no signals, as bulk_create)
+    and give them the primary keys the database chose."""
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(q(field.column) for field in fields)
-    row = f"({', '.join(['%s'] * len(fields))})"
-    pk = model._meta.pk
+    rows = [_row(obj, fields) for obj in objs]
+    pks = _insert_rows(model, [field.column for field in fields], rows, returning=True)
+    for obj, pk in zip(objs, pks, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def _insert_rows(model, columns: list[str], rows: list, *, returning: bool = False) -> list:
+    """INSERT rows of values (as the driver takes them) for `columns` of the model's table;
+    the new rows' primary keys, in order, when `returning`."""
+    q = connection.ops.quote_name
+    row = f"({', '.join(['%s'] * len(columns))})"
+    into = f"INSERT INTO {q(model._meta.db_table)} ({', '.join(map(q, columns))}) VALUES "
+    pks = []
     with connection.cursor() as cursor:
-        for chunk in _chunks(objs, len(fields)):
-            sql = f"INSERT INTO {q(model._meta.db_table)} ({columns}) VALUES "
-            sql += ", ".join([row] * len(chunk))
+        for chunk in _chunks(rows, len(columns)):
+            sql = into + ", ".join([row] * len(chunk))
             if returning:
-                sql += f" RETURNING {q(pk.column)}"
-            cursor.execute(sql, [value for obj in chunk for value in _row(obj, fields)])
+                sql += f" RETURNING {q(model._meta.pk.column)}"
+            cursor.execute(sql, [value for values in chunk for value in values])
             if returning:
                 # Rows come back in the order of the VALUES list, as Django's bulk_create
                 # also relies on.
-                for obj, (value,) in zip(chunk, cursor.fetchall(), strict=True):
-                    setattr(obj, pk.attname, value)
-                    obj._state.adding = False
-                    obj._state.db = connection.alias
+                pks += [pk for (pk,) in cursor.fetchall()]
+    return pks
 
 
 def _update(model, objs: list, names: list[str]) -> None:
