@@ -11,6 +11,7 @@ import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -43,7 +44,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     hidden: bool = False
 
-    @property
+    @cached_property  # asked for every row read
     def keys(self) -> set[str]:
         return {header_key(self.header), *(header_key(alias) for alias in self.aliases)}
 
@@ -108,10 +109,13 @@ class TableLayout:
     def read(self, workbook) -> ParsedWorkbook:
         parsed = ParsedWorkbook(layout=self.name)
         for sheet in workbook.worksheets:
-            rows = [row for row in sheet_rows(sheet) if not row.blank]
-            header = self._find_header(rows)
-            if header is not None:
-                self._read_sheet(sheet.title, rows, header, parsed)
+            # The rows are read as they come rather than listed first: holding every row's
+            # cells (150,000 for a 10,000-action plan) costs memory, and time in Python's
+            # garbage collector.
+            rows = (row for row in sheet_rows(sheet) if not row.blank)
+            above = self._down_to_header(rows)
+            if above is not None:
+                self._read_sheet(sheet.title, above, rows, parsed)
                 break
         else:
             headings = ", ".join(
@@ -137,23 +141,28 @@ class TableLayout:
         found = {column.field for column in mapping.values()}
         return mapping if set(self.required) <= found else None
 
-    def _find_header(self, rows: list[SheetRow]) -> int | None:
-        for position, row in enumerate(rows):
+    def _down_to_header(self, rows) -> list[SheetRow] | None:
+        """The rows taken from `rows` down to the first header row, which is the last of
+        them; None if there is none in the first HEADER_SEARCH_ROWS rows."""
+        above = []
+        for row in rows:
             if row.number > HEADER_SEARCH_ROWS:
                 return None
+            above.append(row)
             if self._match_header(row) is not None:
-                return position
+                return above
         return None
 
-    def _read_sheet(self, title: str, rows: list[SheetRow], header_at: int, parsed) -> None:
-        header = rows[header_at]
+    def _read_sheet(self, title: str, above: list[SheetRow], below, parsed) -> None:
+        """Read the table whose header row ends `above`, from the rows `below` it."""
+        header = above[-1]
         mapping = self._match_header(header)
         for index, value in enumerate(header.values):
             if index not in mapping and not _blank(value):
                 parsed.ignored_columns.append(
                     f"'{cell_text(value)}' (column {get_column_letter(index + 1)})"
                 )
-        preamble = rows[:header_at]
+        preamble = above[:-1]
         state = _TableState(title, mapping, self, parsed)
         if self.sections and preamble and self._lone_text(preamble[-1]):
             state.start_section(preamble.pop())
@@ -161,11 +170,12 @@ class TableLayout:
         text_index, text_column = next(
             (index, column) for index, column in mapping.items() if column.field == "text"
         )
+        text_keys = text_column.keys
         pending = None  # a lone name that may turn out to be a section heading
-        for row in rows[header_at + 1 :]:
-            if header_key(row.value(0)) == "key" and self._lone_text(row):
+        for row in below:
+            if self._lone_text(row) and header_key(row.value(0)) == "key":
                 break  # the key under the table
-            if header_key(row.value(text_index)) in text_column.keys and self._match_header(row):
+            if header_key(row.value(text_index)) in text_keys and self._match_header(row):
                 if pending is not None:
                     state.start_section(pending)
                     pending = None
@@ -366,6 +376,7 @@ class _TableState:
         self.value_columns = [
             (index, column) for index, column in mapping.items() if column.kind not in ("theme",)
         ]
+        self.text_header = next(c.header for _, c in self.value_columns if c.field == "text")
         self.section: str | None = None
         self.levels: list[str | None] = [None] * len(layout.theme_fields)
         self.seen: dict[tuple, ThemeRow] = {}
@@ -392,12 +403,10 @@ class _TableState:
                 self.levels[level + 1 :] = [None] * (len(self.levels) - level - 1)
             path = self.path[: self._depth_of(level)]
             self._theme(path, description, row)
-        content = [
-            (index, column)
+        if all(
+            column.kind == "origin" or _blank(row.value(index))
             for index, column in self.value_columns
-            if column.kind != "origin" and not _blank(row.value(index))
-        ]
-        if not content:
+        ):
             return  # a theme heading, or the theme cell of a theme with no actions
         problems: list[Problem] = []
         values: dict = {}
@@ -412,14 +421,13 @@ class _TableState:
             except ValueError as error:
                 problems.append(Problem(str(error), self.sheet, row.number, column.header))
         self.layout.finish_values(values)
-        text_header = next(c.header for _, c in self.value_columns if c.field == "text")
         if not values.get("text"):
             problems.append(
                 Problem(
                     "This row has no action text: write the action, or delete the row.",
                     self.sheet,
                     row.number,
-                    text_header,
+                    self.text_header,
                 )
             )
         start, end = values.get("start_date"), values.get("end_date")
