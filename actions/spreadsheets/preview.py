@@ -373,11 +373,15 @@ def _check_numbers(preview: ImportPreview, existing, path_of, matches) -> None:
 
 def _check_lengths(preview: ImportPreview) -> None:
     """Text longer than its field holds is refused here, as every database would refuse it."""
+    limits = {
+        field.name: field.max_length
+        for field in Action._meta.concrete_fields
+        if isinstance(field, models.CharField) and field.max_length
+    }
     for change in preview.actions:
         for name, value in change.row.values.items():
-            model_field = Action._meta.get_field(name)
-            limit = getattr(model_field, "max_length", None)
-            if isinstance(model_field, models.CharField) and limit and len(value) > limit:
+            limit = limits.get(name)
+            if limit and len(value) > limit:
                 change.row.problems.append(
                     _problem(
                         change.row,
