@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from actions.models import (
@@ -301,7 +301,10 @@ def _write_history(plan: Plan, when, user) -> None:
 
 def _row(obj, fields) -> list:
     """An object's values of `fields`, as the database driver takes them."""
-    return [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
+    # The connection itself rather than the `connection` proxy, which looks every attribute
+    # up in a thread-local: a fifth of the time of preparing 250,000 values.
+    db = connections[DEFAULT_DB_ALIAS]
+    return [field.get_db_prep_save(getattr(obj, field.attname), db) for field in fields]
 
 
 def _chunks(rows: list, parameters_per_row: int):
