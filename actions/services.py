@@ -237,9 +237,9 @@ def _set_named(named: list, created: list[Action]) -> None:
         old = [action.pk for action, _ in wanted if id(action) not in new]
         for ids in _chunks(old, 1):
             through.objects.filter(action_id__in=ids).delete()
-        columns = [through._meta.get_field(name).column for name in ("action_id", target)]
+        fields = [through._meta.get_field(name) for name in ("action_id", target)]
         links = [(action.pk, record.pk) for action, records in wanted for record in records]
-        _insert_rows(through, columns, links)
+        _insert_rows(through, fields, links)
 
 
 def _write_history(plan: Plan, when, user) -> None:
@@ -322,63 +322,68 @@ def _chunks(rows: list, parameters_per_row: int):
         yield rows[start : start + size]
 
 
+def _table(fields, rows: list) -> tuple[str, list]:
+    """SQL for a table of `rows` (lists of values, as the driver takes them, for `fields`),
+    and its parameters. SQLite gets a VALUES list. PostgreSQL gets an array per column, as
+    Django's own bulk_create sends rows there: planning a VALUES list of thousands of rows
+    takes longer than the insert itself. The arrays are typed without lengths (varchar, not
+    varchar(300)), as Django does, so that nothing is cut: an overlong text fails instead."""
+    if connection.vendor == "postgresql":
+        types = [field.db_type(connection).split("(")[0] for field in fields]
+        arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in types)
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        return f"SELECT * FROM UNNEST({arrays})", columns
+    row = f"({', '.join(['%s'] * len(fields))})"
+    return f"VALUES {', '.join([row] * len(rows))}", [value for values in rows for value in values]
+
+
 def _insert(model, objs: list) -> None:
     """INSERT the objects with their values as set (no auto_now, no signals, as bulk_create)
     and give them the primary keys the database chose."""
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    rows = [_row(obj, fields) for obj in objs]
-    pks = _insert_rows(model, [field.column for field in fields], rows, returning=True)
+    pks = _insert_rows(model, fields, [_row(obj, fields) for obj in objs], returning=True)
     for obj, pk in zip(objs, pks, strict=True):
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias
 
 
-def _insert_rows(model, columns: list[str], rows: list, *, returning: bool = False) -> list:
-    """INSERT rows of values (as the driver takes them) for `columns` of the model's table;
-    the new rows' primary keys, in order, when `returning`."""
+def _insert_rows(model, fields, rows: list, *, returning: bool = False) -> list:
+    """INSERT rows of values (as the driver takes them) for the model's `fields`; the new
+    rows' primary keys, in order, when `returning`."""
     q = connection.ops.quote_name
-    row = f"({', '.join(['%s'] * len(columns))})"
-    into = f"INSERT INTO {q(model._meta.db_table)} ({', '.join(map(q, columns))}) VALUES "
+    into = f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)})"
     pks = []
     with connection.cursor() as cursor:
-        for chunk in _chunks(rows, len(columns)):
-            sql = into + ", ".join([row] * len(chunk))
+        for chunk in _chunks(rows, len(fields)):
+            table, params = _table(fields, chunk)
+            sql = f"{into} {table}"
             if returning:
                 sql += f" RETURNING {q(model._meta.pk.column)}"
-            cursor.execute(sql, [value for values in chunk for value in values])
+            cursor.execute(sql, params)
             if returning:
-                # Rows come back in the order of the VALUES list, as Django's bulk_create
+                # Rows come back in the order they were given, as Django's bulk_create
                 # also relies on.
                 pks += [pk for (pk,) in cursor.fetchall()]
     return pks
 
 
 def _update(model, objs: list, names: list[str]) -> None:
-    """UPDATE each object's row to its values of the fields `names`, by joining the rows to
-    a VALUES list of (pk, values...)."""
+    """UPDATE each object's row to its values of the fields `names`, joining the table to a
+    table of (pk, values...)."""
     q = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in names]
-    pk = model._meta.pk
+    fields = [model._meta.pk, *(model._meta.get_field(name) for name in names)]
+    aliases = ["pk", *(f"v{index}" for index in range(len(names)))]
     table = q(model._meta.db_table)
-    aliases = ["pk", *(f"v{index}" for index in range(len(fields)))]
-
-    def new_value(alias, field):
-        # PostgreSQL types a VALUES column from its literals (a column of NULLs is text), so
-        # say what each is, as Django's bulk_update does there.
-        if connection.features.requires_casted_case_in_updates:
-            return f"CAST(new.{alias} AS {field.cast_db_type(connection)})"
-        return f"new.{alias}"
-
     setters = ", ".join(
-        f"{q(field.column)} = {new_value(alias, field)}"
-        for alias, field in zip(aliases[1:], fields, strict=True)
+        f"{q(field.column)} = new.{alias}"
+        for alias, field in zip(aliases[1:], fields[1:], strict=True)
     )
-    row = f"({', '.join(['%s'] * len(aliases))})"
     with connection.cursor() as cursor:
-        for chunk in _chunks(objs, len(aliases)):
+        for chunk in _chunks(objs, len(fields)):
+            new, params = _table(fields, [_row(obj, fields) for obj in chunk])
             cursor.execute(
-                f"WITH new ({', '.join(aliases)}) AS (VALUES {', '.join([row] * len(chunk))}) "
-                f"UPDATE {table} SET {setters} FROM new WHERE {table}.{q(pk.column)} = new.pk",
-                [value for obj in chunk for value in _row(obj, [pk, *fields])],
+                f"WITH new ({', '.join(aliases)}) AS ({new}) UPDATE {table} SET {setters} "
+                f"FROM new WHERE {table}.{q(model._meta.pk.column)} = new.pk",
+                params,
             )
