@@ -32,16 +32,26 @@ def make_plan(size: int):
     people = PersonFactory.create_batch(2)
     organisation = OrganisationFactory()
     themes = ThemeFactory.create_batch(3, plan=plan)
-    for number in range(size):
-        action = ActionFactory(
+    # Built by the factory and saved in bulk: saving hundreds one by one is slow to set up.
+    actions = Action.objects.bulk_create(
+        ActionFactory.build(
             theme=themes[number % len(themes)],
             leads=f"{people[0].name} and {people[1].name}",
             lead_organisations_text=organisation.short_name,
             progress=f"Update {number}",
             rag="green",
         )
-        action.lead_people.set(people)
-        action.lead_organisations.set([organisation])
+        for number in range(size)
+    )
+    Action.lead_people.through.objects.bulk_create(
+        Action.lead_people.through(action=action, person=person)
+        for action in actions
+        for person in people
+    )
+    Action.lead_organisations.through.objects.bulk_create(
+        Action.lead_organisations.through(action=action, organisation=organisation)
+        for action in actions
+    )
     return plan
 
 
