@@ -672,11 +672,10 @@ def main():
             results = []
             for size in options.sizes:
                 results += run_size(size, options, workdir)
-            version = (
-                connection.Database.sqlite_version
-                if connection.vendor == "sqlite"
-                else connection.pg_version
-            )
+            if connection.vendor == "sqlite":
+                version = connection.Database.sqlite_version
+            else:  # PostgreSQL gives 150020 for 15.20
+                version = f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
             lines = report(results, f"{connection.vendor} {version}")
             print("\n" + "\n".join(lines))
             if options.json:
