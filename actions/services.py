@@ -160,6 +160,7 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
     _update(Action, updated, sorted(fields))
     _set_named(named, created)
     if created or updated:
+        # As django-simple-history chooses it: with no user given, the request's (if any).
         history_user = user or Action.history.model.get_default_history_user(
             (created or updated)[0]
         )
