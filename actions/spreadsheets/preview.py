@@ -25,7 +25,6 @@ NAMED_IN = {
     "supporting_organisations_text": ("supporting_organisations", "organisations_in"),
 }
 WHO = {"people_in": "person", "organisations_in": "organisation"}
-NAMED_LISTS = [list_field for list_field, _ in NAMED_IN.values()]
 LEADER_FIELDS = ("name", "organisation", "role")
 
 
