@@ -61,7 +61,7 @@ from decimal import Decimal, InvalidOperation
 
 from openpyxl.utils import get_column_letter
 
-from actions.models import Action, Indicator, IndicatorDirection, Plan
+from actions.models import Indicator, IndicatorDirection, Plan
 from actions.spreadsheets.cells import cell_text, header_key
 from actions.spreadsheets.indicators import direction_of_words
 from actions.spreadsheets.reading import SheetRow, sheet_rows
@@ -71,11 +71,9 @@ from actions.spreadsheets.table import (
     ID_COLUMN,
     ORIGIN_COLUMN,
     Column,
-    TableLayout,
+    NumberedTextLayout,
     _blank,
     _parse_id,
-    numbered_text,
-    split_numbered_text,
 )
 from actions.spreadsheets.writing import SheetWriter
 
@@ -120,7 +118,7 @@ _DIRECTION_WORDS = {
 }
 
 
-class CSPLayout(TableLayout):
+class CSPLayout(NumberedTextLayout):
     name = "csp"
     title = "Community safety partnership plan"
     columns = (
@@ -136,14 +134,6 @@ class CSPLayout(TableLayout):
     )
     required = ("focus_area", "text")
     theme_fields = ("focus_area", "objective")
-
-    def finish_values(self, values: dict) -> None:
-        split_numbered_text(values)
-
-    def write_cell(self, out: SheetWriter, column: Column, action: Action):
-        if column.field == "text":
-            return out.cell(numbered_text(action.ref, action.text))
-        return super().write_cell(out, column, action)
 
     def write_other_sheets(self, workbook, plan: Plan) -> None:
         write_measures(workbook, plan)

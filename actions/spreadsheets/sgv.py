@@ -5,19 +5,15 @@ the strategy objective is merged over its actions, as are outcomes and resources
 actions share them; actions are numbered inside their cell: "1)", "1a)".
 """
 
-from actions.models import Action
 from actions.spreadsheets.table import (
     ID_COLUMN,
     ORIGIN_COLUMN,
     Column,
-    TableLayout,
-    numbered_text,
-    split_numbered_text,
+    NumberedTextLayout,
 )
-from actions.spreadsheets.writing import SheetWriter
 
 
-class SGVLayout(TableLayout):
+class SGVLayout(NumberedTextLayout):
     name = "sgv"
     title = "Serious group violence action plan"
     columns = (
@@ -35,14 +31,6 @@ class SGVLayout(TableLayout):
     theme_fields = ("objective",)
     sections = True
     merged_fields = ("outcomes", "resources")
-
-    def finish_values(self, values: dict) -> None:
-        split_numbered_text(values)
-
-    def write_cell(self, out: SheetWriter, column: Column, action: Action):
-        if column.field == "text":
-            return out.cell(numbered_text(action.ref, action.text))
-        return super().write_cell(out, column, action)
 
 
 LAYOUT = SGVLayout()

@@ -501,6 +501,18 @@ def _theme_rows(themes: list[Theme], actions: dict):
         yield from walk(root, [])
 
 
+class NumberedTextLayout(TableLayout):
+    """A layout whose action cell carries the action's number: "1a) Develop ..." (SGV, CSP)."""
+
+    def finish_values(self, values: dict) -> None:
+        split_numbered_text(values)
+
+    def write_cell(self, out: SheetWriter, column: Column, action: Action):
+        if column.field == "text":
+            return out.cell(numbered_text(action.ref, action.text))
+        return super().write_cell(out, column, action)
+
+
 NUMBERED = re.compile(r"^\s*([^\s()]{1,20})\)\s*(.*)$", re.DOTALL)
 
 

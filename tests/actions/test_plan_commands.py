@@ -22,6 +22,10 @@ def run(*args) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
+def import_as_sent(*args) -> tuple[str, str]:
+    return run("import_plan", str(DATA / "vru_as_sent.xlsx"), "--layout", "vru", *args)
+
+
 @pytest.fixture
 def plan():
     plan = PlanFactory(slug="vru-plan")
@@ -112,26 +116,8 @@ def test_create_makes_a_new_plan_from_the_workbook(tmp_path):
     BoardFactory()  # a second partnership: the board must then be named
 
     with pytest.raises(CommandError, match="--board"):
-        run(
-            "import_plan",
-            str(DATA / "vru_as_sent.xlsx"),
-            "--layout",
-            "vru",
-            "--plan",
-            "new-plan",
-            "--create",
-        )
-    out, _ = run(
-        "import_plan",
-        str(DATA / "vru_as_sent.xlsx"),
-        "--layout",
-        "vru",
-        "--plan",
-        "new-plan",
-        "--create",
-        "--board",
-        "csp-board",
-    )
+        import_as_sent("--plan", "new-plan", "--create")
+    out, _ = import_as_sent("--plan", "new-plan", "--create", "--board", "csp-board")
 
     assert out.splitlines()[-1] == "Summary: created=10 updated=0 unchanged=0 refused=0"
     plan = Plan.objects.get(slug="new-plan")
@@ -139,30 +125,13 @@ def test_create_makes_a_new_plan_from_the_workbook(tmp_path):
     assert plan.title.startswith("London Borough of Barking and Dagenham")
     assert plan.senior_leaders.count() == 5
     with pytest.raises(CommandError, match="exists"):
-        run(
-            "import_plan",
-            str(DATA / "vru_as_sent.xlsx"),
-            "--layout",
-            "vru",
-            "--plan",
-            "new-plan",
-            "--create",
-        )
+        import_as_sent("--plan", "new-plan", "--create")
 
 
 def test_unknown_plan_or_user_is_refused(plan, tmp_path):
     with pytest.raises(CommandError, match="No plan has the slug 'nope'. Add --create"):
-        run("import_plan", str(DATA / "vru_as_sent.xlsx"), "--layout", "vru", "--plan", "nope")
+        import_as_sent("--plan", "nope")
     with pytest.raises(CommandError, match="No user is called 'ghost'"):
-        run(
-            "import_plan",
-            str(DATA / "vru_as_sent.xlsx"),
-            "--layout",
-            "vru",
-            "--plan",
-            "vru-plan",
-            "--user",
-            "ghost",
-        )
+        import_as_sent("--plan", "vru-plan", "--user", "ghost")
     with pytest.raises(CommandError, match="No plan has the slug 'nope'"):
         run("export_plan", "--plan", "nope", "-o", str(tmp_path / "x.xlsx"))
