@@ -7,9 +7,17 @@ PORT ?= 8000
 # Tests need a secret key like any run without DEBUG; this one is for tests only.
 TEST_ENV := SECRET_KEY=tests-only-not-a-secret
 
-.PHONY: install run test lint format migrations-check ci
+.PHONY: install assets run test lint format migrations-check ci
 
 install: $(VENV)/.installed
+
+# GOV.UK Frontend and axe-core come from npm; our Sass builds the stylesheet into static/build.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: node_modules/.installed
+	npm run --silent build
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,15 +25,15 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $@
 
-run: install
+run: install assets
 	DEBUG=1 $(PY) manage.py migrate --verbosity 0
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py demo_users
-	@echo "Open http://$(HOST):$(PORT)/admin/ and sign in with the demo administrator above."
+	@echo "Open http://$(HOST):$(PORT)/ and sign in as one of the demo users above."
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Some tests resave spreadsheets in real LibreOffice Calc; the script installs it if missing.
-test: install
+test: install assets
 	bash scripts/libreoffice-up
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 

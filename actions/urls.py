@@ -5,7 +5,12 @@ from actions import views
 app_name = "actions"
 
 urlpatterns = [
-    path("<slug:slug>/export/", views.plan_export, name="plan-export"),
-    path("<slug:slug>/import/", views.plan_import_upload, name="plan-import"),
-    path("<slug:slug>/import/confirm/", views.plan_import_confirm, name="plan-import-confirm"),
+    path("", views.my_actions, name="my-actions"),
+    path("plans/", views.plan_list, name="plan-list"),
+    path("plans/<slug:slug>/", views.plan_detail, name="plan-detail"),
+    path("plans/<slug:slug>/export/", views.plan_export, name="plan-export"),
+    path("plans/<slug:slug>/import/", views.plan_import_upload, name="plan-import"),
+    path("plans/<slug:slug>/import/confirm/", views.plan_import_confirm, name="plan-import-confirm"),
+    path("actions/<int:pk>/", views.action_detail, name="action-detail"),
+    path("actions/<int:pk>/update/", views.action_update, name="action-update"),
 ]

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
+    "crispy_forms",
+    "crispy_forms_gds",
     "import_export",
     "simple_history",
     "boards",
@@ -113,6 +115,17 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "actions:my-actions"
+LOGOUT_REDIRECT_URL = "login"
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
+
+# An action with no progress update for this many weeks is listed as needing an update.
+STALE_AFTER_WEEKS = int(os.environ.get("STALE_AFTER_WEEKS", "8"))
+
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cspplan <noreply@localhost>")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {
