@@ -10,7 +10,9 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.plan_detail, name="plan-detail"),
     path("plans/<slug:slug>/export/", views.plan_export, name="plan-export"),
     path("plans/<slug:slug>/import/", views.plan_import_upload, name="plan-import"),
-    path("plans/<slug:slug>/import/confirm/", views.plan_import_confirm, name="plan-import-confirm"),
+    path(
+        "plans/<slug:slug>/import/confirm/", views.plan_import_confirm, name="plan-import-confirm"
+    ),
     path("actions/<int:pk>/", views.action_detail, name="action-detail"),
     path("actions/<int:pk>/update/", views.action_update, name="action-update"),
 ]
