@@ -23,7 +23,7 @@ from actions.models import (
     SeniorLeader,
     Theme,
 )
-from actions.permissions import can_export_plan, can_import_plan
+from actions.permissions import can_export_plan, can_import_plan, importable_plans
 from actions.rag import rag_label
 from actions.resources import ActionWorkbookResource
 from actions.spreadsheets.formats import WORKBOOK_FORMATS, XLSX_CONTENT_TYPE
@@ -263,6 +263,11 @@ class ActionAdmin(ImportMixin, SimpleHistoryAdmin):
     def has_import_permission(self, request):
         return can_import_plan(request.user)
 
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        form.fields["plan"].queryset = importable_plans(request.user).order_by("title")
+        return form
+
     def get_import_form_initial(self, request):
         """Coming from a plan's page (?plan=<id>): that plan, in its own layout."""
         plan_id = request.GET.get("plan", "")
@@ -282,7 +287,11 @@ class ActionAdmin(ImportMixin, SimpleHistoryAdmin):
         form = kwargs.pop("form", None)
         kwargs = super().get_import_resource_kwargs(request, **kwargs)
         if form is not None and form.is_bound and form.is_valid():
-            kwargs["plan"] = form.cleaned_data["plan"]
+            plan = form.cleaned_data["plan"]
+            # The confirm form carries the plan as a hidden field: check it again.
+            if not can_import_plan(request.user, plan):
+                raise PermissionDenied
+            kwargs["plan"] = plan
         return kwargs
 
     def get_import_data_kwargs(self, **kwargs):

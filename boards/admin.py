@@ -21,11 +21,16 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "post_title", "organisation", "email", "user"]
-    list_filter = [("boards__partnership", admin.RelatedOnlyFieldListFilter), "organisation"]
+    list_display = ["name", "post_title", "organisation", "email", "user", "role"]
+    list_filter = [
+        ("boards__partnership", admin.RelatedOnlyFieldListFilter),
+        "role",
+        "organisation",
+    ]
     list_select_related = ["organisation", "user"]
     search_fields = ["name", "post_title", "email", "organisation__name"]
     autocomplete_fields = ["organisation", "user"]
+    filter_horizontal = ["partnerships"]
 
 
 class MembershipInline(admin.TabularInline):

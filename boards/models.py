@@ -75,8 +75,19 @@ class Organisation(models.Model):
         return self.short_name or self.name
 
 
+class Role(models.TextChoices):
+    """What a person may do when they sign in; `actions.permissions` decides from it."""
+
+    OFFICER = "officer", "Officer: updates the actions they or their organisation lead"
+    CHAIR = "chair", "Chair: sees the boards they chair or sit on, and their subgroups"
+    ANALYST = "analyst", "Analyst: imports, exports and edits their partnerships' plans"
+    ADMINISTRATOR = "administrator", "Administrator: everything"
+
+
 class Person(models.Model):
     """Someone who can lead actions or sit on a board, optionally a user of the site."""
+
+    Role = Role
 
     name = models.CharField(max_length=200)
     post_title = models.CharField(max_length=300, blank=True)
@@ -91,6 +102,18 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    role = models.CharField(
+        max_length=20,
+        choices=Role.choices,
+        default=Role.OFFICER,
+        help_text="What they may do when signed in (only matters with a user account).",
+    )
+    partnerships = models.ManyToManyField(
+        Partnership,
+        blank=True,
+        related_name="people",
+        help_text="The partnerships whose plans they work on; people may work across several.",
+    )
 
     history = HistoricalRecords()
 
@@ -98,6 +121,7 @@ class Person(models.Model):
         ordering = ["name"]
         verbose_name_plural = "people"
         indexes = [models.Index(fields=["name"])]
+        constraints = [in_choices("role", Role, "person_role_valid")]
 
     def __str__(self):
         return self.name

@@ -49,6 +49,20 @@ class PersonFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
 
 
+def user_in_role(role, *, partnerships=(), organisation=None, boards=(), **person_fields):
+    """A signed-in user with a person in `role` (a `boards.models.Role`), working in
+    `partnerships`, sitting on `boards` (as a member), of `organisation` (a new one if not
+    given)."""
+    user = UserFactory()
+    if organisation is not None:
+        person_fields["organisation"] = organisation
+    person = PersonFactory(user=user, role=role, **person_fields)
+    person.partnerships.set(partnerships)
+    for board in boards:
+        MembershipFactory(board=board, person=person)
+    return user
+
+
 class BoardFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Board

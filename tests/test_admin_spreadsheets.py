@@ -17,7 +17,8 @@ from actions.models import Action
 from actions.spreadsheets.formats import WORKBOOK_FORMATS, XLSX_CONTENT_TYPE
 from actions.spreadsheets.layouts import LAYOUTS, read_workbook, write_workbook
 from actions.spreadsheets.safety import MB
-from tests.factories import ActionFactory, PlanFactory, ThemeFactory, UserFactory
+from boards.models import Role
+from tests.factories import ActionFactory, PlanFactory, ThemeFactory, UserFactory, user_in_role
 
 pytestmark = pytest.mark.django_db
 
@@ -365,16 +366,19 @@ def test_a_layout_that_does_not_exist_is_not_exported(admin_client, plan):
     assert response.context["form"].errors["layout"]
 
 
-def _staff(client, *permissions):
-    user = UserFactory(is_staff=True)
+def _staff(client, role, plan, *permissions):
+    """A staff user with Django model permissions, in a role in the plan's partnership."""
+    user = user_in_role(role, partnerships=[plan.partnership])
+    user.is_staff = True
+    user.save()
     for codename in permissions:
         user.user_permissions.add(Permission.objects.get(codename=codename))
     client.force_login(user)
     return client
 
 
-def test_staff_without_permission_can_neither_import_nor_export(client, plan):
-    _staff(client, "view_action")
+def test_staff_who_are_not_analysts_can_neither_import_nor_export(client, plan):
+    _staff(client, Role.OFFICER, plan, "view_action", "change_action", "view_plan")
     assert client.get(IMPORT_URL).status_code == 403
     assert upload(client, plan, export(plan)).status_code == 403
     assert client.post(CONFIRM_URL, {}).status_code == 403
@@ -384,8 +388,8 @@ def test_staff_without_permission_can_neither_import_nor_export(client, plan):
     assert IMPORT_URL not in changelist
 
 
-def test_staff_with_the_permissions_can_import_and_export(client, plan):
-    _staff(client, "change_action", "view_plan")
+def test_staff_analysts_can_import_and_export(client, plan):
+    _staff(client, Role.ANALYST, plan, "view_action", "change_action", "view_plan")
     assert client.get(IMPORT_URL).status_code == 200
     data = edit(export(plan), "Weapon sweeps", {"Progress": "Done"})
     assert upload(client, plan, data).context["result"].rows[0].import_type == "update"

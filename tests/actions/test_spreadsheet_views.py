@@ -7,7 +7,6 @@ import zipfile
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import resolve_url
@@ -21,13 +20,17 @@ from actions.spreadsheets.csp import MEASURES_SHEET
 from actions.spreadsheets.layouts import read_workbook
 from actions.spreadsheets.safety import MB
 from actions.views import uploads
+from boards.models import Role
 from tests.actions.spreadsheets.workbooks import Sheet, export
 from tests.factories import (
     ActionFactory,
+    BoardFactory,
     IndicatorFactory,
+    PartnershipFactory,
     PlanFactory,
     ThemeFactory,
     UserFactory,
+    user_in_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,15 +55,13 @@ def plan():
     return plan
 
 
-def user_with(*codenames):
-    user = UserFactory()
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    return user
+def analyst_of(plan):
+    return user_in_role(Role.ANALYST, partnerships=[plan.partnership])
 
 
 @pytest.fixture
-def importer():
-    return user_with("change_action")
+def importer(plan):
+    return analyst_of(plan)
 
 
 @pytest.fixture
@@ -116,7 +117,7 @@ def messages_of(response) -> list[str]:
 
 @pytest.mark.parametrize("layout", ["vru", "sgv", "csp"])
 def test_export_downloads_a_workbook_that_reads_back_to_the_plan(client, plan, layout):
-    client.force_login(user_with("view_plan"))
+    client.force_login(analyst_of(plan))
 
     response = client.get(export_url(plan, layout=layout))
 
@@ -134,7 +135,7 @@ def test_export_downloads_a_workbook_that_reads_back_to_the_plan(client, plan, l
 def test_export_without_a_layout_offers_the_choice_with_the_plans_own_chosen(client, plan):
     plan.layout = "sgv"
     plan.save()
-    client.force_login(user_with("view_plan"))
+    client.force_login(analyst_of(plan))
 
     response = client.get(export_url(plan))
 
@@ -146,7 +147,7 @@ def test_export_without_a_layout_offers_the_choice_with_the_plans_own_chosen(cli
 
 
 def test_export_of_an_unknown_layout_says_so_on_the_form(client, plan):
-    client.force_login(user_with("view_plan"))
+    client.force_login(analyst_of(plan))
 
     response = client.get(export_url(plan, layout="xls"))
 
@@ -180,20 +181,28 @@ def test_anonymous_users_are_sent_to_sign_in(client, plan, method, name):
 
 
 @pytest.mark.parametrize(
-    "codenames, method, name",
+    "who, method, name",
     [
-        ((), "get", "plan-export"),
-        (("change_action",), "get", "plan-export"),
-        ((), "get", "plan-import"),
-        (("view_plan",), "get", "plan-import"),
-        (("view_plan",), "post", "plan-import"),
-        (("view_plan",), "post", "plan-import-confirm"),
+        ("no person", "get", "plan-export"),
+        ("officer", "get", "plan-export"),
+        ("chair", "get", "plan-import"),
+        ("officer", "get", "plan-import"),
+        ("analyst elsewhere", "post", "plan-import"),
+        ("officer", "post", "plan-import-confirm"),
     ],
 )
-def test_signed_in_users_without_the_permission_are_forbidden(
-    client, plan, codenames, method, name
-):
-    client.force_login(user_with(*codenames))
+def test_signed_in_users_without_the_permission_are_forbidden(client, plan, who, method, name):
+    users = {
+        "no person": UserFactory,
+        "officer": lambda: user_in_role(Role.OFFICER, partnerships=[plan.partnership]),
+        "chair": lambda: user_in_role(
+            Role.CHAIR, boards=[BoardFactory(partnership=plan.partnership)]
+        ),
+        "analyst elsewhere": lambda: user_in_role(
+            Role.ANALYST, partnerships=[PartnershipFactory()]
+        ),
+    }
+    client.force_login(users[who]())
     before = snapshot()
 
     response = getattr(client, method)(reverse(f"actions:{name}", args=[plan.slug]))
@@ -214,7 +223,7 @@ def test_the_upload_form_offers_the_plans_layout(importing, plan):
     assert 'enctype="multipart/form-data"' in page
     assert '<label class="label" for="id_file">Workbook</label>' in page
     assert re.search(r'<input type="radio" name="layout" value="vru"[^>]*checked', page)
-    assert "Export this plan" not in page  # this user may not export
+    assert "Export this plan" in page  # analysts may export as well
 
 
 # Preview and confirm
@@ -357,10 +366,10 @@ def test_a_token_that_was_not_previewed_imports_nothing(importing, plan, importe
         assert "That import was not found" in messages_of(response)[0]
     # Another user's session cannot use the token either ...
     other = Client()
-    other.force_login(user_with("change_action"))
+    other.force_login(analyst_of(plan))
     assert other.post(confirm_url(plan), {"token": token}).status_code == 302
     # ... nor can it be used for another plan.
-    other_plan = PlanFactory()
+    other_plan = PlanFactory(partnership=plan.partnership)
     assert importing.post(confirm_url(other_plan), {"token": token}).status_code == 302
     assert snapshot() == before
 

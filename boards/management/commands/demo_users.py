@@ -1,24 +1,61 @@
-"""Create the demo sign-ins and print them. For demonstrations only, never in production."""
+"""Create the demo sign-ins, one per role, and print them. For demonstrations only.
+
+Each demo user (but the administrator) signs in as a person from the seed documents, in the
+role their post suggests, so that their pages show real actions: the officer leads actions in
+Barking & Dagenham's VRU plan, the chair chairs its CSP Board, and the analyst is its CSP
+policy officer. Run `load_demo` first.
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-DEMO_ADMIN = ("admin", "cspplan-demo-admin")
+from boards.models import Partnership, Person, Role
+
+PARTNERSHIP = "barking-dagenham"
+
+# username, password, role, the seed person they sign in as (None: no person)
+DEMO_USERS = [
+    ("admin", "cspplan-demo-admin", Role.ADMINISTRATOR, None),
+    ("officer", "cspplan-demo-officer", Role.OFFICER, "Angie Fuller"),
+    ("chair", "cspplan-demo-chair", Role.CHAIR, "Councillor Mullane"),
+    ("analyst", "cspplan-demo-analyst", Role.ANALYST, "Jade Hodgson"),
+]
 
 
 class Command(BaseCommand):
-    help = "Create (or reset) the demo administrator and print its credentials. DEBUG only."
+    help = "Create (or reset) a demo user per role and print their credentials. DEBUG only."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("Demo users have known passwords: create them only with DEBUG=1.")
-        username, password = DEMO_ADMIN
+        partnership = Partnership.objects.filter(slug=PARTNERSHIP).first()
+        if partnership is None:
+            raise CommandError("Load the demo data first: python manage.py load_demo")
+        with transaction.atomic():
+            lines = [self._make(partnership, *demo) for demo in DEMO_USERS]
+        self.stdout.write(
+            "\nDemo sign-ins (demo data only, never use these in production):\n"
+            + "\n".join(lines)
+            + "\n"
+        )
+
+    def _make(self, partnership, username, password, role, person_name) -> str:
         user, _ = get_user_model().objects.get_or_create(username=username)
-        user.is_staff = user.is_superuser = True
+        administrator = role == Role.ADMINISTRATOR
+        user.is_staff = user.is_superuser = administrator
         user.set_password(password)
         user.save()
-        self.stdout.write(
-            "\nDemo sign-in (demo data only, never use these in production):\n"
-            f"  administrator  username: {username}  password: {password}\n"
-        )
+        who = "no person"
+        if person_name:
+            person = Person.objects.filter(name=person_name).first()
+            if person is None:
+                raise CommandError(f"{person_name} is not in the demo data: run load_demo.")
+            Person.objects.filter(user=user).exclude(pk=person.pk).update(user=None)
+            person.user, person.role = user, role
+            person.save()
+            person.partnerships.add(partnership)
+            who = f"{person.name}, {person.post_title or 'no post title'} ({person.organisation})"
+        label = role.label.split(":")[0].lower()
+        return f"  {label:<14} username: {username:<8} password: {password:<22} {who}"
