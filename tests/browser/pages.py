@@ -1,0 +1,164 @@
+"""Helpers for the browser tests: visit a page, check it with axe-core, keep a screenshot.
+
+Every page a browser test visits goes through `visit` (or `check_page` after a click or a
+form submission), so each one is checked against WCAG 2.2 AA and leaves a full-page
+screenshot in test-artifacts/screenshots/<test name>/ for people to look at.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from weakref import WeakKeyDictionary
+
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import BrowserContext, Page, Response
+
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA: what UK public sector sites must meet.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+
+# The password tests/factories.py gives every user.
+PASSWORD = "test-password"
+
+
+@dataclass
+class PageRecord:
+    """What one test's page has produced so far: numbered screenshots, broken requests and
+    script errors seen since the last check."""
+
+    directory: Path
+    count: int = 0
+    broken: list[str] = field(default_factory=list)
+    script_errors: list[str] = field(default_factory=list)
+
+
+_records: WeakKeyDictionary[Page, PageRecord] = WeakKeyDictionary()
+
+
+def artifact_dir(test_name: str) -> Path:
+    """test-artifacts/screenshots/<test name>/, emptied: screenshots from an earlier run of
+    the same test would pass for this run's."""
+    directory = SCREENSHOTS / re.sub(r"[^A-Za-z0-9_.\[\]-]+", "-", test_name)
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.glob("*.png"):
+        old.unlink(missing_ok=True)  # another run of the suite may be cleaning up too
+    return directory
+
+
+def record(page: Page, directory: Path) -> None:
+    """Start keeping screenshots and problems for this page (the `page` fixture does it)."""
+    rec = PageRecord(directory)
+    _records[page] = rec
+
+    def on_response(response: Response) -> None:
+        # A stylesheet, script or image the page asks for and does not get makes it look or
+        # work differently from what people see; the page's own status is checked by visit.
+        if response.status >= 400 and response.request.resource_type != "document":
+            rec.broken.append(f"{response.status} {response.url}")
+
+    page.on("response", on_response)
+    page.on(
+        "requestfailed",
+        lambda request: rec.broken.append(f"failed ({request.failure}) {request.url}"),
+    )
+    page.on("pageerror", lambda error: rec.script_errors.append(str(error)))
+
+
+def visit(page: Page, url_or_path: str, name: str, *, status: int = 200) -> Response:
+    """Open a URL (or a path on the live server), expect the HTTP status, and check the page."""
+    response = page.goto(url_or_path)
+    assert response is not None, f"no response for {url_or_path}"
+    assert response.status == status, (
+        f"{url_or_path} answered {response.status}, expected {status} "
+        f"(screenshot: {screenshot(page, name)})"
+    )
+    check_page(page, name)
+    return response
+
+
+def check_page(page: Page, name: str) -> None:
+    """Check the page now showing, e.g. after a click or a form submission: save a screenshot,
+    then fail on any axe-core WCAG 2.2 AA violation, broken subresource or script error."""
+    page.wait_for_load_state("load")
+    path = screenshot(page, name)
+    rec = _records[page]
+    problems = [f"  {line}" for line in rec.broken] + [
+        f"  script error: {error}" for error in rec.script_errors
+    ]
+    rec.broken.clear()
+    rec.script_errors.clear()
+    assert not problems, f"{name} ({page.url}, {path}):\n" + "\n".join(problems)
+
+    violations = axe_violations(page)
+    assert not violations, (
+        f"axe-core found {len(violations)} WCAG 2.2 AA violation(s) on {name} "
+        f"({page.url}, screenshot {path}):\n" + format_violations(violations)
+    )
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot as <nn>-<name>.png in the test's directory."""
+    rec = _records[page]
+    rec.count += 1
+    path = rec.directory / f"{rec.count:02d}-{name}.png"
+    page.screenshot(path=path, full_page=True)
+    return path
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Run axe-core on the page as it is now, limited to WCAG 2.2 A and AA rules."""
+    page.add_script_tag(path=AXE_JS)
+    result = page.evaluate(
+        "options => axe.run(document, options)",
+        {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    return result["violations"]
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']} "
+            f"<{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            # A target is a list of selectors when the element sits inside an iframe.
+            lines.append("    at " + " ".join(str(part) for part in node["target"]))
+            if node.get("failureSummary"):
+                lines.append("       " + node["failureSummary"].replace("\n", "\n       "))
+    return "\n".join(lines)
+
+
+def sign_in(
+    page: Page,
+    username: str,
+    password: str = PASSWORD,
+    *,
+    name: str = "sign-in",
+    login_path: str | None = None,
+) -> None:
+    """Sign in through the sign-in form, as a person would, checking the form page too."""
+    login_path = login_path or reverse("login")
+    visit(page, login_path, name)
+    form = page.locator("form:has([name=username])")
+    form.locator("[name=username]").fill(username)
+    form.locator("[name=password]").fill(password)
+    # A <button> without a type submits too (GOV.UK Frontend's buttons have none).
+    with page.expect_navigation():
+        form.locator(":is(button:not([type]), button[type=submit], input[type=submit])").click()
+    assert login_path not in page.url, f"signing in as {username} failed: still on {page.url}"
+
+
+def sign_in_quickly(context: BrowserContext, base_url: str, user) -> None:
+    """Sign a user in by giving the browser a session cookie made by Django's test client:
+    for tests about a page, not about signing in."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": base_url, "httpOnly": True}]
+    )

@@ -1,0 +1,49 @@
+"""The checks every browser test relies on find what they are there to find: a page that
+fails WCAG, a stylesheet that does not load. Without these, a clean run could mean that
+axe never ran. Both use pages made up here, so they need neither the server nor the
+database."""
+
+import pytest
+
+from tests.browser import pages
+
+
+@pytest.fixture
+def bare_page(browser, request):
+    context = browser.new_context()
+    page = context.new_page()
+    pages.record(page, pages.artifact_dir(request.node.name))
+    yield page
+    context.close()
+
+
+def test_axe_violations_fail_the_page_readably(bare_page):
+    bare_page.set_content(
+        '<html lang="en"><head><title>Bad</title></head><body><main>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        '<input type="text" id="unlabelled">'
+        "</main></body></html>"
+    )
+    with pytest.raises(AssertionError) as failure:
+        pages.check_page(bare_page, "bad-page")
+    message = str(failure.value)
+    assert "image-alt (critical)" in message
+    assert "label (critical)" in message
+    assert "at #unlabelled" in message
+
+
+def test_a_missing_stylesheet_fails_the_page(bare_page):
+    bare_page.route("https://cspplan.test/**", lambda route: route.fulfill(status=404))
+    bare_page.set_content(
+        '<html lang="en"><head><title>Fine</title>'
+        '<link rel="stylesheet" href="https://cspplan.test/static/missing.css">'
+        "</head><body><main><h1>Fine</h1></main></body></html>"
+    )
+    with pytest.raises(AssertionError, match=r"404 https://cspplan\.test/static/missing\.css"):
+        pages.check_page(bare_page, "missing-stylesheet")
+    # Reported once: the next page starts clean.
+    bare_page.set_content(
+        '<html lang="en"><head><title>Fine</title></head>'
+        "<body><main><h1>Fine</h1></main></body></html>"
+    )
+    pages.check_page(bare_page, "fine-page")
