@@ -32,9 +32,11 @@ run: install assets
 	@echo "Open http://$(HOST):$(PORT)/ and sign in as one of the demo users above."
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-# Some tests resave spreadsheets in real LibreOffice Calc; the script installs it if missing.
+# Some tests resave spreadsheets in real LibreOffice Calc, and the browser tests drive Debian's
+# chromium; the scripts install them when missing.
 test: install assets
 	bash scripts/libreoffice-up
+	bash scripts/chromium-up >/dev/null
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
