@@ -4,14 +4,29 @@ The browser is started once per session (it takes a second or two); each test ge
 context and page, so no cookies or storage leak from one test into the next.
 """
 
+import datetime
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
+from actions.models import Action, Plan
+from actions.rag import RAG
+from boards.models import Board, Membership, Role
 from tests.browser import pages
+from tests.factories import (
+    ActionFactory,
+    BoardFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    PlanFactory,
+    ProgressUpdateFactory,
+    ThemeFactory,
+    user_in_role,
+)
 
 # Playwright's sync API keeps an asyncio event loop running in the test thread, and Django
 # refuses ORM calls (factories, assertions) from a thread with a running loop unless told
@@ -69,7 +84,7 @@ def context(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 768})
     # Long enough for a slow CI machine, short enough that a missing element fails the test
     # in seconds rather than Playwright's default 30.
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(5_000)
     yield context
     context.close()
 
@@ -80,3 +95,58 @@ def page(context, request):
     pages.record(page, pages.artifact_dir(request.node.name))
     yield page
     page.close()
+
+
+@dataclass
+class PlanWorld:
+    """A partnership's plan as its officer, board chair and analyst see it."""
+
+    plan: Plan
+    board: Board
+    officers_action: Action  # Amber, led by the officer, with an earlier update
+    others_red_action: Action  # Red, led by another organisation
+    green_action: Action
+    officer: object  # the users
+    chair: object
+    analyst: object
+
+
+@pytest.fixture
+def plan_world(transactional_db):
+    partnership = PartnershipFactory()
+    board = BoardFactory(partnership=partnership)
+    plan = PlanFactory(
+        partnership=partnership,
+        board=board,
+        period_start=datetime.date(2021, 4, 1),
+        period_end=datetime.date(2022, 3, 31),
+    )
+    first, second = ThemeFactory(plan=plan), ThemeFactory(plan=plan)
+
+    officer = user_in_role(Role.OFFICER, partnerships=[partnership])
+    chair = user_in_role(Role.CHAIR, boards=[board])
+    Membership.objects.filter(person__user=chair).update(role=Membership.Role.CHAIR)
+    analyst = user_in_role(Role.ANALYST, partnerships=[partnership])
+
+    officers_action = ActionFactory(theme=first, rag=RAG.AMBER, end_date=datetime.date(2022, 3, 31))
+    officers_action.lead_people.add(officer.person)
+    ProgressUpdateFactory(
+        action=officers_action, rag=RAG.AMBER, author=officer.person, created_by=officer
+    )
+    others_red_action = ActionFactory(theme=first, rag=RAG.RED)
+    others_red_action.lead_organisations.add(OrganisationFactory())
+    ProgressUpdateFactory(action=others_red_action, rag=RAG.RED)
+    green_action = ActionFactory(theme=first, rag=RAG.GREEN)
+    ActionFactory(theme=second, rag=RAG.COMPLETE)
+    ActionFactory(theme=second)  # not rated
+
+    return PlanWorld(
+        plan=plan,
+        board=board,
+        officers_action=officers_action,
+        others_red_action=others_red_action,
+        green_action=green_action,
+        officer=officer,
+        chair=chair,
+        analyst=analyst,
+    )

@@ -6,6 +6,7 @@ screenshot in test-artifacts/screenshots/<test name>/ for people to look at.
 """
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from weakref import WeakKeyDictionary
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import BrowserContext, Page, Response
+from playwright.sync_api import Error as PlaywrightError
 
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: what UK public sector sites must meet.
@@ -162,3 +164,30 @@ def sign_in_quickly(context: BrowserContext, base_url: str, user) -> None:
     context.add_cookies(
         [{"name": cookie.key, "value": cookie.value, "url": base_url, "httpOnly": True}]
     )
+
+
+class PageChecks:
+    """Check several pages in one test and report every page that fails, not only the first:
+    each browser test costs seconds, so one test covers a user's pages, and a broken page
+    should not hide the state of the others.
+
+        checks = PageChecks()
+        with checks.page("plans"):
+            visit(page, "/plans/", "plans")
+        checks.assert_all_passed()
+    """
+
+    def __init__(self):
+        self.failures: list[str] = []
+
+    @contextmanager
+    def page(self, name: str):
+        try:
+            yield
+        except (AssertionError, PlaywrightError) as error:
+            self.failures.append(f"--- {name}:\n{error}")
+
+    def assert_all_passed(self) -> None:
+        assert not self.failures, f"{len(self.failures)} page(s) failed:\n" + "\n\n".join(
+            self.failures
+        )

@@ -1,0 +1,88 @@
+"""Every page of issue 4, as the user who would see it, is clean under axe-core's WCAG 2.2 AA
+rules (the check is in pages.visit / check_page), including the pages that show errors.
+
+One test per kind of user keeps the browser suite quick; PageChecks reports every failing
+page of a test, not just the first.
+"""
+
+from pathlib import Path
+
+from django.urls import reverse
+
+from tests.browser.pages import PageChecks, check_page, sign_in_quickly, visit
+
+WORKBOOK = Path(__file__).parent.parent / "data" / "vru_as_sent.xlsx"
+
+
+def submit(page, form_selector: str = "main form") -> None:
+    form = page.locator(form_selector)
+    with page.expect_navigation():
+        form.locator(":is(button:not([type]), button[type=submit], input[type=submit])").click()
+
+
+def test_signed_out_pages(page, live_server):
+    checks = PageChecks()
+    with checks.page("sign-in"):
+        visit(page, reverse("login"), "sign-in")
+    with checks.page("sign-in with errors"):
+        visit(page, reverse("login"), "sign-in-again")
+        page.locator("[name=username]").fill("nobody")
+        page.locator("[name=password]").fill("not-the-password")
+        submit(page, "form:has([name=username])")
+        check_page(page, "sign-in-errors")
+    with checks.page("password reset"):
+        visit(page, reverse("password_reset"), "password-reset")
+    checks.assert_all_passed()
+
+
+def test_officer_pages(page, context, live_server, plan_world):
+    sign_in_quickly(context, live_server.url, plan_world.officer)
+    action = plan_world.officers_action
+    checks = PageChecks()
+    with checks.page("my actions"):
+        visit(page, reverse("actions:my-actions"), "my-actions")
+    with checks.page("action"):
+        visit(page, reverse("actions:action-detail", args=[action.pk]), "action")
+    with checks.page("update form"):
+        visit(page, reverse("actions:action-update", args=[action.pk]), "update-form")
+    with checks.page("update form with errors"):
+        # Sent empty: the form must say what is missing, accessibly.
+        submit(page)
+        check_page(page, "update-form-errors")
+    checks.assert_all_passed()
+
+
+def test_chair_pages(page, context, live_server, plan_world):
+    sign_in_quickly(context, live_server.url, plan_world.chair)
+    plan_url = reverse("actions:plan-detail", args=[plan_world.plan.slug])
+    checks = PageChecks()
+    with checks.page("plans"):
+        visit(page, reverse("actions:plan-list"), "plans")
+    with checks.page("plan"):
+        visit(page, plan_url, "plan")
+    with checks.page("plan filtered by Red"):
+        visit(page, plan_url + "?rag=red", "plan-red")
+    with checks.page("action seen by the chair"):
+        visit(
+            page, reverse("actions:action-detail", args=[plan_world.officers_action.pk]), "action"
+        )
+    checks.assert_all_passed()
+
+
+def test_analyst_pages(page, context, live_server, plan_world):
+    sign_in_quickly(context, live_server.url, plan_world.analyst)
+    slug = plan_world.plan.slug
+    checks = PageChecks()
+    with checks.page("export"):
+        visit(page, reverse("actions:plan-export", args=[slug]), "export")
+    with checks.page("import"):
+        visit(page, reverse("actions:plan-import", args=[slug]), "import")
+    with checks.page("import with errors"):
+        submit(page)  # no workbook chosen
+        check_page(page, "import-errors")
+    with checks.page("import preview"):
+        visit(page, reverse("actions:plan-import", args=[slug]), "import-again")
+        page.locator("input[type=file]").set_input_files(WORKBOOK)
+        submit(page)
+        check_page(page, "import-preview")
+    checks.assert_all_passed()
