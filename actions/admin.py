@@ -211,6 +211,7 @@ class ActionAdmin(ImportMixin, SimpleHistoryAdmin):
         ("theme", admin.RelatedOnlyFieldListFilter),
         "rag",
         "origin",
+        "restricted",
         ("lead_organisations", admin.RelatedOnlyFieldListFilter),
         ("monitoring_board", admin.RelatedOnlyFieldListFilter),
     ]
@@ -225,7 +226,21 @@ class ActionAdmin(ImportMixin, SimpleHistoryAdmin):
     ]
     inlines = [ProgressUpdateInline]
     fieldsets = [
-        (None, {"fields": ["theme", "ref", "order", "origin", "text", "outcomes", "resources"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "theme",
+                    "ref",
+                    "order",
+                    "origin",
+                    "restricted",
+                    "text",
+                    "outcomes",
+                    "resources",
+                ]
+            },
+        ),
         ("Status", {"fields": ["rag", "progress", "comment", "document_references"]}),
         ("When", {"fields": ["timescale", "start_date", "end_date"]}),
         (

@@ -222,6 +222,13 @@ class Action(models.Model):
         related_name="monitored_actions",
         help_text="The subgroup that monitors this action.",
     )
+    restricted = models.BooleanField(
+        "restricted",
+        default=False,
+        help_text="Protectively marked, like a RESTRICTED item in a board pack: shown only to "
+        "administrators, its named leads, and those who sit on the board that owns its plan "
+        "or monitors it (or a board above that one).",
+    )
     order = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

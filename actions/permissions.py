@@ -10,9 +10,13 @@ A signed-in user acts as the `Person` linked to their account, in that person's 
 - analyst: sees, edits, imports and exports every action of their partnerships' plans;
 - administrator (and any superuser): everything, including the Django admin.
 
-Everyone also sees the actions they lead. A user with no person, or an inactive one, sees
-nothing outside the admin. The querysets here are what views filter by, so a page can only
-show what its user may see, and a change can only be made where the user may make it.
+Everyone also sees the actions they lead. A restricted action (protectively marked) is seen
+only by administrators, its named lead people, and those who sit on the board that owns its
+plan or monitors it, or on a board above that one; seeing its plan is not enough. A user
+with no person, or an inactive one, sees nothing outside the admin.
+
+The querysets here are what views filter by, so a page can only show what its user may see,
+and a change can only be made where the user may make it.
 """
 
 from collections import defaultdict
@@ -78,7 +82,8 @@ def visible_actions(user) -> QuerySet[Action]:
         scope = Q(theme__plan__board_id__in=boards) | _monitored_by(boards)
     else:
         scope = Q(theme__plan__partnership_id__in=_partnership_ids(person))
-    return Action.objects.filter(scope | Q(pk__in=_led_actions(person).values("pk")))
+    scope |= Q(pk__in=_led_actions(person).values("pk"))
+    return Action.objects.filter(scope & _restricted_ok(person))
 
 
 def can_view_plan(user, plan: Plan) -> bool:
@@ -106,12 +111,10 @@ def editable_actions(user) -> QuerySet[Action]:
     if role == Role.ADMINISTRATOR:
         return Action.objects.all()
     person = person_of(user)
-    led = Q(pk__in=_led_actions(person).values("pk"))
+    scope = Q(pk__in=_led_actions(person).values("pk"))
     if role == Role.ANALYST:
-        return Action.objects.filter(
-            Q(theme__plan__partnership_id__in=_partnership_ids(person)) | led
-        )
-    return Action.objects.filter(led)
+        scope |= Q(theme__plan__partnership_id__in=_partnership_ids(person))
+    return Action.objects.filter(scope & _restricted_ok(person))
 
 
 def can_edit_action(user, action: Action) -> bool:
@@ -121,8 +124,8 @@ def can_edit_action(user, action: Action) -> bool:
 def can_export_plan(user, plan: Plan | None = None) -> bool:
     """Download the plan as a workbook (every action of the plan); without a plan, whether
     the user may export any plan at all. Analysts of the plan's partnership and
-    administrators."""
-    return _analyst_of(user, plan)
+    administrators, provided they may see every action in it: a workbook carries them all."""
+    return _analyst_of(user, plan) and (plan is None or not hidden_in_plan(user, plan))
 
 
 def importable_plans(user) -> QuerySet[Plan]:
@@ -132,13 +135,27 @@ def importable_plans(user) -> QuerySet[Plan]:
         return Plan.objects.all()
     if role != Role.ANALYST:
         return Plan.objects.none()
-    return Plan.objects.filter(partnership_id__in=_partnership_ids(person_of(user)))
+    hidden = Action.objects.filter(restricted=True).exclude(
+        pk__in=visible_actions(user).values("pk")
+    )
+    return Plan.objects.filter(partnership_id__in=_partnership_ids(person_of(user))).exclude(
+        pk__in=hidden.values("theme__plan_id")
+    )
 
 
 def can_import_plan(user, plan: Plan | None = None) -> bool:
     """Upload a workbook into the plan, changing and adding its actions; without a plan,
-    whether the user may import into any plan at all."""
-    return _analyst_of(user, plan)
+    whether the user may import into any plan at all. As for export, an importer must see
+    every action of the plan, since a row may match any of them."""
+    return _analyst_of(user, plan) and (plan is None or not hidden_in_plan(user, plan))
+
+
+def hidden_in_plan(user, plan: Plan) -> bool:
+    """Whether the plan holds restricted actions the user may not see."""
+    if is_administrator(user):
+        return False
+    restricted = Action.objects.filter(theme__plan=plan, restricted=True)
+    return restricted.exclude(pk__in=visible_actions(user).values("pk")).exists()
 
 
 # Scopes ----------------------------------------------------------------------------------
@@ -165,6 +182,19 @@ def _led_actions(person: Person) -> QuerySet[Action]:
         )
         led |= Q(pk__in=by_organisation.values("action_id"))
     return Action.objects.filter(led)
+
+
+def _restricted_ok(person: Person) -> Q:
+    """Which actions the person may see as far as restriction goes: the unrestricted ones,
+    those they are a named lead of, and those of the boards they sit on or sit above."""
+    boards = _board_scope(person)
+    named = Action.lead_people.through.objects.filter(person_id=person.pk).values("action_id")
+    return (
+        Q(restricted=False)
+        | Q(pk__in=named)
+        | Q(theme__plan__board_id__in=boards)
+        | _monitored_by(boards)
+    )
 
 
 def _monitored_by(boards: set[int]) -> Q:

@@ -171,3 +171,53 @@ def test_a_person_without_an_organisation_leads_only_by_name(world):
     PersonFactory(user=user, organisation=None, role=Role.OFFICER)
     world["board_action"].lead_organisations.add(world["police"])
     assert not permissions.actions_led_by(user).exists()
+
+
+# Restricted (protectively marked) actions
+
+
+def test_a_restricted_action_is_hidden_from_those_who_only_see_its_plan(world):
+    secret = ActionFactory(theme=world["board_action"].theme, restricted=True)
+    officer = user_in_role(Role.OFFICER, partnerships=[world["here"]])
+    analyst = user_in_role(Role.ANALYST, partnerships=[world["here"]])
+    for user in (officer, analyst):
+        assert permissions.can_view_plan(user, world["board_plan"])
+        assert not permissions.can_view_action(user, secret)
+        assert secret.pk not in pks(permissions.visible_actions(user))
+        assert secret.pk not in pks(permissions.editable_actions(user))
+    # A workbook carries every action, so the analyst may neither export nor import the plan.
+    assert not permissions.can_export_plan(analyst, world["board_plan"])
+    assert not permissions.can_import_plan(analyst, world["board_plan"])
+    assert world["board_plan"] not in permissions.importable_plans(analyst)
+    assert permissions.can_export_plan(analyst, world["other_plan"])
+
+
+def test_a_restricted_action_is_seen_by_its_board_those_above_it_its_lead_and_admins(world):
+    secret = ActionFactory(theme=world["subgroup_action"].theme, restricted=True)
+    on_subgroup = user_in_role(
+        Role.OFFICER, partnerships=[world["here"]], boards=[world["subgroup"]]
+    )
+    above = user_in_role(Role.CHAIR, boards=[world["board"]])
+    lead = user_in_role(Role.OFFICER)
+    secret.lead_people.add(lead.person)
+    admin = UserFactory(is_superuser=True)
+    for user in (on_subgroup, above, lead, admin):
+        assert permissions.can_view_action(user, secret)
+    assert permissions.can_edit_action(lead, secret)
+    elsewhere = user_in_role(Role.CHAIR, boards=[world["other_board"]])
+    assert not permissions.can_view_action(elsewhere, secret)
+
+
+def test_leading_by_organisation_alone_does_not_open_a_restricted_action(world):
+    secret = ActionFactory(theme=world["board_action"].theme, restricted=True)
+    officer = user_in_role(Role.OFFICER, partnerships=[world["here"]])
+    secret.lead_organisations.add(officer.person.organisation)
+    assert not permissions.can_view_action(officer, secret)
+    assert not permissions.can_edit_action(officer, secret)
+
+
+def test_an_analyst_on_the_owning_board_may_export_a_plan_with_restricted_actions(world):
+    ActionFactory(theme=world["board_action"].theme, restricted=True)
+    analyst = user_in_role(Role.ANALYST, partnerships=[world["here"]], boards=[world["board"]])
+    assert permissions.can_export_plan(analyst, world["board_plan"])
+    assert permissions.can_import_plan(analyst, world["board_plan"])
