@@ -22,7 +22,9 @@ class LayoutField(forms.ChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
             choices=Plan.Layout.choices,
-            widget=forms.RadioSelect,
+            # GOV.UK Frontend's class: includes/layout_radios.html renders each input as
+            # Django does (ids id_layout_0, ...), which the error summary links to.
+            widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
             error_messages={
                 "required": "Choose the spreadsheet layout.",
                 "invalid_choice": "Choose one of the layouts listed.",
