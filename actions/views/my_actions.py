@@ -1,12 +1,85 @@
-"""Home: the actions the signed-in person or their organisation leads.
+"""Home: the actions the signed-in person or their organisation leads, what needs them first
+(overdue, no update for a while, red), then all of them."""
 
-BEING BUILT (issue 4) by another engineer; this placeholder exists so URLs resolve meanwhile.
-"""
-
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.dateformat import format as format_date
+from django.views.decorators.http import require_safe
+
+from actions import selectors
+from actions.permissions import person_of
+from actions.rag import MEANINGS, RAG
+from actions.views.pagination import CountedPaginator, pagination
+from actions.views.plans import PAGE_SIZE, rag_meanings
+
+# Each "needs you first" group lists this many actions at most; the full list below puts
+# them all first anyway.
+GROUP_SIZE = 20
 
 
+def _groups(actions, counts) -> list[dict]:
+    weeks = settings.STALE_AFTER_WEEKS
+    since = selectors.stale_cutoff()
+    described = {
+        "overdue": ("Overdue", "Past their end date and not complete."),
+        "stale": (
+            f"No update in the last {weeks} weeks",
+            f"No progress update dated {format_date(since, 'j F Y')} or later, and not complete.",
+        ),
+        "red": ("Red", MEANINGS[RAG.RED]),
+    }
+    return [
+        {
+            "key": key,
+            "heading": described[key][0],
+            "description": described[key][1],
+            "count": counts[key],
+            "actions": list(actions.filter(selectors.attention_filter(key))[:GROUP_SIZE])
+            if counts[key]
+            else [],
+        }
+        for key in selectors.ATTENTION
+    ]
+
+
+def _with_reasons(actions) -> list:
+    """The actions, each with `reasons`: the words for why it needs the user first."""
+    actions = list(actions)
+    for action in actions:
+        action.reasons = []
+        if action.needs_attention:
+            if action.is_overdue:
+                action.reasons.append("overdue")
+            if action.is_stale:
+                action.reasons.append(f"no update in {settings.STALE_AFTER_WEEKS} weeks")
+            if action.rag == RAG.RED:
+                action.reasons.append("red")
+    return actions
+
+
+@require_safe
 @login_required
 def my_actions(request):
-    return HttpResponse("My actions")
+    if person_of(request.user) is None:
+        return render(request, "actions/my_actions.html", {"has_person": False})
+    actions = selectors.my_actions(request.user)
+    counts = selectors.attention_counts(actions)
+    page = CountedPaginator(actions, PAGE_SIZE, count=counts["total"]).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "actions/my_actions.html",
+        {
+            "has_person": True,
+            "total": counts["total"],
+            "groups": _groups(actions, counts),
+            "needs_attention": any(counts[key] for key in selectors.ATTENTION),
+            "page": page,
+            "rows": _with_reasons(page.object_list),
+            "pagination": pagination(page, request.GET),
+            "stale_weeks": settings.STALE_AFTER_WEEKS,
+            "rag_meanings": rag_meanings(),
+        },
+    )

@@ -1,14 +1,116 @@
-"""Plans and the plan page. BEING BUILT (issue 4); placeholder so URLs resolve meanwhile."""
+"""The plans the user may see, and a plan's page: its themes in order with their actions,
+filtered, counted by RAG status and paged."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from actions import selectors
+from actions.filters import ActionFilter, theme_label, theme_name
+from actions.permissions import can_export_plan, can_import_plan, person_of, visible_plans
+from actions.rag import MEANINGS, RAG
+from actions.views.pagination import CountedPaginator, pagination, query_with
+
+# Actions per page of a plan; themes carry on from one page to the next.
+PAGE_SIZE = 100
 
 
+def rag_meanings() -> list[dict]:
+    return [{"rag": rag.value, "label": rag.label, "meaning": MEANINGS[rag]} for rag in RAG]
+
+
+@require_safe
 @login_required
 def plan_list(request):
-    return HttpResponse("Plans")
+    plans, counts = selectors.plans_with_counts(request.user)
+    rows = []
+    for plan in plans:
+        plan_counts = counts.get(plan.pk, dict.fromkeys(RAG.values, 0))
+        rows.append(
+            {
+                "plan": plan,
+                "counts": [plan_counts[rag] for rag in RAG.values],
+                "total": sum(plan_counts.values()),
+            }
+        )
+    return render(
+        request,
+        "actions/plan_list.html",
+        {
+            "rows": rows,
+            "rags": RAG.choices,
+            "has_person": person_of(request.user) is not None,
+            "rag_meanings": rag_meanings(),
+        },
+    )
 
 
+@require_safe
 @login_required
 def plan_detail(request, slug):
-    return HttpResponse("Plan")
+    # A plan the user may not see is not found, so that its existence is not revealed.
+    plan = get_object_or_404(
+        visible_plans(request.user).select_related("partnership", "board"), slug=slug
+    )
+    actions = selectors.plan_actions(plan, request.user)
+    filters = ActionFilter(request.GET, queryset=actions, plan=plan)
+    context = {
+        "plan": plan,
+        "filters": filters,
+        "filtered": any(
+            value.strip()
+            for name, values in request.GET.lists()
+            if name != "page"
+            for value in values
+        ),
+        "can_export": can_export_plan(request.user, plan),
+        "can_import": can_import_plan(request.user, plan),
+        "rag_meanings": rag_meanings(),
+    }
+    # Invalid filters show what to fix and no actions: showing them unfiltered, or filtered
+    # by the valid filters alone, would answer a question that was not asked.
+    if filters.is_valid():
+        context.update(_results(request, filters.qs))
+    return render(request, "actions/plan_detail.html", context)
+
+
+def _results(request, actions) -> dict:
+    counts = selectors.rag_counts(actions)
+    total = sum(counts.values())
+    paginator = CountedPaginator(actions, PAGE_SIZE, count=total)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    # The theme of the action just before this page, to say that a theme carries on.
+    previous_theme = None
+    if rows and page.start_index() > 1:
+        previous_theme = actions.values_list("theme_id", flat=True)[page.start_index() - 2]
+    sections = []
+    for action in rows:
+        if not sections or sections[-1]["theme"].pk != action.theme_id:
+            theme = action.theme
+            sections.append(
+                {
+                    "theme": theme,
+                    "own_label": theme_name(theme),
+                    "parent_label": theme_name(theme.parent) if theme.parent_id else "",
+                    "label": theme_label(theme),
+                    "continued": not sections and action.theme_id == previous_theme,
+                    "actions": [],
+                }
+            )
+        sections[-1]["actions"].append(action)
+    return {
+        "total": total,
+        "rag_counts": [
+            {
+                "rag": rag.value,
+                "label": rag.label,
+                "count": counts[rag.value],
+                "href": query_with(request.GET, rag=rag.value, page=None),
+            }
+            for rag in RAG
+        ],
+        "page": page,
+        "sections": sections,
+        "pagination": pagination(page, request.GET),
+    }
