@@ -135,6 +135,38 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# Elements that stick out past the right edge of the window, unless something around them
+# scrolls or clips them (a table in its scrolling wrapper is allowed to be wide).
+_WIDE_ELEMENTS_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const contained = element => {
+    for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const describe = element => element.tagName.toLowerCase()
+    + (element.id ? "#" + element.id : "")
+    + [...element.classList].map(name => "." + name).join("")
+    + " (" + Math.round(element.getBoundingClientRect().right) + " px)";
+  return [...document.body.querySelectorAll("*")]
+    .filter(element => element.getBoundingClientRect().right > width + 1 && !contained(element))
+    .slice(0, 10)
+    .map(describe);
+}"""
+
+
+def assert_reflows(page: Page, name: str) -> None:
+    """WCAG 1.4.10 Reflow, which axe cannot judge: at the page's current width (320 CSS
+    pixels is the criterion's) nothing makes the whole page scroll sideways."""
+    wide = page.evaluate(_WIDE_ELEMENTS_JS)
+    assert not wide, (
+        f"{name} ({page.url}) scrolls sideways at {page.viewport_size['width']} px; "
+        "too wide:\n  " + "\n  ".join(wide)
+    )
+
+
 def sign_in(
     page: Page,
     username: str,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.urls import reverse
 
-from tests.browser.pages import PageChecks, check_page, sign_in_quickly, visit
+from tests.browser.pages import PageChecks, assert_reflows, check_page, sign_in_quickly, visit
 
 WORKBOOK = Path(__file__).parent.parent / "data" / "vru_as_sent.xlsx"
 
@@ -85,4 +85,24 @@ def test_analyst_pages(page, context, live_server, plan_world):
         page.locator("input[type=file]").set_input_files(WORKBOOK)
         submit(page)
         check_page(page, "import-preview")
+    checks.assert_all_passed()
+
+
+def test_pages_reflow_on_a_small_screen(page, context, live_server, plan_world):
+    """At 320 CSS pixels wide (WCAG 1.4.10, and a small phone) the officer's pages do not
+    scroll sideways; wide tables scroll inside their own wrappers."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in_quickly(context, live_server.url, plan_world.officer)
+    action = plan_world.officers_action
+    checks = PageChecks()
+    for name, url in [
+        ("small-my-actions", reverse("actions:my-actions")),
+        ("small-plans", reverse("actions:plan-list")),
+        ("small-plan", reverse("actions:plan-detail", args=[plan_world.plan.slug])),
+        ("small-action", reverse("actions:action-detail", args=[action.pk])),
+        ("small-update-form", reverse("actions:action-update", args=[action.pk])),
+    ]:
+        with checks.page(name):
+            visit(page, url, name)
+            assert_reflows(page, name)
     checks.assert_all_passed()

@@ -47,3 +47,16 @@ def test_a_missing_stylesheet_fails_the_page(bare_page):
         "<body><main><h1>Fine</h1></main></body></html>"
     )
     pages.check_page(bare_page, "fine-page")
+
+
+def test_reflow_check_finds_what_scrolls_sideways(bare_page):
+    bare_page.set_viewport_size({"width": 320, "height": 640})
+    bare_page.set_content(
+        '<main><div class="app-table-wrapper" style="overflow-x: auto">'
+        '<table style="width: 600px"><tr><td>Wide, but scrolls by itself</td></tr></table>'
+        "</div></main>"
+    )
+    pages.assert_reflows(bare_page, "scrolling-table")
+    bare_page.set_content('<main><p id="wide" style="width: 600px">Too wide</p></main>')
+    with pytest.raises(AssertionError, match=r"p#wide \(6\d\d px\)"):
+        pages.assert_reflows(bare_page, "wide-paragraph")
