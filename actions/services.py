@@ -1,5 +1,6 @@
 """Writes to plans, themes, actions, progress updates and indicators."""
 
+import hashlib
 import sqlite3
 from collections import defaultdict
 
@@ -388,3 +389,114 @@ def _update(model, objs: list, names: list[str]) -> None:
                 f"FROM new WHERE {table}.{q(model._meta.pk.column)} = new.pk",
                 params,
             )
+
+
+# ---- changes made in the browser ---------------------------------------------------------
+
+BROWSER_REASON = "Updated in the browser"
+
+# The fields the update form shows and changes. A change to any of them since a form was
+# filled in means saving the form could overwrite it; changes to other fields (an import
+# rewording the outcomes, say) cannot be lost by it, so they do not stop it.
+VERSIONED_FIELDS = (
+    "rag",
+    "start_date",
+    "start_text",
+    "end_date",
+    "end_text",
+    "progress",
+    "comment",
+)
+ACTION_UPDATE_FIELDS = ("rag", "start_date", "end_date", "progress", "comment")
+
+
+def action_version(action) -> str:
+    """A fingerprint of the action's VERSIONED_FIELDS. Works on an Action and on one of its
+    history records alike, so the record a form was based on can be found again."""
+    values = [str(getattr(action, name) or "") for name in VERSIONED_FIELDS]
+    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
+
+
+class ActionChanged(Exception):
+    """The action changed after the form was filled in; nothing was written. `action` is
+    the action as saved now."""
+
+    def __init__(self, action: Action):
+        self.action = action
+        super().__init__(f"Action {action.pk} has changed since the form was filled in.")
+
+
+@transaction.atomic
+def action_update(
+    *,
+    action: Action,
+    user,
+    expected_version: str,
+    update: dict | None = None,
+    reason: str = BROWSER_REASON,
+    **changes,
+) -> Action:
+    """Change the action's fields (ACTION_UPDATE_FIELDS) and add a progress update
+    (`update`: date, text, rag), all or nothing, in `user`'s name.
+
+    Optimistic locking: the action's row is locked, and if its version is no longer
+    `expected_version` (someone saved it since the form was shown) ActionChanged is raised
+    and nothing is written. On SQLite, which cannot lock a row, the database lock taken by
+    the first write does the same: the second writer's transaction fails rather than
+    overwriting.
+
+    A changed date clears its words "as written" (start_text, end_text): those words were
+    about the old date ("April 2019", "TBC"), and an export writes the words in place of the
+    date whenever there are any, so keeping them would contradict the new date. Cleared,
+    the export writes the date itself, and the history keeps the old words.
+
+    Returns the action as saved.
+    """
+    unknown = set(changes) - set(ACTION_UPDATE_FIELDS)
+    if unknown:
+        raise TypeError(f"action_update cannot change {', '.join(sorted(unknown))}")
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    if action_version(locked) != expected_version:
+        raise ActionChanged(locked)
+    values = dict(changes)
+    for end in ("start", "end"):
+        date = f"{end}_date"
+        if date in values and values[date] != getattr(locked, date):
+            values[f"{end}_text"] = ""
+    _save_in_browser(locked, values, user, reason)
+    if update is not None:
+        progress_update_create(action=locked, user=user, reason=reason, **update)
+    return locked
+
+
+@transaction.atomic
+def progress_update_create(
+    *, action: Action, user, date, text: str, rag: str = "", reason: str = BROWSER_REASON
+) -> ProgressUpdate:
+    """Add a progress update written by `user` (its author is their person). An update
+    whose RAG status differs from the action's sets the action's status too: that is what
+    "the RAG status an update sets" means."""
+    update = ProgressUpdate(
+        action=action,
+        date=date,
+        text=text,
+        rag=rag,
+        author=getattr(user, "person", None) if user and user.is_authenticated else None,
+        created_by=user if user and user.is_authenticated else None,
+    )
+    update._change_reason = reason
+    _save_by(update, {}, user)
+    if rag:
+        locked = Action.objects.select_for_update().get(pk=action.pk)
+        if _save_in_browser(locked, {"rag": rag}, user, reason):
+            action.rag, action.updated_at = locked.rag, locked.updated_at
+    return update
+
+
+def _save_in_browser(action: Action, values: dict, user, reason: str) -> bool:
+    """Save `values` with one history row in `user`'s name, saying how it was changed."""
+    action._change_reason = reason
+    try:
+        return _save_by(action, values, user)
+    finally:
+        del action._change_reason

@@ -1,0 +1,309 @@
+"""An action's change history as people read it: who changed what, when, from what to what.
+
+django-simple-history keeps a full copy of the action at every change (in the browser, in
+the admin, by an import), and of its lead and supporting lists. Each copy is compared with
+the one before it (`diff_against`), giving one row per field that changed. The lists are
+compared here from snapshots loaded once for all copies: `diff_against` would query twice
+per copy for each list, and the page must take the same number of queries however long
+its history. The history of the action's progress updates (added, corrected, removed) is
+part of the action's history too.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.utils.dateformat import format as format_date
+from django.utils.text import capfirst
+
+from actions.models import Action, ProgressUpdate, Theme
+from actions.rag import RAG
+from actions.services import VERSIONED_FIELDS, action_version
+from boards.models import Board
+
+DATE_FORMAT = "j F Y"
+LIST_FIELDS = ("lead_people", "lead_organisations", "supporting_organisations")
+LABELS = {"text": "Action", "order": "Position in its theme", "theme": "Theme"}
+UPDATE_FIELDS = ("date", "period", "text", "rag", "author")
+NOT_RECORDED = "Not recorded"
+# How far back to look for the version a form was filled in from.
+VERSION_SEARCH_LIMIT = 200
+
+
+@dataclass
+class Change:
+    """One row of the history: what changed in one field, or what happened to the action
+    or one of its progress updates (`what` says which; `before`/`after` may be blank)."""
+
+    when: datetime.datetime
+    who: str
+    how: str  # the change reason recorded with it ("Imported from a workbook"), if any
+    what: str
+    before: str = ""
+    after: str = ""
+    order: tuple = field(default=(), repr=False)
+
+
+@dataclass
+class SinceVersion:
+    """What changed in an action after the version a form was filled in from."""
+
+    base: object | None  # the history record of that version, if it was found
+    changes: list[Change]  # oldest first
+    updates: list[ProgressUpdate]  # progress updates added since, oldest first
+
+
+def action_history(action: Action) -> list[Change]:
+    """Every recorded change to the action and its progress updates, newest first."""
+    records = list(_records(action).order_by("history_date", "history_id"))
+    snapshots = _list_snapshots(action)
+    changes = _action_changes(records, snapshots=snapshots)
+    changes += _update_changes(action)
+    changes.sort(key=lambda change: change.order, reverse=True)
+    return changes
+
+
+def since_version(action: Action, version: str) -> SinceVersion:
+    """The changes to the fields an update form edits, made after the newest history record
+    whose version is `version`, and the progress updates added with or after them."""
+    newest_first = list(
+        _records(action).order_by("-history_date", "-history_id")[:VERSION_SEARCH_LIMIT]
+    )
+    index = next(
+        (i for i, record in enumerate(newest_first) if action_version(record) == version), None
+    )
+    if index is None:
+        return SinceVersion(base=None, changes=[], updates=[])
+    base = newest_first[index]
+    newer = list(reversed(newest_first[: index + 1]))  # the base first, as the baseline
+    changes = _action_changes(newer, snapshots=None, fields=VERSIONED_FIELDS)
+    updates = []
+    if len(newer) > 1:
+        # The updates saved with those changes are created just after them (the service
+        # saves the action, then the update); earlier ones were there when the form was.
+        updates = list(
+            action.updates.filter(created_at__gte=newer[1].history_date)
+            .select_related("author")
+            .order_by("created_at", "pk")
+        )
+    return SinceVersion(base=base, changes=changes, updates=updates)
+
+
+# ---- the action's own fields ---------------------------------------------------------------
+
+
+def _records(action: Action):
+    return action.history.select_related("history_user__person")
+
+
+def _action_changes(records: list, *, snapshots: dict | None, fields=None) -> list[Change]:
+    """Rows for each record compared with the one before it (`records` oldest first).
+    `snapshots`: the lists of each record (None: leave the lists out). `fields`: only
+    these fields (default: every editable one)."""
+    lists = list(LIST_FIELDS) if snapshots is not None else []
+    pending = []  # (record, [(field name, old, new)])
+    for previous, record in zip([None, *records], records, strict=False):
+        if record.history_type == "+":
+            pending.append((record, "Action created"))
+            continue
+        if record.history_type == "-":
+            pending.append((record, "Action deleted"))
+            continue
+        if previous is None:
+            continue  # the oldest record kept is not the creation: no baseline to compare
+        delta = record.diff_against(previous, excluded_fields=LIST_FIELDS, included_fields=fields)
+        diffs = [(change.field, change.old, change.new) for change in delta.changes]
+        for name in lists:
+            old = snapshots.get(previous.history_id, {}).get(name, [])
+            new = snapshots.get(record.history_id, {}).get(name, [])
+            if old != new:
+                diffs.append((name, old, new))
+        if diffs:
+            pending.append((record, sorted(diffs, key=lambda diff: _field_order(diff[0]))))
+    names = _related_names(pending)
+    changes = []
+    for record, diffs in pending:
+        if isinstance(diffs, str):
+            changes.append(_change(record, what=diffs))
+            continue
+        for position, (name, old, new) in enumerate(diffs):
+            changes.append(
+                _change(
+                    record,
+                    what=_label(name),
+                    before=_shown(name, old, names),
+                    after=_shown(name, new, names),
+                    position=position,
+                )
+            )
+    return changes
+
+
+def _list_snapshots(action: Action) -> dict[int, dict[str, list[str]]]:
+    """{history record id: {list field: sorted names}}, one query per list."""
+    snapshots: dict[int, dict[str, list[str]]] = {}
+    for name in LIST_FIELDS:
+        model = apps.get_model("actions", f"HistoricalAction_{name}")
+        target = "person" if name == "lead_people" else "organisation"
+        rows = model.objects.filter(action_id=action.pk).select_related(target)
+        for row in rows:
+            listed = getattr(row, target)
+            shown = str(listed) if listed is not None else _gone(target, row)
+            snapshots.setdefault(row.history_id, {}).setdefault(name, []).append(shown)
+    for lists in snapshots.values():
+        for names in lists.values():
+            names.sort(key=str.casefold)
+    return snapshots
+
+
+def _gone(target: str, row) -> str:
+    return f"(a {target} since deleted, number {getattr(row, f'{target}_id')})"
+
+
+def _field_order(name: str) -> int:
+    try:
+        return [f.name for f in Action._meta.get_fields()].index(name)
+    except ValueError:
+        return 1000
+
+
+def _model_field(name: str):
+    try:
+        return Action._meta.get_field(name)
+    except FieldDoesNotExist:  # a field the model no longer has; its history keeps it
+        return Action.history.model._meta.get_field(name)
+
+
+def _label(name: str) -> str:
+    return LABELS.get(name) or capfirst(_model_field(name).verbose_name)
+
+
+def _related_names(pending: list) -> dict:
+    """{(model, pk): name} for the themes and boards the changes refer to: one query each."""
+    wanted = {Theme: set(), Board: set()}
+    for _, diffs in pending:
+        if isinstance(diffs, str):
+            continue
+        for name, old, new in diffs:
+            model = getattr(_model_field(name), "related_model", None)
+            if model in wanted and name not in LIST_FIELDS:
+                wanted[model].update(pk for pk in (old, new) if pk is not None)
+    names = {}
+    for model, pks in wanted.items():
+        if pks:
+            for pk, text in model.objects.filter(pk__in=pks).values_list("pk", "name"):
+                names[(model, pk)] = text
+    return names
+
+
+def _shown(name: str, value, names: dict) -> str:
+    """A value as words: choices by their label, dates in full, records by their name."""
+    if name in LIST_FIELDS:
+        return ", ".join(value)
+    if value is None or value == "":
+        return ""
+    model_field = _model_field(name)
+    if model_field.is_relation:
+        model = model_field.related_model
+        return names.get((model, value), f"(a {model._meta.verbose_name} since deleted)")
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.date):
+        return format_date(value, DATE_FORMAT)
+    return str(value)
+
+
+# ---- progress updates ----------------------------------------------------------------------
+
+
+def _update_changes(action: Action) -> list[Change]:
+    records = (
+        ProgressUpdate.history.filter(action_id=action.pk)
+        .select_related("history_user__person", "author")
+        .order_by("history_date", "history_id")
+    )
+    previous_of: dict[int, object] = {}
+    changes = []
+    for record in records:
+        previous = previous_of.get(record.id)
+        previous_of[record.id] = record
+        if record.history_type == "+":
+            changes.append(_change(record, "Progress update added", after=_summary(record)))
+        elif record.history_type == "-":
+            changes.append(_change(record, "Progress update removed", before=_summary(record)))
+        elif previous is not None:
+            delta = record.diff_against(previous, included_fields=UPDATE_FIELDS)
+            for position, change in enumerate(delta.changes):
+                model_field = ProgressUpdate._meta.get_field(change.field)
+                changes.append(
+                    _change(
+                        record,
+                        f"Progress update of {_update_date(previous)}: "
+                        f"{capfirst(model_field.verbose_name)}",
+                        before=_update_value(previous, change.field),
+                        after=_update_value(record, change.field),
+                        position=position,
+                    )
+                )
+    return changes
+
+
+def _update_date(record) -> str:
+    return record.period or format_date(record.date, DATE_FORMAT)
+
+
+def _summary(record) -> str:
+    text = f"{_update_date(record)}: {record.text}"
+    if record.rag:
+        text += f" (RAG status set: {RAG(record.rag).label})"
+    return text
+
+
+def _update_value(record, name: str) -> str:
+    if name == "author":
+        return _person_name(record, "author")
+    value = getattr(record, name)
+    if name == "rag":
+        return RAG(value).label if value in RAG.values else ""
+    if isinstance(value, datetime.date):
+        return format_date(value, DATE_FORMAT)
+    return value or ""
+
+
+# ---- common --------------------------------------------------------------------------------
+
+
+def _change(record, what: str, *, before="", after="", position=0) -> Change:
+    return Change(
+        when=record.history_date,
+        who=_who(record),
+        how=record.history_change_reason or "",
+        what=what,
+        before=before,
+        after=after,
+        # Newest first when reversed; within one record, fields in the model's order.
+        order=(record.history_date, -position),
+    )
+
+
+def _who(record) -> str:
+    user = record.history_user
+    if user is None:
+        return NOT_RECORDED
+    try:
+        return user.person.name
+    except ObjectDoesNotExist:
+        return user.get_full_name() or user.get_username()
+
+
+def _person_name(record, name: str) -> str:
+    if getattr(record, f"{name}_id") is None:
+        return ""
+    try:
+        person = getattr(record, name)
+    except ObjectDoesNotExist:
+        person = None
+    return person.name if person is not None else "(a person since deleted)"
