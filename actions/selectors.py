@@ -135,10 +135,10 @@ def attention_counts(actions: QuerySet[Action]) -> dict[str, int]:
 
 def plan_actions(plan: Plan, user, today: datetime.date | None = None) -> QuerySet[Action]:
     """The actions of `plan` the user may see, in reading order, annotated as
-    `with_progress`, with their themes, monitoring boards, lead people and lead and
-    supporting organisations loaded (two joins and three prefetch queries however many)."""
+    `with_progress`, with their themes (and parent themes), monitoring boards, lead people and
+    lead organisations loaded: joins, and two prefetch queries however many actions."""
     actions = visible_actions(user).filter(theme__plan=plan)
-    people = Person.objects.order_by("name").select_related("organisation")
+    people = Person.objects.order_by("name")
     organisations = Organisation.objects.order_by("name")
     return (
         with_progress(actions, today)
@@ -146,7 +146,6 @@ def plan_actions(plan: Plan, user, today: datetime.date | None = None) -> QueryS
         .prefetch_related(
             Prefetch("lead_people", queryset=people),
             Prefetch("lead_organisations", queryset=organisations),
-            Prefetch("supporting_organisations", queryset=organisations),
         )
         .order_by(*reading_order())
     )

@@ -1,0 +1,286 @@
+"""Home / My actions: the actions the user or their organisation leads, and what needs them
+first (overdue, no update in STALE_AFTER_WEEKS weeks, red)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions import selectors
+from actions.models import Plan
+from actions.rag import RAG
+from actions.views.my_actions import GROUP_SIZE
+from actions.views.plans import PAGE_SIZE
+from boards.models import Role
+from tests.factories import (
+    ActionFactory,
+    BoardFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    PlanFactory,
+    ProgressUpdateFactory,
+    ThemeFactory,
+    UserFactory,
+    user_in_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("actions:my-actions")
+
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def here():
+    return PartnershipFactory(name="Barking and Dagenham test partnership")
+
+
+@pytest.fixture
+def theme(here):
+    return ThemeFactory(plan=PlanFactory(partnership=here, status=Plan.Status.ACTIVE))
+
+
+@pytest.fixture
+def officer(here):
+    return user_in_role(Role.OFFICER, partnerships=[here])
+
+
+def led(user, theme, **fields):
+    """An action in `theme` with the user as its named lead."""
+    action = ActionFactory(theme=theme, **fields)
+    action.lead_people.add(user.person)
+    return action
+
+
+def recent(action):
+    ProgressUpdateFactory(action=action, date=timezone.localdate())
+    return action
+
+
+def context_pks(response, key="rows"):
+    return [action.pk for action in response.context[key]]
+
+
+def group(response, key):
+    return next(g for g in response.context["groups"] if g["key"] == key)
+
+
+# Who may see the page ------------------------------------------------------------------
+
+
+def test_signed_out_people_are_sent_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={URL}"
+
+
+def test_a_user_with_no_person_is_told_to_ask_their_administrator(client):
+    client.force_login(UserFactory())
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "Your account is not linked to a person yet" in response.text
+    assert "ask your partnership's administrator" in response.text
+
+
+def test_the_page_cannot_be_posted_to(client, officer, theme):
+    action = led(officer, theme)
+    client.force_login(officer)
+    assert client.post(URL, {"rag": RAG.RED}).status_code == 405
+    action.refresh_from_db()
+    assert action.rag == RAG.NOT_RATED
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.CHAIR, Role.ANALYST, Role.ADMINISTRATOR])
+def test_every_role_sees_the_actions_they_lead_and_no_others(client, here, theme, role):
+    organisation = OrganisationFactory()
+    user = user_in_role(role, partnerships=[here], organisation=organisation)
+    by_name = led(user, theme, text="Mine by name")
+    by_organisation = ActionFactory(theme=theme, text="Mine through my organisation")
+    by_organisation.lead_organisations.add(organisation)
+    ActionFactory(theme=theme, text="Someone else's")
+    client.force_login(user)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert sorted(context_pks(response)) == sorted([by_name.pk, by_organisation.pk])
+    assert "Someone else" not in response.text
+    # Each links to its page and, being theirs, to its update form.
+    for action in (by_name, by_organisation):
+        assert reverse("actions:action-detail", args=[action.pk]) in response.text
+        assert reverse("actions:action-update", args=[action.pk]) in response.text
+
+
+def test_an_action_led_by_name_and_organisation_is_listed_once(client, officer, theme):
+    action = led(officer, theme)
+    action.lead_organisations.add(officer.person.organisation)
+    client.force_login(officer)
+    assert context_pks(client.get(URL)) == [action.pk]
+
+
+def test_a_restricted_action_of_their_organisation_that_they_may_not_see_is_not_listed(
+    client, officer, theme
+):
+    hidden = ActionFactory(theme=theme, restricted=True, text="Protectively marked")
+    hidden.lead_organisations.add(officer.person.organisation)
+    named = led(officer, theme, restricted=True)
+    client.force_login(officer)
+    response = client.get(URL)
+    assert context_pks(response) == [named.pk]
+    assert "Protectively marked" not in response.text
+
+
+def test_someone_who_leads_nothing_is_told_so(client, officer):
+    client.force_login(officer)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "You do not lead any actions" in response.text
+
+
+# What needs them first -----------------------------------------------------------------
+
+
+def test_overdue_means_the_end_date_has_passed_and_the_action_is_not_complete(officer, theme):
+    yesterday, today = days_ago(1), timezone.localdate()
+    overdue = recent(led(officer, theme, end_date=yesterday, rag=RAG.GREEN))
+    due_today = recent(led(officer, theme, end_date=today, rag=RAG.GREEN))
+    done = recent(led(officer, theme, end_date=yesterday, rag=RAG.COMPLETE))
+    in_words = recent(led(officer, theme, end_text="Ongoing", rag=RAG.GREEN))
+    flags = {a.pk: a.is_overdue for a in selectors.my_actions(officer)}
+    assert flags == {overdue.pk: True, due_today.pk: False, done.pk: False, in_words.pk: False}
+
+
+def test_stale_means_no_update_in_the_last_weeks_and_not_complete(officer, theme, settings):
+    settings.STALE_AFTER_WEEKS = 8
+    limit = 8 * 7
+    never = led(officer, theme, rag=RAG.GREEN)
+    just_in_time = led(officer, theme, rag=RAG.GREEN)
+    ProgressUpdateFactory(action=just_in_time, date=days_ago(limit))
+    too_old = led(officer, theme, rag=RAG.GREEN)
+    ProgressUpdateFactory(action=too_old, date=days_ago(limit + 1))
+    # An old update does not hide a newer one.
+    ProgressUpdateFactory(action=too_old, date=days_ago(limit + 30))
+    newer = led(officer, theme, rag=RAG.GREEN)
+    ProgressUpdateFactory(action=newer, date=days_ago(limit + 30))
+    ProgressUpdateFactory(action=newer, date=days_ago(3))
+    complete = led(officer, theme, rag=RAG.COMPLETE)
+    actions = {a.pk: a for a in selectors.my_actions(officer)}
+    assert {pk: a.is_stale for pk, a in actions.items()} == {
+        never.pk: True,
+        just_in_time.pk: False,
+        too_old.pk: True,
+        newer.pk: False,
+        complete.pk: False,
+    }
+    assert actions[newer.pk].last_update == days_ago(3)
+    assert actions[never.pk].last_update is None
+
+
+def test_the_stale_period_is_the_setting(client, officer, theme, settings):
+    action = led(officer, theme, rag=RAG.GREEN)
+    ProgressUpdateFactory(action=action, date=days_ago(20))
+    client.force_login(officer)
+    settings.STALE_AFTER_WEEKS = 8
+    assert group(client.get(URL), "stale")["count"] == 0
+    settings.STALE_AFTER_WEEKS = 2
+    response = client.get(URL)
+    assert [a.pk for a in group(response, "stale")["actions"]] == [action.pk]
+    assert "No update in the last 2 weeks" in response.text
+
+
+def test_the_groups_hold_overdue_stale_and_red_actions_and_nothing_else(client, officer, theme):
+    overdue = recent(led(officer, theme, end_date=days_ago(1), rag=RAG.GREEN, text="Overdue one"))
+    stale = led(officer, theme, rag=RAG.AMBER, text="Stale one")
+    red = recent(led(officer, theme, rag=RAG.RED, text="Red one"))
+    everything = led(officer, theme, end_date=days_ago(5), rag=RAG.RED, text="All three")
+    fine = recent(led(officer, theme, end_date=days_ago(-30), rag=RAG.GREEN, text="Fine one"))
+    client.force_login(officer)
+    response = client.get(URL)
+
+    def members(key):
+        return sorted(a.pk for a in group(response, key)["actions"])
+
+    assert members("overdue") == sorted([overdue.pk, everything.pk])
+    assert members("stale") == sorted([stale.pk, everything.pk])
+    assert members("red") == sorted([red.pk, everything.pk])
+    assert [group(response, key)["count"] for key in selectors.ATTENTION] == [2, 2, 2]
+    # All the actions follow, those needing attention first, then by end date.
+    rows = context_pks(response)
+    assert rows[-1] == fine.pk
+    assert set(rows[:4]) == {overdue.pk, stale.pk, red.pk, everything.pk}
+    assert rows[0] == everything.pk  # overdue and red come before overdue alone
+    assert rows[1] == overdue.pk
+    reasons = {a.pk: a.reasons for a in response.context["rows"]}
+    assert reasons[everything.pk] == ["overdue", "no update in 8 weeks", "red"]
+    assert reasons[fine.pk] == []
+    assert "Needs you first: overdue, no update in 8 weeks, red" in response.text
+
+
+def test_each_row_shows_the_rag_end_date_as_written_and_last_update(client, officer, theme):
+    written = led(officer, theme, rag=RAG.AMBER, end_date=datetime.date(2022, 3, 31))
+    written.end_text = "March 2022"
+    written.save()
+    dated = led(officer, theme, rag=RAG.GREEN, end_date=datetime.date(2031, 7, 4))
+    ProgressUpdateFactory(action=dated, date=datetime.date(2030, 1, 15))
+    client.force_login(officer)
+    response = client.get(URL)
+    text = response.text
+    assert "March 2022" in text
+    assert "4 Jul 2031" in text
+    assert "15 Jan 2030" in text
+    assert "None yet" in text  # the first has no update
+    assert 'app-rag--amber">Amber</strong>' in text
+    assert "What the RAG statuses mean" in text
+
+
+def test_nothing_needs_them_when_all_is_well(client, officer, theme):
+    recent(led(officer, theme, rag=RAG.GREEN, end_date=days_ago(-10)))
+    client.force_login(officer)
+    response = client.get(URL)
+    assert not response.context["needs_attention"]
+    assert "none of your actions is overdue" in response.text
+
+
+def test_actions_in_closed_plans_need_nothing_but_are_still_listed(client, officer, here):
+    closed = ThemeFactory(plan=PlanFactory(partnership=here, status=Plan.Status.CLOSED))
+    old = led(officer, closed, rag=RAG.RED, end_date=days_ago(400))
+    client.force_login(officer)
+    response = client.get(URL)
+    assert [group(response, key)["count"] for key in selectors.ATTENTION] == [0, 0, 0]
+    assert context_pks(response) == [old.pk]
+
+
+def test_a_long_group_shows_its_first_actions_and_says_how_many_there_are(client, officer, theme):
+    for _ in range(GROUP_SIZE + 3):
+        recent(led(officer, theme, rag=RAG.RED))
+    client.force_login(officer)
+    response = client.get(URL)
+    red = group(response, "red")
+    assert red["count"] == GROUP_SIZE + 3
+    assert len(red["actions"]) == GROUP_SIZE
+    assert f"These are the first {GROUP_SIZE} of {GROUP_SIZE + 3}" in response.text
+
+
+def test_all_actions_are_paged(client, officer, theme):
+    many = [recent(led(officer, theme, rag=RAG.GREEN)) for _ in range(PAGE_SIZE + 5)]
+    client.force_login(officer)
+    first = client.get(URL)
+    assert len(first.context["rows"]) == PAGE_SIZE
+    second = client.get(URL, {"page": 2})
+    assert len(second.context["rows"]) == 5
+    assert set(context_pks(first)) | set(context_pks(second)) == {a.pk for a in many}
+    assert 'href="?page=1"' in second.text
+    # The groups are on the first page only.
+    assert "Needs you first</h2>" in first.text
+    assert "Needs you first</h2>" not in second.text
+
+
+def test_a_chair_who_leads_an_action_outside_their_boards_sees_it(client, here):
+    board = BoardFactory(partnership=here)
+    chair = user_in_role(Role.CHAIR, partnerships=[here], boards=[board])
+    elsewhere = ThemeFactory(plan=PlanFactory(partnership=PartnershipFactory()))
+    action = led(chair, elsewhere)
+    client.force_login(chair)
+    assert context_pks(client.get(URL)) == [action.pk]

@@ -1,0 +1,543 @@
+"""The plans list and the plan page: who sees what, the filters, RAG counts and paging."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import Action, Plan
+from actions.rag import RAG
+from actions.views.plans import PAGE_SIZE
+from boards.models import Role
+from tests.factories import (
+    ActionFactory,
+    BoardFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    PersonFactory,
+    PlanFactory,
+    ProgressUpdateFactory,
+    ThemeFactory,
+    UserFactory,
+    user_in_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+PLANS = reverse("actions:plan-list")
+
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def plan_url(plan) -> str:
+    return reverse("actions:plan-detail", args=[plan.slug])
+
+
+@pytest.fixture
+def w():
+    """A partnership with a board and its subgroup; the board's plan has two themes, the
+    second with a sub-theme, and five actions with known leads, RAG, origins, dates and
+    words; another plan of the partnership has an action led by someone else."""
+    here = PartnershipFactory(name="Test partnership here")
+    board = BoardFactory(partnership=here, name="Test CSP board")
+    subgroup = BoardFactory(partnership=here, parent=board, name="Test violence subgroup")
+    other_board = BoardFactory(partnership=here, name="Test other board")
+    police = OrganisationFactory(name="Test police service", short_name="TPS")
+    council = OrganisationFactory(name="Test borough council", short_name="TBC")
+    charity = OrganisationFactory(name="Test youth charity", short_name="TYC")
+    pat = PersonFactory(name="Pat Example", organisation=police)
+    sam = PersonFactory(name="Sam Example", organisation=council)
+    plan = PlanFactory(
+        partnership=here,
+        board=board,
+        title="Test violence reduction plan",
+        status=Plan.Status.ACTIVE,
+        period_start=datetime.date(2021, 4, 1),
+        period_end=datetime.date(2022, 3, 31),
+    )
+    governance = ThemeFactory(plan=plan, name="Governance", order=0, monitoring_board=subgroup)
+    diversion = ThemeFactory(plan=plan, name="Diversion", order=1)
+    schools = ThemeFactory(plan=plan, name="Schools", parent=diversion, order=0)
+    a1 = ActionFactory(
+        theme=governance,
+        ref="1",
+        order=0,
+        text="Daily violence meeting",
+        rag=RAG.RED,
+        origin=Action.Origin.VRU_MANDATED,
+        end_date=days_ago(10),
+    )
+    a1.lead_people.add(pat)
+    a1.lead_organisations.add(police)
+    a1.supporting_organisations.add(council)
+    a2 = ActionFactory(
+        theme=governance,
+        ref="2",
+        order=1,
+        text="Problem profile",
+        rag=RAG.GREEN,
+        origin=Action.Origin.LOCAL,
+        progress="Knife crime statistics shared",
+        monitoring_board=other_board,
+    )
+    a2.lead_organisations.add(council)
+    ProgressUpdateFactory(action=a2, date=days_ago(2), text="Shared with partners")
+    b1 = ActionFactory(
+        theme=diversion,
+        ref="1",
+        order=0,
+        text="Youth outreach",
+        outcomes="Mentoring for young people",
+        comment="Funding agreed",
+        rag=RAG.AMBER,
+        origin=Action.Origin.VRU_NEW,
+        end_date=days_ago(-30),
+    )
+    b1.lead_people.add(sam)
+    b1.supporting_organisations.add(charity)
+    bx1 = ActionFactory(
+        theme=schools,
+        ref="1",
+        order=0,
+        text="Assemblies in schools",
+        rag=RAG.COMPLETE,
+        end_date=days_ago(100),
+    )
+    ProgressUpdateFactory(action=bx1, date=days_ago(200), text="Knife amnesty bins installed")
+    other_plan = PlanFactory(partnership=here, board=other_board, title="Test other plan")
+    elsewhere = ActionFactory(theme=ThemeFactory(plan=other_plan), rag=RAG.RED)
+    elsewhere.lead_people.add(PersonFactory(name="Lee Elsewhere"))
+    far_plan = PlanFactory(partnership=PartnershipFactory(), title="Test far plan")
+    ActionFactory(theme=ThemeFactory(plan=far_plan))
+    return {k: v for k, v in locals().items()}
+
+
+def shown(response) -> list[int]:
+    return [action.pk for section in response.context["sections"] for action in section["actions"]]
+
+
+def pks(*actions) -> list[int]:
+    return [action.pk for action in actions]
+
+
+def officer_of(w):
+    return user_in_role(Role.OFFICER, partnerships=[w["here"]])
+
+
+# The plans list --------------------------------------------------------------------------
+
+
+def test_plans_list_needs_sign_in(client):
+    response = client.get(PLANS)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_plans_list_for_a_user_with_no_person_says_why_it_is_empty(client, w):
+    client.force_login(UserFactory())
+    response = client.get(PLANS)
+    assert response.status_code == 200
+    assert response.context["rows"] == []
+    assert "Your account is not linked to a person yet" in response.text
+
+
+def test_an_officer_sees_their_partnerships_plans_with_rag_counts(client, w):
+    client.force_login(officer_of(w))
+    response = client.get(PLANS)
+    assert response.status_code == 200
+    rows = {row["plan"].pk: row for row in response.context["rows"]}
+    assert set(rows) == {w["plan"].pk, w["other_plan"].pk}
+    # Red, amber, green, complete, not rated
+    assert rows[w["plan"].pk]["counts"] == [1, 1, 1, 1, 0]
+    assert rows[w["plan"].pk]["total"] == 4
+    assert rows[w["other_plan"].pk]["counts"] == [1, 0, 0, 0, 0]
+    assert "Test far plan" not in response.text
+    assert '<h2 class="govuk-heading-l">Test partnership here</h2>' in response.text
+    assert "1 Apr 2021 to 31 Mar 2022" in response.text
+
+
+def test_a_chair_sees_their_boards_plans_and_counts_only_what_they_may_see(client, w):
+    chair = user_in_role(Role.CHAIR, partnerships=[w["here"]], boards=[w["subgroup"]])
+    client.force_login(chair)
+    response = client.get(PLANS)
+    rows = {row["plan"].pk: row for row in response.context["rows"]}
+    # The subgroup monitors the Governance theme: a chair of it sees that theme's actions
+    # (the permissions count a theme's monitoring board as well as an action's own).
+    assert set(rows) == {w["plan"].pk}
+    assert rows[w["plan"].pk]["total"] == 2
+    assert rows[w["plan"].pk]["counts"] == [1, 0, 1, 0, 0]
+
+
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.ADMINISTRATOR])
+def test_analysts_see_their_partnerships_plans_and_administrators_every_plan(client, w, role):
+    client.force_login(user_in_role(role, partnerships=[w["here"]]))
+    titles = {row["plan"].title for row in client.get(PLANS).context["rows"]}
+    expected = {"Test violence reduction plan", "Test other plan"}
+    if role == Role.ADMINISTRATOR:
+        expected.add("Test far plan")
+    assert titles == expected
+
+
+def test_plans_list_cannot_be_posted_to(client, w):
+    client.force_login(officer_of(w))
+    assert client.post(PLANS).status_code == 405
+
+
+# The plan page: who may see it -------------------------------------------------------------
+
+
+def test_plan_page_needs_sign_in(client, w):
+    response = client.get(plan_url(w["plan"]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_a_plan_that_is_not_visible_or_does_not_exist_is_not_found(client, w):
+    client.force_login(officer_of(w))
+    assert client.get(plan_url(w["far_plan"])).status_code == 404
+    assert client.get("/plans/no-such-plan/").status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(plan_url(w["plan"])).status_code == 404
+
+
+def test_plan_page_cannot_be_posted_to_and_changes_nothing(client, w):
+    client.force_login(officer_of(w))
+    response = client.post(plan_url(w["plan"]), {"rag": RAG.GREEN})
+    assert response.status_code == 405
+    w["a1"].refresh_from_db()
+    assert w["a1"].rag == RAG.RED
+
+
+def test_an_officer_sees_the_plan_themes_in_order_with_their_actions(client, w):
+    client.force_login(officer_of(w))
+    response = client.get(plan_url(w["plan"]))
+    assert response.status_code == 200
+    assert shown(response) == pks(w["a1"], w["a2"], w["b1"], w["bx1"])
+    headings = [(s["parent_label"], s["own_label"]) for s in response.context["sections"]]
+    assert headings == [("", "Governance"), ("", "Diversion"), ("Diversion", "Schools")]
+    text = response.text
+    assert "Test CSP board" in text
+    assert "1 Apr 2021 to 31 Mar 2022" in text
+    assert "Active" in text
+    assert reverse("actions:action-detail", args=[w["a1"].pk]) in text
+    assert "Pat Example" in text  # the lead, from the linked people
+    assert "What the RAG statuses mean" in text
+    assert "Export the plan as a workbook" not in text
+    assert "Import a workbook" not in text
+
+
+def test_the_end_date_is_shown_as_written(client, w):
+    w["b1"].end_text = "Ongoing"
+    w["b1"].save()
+    client.force_login(officer_of(w))
+    text = client.get(plan_url(w["plan"])).text
+    assert "Ongoing" in text
+    assert days_ago(10).strftime("%-d %b %Y") in text  # a1: no words, so the date
+
+
+def test_a_chair_sees_only_the_actions_in_their_scope(client, w):
+    chair = user_in_role(Role.CHAIR, partnerships=[w["here"]], boards=[w["subgroup"]])
+    client.force_login(chair)
+    response = client.get(plan_url(w["plan"]))
+    assert response.status_code == 200
+    assert shown(response) == pks(w["a1"], w["a2"])
+    assert client.get(plan_url(w["other_plan"])).status_code == 404
+
+
+def test_an_analyst_gets_the_export_and_import_links(client, w):
+    client.force_login(user_in_role(Role.ANALYST, partnerships=[w["here"]]))
+    text = client.get(plan_url(w["plan"])).text
+    assert reverse("actions:plan-export", args=[w["plan"].slug]) in text
+    assert reverse("actions:plan-import", args=[w["plan"].slug]) in text
+
+
+def test_an_administrator_sees_every_plan_and_action(client, w):
+    admin = user_in_role(Role.ADMINISTRATOR)
+    client.force_login(admin)
+    assert len(shown(client.get(plan_url(w["plan"])))) == 4
+    assert client.get(plan_url(w["far_plan"])).status_code == 200
+
+
+def test_restricted_actions_are_left_out_for_those_who_may_not_see_them(client, w):
+    w["b1"].restricted = True
+    w["b1"].save()
+    client.force_login(officer_of(w))
+    response = client.get(plan_url(w["plan"]))
+    assert shown(response) == pks(w["a1"], w["a2"], w["bx1"])
+    # ...and their leads are not offered as filters either.
+    people = dict(response.context["filters"].form.fields["lead_person"].choices)
+    assert "Sam Example (TBC)" not in people.values()
+
+
+# The filters -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, ["a1", "a2", "b1", "bx1"]),
+        # A theme stands for its sub-themes too.
+        ({"theme": "diversion"}, ["b1", "bx1"]),
+        ({"theme": "schools"}, ["bx1"]),
+        ({"rag": ["red"]}, ["a1"]),
+        ({"rag": ["amber", "complete"]}, ["b1", "bx1"]),
+        ({"lead_person": "pat"}, ["a1"]),
+        ({"lead_person": "sam"}, ["b1"]),
+        ({"lead_org": "police"}, ["a1"]),
+        ({"lead_org": "council"}, ["a2"]),
+        ({"supporting_org": "council"}, ["a1"]),
+        ({"supporting_org": "charity"}, ["b1"]),
+        ({"origin": ["vru_mandated"]}, ["a1"]),
+        ({"origin": ["vru_new"]}, ["b1"]),
+        ({"origin": ["local", "not_stated"]}, ["a2", "bx1"]),
+        # An action's own monitoring board wins over its theme's.
+        ({"monitoring_board": "subgroup"}, ["a1"]),
+        ({"monitoring_board": "other_board"}, ["a2"]),
+        # Past its end date and not complete (bx1 is past its date but complete).
+        ({"overdue": "on"}, ["a1"]),
+        # No update on or after the date: a2's is 2 days old, bx1's 200, a1 and b1 have none.
+        (
+            {"not_updated_since": days_ago(2)},
+            ["a1", "b1", "bx1"],
+        ),
+        ({"not_updated_since": days_ago(1)}, ["a1", "a2", "b1", "bx1"]),
+        ({"not_updated_since": days_ago(200)}, ["a1", "b1"]),
+        # Free text over the action, outcomes, progress, comment and progress updates,
+        # whatever the case; every word must be found.
+        ({"q": "VIOLENCE"}, ["a1"]),
+        ({"q": "mentoring"}, ["b1"]),
+        ({"q": "knife"}, ["a2", "bx1"]),
+        ({"q": "funding"}, ["b1"]),
+        ({"q": "amnesty"}, ["bx1"]),
+        ({"q": "knife bins"}, ["bx1"]),
+        ({"q": "nothing matches this"}, []),
+        # Filters combine.
+        ({"rag": ["red", "green"], "lead_org": "council"}, ["a2"]),
+        ({"theme": "governance", "q": "knife", "origin": ["local"]}, ["a2"]),
+    ],
+)
+def test_each_filter_gives_the_known_answer(client, w, query, expected):
+    data = {}
+    for name, value in query.items():
+        if name == "not_updated_since":
+            data.update(date_fields(name, value))
+        elif name in ("theme", "lead_person", "lead_org", "supporting_org", "monitoring_board"):
+            data[name] = w[value].pk
+        else:
+            data[name] = value
+    client.force_login(officer_of(w))
+    response = client.get(plan_url(w["plan"]), data)
+    assert response.status_code == 200
+    assert not response.context["filters"].errors
+    assert shown(response) == pks(*(w[name] for name in expected))
+    if not expected:
+        assert "No actions match these filters." in response.text
+
+
+def date_fields(name, date):
+    return {f"{name}_0": date.day, f"{name}_1": date.month, f"{name}_2": date.year}
+
+
+def test_the_filter_choices_are_those_of_the_plan(client, w):
+    client.force_login(officer_of(w))
+    fields = client.get(plan_url(w["plan"])).context["filters"].form.fields
+    labels = {
+        name: [label for _, label in field.choices]
+        for name, field in fields.items()
+        if hasattr(field, "choices")
+    }
+    assert labels["theme"] == ["All themes", "Governance", "Diversion", "Diversion: Schools"]
+    assert labels["lead_person"] == ["Anyone", "Pat Example (TPS)", "Sam Example (TBC)"]
+    assert labels["lead_org"] == [
+        "Any organisation",
+        "Test borough council (TBC)",
+        "Test police service (TPS)",
+    ]
+    assert labels["supporting_org"] == [
+        "Any organisation",
+        "Test borough council (TBC)",
+        "Test youth charity (TYC)",
+    ]
+    assert labels["monitoring_board"] == [
+        "Any subgroup",
+        "Test other board",
+        "Test violence subgroup",
+    ]
+    assert labels["origin"] == [
+        "VRU mandated action",
+        "New VRU action",
+        "Optional VRU action",
+        "Local action",
+        "Not stated",
+    ]
+    assert "Lee Elsewhere" not in str(labels)
+
+
+def test_the_form_keeps_the_chosen_filters_and_offers_to_clear_them(client, w):
+    client.force_login(officer_of(w))
+    response = client.get(plan_url(w["plan"]), {"rag": "red", "q": "violence"})
+    text = response.text
+    assert 'value="violence"' in text
+    assert re.search(r'value="red"\s+checked', text)
+    assert not re.search(r'value="amber"\s+checked', text)
+    assert "Apply filters" in text
+    assert f'href="{plan_url(w["plan"])}">Clear filters</a>' in text
+    assert '<form method="get"' in text
+
+
+FEB_1 = date_fields("not_updated_since", datetime.date(2022, 2, 1))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"rag": "purple"}, "Choose RAG statuses from the list"),
+        ({"origin": "imported"}, "Choose origins from the list"),
+        ({"theme": "999999"}, "Choose a theme from the list"),
+        ({"theme": "governance"}, "Choose a theme from the list"),
+        ({"lead_person": "999999"}, "Choose a lead person from the list"),
+        ({"lead_org": "x"}, "Choose a lead organisation from the list"),
+        ({"supporting_org": "0"}, "Choose a supporting organisation from the list"),
+        ({"monitoring_board": "-1"}, "Choose a subgroup from the list"),
+        (
+            date_fields("not_updated_since", datetime.date(2022, 2, 1))
+            | {"not_updated_since_0": "31"},
+            "Enter a real date",
+        ),
+        ({"not_updated_since_0": "1", "not_updated_since_2": "2022"}, "Enter the month as well"),
+        (
+            date_fields("not_updated_since", datetime.date(2022, 2, 1))
+            | {"not_updated_since_2": "22"},
+            "Enter the year as 4 digits",
+        ),
+        (
+            {
+                "not_updated_since_0": "one",
+                "not_updated_since_1": "2",
+                "not_updated_since_2": "2022",
+            },
+            "Enter the day as a number",
+        ),
+        ({"q": "x" * 201}, "Ensure this value has at most 200 characters"),
+    ],
+)
+def test_invalid_filters_say_what_to_fix_and_show_no_actions(client, w, data, message):
+    client.force_login(officer_of(w))
+    response = client.get(plan_url(w["plan"]), data)
+    assert response.status_code == 200
+    assert message in response.text
+    assert "There is a problem" in response.text
+    assert response.text.count('class="govuk-error-summary"') == 1
+    assert "<title>Error: " in response.text
+    assert "sections" not in response.context
+    assert "Fix the filters to see the plan" in response.text
+
+
+def test_the_error_summary_links_to_the_field(client, w):
+    client.force_login(officer_of(w))
+    text = client.get(plan_url(w["plan"]), {"rag": "purple"}).text
+    assert 'href="#id_rag_0"' in text
+    assert 'id="id_rag_0"' in text
+    text = client.get(plan_url(w["plan"]), {"lead_org": "x"}).text
+    assert 'href="#id_lead_org"' in text
+
+
+def test_a_page_number_that_is_not_a_number_shows_the_first_page(client, w):
+    client.force_login(officer_of(w))
+    response = client.get(plan_url(w["plan"]), {"page": "last-but-one"})
+    assert response.status_code == 200
+    assert shown(response) == pks(w["a1"], w["a2"], w["b1"], w["bx1"])
+
+
+# RAG counts ------------------------------------------------------------------------------
+
+
+def counts(response) -> dict[str, int]:
+    return {item["rag"]: item["count"] for item in response.context["rag_counts"]}
+
+
+def test_rag_counts_are_of_the_filtered_set_and_link_to_it(client, w):
+    client.force_login(officer_of(w))
+    everything = client.get(plan_url(w["plan"]))
+    assert counts(everything) == {
+        "red": 1,
+        "amber": 1,
+        "green": 1,
+        "complete": 1,
+        "not_rated": 0,
+    }
+    assert everything.context["total"] == 4
+    governance = w["governance"].pk
+    response = client.get(plan_url(w["plan"]), {"theme": governance, "page": "1"})
+    assert counts(response) == {"red": 1, "amber": 0, "green": 1, "complete": 0, "not_rated": 0}
+    assert response.context["total"] == 2
+    links = {item["rag"]: item["href"] for item in response.context["rag_counts"]}
+    # The link keeps the other filters, chooses the one RAG, and starts at the first page.
+    assert links["red"] == f"?theme={governance}&rag=red"
+    assert f'href="?theme={governance}&amp;rag=red">1<' in response.text
+    # A status with no actions is not a link.
+    assert f"?theme={governance}&amp;rag=amber" not in response.text
+    # Following it filters by that RAG.
+    followed = client.get(plan_url(w["plan"]) + links["red"])
+    assert shown(followed) == pks(w["a1"])
+
+
+def test_rag_counts_of_a_search_that_matches_a_lead_and_its_organisation_count_once(client, w):
+    # a1 is led by Pat and by Pat's organisation: filtering by either must not double it.
+    client.force_login(officer_of(w))
+    response = client.get(plan_url(w["plan"]), {"lead_person": w["pat"].pk, "q": "daily"})
+    assert counts(response)["red"] == 1
+    assert response.context["total"] == 1
+
+
+# Paging ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def long_plan(w):
+    """The plan with PAGE_SIZE + 50 more red actions in its Governance theme and 100 in
+    Diversion, so that Governance carries on to the second page."""
+    extra = []
+    for theme, count in ((w["governance"], PAGE_SIZE + 50), (w["diversion"], 100)):
+        extra += Action.objects.bulk_create(
+            ActionFactory.build(theme=theme, ref=f"x{n}", order=10 + n, rag=RAG.RED)
+            for n in range(count)
+        )
+    return extra
+
+
+def test_pages_keep_the_filters_and_themes_carry_on(client, w, long_plan):
+    client.force_login(officer_of(w))
+    url = plan_url(w["plan"])
+    first = client.get(url, {"rag": "red", "q": "text"})
+    # "text": the factories' action texts, so only the added actions.
+    assert first.context["total"] == PAGE_SIZE + 150
+    assert len(shown(first)) == PAGE_SIZE
+    assert first.context["page"].paginator.num_pages == 3
+    assert 'href="?rag=red&amp;q=text&amp;page=2"' in first.text
+    assert 'rel="next"' in first.text
+    assert 'rel="prev"' not in first.text
+    second = client.get(url, {"rag": "red", "q": "text", "page": "2"})
+    sections = second.context["sections"]
+    assert sections[0]["theme"] == w["governance"] and sections[0]["continued"]
+    assert "Governance (continued)" in second.text
+    assert sections[1]["theme"] == w["diversion"] and not sections[1]["continued"]
+    assert 'href="?rag=red&amp;q=text&amp;page=1"' in second.text
+    assert 'href="?rag=red&amp;q=text&amp;page=3"' in second.text
+    assert 'aria-current="page">2<' in second.text
+    assert "Showing actions 101 to 200 of 250" in second.text
+    pages = [shown(client.get(url, {"rag": "red", "q": "text", "page": n})) for n in (1, 2, 3)]
+    assert sorted(sum(pages, [])) == sorted(action.pk for action in long_plan)
+    # A page past the end shows the last.
+    assert shown(client.get(url, {"rag": "red", "q": "text", "page": "99"})) == pages[2]
+
+
+def test_the_first_page_of_a_theme_is_not_continued(client, w, long_plan):
+    client.force_login(officer_of(w))
+    response = client.get(plan_url(w["plan"]))
+    assert not response.context["sections"][0]["continued"]
+    assert response.context["pagination"]["previous"] == ""
