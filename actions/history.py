@@ -77,7 +77,7 @@ def since_version(action: Action, version: str) -> SinceVersion:
         return SinceVersion(base=None, changes=[], updates=[])
     base = newest_first[index]
     newer = list(reversed(newest_first[: index + 1]))  # the base first, as the baseline
-    changes = _action_changes(newer, snapshots=None, fields=VERSIONED_FIELDS)
+    changes = _action_changes(newer, snapshots=None, fields=VERSIONED_FIELDS, baseline=True)
     updates = []
     if len(newer) > 1:
         # The updates saved with those changes are created just after them (the service
@@ -97,13 +97,17 @@ def _records(action: Action):
     return action.history.select_related("history_user__person")
 
 
-def _action_changes(records: list, *, snapshots: dict | None, fields=None) -> list[Change]:
+def _action_changes(
+    records: list, *, snapshots: dict | None, fields=None, baseline: bool = False
+) -> list[Change]:
     """Rows for each record compared with the one before it (`records` oldest first).
     `snapshots`: the lists of each record (None: leave the lists out). `fields`: only
-    these fields (default: every editable one)."""
+    these fields (default: every editable one). `baseline`: the first record is only
+    what the next is compared with."""
     lists = list(LIST_FIELDS) if snapshots is not None else []
     pending = []  # (record, [(field name, old, new)])
-    for previous, record in zip([None, *records], records, strict=False):
+    pairs = list(zip([None, *records], records, strict=False))
+    for previous, record in pairs[1:] if baseline else pairs:
         if record.history_type == "+":
             pending.append((record, "Action created"))
             continue
@@ -149,7 +153,7 @@ def _list_snapshots(action: Action) -> dict[int, dict[str, list[str]]]:
         rows = model.objects.filter(action_id=action.pk).select_related(target)
         for row in rows:
             listed = getattr(row, target)
-            shown = str(listed) if listed is not None else _gone(target, row)
+            shown = listed.name if listed is not None else _gone(target, row)
             snapshots.setdefault(row.history_id, {}).setdefault(name, []).append(shown)
     for lists in snapshots.values():
         for names in lists.values():

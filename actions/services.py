@@ -475,21 +475,23 @@ def progress_update_create(
 ) -> ProgressUpdate:
     """Add a progress update written by `user` (its author is their person). An update
     whose RAG status differs from the action's sets the action's status too: that is what
-    "the RAG status an update sets" means."""
+    "the RAG status an update sets" means. The action is saved first, so that its history
+    row comes before the update (actions.history.since_version relies on that order)."""
+    if rag:
+        locked = Action.objects.select_for_update().get(pk=action.pk)
+        if _save_in_browser(locked, {"rag": rag}, user, reason):
+            action.rag, action.updated_at = locked.rag, locked.updated_at
+    signed_in = user is not None and user.is_authenticated
     update = ProgressUpdate(
         action=action,
         date=date,
         text=text,
         rag=rag,
-        author=getattr(user, "person", None) if user and user.is_authenticated else None,
-        created_by=user if user and user.is_authenticated else None,
+        author=getattr(user, "person", None) if signed_in else None,
+        created_by=user if signed_in else None,
     )
     update._change_reason = reason
     _save_by(update, {}, user)
-    if rag:
-        locked = Action.objects.select_for_update().get(pk=action.pk)
-        if _save_in_browser(locked, {"rag": rag}, user, reason):
-            action.rag, action.updated_at = locked.rag, locked.updated_at
     return update
 
 
