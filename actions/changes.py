@@ -8,27 +8,27 @@ the reason "Imported from a workbook"). Nothing here depends on how a row was wr
 
 The caller passes the actions the reader may see (`actions.permissions.visible_actions`,
 narrowed to a board or plan): every list is confined to that queryset, so nothing outside
-it shows, not even as a count. The number of queries is fixed (five), however many actions
-or history rows there are.
+it shows, not even as a count. The number of queries is fixed (five: the history, the
+updates, the actions and their themes and plans), however many actions or history rows
+there are.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value, Window
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.expressions import RowRange
 from django.db.models.functions import FirstValue, Lag
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
 from actions.rag import RAG
-from boards.models import Person
 
 # Meetings are not recorded yet, so "since the last meeting" starts four weeks back. Once
 # boards have meetings the caller should pass the board's previous meeting date instead.
 DEFAULT_WINDOW = datetime.timedelta(weeks=4)
 
-NOT_RECORDED = "not recorded"
+NOT_RECORDED = "Not recorded"
 
 
 def default_since(today: datetime.date) -> datetime.date:
@@ -84,30 +84,48 @@ def changes_since(actions: QuerySet[Action], since: datetime.date | datetime.dat
     """
     since = _as_datetime(since)
     in_set = actions.values("pk")
-    rag_changes, completed = _rag_history(in_set, since)
+    history = Action.history.model
+    rows = list(_rag_rows(history, in_set, since))
+    updates = list(
+        ProgressUpdate.objects.filter(action__in=in_set, created_at__gte=since)
+        .select_related("author", "created_by__person")
+        .order_by("-created_at", "-pk")
+    )
+    # Every action any list names, each loaded once (an action can be in several lists).
+    received = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=since)
+    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+    recorded = history.objects.filter(id=OuterRef("pk"), history_date__gte=since)
+    listed = list(
+        Action.objects.filter(pk__in=in_set)
+        .annotate(
+            updated=Exists(received),
+            last_update_at=Subquery(latest.values("created_at")[:1]),
+            last_update_date=Subquery(latest.values("date")[:1]),
+        )
+        .filter(
+            ~Q(rag=RAG.COMPLETE)  # not updated, unless updated
+            | Q(created_at__gte=since)  # new
+            | Q(updated=True)  # in `updates`
+            | Exists(recorded)  # may have a RAG change
+        )
+        # The few themes and plans once each, not a copy per action.
+        .prefetch_related("theme__plan")
+    )
+    by_pk = {action.pk: action for action in listed}
+    # Skipping what was deleted between these queries, should anything have been.
+    updates = [update for update in updates if update.action_id in by_pk]
+    for update in updates:
+        update.action = by_pk[update.action_id]
+    rag_changes, completed = _rag_changes(rows, by_pk)
     return Changes(
         since=since,
         rag_changes=rag_changes,
-        new_actions=list(
-            Action.objects.filter(pk__in=in_set, created_at__gte=since).select_related(
-                "theme__plan"
-            )
-        ),
+        new_actions=[action for action in listed if action.created_at >= since],
         completed=completed,
-        updates=list(
-            ProgressUpdate.objects.filter(action__in=in_set, created_at__gte=since)
-            .select_related("action__theme__plan", "author", "created_by__person")
-            .order_by("-created_at", "-pk")
-        ),
-        not_updated=list(_not_updated(in_set, since)),
+        updates=updates,
+        # A Complete action is not expected to report any more.
+        not_updated=[a for a in listed if not a.updated and a.rag != RAG.COMPLETE],
     )
-
-
-def who(user, person_name: str | None = None) -> str:
-    """How a history row's user is named: their person's name if they have one."""
-    if user is None:
-        return NOT_RECORDED
-    return person_name or user.get_full_name() or user.get_username()
 
 
 def _as_datetime(since) -> datetime.datetime:
@@ -118,21 +136,21 @@ def _as_datetime(since) -> datetime.datetime:
     return since
 
 
-def _rag_history(in_set: QuerySet, since: datetime.datetime):
-    """The RAG changes and completions at or after `since`, from one query of the history.
+def _rag_rows(history, in_set: QuerySet, since: datetime.datetime) -> QuerySet:
+    """The history rows at or after `since` whose RAG differs from the row before them for
+    the same action, and the first rows of actions created since, in the order written.
 
-    Each history row is compared with the row before it for the same action (LAG over the
-    action's rows in date order). The previous row may be older than `since`, so the rows
-    the window reads cannot be cut at `since`: they are cut to the actions that have any
-    row since then, and the rows before `since` are dropped after LAG has read them.
+    Each row is compared with the previous one by LAG over the action's rows in date order.
+    The previous row may be older than `since`, so the rows the window reads cannot be cut
+    at `since`: they are cut to the actions that have any row since then, and the rows
+    before `since` are dropped after LAG has read them.
     """
-    history = Action.history.model
     in_date_order = {
         "partition_by": [F("id")],
         "order_by": [F("history_date").asc(), F("history_id").asc()],
     }
     touched = history.objects.filter(history_date__gte=since).values("id")
-    rows = (
+    return (
         history.objects.filter(id__in=in_set)
         .filter(id__in=touched)
         .annotate(
@@ -145,37 +163,49 @@ def _rag_history(in_set: QuerySet, since: datetime.datetime):
         )
         .filter(at__gte=since)
         .exclude(previous_rag=F("rag"))
-        .select_related("history_user__person")
         .order_by("history_date", "history_id")
+        .values(
+            "id",
+            "rag",
+            "previous_rag",
+            "history_type",
+            "history_date",
+            "history_change_reason",
+            "history_user_id",
+            "history_user__username",
+            "history_user__first_name",
+            "history_user__last_name",
+            "history_user__person__name",
+        )
     )
-    # The actions themselves, with what the pages show beside them, in one more query. The
-    # rows' query again rather than a list of their ids, whose length has no bound.
-    by_pk = Action.objects.filter(pk__in=rows.values("id")).select_related("theme__plan").in_bulk()
-    rows = list(rows)
 
+
+def _rag_changes(rows: list[dict], by_pk: dict[int, Action]):
     rag_changes, became_complete = [], {}
     for row in rows:
-        action = by_pk[row.id]
-        user = row.history_user
-        name = who(user, _person_name(user))
-        if row.previous_rag:
+        action = by_pk.get(row["id"])
+        if action is None:  # deleted since the history was read
+            continue
+        name = _who(row)
+        when = row["history_date"]
+        if row["previous_rag"]:
             rag_changes.append(
                 RagChange(
                     action=action,
-                    from_rag=_rag(row.previous_rag),
-                    to_rag=_rag(row.rag),
+                    from_rag=_rag(row["previous_rag"]),
+                    to_rag=_rag(row["rag"]),
                     who=name,
-                    when=row.history_date,
-                    reason=row.history_change_reason or "",
+                    when=when,
+                    reason=row["history_change_reason"] or "",
                 )
             )
-        elif row.history_type != "+":
+        elif row["history_type"] != "+":
             # The first row kept of an action recorded before history was kept: no earlier
             # status to compare with, so no change can be said to have happened.
             continue
-        if row.rag == RAG.COMPLETE:
+        if row["rag"] == RAG.COMPLETE:
             # Later rows overwrite earlier ones: the last time it became Complete counts.
-            became_complete[row.id] = Completion(action=action, when=row.history_date, who=name)
+            became_complete[action.pk] = Completion(action=action, when=when, who=name)
     completed = [
         completion
         for completion in became_complete.values()
@@ -185,30 +215,16 @@ def _rag_history(in_set: QuerySet, since: datetime.datetime):
     return rag_changes, completed
 
 
-def _not_updated(in_set: QuerySet, since: datetime.datetime) -> QuerySet[Action]:
-    updates = ProgressUpdate.objects.filter(action=OuterRef("pk"))
-    latest = updates.order_by("-created_at", "-pk")
-    return (
-        Action.objects.filter(pk__in=in_set)
-        # A Complete action is not expected to report any more.
-        .exclude(rag=RAG.COMPLETE)
-        .filter(~Exists(updates.filter(created_at__gte=since)))
-        .annotate(
-            last_update_at=Subquery(latest.values("created_at")[:1]),
-            last_update_date=Subquery(latest.values("date")[:1]),
-        )
-        .select_related("theme__plan")
-    )
-
-
-def _person_name(user) -> str | None:
-    if user is None:
-        return None
-    try:
-        return user.person.name
-    except Person.DoesNotExist:
-        return None
+def _who(row: dict) -> str:
+    """How a history row names its user: their person's name if they have one."""
+    if row["history_user_id"] is None:
+        return NOT_RECORDED
+    full_name = f"{row['history_user__first_name']} {row['history_user__last_name']}".strip()
+    return row["history_user__person__name"] or full_name or row["history_user__username"]
 
 
 def _rag(value: str) -> RAG:
-    return RAG(value) if value in RAG.values else RAG.NOT_RATED
+    try:
+        return RAG(value)
+    except ValueError:  # a status no longer offered, in an old row
+        return RAG.NOT_RATED

@@ -1,7 +1,8 @@
 """What moved since a date (actions.changes), against fixtures with known answers.
 
-Changes are made the three ways the history is written: by saving as a user (as the pages
-and services do), through the Django admin's change form, and by importing a workbook.
+Changes are made the three ways the history is written: through the services the update
+page calls (action_update, progress_update_create), through the Django admin's change form,
+and by importing a workbook.
 Whatever was recorded before the window is moved 60 days back (`backdate`) and the window
 starts 30 days back, so which side of `since` each change falls is certain.
 """
@@ -17,7 +18,13 @@ from actions.changes import NOT_RECORDED, changes_since, default_since
 from actions.models import Action, ProgressUpdate
 from actions.permissions import visible_actions
 from actions.rag import RAG
-from actions.services import plan_import
+from actions.services import (
+    BROWSER_REASON,
+    action_update,
+    action_version,
+    plan_import,
+    progress_update_create,
+)
 from actions.spreadsheets.layouts import read_workbook
 from actions.spreadsheets.preview import preview_import
 from boards.models import Role
@@ -50,13 +57,11 @@ def since():
 
 
 def edit(action: Action, user, **fields) -> Action:
-    """Change an action as the pages do: load it, save it once in the user's name."""
+    """Change an action as the update page does, through the service it calls."""
     action.refresh_from_db()
-    for name, value in fields.items():
-        setattr(action, name, value)
-    action._history_user = user
-    action.save()
-    return action
+    return action_update(
+        action=action, user=user, expected_version=action_version(action), **fields
+    )
 
 
 def summary(changes):
@@ -81,24 +86,31 @@ def test_default_since_is_four_weeks_before_today():
     assert default_since(datetime.date(2022, 3, 10)) == datetime.date(2022, 2, 10)
 
 
-def test_changes_saved_by_a_user_show_from_to_who_and_when(plan, since):
+def test_changes_made_through_the_services_show_from_to_who_and_when(plan, since):
     officer = user_in_role(Role.OFFICER)
     one, two, three = plan_actions(plan).order_by("ref")
     edit(one, UserFactory(), rag=RAG.AMBER)  # before the window: must not show
     backdate()
 
     edit(one, officer, rag=RAG.RED)
-    edit(two, officer, text="Daily violence meeting, weekdays")  # no RAG change
-    edit(three, None, rag=RAG.GREEN)  # no user recorded (a script, say)
+    edit(two, officer, comment="Meets weekdays only")  # no RAG change
+    update = progress_update_create(
+        action=three, user=officer, date=datetime.date(2021, 11, 1), text="Started", rag="green"
+    )
+    edit(three, None, rag=RAG.AMBER)  # no user recorded (a script, say)
 
     changes = changes_since(plan_actions(plan), since)
 
     assert summary(changes) == [
         ("1", RAG.AMBER, RAG.RED, officer.person.name),
-        ("3", RAG.NOT_RATED, RAG.GREEN, NOT_RECORDED),
+        ("3", RAG.NOT_RATED, RAG.GREEN, officer.person.name),  # set by the update
+        ("3", RAG.GREEN, RAG.AMBER, NOT_RECORDED),
     ]
     assert changes.rag_changes[0].when == one.history.first().history_date
-    assert changes.rag_changes[0].reason == ""
+    assert {change.reason for change in changes.rag_changes} == {BROWSER_REASON}
+    assert changes.updates == [update]
+    assert changes.updates[0].author == officer.person
+    assert [action.ref for action in changes.not_updated] == ["1", "2"]
     assert changes.new_actions == []
     assert changes.completed == []
 
@@ -109,7 +121,7 @@ def test_a_change_reverted_inside_the_window_shows_both_changes(plan, since):
     backdate()
 
     edit(one, officer, rag=RAG.COMPLETE)
-    edit(one, officer, text="Co-ordination arrangements agreed")
+    edit(one, officer, progress="Co-ordination arrangements agreed")
     edit(one, officer, rag=RAG.GREEN)
 
     changes = changes_since(plan_actions(plan), since)
