@@ -61,11 +61,14 @@ def record(page: Page, directory: Path) -> None:
         if response.status >= 400 and response.request.resource_type != "document":
             rec.broken.append(f"{response.status} {response.url}")
 
+    def on_request_failed(request) -> None:
+        # ERR_ABORTED is the browser itself dropping a request, e.g. the favicon when the
+        # user moves on to the next page before it arrived: nothing the server did wrong.
+        if request.failure != "net::ERR_ABORTED":
+            rec.broken.append(f"failed ({request.failure}) {request.url}")
+
     page.on("response", on_response)
-    page.on(
-        "requestfailed",
-        lambda request: rec.broken.append(f"failed ({request.failure}) {request.url}"),
-    )
+    page.on("requestfailed", on_request_failed)
     page.on("pageerror", lambda error: rec.script_errors.append(str(error)))
 
 

@@ -48,7 +48,8 @@ def test_officer_reports_red_and_the_chair_sees_it(page, plan_world):
         "Red", exact=True
     ).check()
     click_and_check(page, main.get_by_role("button", name="Save"), "saved")
-    expect(page.get_by_role("alert").or_(page.get_by_role("status")).first).to_be_visible()
+    # The confirmation says what changed.
+    expect(page.get_by_role("alert").or_(page.get_by_role("status")).first).to_contain_text("Red")
 
     # Saved as the officer's update, and the action is Red now.
     update = ProgressUpdate.objects.get(action=action, text=UPDATE_TEXT)
