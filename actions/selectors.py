@@ -58,13 +58,19 @@ def _flag(condition: Q) -> Case:
     )
 
 
+def _newest_update():
+    # The model's own order: newest date first, then the one written last.
+    return ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(
+        "-date", "-created_at", "-pk"
+    )
+
+
 def with_progress(queryset: QuerySet[Action], today: datetime.date | None = None):
     """Annotate `last_update` (date or None), `is_overdue` and `is_stale` (booleans)."""
     today = today or timezone.localdate()
-    newest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-date")
     not_complete = ~Q(rag=RAG.COMPLETE)
     return queryset.annotate(
-        last_update=Subquery(newest.values("date")[:1]),
+        last_update=Subquery(_newest_update().values("date")[:1]),
     ).annotate(
         is_overdue=_flag(Q(end_date__lt=today) & not_complete),
         is_stale=_flag(
@@ -127,21 +133,25 @@ def attention_filter(group: str) -> Q:
 
 
 def attention_counts(actions: QuerySet[Action]) -> dict[str, int]:
-    """How many of `my_actions` are in each ATTENTION group, and in all ("total"): one
-    query."""
+    """How many of `my_actions` are in each ATTENTION group, in all ("total"), and how many
+    plans they are in ("plans"): one query."""
     counts = {group: Count("pk", filter=attention_filter(group)) for group in ATTENTION}
-    return actions.order_by().aggregate(total=Count("pk"), **counts)
+    return actions.order_by().aggregate(
+        total=Count("pk"), plans=Count("theme__plan_id", distinct=True), **counts
+    )
 
 
 def plan_actions(plan: Plan, user, today: datetime.date | None = None) -> QuerySet[Action]:
     """The actions of `plan` the user may see, in reading order, annotated as
-    `with_progress`, with their themes (and parent themes), monitoring boards, lead people and
-    lead organisations loaded: joins, and two prefetch queries however many actions."""
+    `with_progress` and with `last_update_text` (the newest update's words), with their
+    themes (and parent themes), monitoring boards, lead people and lead organisations
+    loaded: joins, and two prefetch queries however many actions."""
     actions = visible_actions(user).filter(theme__plan=plan)
     people = Person.objects.order_by("name")
     organisations = Organisation.objects.order_by("name")
     return (
         with_progress(actions, today)
+        .annotate(last_update_text=Subquery(_newest_update().values("text")[:1]))
         .select_related("theme__parent", "theme__monitoring_board", "monitoring_board")
         .prefetch_related(
             Prefetch("lead_people", queryset=people),

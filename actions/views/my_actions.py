@@ -74,6 +74,8 @@ def my_actions(request):
         {
             "has_person": True,
             "total": counts["total"],
+            # With every action in one plan, the plan is named once rather than on each row.
+            "one_plan": counts["plans"] == 1,
             "groups": _groups(actions, counts),
             "needs_attention": any(counts[key] for key in selectors.ATTENTION),
             "page": page,

@@ -284,3 +284,19 @@ def test_a_chair_who_leads_an_action_outside_their_boards_sees_it(client, here):
     action = led(chair, elsewhere)
     client.force_login(chair)
     assert context_pks(client.get(URL)) == [action.pk]
+
+
+def test_one_plan_is_named_once_and_several_on_each_row(client, officer, theme, here):
+    led(officer, theme)
+    client.force_login(officer)
+    response = client.get(URL)
+    plan = theme.plan
+    assert response.context["one_plan"]
+    assert response.text.count(f">{plan.title}</a>") == 1
+    assert "Plan and theme" not in response.text
+    other = ThemeFactory(plan=PlanFactory(partnership=here, title="Test second plan"))
+    led(officer, other)
+    response = client.get(URL)
+    assert not response.context["one_plan"]
+    assert "Plan and theme" in response.text
+    assert ">Test second plan</a>" in response.text

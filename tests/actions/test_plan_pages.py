@@ -239,6 +239,39 @@ def test_the_end_date_is_shown_as_written(client, w):
     assert days_ago(10).strftime("%-d %b %Y") in text  # a1: no words, so the date
 
 
+def test_each_row_shows_the_latest_update_or_else_the_progress_as_written(client, w):
+    # a2 has an update 2 days old and progress words: the update wins.
+    ProgressUpdateFactory(action=w["a2"], date=days_ago(2), text="Written second, same day")
+    w["b1"].progress = "Progress as imported"
+    w["b1"].save()
+    client.force_login(officer_of(w))
+    response = client.get(plan_url(w["plan"]))
+    rows = {
+        action.pk: action
+        for section in response.context["sections"]
+        for action in section["actions"]
+    }
+    assert rows[w["a2"].pk].last_update_text == "Written second, same day"
+    assert rows[w["bx1"].pk].last_update_text == "Knife amnesty bins installed"
+    assert rows[w["a1"].pk].last_update_text is None
+    text = response.text
+    assert "Written second, same day" in text
+    assert "Shared with partners" not in text  # the older update of the same day
+    assert "Progress as imported" in text
+    assert "Knife crime statistics shared" not in text  # a2's progress: it has an update
+    assert "None yet" in text  # a1: neither
+
+
+def test_a_missing_end_date_shows_the_timescale_and_a_missing_lead_says_so(client, w):
+    w["a2"].timescale = "2019-2022"
+    w["a2"].save()
+    w["a2"].lead_organisations.clear()
+    client.force_login(officer_of(w))
+    text = client.get(plan_url(w["plan"])).text
+    assert "2019-2022" in text
+    assert "Not stated" in text
+
+
 def test_a_chair_sees_only_the_actions_in_their_scope(client, w):
     chair = user_in_role(Role.CHAIR, partnerships=[w["here"]], boards=[w["subgroup"]])
     client.force_login(chair)
