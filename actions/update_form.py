@@ -25,7 +25,6 @@ from actions.services import action_version
 # The action's own fields this form changes (start_text and end_text follow their dates:
 # see actions.services.action_update).
 ACTION_FIELDS = ("rag", "start_date", "end_date", "progress", "comment")
-UPDATE_FIELDS = ("update_date", "update_text", "update_rag")
 
 DATE_FORMAT = "j F Y"
 
@@ -52,9 +51,10 @@ class GovukDateField(DateInputField):
     part that is wrong, as the GOV.UK date input guidance words them."""
 
     def __init__(self, *, label: str, **kwargs):
+        # require_all_fields=False: otherwise a date with a box left empty is taken as no
+        # date at all, without a word, when the date is optional.
         super().__init__(label=label, require_all_fields=False, **kwargs)
-        name = label
-        self.name_in_errors = name
+        self.name_in_errors = name = label
         for part, word in zip(self.fields, ("day", "month", "year"), strict=True):
             part.error_messages["incomplete"] = f"{name} must include a {word}"
             # In place of crispy-forms-gds's own number check, whose message names no date.
@@ -72,7 +72,12 @@ class GovukDateField(DateInputField):
         if not (day and month and year):
             return None
         if len(year) != 4:
-            raise forms.ValidationError(f"{self.name_in_errors}: the year must have 4 numbers")
+            message = f"{self.name_in_errors}: the year must include 4 numbers"
+            # Marked on the year box, as crispy-forms-gds marks a box's own errors, so that
+            # the box is outlined and the error summary links to it.
+            year_box = self.fields[2].widget
+            year_box.errors = [*getattr(year_box, "errors", []), message]
+            raise forms.ValidationError(message)
         try:
             return datetime.date(int(year), int(month), int(day))
         except ValueError:

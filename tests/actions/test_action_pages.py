@@ -632,6 +632,32 @@ def test_the_error_summary_links_to_each_wrong_input(client, world):
     assert snapshot(action) == before
 
 
+def test_a_date_with_a_box_left_empty_or_a_short_year_is_not_taken_as_no_date(client, world):
+    action = world["action"]
+    client.force_login(world["users"]["named lead"])
+    before = snapshot(action)
+
+    response = client.post(
+        update_url(action),
+        form_data(
+            action,
+            start_date_0="",
+            start_date_1="",
+            start_date_2="2021",
+            end_date_0="1",
+            end_date_1="4",
+            end_date_2="22",
+        ),
+    )
+
+    assert summary_links(response) == [
+        ("id_start_date_0", "Start date must include a day"),
+        ("id_start_date_1", "Start date must include a month"),
+        ("id_end_date_2", "End date: the year must include 4 numbers"),
+    ]
+    assert snapshot(action) == before
+
+
 def test_an_end_date_before_the_start_date_is_refused_on_the_end_date(client, world):
     action = world["action"]
     client.force_login(world["users"]["named lead"])
