@@ -8,7 +8,7 @@ from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_safe
 
 from actions import selectors
-from actions.permissions import person_of
+from actions.permissions import is_administrator, person_of
 from actions.rag import MEANINGS, RAG
 from actions.views.pagination import CountedPaginator, pagination
 from actions.views.plans import PAGE_SIZE, rag_meanings
@@ -62,7 +62,9 @@ def _with_reasons(actions) -> list:
 @login_required
 def my_actions(request):
     if person_of(request.user) is None:
-        return render(request, "actions/my_actions.html", {"has_person": False})
+        # A superuser needs no person to see the plans; anyone else sees nothing without one.
+        context = {"has_person": False, "is_administrator": is_administrator(request.user)}
+        return render(request, "actions/my_actions.html", context)
     actions = selectors.my_actions(request.user)
     counts = selectors.attention_counts(actions)
     page = CountedPaginator(actions, PAGE_SIZE, count=counts["total"]).get_page(

@@ -86,6 +86,15 @@ def test_a_user_with_no_person_is_told_to_ask_their_administrator(client):
     assert "ask your partnership's administrator" in response.text
 
 
+def test_a_superuser_with_no_person_is_sent_to_the_plans(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "Your account is not linked to a person, so no actions are yours" in response.text
+    assert f'href="{reverse("actions:plan-list")}">Plans</a>' in response.text
+    assert "ask your partnership" not in response.text
+
+
 def test_the_page_cannot_be_posted_to(client, officer, theme):
     action = led(officer, theme)
     client.force_login(officer)
