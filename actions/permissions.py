@@ -19,12 +19,11 @@ The querysets here are what views filter by, so a page can only show what its us
 and a change can only be made where the user may make it.
 """
 
-from collections import defaultdict
-
 from django.db.models import Q, QuerySet
 
 from actions.models import Action, Plan
 from boards.models import Board, Membership, Person, Role
+from boards.selectors import with_subgroups
 
 
 def person_of(user) -> Person | None:
@@ -84,6 +83,23 @@ def visible_actions(user) -> QuerySet[Action]:
         scope = Q(theme__plan__partnership_id__in=_partnership_ids(person))
     scope |= Q(pk__in=_led_actions(person).values("pk"))
     return Action.objects.filter(scope & _restricted_ok(person))
+
+
+def visible_boards(user) -> QuerySet[Board]:
+    """The boards whose dashboards the user may open: a chair's boards and their subgroups;
+    every board of an officer's or analyst's partnerships; all for administrators. What a
+    dashboard shows is still limited to `visible_actions`."""
+    role = role_of(user)
+    if role is None:
+        return Board.objects.none()
+    if role == Role.ADMINISTRATOR:
+        return Board.objects.all()
+    person = person_of(user)
+    if role == Role.CHAIR:
+        return Board.objects.filter(pk__in=_board_scope(person))
+    return Board.objects.filter(
+        Q(partnership_id__in=_partnership_ids(person)) | Q(pk__in=_board_scope(person))
+    )
 
 
 def can_view_plan(user, plan: Plan) -> bool:
@@ -210,20 +226,7 @@ def _partnership_ids(person: Person) -> set[int]:
 
 def _board_scope(person: Person) -> set[int]:
     """The boards the person sits on in any role, and every board under them."""
-    if hasattr(person, "_board_scope"):
-        return person._board_scope
-    seats = set(Membership.objects.filter(person=person).values_list("board_id", flat=True))
-    scope = set()
-    if seats:
-        children = defaultdict(list)
-        tree = Board.objects.filter(partnership__boards__in=seats).values_list("pk", "parent_id")
-        for pk, parent in tree.distinct():
-            children[parent].append(pk)
-        todo = list(seats)
-        while todo:
-            board = todo.pop()
-            if board not in scope:
-                scope.add(board)
-                todo.extend(children[board])
-    person._board_scope = scope
-    return scope
+    if not hasattr(person, "_board_scope"):
+        seats = Membership.objects.filter(person=person).values_list("board_id", flat=True)
+        person._board_scope = with_subgroups(seats)
+    return person._board_scope

@@ -221,3 +221,16 @@ def test_an_analyst_on_the_owning_board_may_export_a_plan_with_restricted_action
     analyst = user_in_role(Role.ANALYST, partnerships=[world["here"]], boards=[world["board"]])
     assert permissions.can_export_plan(analyst, world["board_plan"])
     assert permissions.can_import_plan(analyst, world["board_plan"])
+
+
+def test_boards_whose_dashboards_each_role_may_open(world):
+    chair = user_in_role(Role.CHAIR, boards=[world["board"]])
+    officer = user_in_role(Role.OFFICER, partnerships=[world["here"]])
+    assert pks(permissions.visible_boards(chair)) == sorted(
+        [world["board"].pk, world["subgroup"].pk]
+    )
+    assert pks(permissions.visible_boards(officer)) == sorted(
+        [world["board"].pk, world["subgroup"].pk, world["other_board"].pk]
+    )
+    assert not permissions.visible_boards(UserFactory()).exists()
+    assert permissions.visible_boards(user_in_role(Role.ADMINISTRATOR)).count() == 3
