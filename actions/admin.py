@@ -225,6 +225,17 @@ class ActionAdmin(ImportMixin, SimpleHistoryAdmin):
         "monitoring_board",
     ]
     inlines = [ProgressUpdateInline]
+
+    def save_formset(self, request, form, formset, change):
+        # Updates added in the inline record who typed them in, as the update form does.
+        for update in formset.save(commit=False):
+            if update.pk is None:
+                update.created_by = request.user
+            update.save()
+        for update in formset.deleted_objects:
+            update.delete()
+        formset.save_m2m()
+
     fieldsets = [
         (
             None,
@@ -373,6 +384,11 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     search_fields = ["text", "action__text"]
     autocomplete_fields = ["action", "author"]
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user  # who typed it in, beside the author it names
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="RAG status set", ordering="rag")
     def rag_set(self, update):

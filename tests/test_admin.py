@@ -7,7 +7,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from actions.models import Action
+from actions.models import Action, ProgressUpdate
 from tests.factories import (
     ActionFactory,
     IndicatorValueFactory,
@@ -141,3 +141,32 @@ def test_editing_an_action_in_the_admin_is_recorded_with_who_and_what_before(adm
     latest, before = action.history.all()[:2]
     assert latest.rag == "red" and before.rag == "amber"
     assert latest.history_user == response.wsgi_request.user
+
+
+def test_an_update_added_in_the_admin_records_who_typed_it_in(client):
+    administrator = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(administrator)
+    action = ActionFactory()
+    url = _url(Action, "change", action.pk)
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data |= {
+        "lead_people": [],
+        "lead_organisations": [],
+        "supporting_organisations": [],
+        "updates-TOTAL_FORMS": "1",
+        "updates-INITIAL_FORMS": "0",
+        "updates-0-date": "2021-11-01",
+        "updates-0-rag": "amber",
+        "updates-0-text": "Meets every morning",
+    }
+
+    assert client.post(url, data).status_code == 302
+
+    [update] = action.updates.all()
+    assert (update.text, update.created_by) == ("Meets every morning", administrator)
+    added = client.post(
+        _url(ProgressUpdate, "add"), {"action": action.pk, "date": "2021-12-01", "text": "More"}
+    )
+    assert added.status_code == 302
+    assert action.updates.get(text="More").created_by == administrator
