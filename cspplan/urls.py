@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 admin.site.site_header = "cspplan administration"
@@ -8,7 +9,21 @@ admin.site.index_title = "Partnerships, boards and plans"
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Sign in, sign out and password reset: Django's views with our templates
-    # (templates/registration/).
+    # (templates/registration/). Changing a password has its own templates
+    # (templates/accounts/), because the admin's page of the same name reads
+    # registration/password_change_form.html and should keep the admin's look.
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(template_name="accounts/password_change_form.html"),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="accounts/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("actions.urls")),
 ]

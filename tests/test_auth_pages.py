@@ -226,3 +226,13 @@ def test_the_password_pages_need_a_signed_in_user(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_the_admins_password_change_keeps_the_admins_look(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    ours = client.get(reverse("password_change"))
+    admins = client.get(reverse("admin:password_change"))
+    assert "accounts/password_change_form.html" in [t.name for t in ours.templates]
+    assert "admin/base_site.html" in [t.name for t in admins.templates]
+    assert "base.html" not in [t.name for t in admins.templates]
