@@ -10,6 +10,7 @@ part of the action's history too.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -165,11 +166,11 @@ def _gone(target: str, row) -> str:
     return f"(a {target} since deleted, number {getattr(row, f'{target}_id')})"
 
 
+@functools.cache
 def _field_order(name: str) -> int:
-    try:
-        return [f.name for f in Action._meta.get_fields()].index(name)
-    except ValueError:
-        return 1000
+    """Fields in the order the model declares them (unknown ones last)."""
+    names = [f.name for f in Action._meta.get_fields()]
+    return names.index(name) if name in names else len(names)
 
 
 def _model_field(name: str):
