@@ -39,13 +39,6 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    # The users here sign in with force_login; hashing their factory passwords with the
-    # real hasher took most of each test's time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world():
     """A plan owned by a board, with one action led by a named officer and by a second

@@ -34,11 +34,6 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.date(2021, 11, 1)
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def officer():
     return user_in_role(Role.OFFICER)
