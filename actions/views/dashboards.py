@@ -1,19 +1,79 @@
-"""The chairs' dashboards. BEING BUILT (issue 5); placeholders so URLs resolve meanwhile."""
+"""The chairs' dashboards: the boards the user may open, and where a board (with its
+subgroups) or a plan stands. What they count is read in actions/dashboards.py, from a scope
+(actions/scopes.py) that holds only what the user may see."""
+
+from dataclasses import replace
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from actions.dashboards import board_tree, dashboard
+from actions.permissions import person_of
+from actions.scopes import Scope, board_scope, plan_scope
+from actions.views.plans import rag_meanings
 
 
+@require_safe
 @login_required
 def board_list(request):
-    return HttpResponse("Boards")
+    return render(
+        request,
+        "actions/board_list.html",
+        {
+            "partnerships": board_tree(request.user),
+            "has_person": person_of(request.user) is not None,
+            "rag_meanings": rag_meanings(),
+        },
+    )
 
 
+@require_safe
 @login_required
 def board_dashboard(request, pk):
-    return HttpResponse("Board dashboard")
+    # A board the user may not open is not found, so that its existence is not revealed.
+    return _dashboard(request, board_scope(request.user, pk))
 
 
+@require_safe
 @login_required
 def plan_dashboard(request, slug):
-    return HttpResponse("Plan dashboard")
+    return _dashboard(request, plan_scope(request.user, slug))
+
+
+def _dashboard(request, scope: Scope):
+    dash = dashboard(scope)
+    if scope.plan:
+        # The plan as a single row, named for what it counts.
+        summaries = [replace(dash.total, label="All the plan's actions")]
+        pages = [
+            (
+                "All the plan's actions, with filters",
+                reverse("actions:plan-detail", args=[scope.plan.slug]),
+            )
+        ]
+    else:
+        summaries = [group.summary for group in dash.groups]
+        pages = []
+    pages += [("What changed since the last meeting", scope.url("since"))]
+    if scope.plan:
+        pages += [("Performance indicators", scope.url("indicators"))]
+    pages += [
+        ("The pre-meeting pack (a page to print)", scope.url("pack")),
+        ("The pre-meeting pack as a Word document (.docx)", scope.url("pack-docx")),
+    ]
+    return render(
+        request,
+        "actions/dashboard.html",
+        {
+            "scope": scope,
+            "dash": dash,
+            "partnership": (scope.board or scope.plan).partnership,
+            "summaries": summaries,
+            "several_plans": len(dash.groups) > 1,
+            "pages": [{"text": text, "href": href} for text, href in pages],
+            "lists": [dash.lists[kind] for kind in ("red", "amber", "overdue", "stale")],
+            "rag_meanings": rag_meanings(),
+        },
+    )
