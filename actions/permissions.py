@@ -116,7 +116,10 @@ def can_view_action(user, action: Action) -> bool:
 def actions_led_by(user) -> QuerySet[Action]:
     """The actions the user is a named lead of, or whose lead organisations include theirs."""
     person = person_of(user)
-    return _led_actions(person) if person else Action.objects.none()
+    if person is None:
+        return Action.objects.none()
+    # A restricted action led by their organisation stays hidden unless they may see it.
+    return _led_actions(person).filter(_restricted_ok(person))
 
 
 def editable_actions(user) -> QuerySet[Action]:

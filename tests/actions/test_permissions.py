@@ -214,6 +214,7 @@ def test_leading_by_organisation_alone_does_not_open_a_restricted_action(world):
     secret.lead_organisations.add(officer.person.organisation)
     assert not permissions.can_view_action(officer, secret)
     assert not permissions.can_edit_action(officer, secret)
+    assert secret not in permissions.actions_led_by(officer)
 
 
 def test_an_analyst_on_the_owning_board_may_export_a_plan_with_restricted_actions(world):
