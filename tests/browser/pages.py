@@ -138,35 +138,50 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-# Elements that stick out past the right edge of the window, unless something around them
-# scrolls or clips them (a table in its scrolling wrapper is allowed to be wide).
-_WIDE_ELEMENTS_JS = """() => {
+# Whether the whole page scrolls sideways, and which elements stick out past the window's
+# right edge without a scrolling box to hold them (a table in its scrolling wrapper may be
+# wide). A box's overflow only holds descendants whose containing block is inside it, so an
+# absolutely positioned element escapes every static box between it and a positioned one.
+_SIDEWAYS_JS = """() => {
   const width = document.documentElement.clientWidth;
-  if (document.documentElement.scrollWidth <= width) return [];
-  const contained = element => {
-    for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+  const scrollWidth = document.documentElement.scrollWidth;
+  if (scrollWidth <= width) return null;
+  const held = element => {
+    for (let box = element; box && box !== document.body; ) {
+      const position = getComputedStyle(box).position;
+      if (position === "fixed") return false;
+      let up = box.parentElement;
+      if (position === "absolute") {
+        while (up && up !== document.body && getComputedStyle(up).position === "static") {
+          up = up.parentElement;
+        }
+      }
+      if (!up || up === document.body) return false;
       if (getComputedStyle(up).overflowX !== "visible") return true;
+      box = up;
     }
     return false;
   };
   const describe = element => element.tagName.toLowerCase()
     + (element.id ? "#" + element.id : "")
     + [...element.classList].map(name => "." + name).join("")
-    + " (" + Math.round(element.getBoundingClientRect().right) + " px)";
-  return [...document.body.querySelectorAll("*")]
-    .filter(element => element.getBoundingClientRect().right > width + 1 && !contained(element))
+    + " (right edge at " + Math.round(element.getBoundingClientRect().right) + " px)";
+  const wide = [...document.body.querySelectorAll("*")]
+    .filter(element => element.getBoundingClientRect().right > width + 1 && !held(element))
     .slice(0, 10)
     .map(describe);
+  return {scrollWidth, width, wide};
 }"""
 
 
 def assert_reflows(page: Page, name: str) -> None:
     """WCAG 1.4.10 Reflow, which axe cannot judge: at the page's current width (320 CSS
-    pixels is the criterion's) nothing makes the whole page scroll sideways."""
-    wide = page.evaluate(_WIDE_ELEMENTS_JS)
-    assert not wide, (
-        f"{name} ({page.url}) scrolls sideways at {page.viewport_size['width']} px; "
-        "too wide:\n  " + "\n  ".join(wide)
+    pixels is the criterion's) the page does not scroll sideways."""
+    sideways = page.evaluate(_SIDEWAYS_JS)
+    assert sideways is None, (
+        f"{name} ({page.url}) scrolls sideways: {sideways['scrollWidth']} px wide in a "
+        f"{sideways['width']} px window. Sticking out:\n  "
+        + ("\n  ".join(sideways["wide"]) or "(no element found; a pseudo-element?)")
     )
 
 

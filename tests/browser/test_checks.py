@@ -52,11 +52,23 @@ def test_a_missing_stylesheet_fails_the_page(bare_page):
 def test_reflow_check_finds_what_scrolls_sideways(bare_page):
     bare_page.set_viewport_size({"width": 320, "height": 640})
     bare_page.set_content(
-        '<main><div class="app-table-wrapper" style="overflow-x: auto">'
+        '<!DOCTYPE html><main><div class="app-table-wrapper" style="overflow-x: auto">'
         '<table style="width: 600px"><tr><td>Wide, but scrolls by itself</td></tr></table>'
         "</div></main>"
     )
     pages.assert_reflows(bare_page, "scrolling-table")
-    bare_page.set_content('<main><p id="wide" style="width: 600px">Too wide</p></main>')
-    with pytest.raises(AssertionError, match=r"p#wide \(6\d\d px\)"):
+    bare_page.set_content(
+        '<!DOCTYPE html><main><p id="wide" style="width: 600px">Too wide</p></main>'
+    )
+    with pytest.raises(AssertionError, match=r"p#wide \(right edge at 6\d\d px\)"):
         pages.assert_reflows(bare_page, "wide-paragraph")
+    # Absolutely positioned text (as in visually hidden text) in a wide table escapes a
+    # scrolling wrapper that is not itself positioned, and the page scrolls sideways.
+    hidden = "position: absolute; width: 1px; height: 1px; overflow: hidden"
+    bare_page.set_content(
+        '<!DOCTYPE html><main><div style="overflow-x: auto"><table style="width: 600px"><tr>'
+        f'<td style="text-align: right">Update<span id="escapes" style="{hidden}"> Action 1'
+        "</span></td></tr></table></div></main>"
+    )
+    with pytest.raises(AssertionError, match=r"span#escapes"):
+        pages.assert_reflows(bare_page, "escaping-hidden-text")
