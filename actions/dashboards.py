@@ -390,10 +390,14 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
     keys = [
         (plan.pk, None) for plan in plans if scope.board is None or plan.board_id in scope.boards
     ]
-    monitors = sorted({key for key in by_theme if key not in keys}, key=lambda key: key[1] or 0)
-    boards = Board.objects.in_bulk({monitor for _, monitor in monitors if monitor})
+    monitors = [key for key in by_theme if key not in keys]
+    boards = Board.objects.in_bulk({monitor for _, monitor in monitors})
     order = {plan.pk: n for n, plan in enumerate(plans)}
-    keys += sorted(monitors, key=lambda key: (order[key[0]], boards[key[1]].name if key[1] else ""))
+    # Plan by plan; within a plan, the groups with links before the one without.
+    keys += sorted(
+        monitors,
+        key=lambda key: (order[key[0]], key[1] not in scope.boards, boards[key[1]].name),
+    )
 
     overdue_query, stale_query = overdue_filters(), stale_filters(today)
     groups = []
