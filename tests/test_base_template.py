@@ -18,7 +18,8 @@ from django.template.loader import render_to_string
 from django.urls import resolve, reverse
 
 from actions.rag import RAG
-from tests.factories import UserFactory
+from boards.models import Role
+from tests.factories import ActionFactory, UserFactory, user_in_role
 
 BUILD = Path(settings.BASE_DIR) / "static" / "build"
 GOVUK_DIST = Path(settings.BASE_DIR) / "node_modules" / "govuk-frontend" / "dist" / "govuk"
@@ -345,3 +346,23 @@ def test_the_page_asks_for_files_that_exist(client):
         assert url.startswith(settings.STATIC_URL) or url.startswith("/" + settings.STATIC_URL)
         path = url.split(settings.STATIC_URL, 1)[1]
         assert finders.find(path), f"{url} is not a static file"
+
+
+@pytest.mark.django_db
+def test_refused_and_missing_pages_keep_the_service_around_them(client):
+    action = ActionFactory()
+    partnership = action.theme.plan.partnership
+    # A chair of no board sees nothing of the partnership's plans: the action is not found.
+    client.force_login(user_in_role(Role.CHAIR, partnerships=[partnership], name="Ada Chair"))
+    missing = client.get(reverse("actions:action-detail", args=[action.pk]))
+    assert missing.status_code == 404
+    assert "Page not found" in missing.content.decode()
+    assert "Ada Chair" in missing.content.decode()  # the header names the person
+
+    # An officer sees the action but does not lead it: refused, with a way back.
+    client.force_login(user_in_role(Role.OFFICER, partnerships=[partnership]))
+    refused = client.get(reverse("actions:action-update", args=[action.pk]))
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert "You cannot do this" in page and "Nothing has been changed" in page
+    assert reverse("actions:my-actions") in page
