@@ -51,13 +51,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    # Django's default hasher takes most of a second per password on purpose; these tests
-    # make several users and sign in more than once, and the live server shares the setting.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="session")
 def chromium_path():
     path = shutil.which("chromium") or shutil.which("chromium-browser")
