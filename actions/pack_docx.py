@@ -9,6 +9,7 @@ page is printed in black and white). Links become their text.
 """
 
 import io
+import re
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -21,6 +22,10 @@ from actions.pack import Cell, Pack, Section, Table
 from actions.rag import COLOURS, RAG
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# Control characters that XML, and so a .docx, cannot hold; text pasted from other documents
+# sometimes carries them (a vertical tab for a line break in an Excel cell, say).
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def pack_docx(pack: Pack) -> bytes:
@@ -97,7 +102,8 @@ def _fill(cell, content: Cell, *, numeric: bool, bold: bool) -> None:
         if numeric:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for piece in line:
-            run = paragraph.add_run(piece.label if piece.kind == "rag" else piece.text)
+            words = piece.label if piece.kind == "rag" else piece.text
+            run = paragraph.add_run(NOT_IN_XML.sub(" ", words))
             if piece.kind == "strong" or bold:
                 run.bold = True
             if piece.kind == "rag":
