@@ -7,10 +7,12 @@ link). The HTML page (templates/actions/pack.html) and the Word document
 since page renders the same changes part.
 
 Everything is computed from a scope's actions (actions.scopes), which are already limited to
-what the reader may see, so nothing restricted from them is counted or listed. The number
-of queries is fixed however many actions the scope has: two for the counts, three for the
-action list (the actions, their lead people and lead organisations), one for the themes'
-names and five for the changes (actions.changes).
+what the reader may see, so nothing restricted from them is counted or listed. The summary
+and the exceptions are the chairs' dashboard's counts and lists (actions.dashboards), in
+full, so that the pack and the dashboard agree. The number of queries is fixed however many
+actions the scope has: the dashboard's, three for the action list (the actions, their lead
+people and lead organisations), one for the themes' names and five for the changes
+(actions.changes).
 """
 
 import datetime
@@ -24,6 +26,7 @@ from django.utils.dateformat import format as format_date
 
 from actions import selectors
 from actions.changes import Changes, changes_since
+from actions.dashboards import Dashboard, dashboard
 from actions.filters import theme_label
 from actions.models import Action, ProgressUpdate, Theme
 from actions.rag import MEANINGS, RAG
@@ -190,11 +193,9 @@ def action_cell(action: Action, names: ThemeNames, *, several_plans: bool, text=
 # ---- since the last meeting ------------------------------------------------------------------
 
 
-def changes_part(
-    scope: Scope, since: datetime.date, *, changes: Changes | None = None
-) -> tuple[Part, Changes]:
+def changes_part(scope: Scope, since: datetime.date) -> tuple[Part, Changes]:
     """What moved in the scope's actions on or after `since`, as sections with tables."""
-    changes = changes if changes is not None else changes_since(scope.actions, since)
+    changes = changes_since(scope.actions, since)
     names = ThemeNames.of(scope.actions)
     several = scope.kind == "board"
 
@@ -396,13 +397,12 @@ def build_pack(scope: Scope, *, since: datetime.date, today: datetime.date | Non
     `since` and every action theme by theme."""
     today = today or timezone.localdate()
     several = scope.kind == "board"
-    counts = selectors.rag_counts(scope.actions)
-    by_theme = selectors.rag_counts_by(scope.actions, "theme_id")
+    # The chairs' dashboard's counts and lists, whole: the pack says what the dashboard says.
+    board = dashboard(scope, today, limit=None)
     actions = list(pack_actions(scope.actions, today))
     changes, _ = changes_part(scope, since)
-    total = sum(counts.values())
 
-    sections = []  # the themes, in reading order, with their actions
+    sections = []  # the themes with actions, in reading order
     for action in actions:
         if not sections or sections[-1][0].pk != action.theme_id:
             sections.append((action.theme, []))
@@ -413,11 +413,11 @@ def build_pack(scope: Scope, *, since: datetime.date, today: datetime.date | Non
         kind=scope.kind,
         facts=_facts(scope, since, today),
         since=since,
-        counts=counts,
-        total=total,
+        counts=board.total.counts,
+        total=board.total.total,
         parts=[
-            _summary(counts, total, sections, by_theme, several),
-            _exceptions(actions, several),
+            _summary(board, several),
+            _exceptions(board, several),
             changes,
             _themes(sections, several),
         ],
@@ -432,16 +432,17 @@ def _facts(scope: Scope, since: datetime.date, today: datetime.date) -> list[tup
     facts += [
         ("Prepared on", show_date(today, DATE_LONG)),
         ("Changes since", show_date(since, DATE_LONG)),
+        ("Overdue means", "The end date has passed and the action is not complete"),
         (
-            "Stale means",
+            "Not updated recently means",
             f"Not complete and no progress update for {settings.STALE_AFTER_WEEKS} weeks",
         ),
-        ("Overdue means", "The end date has passed and the action is not complete"),
     ]
     return facts
 
 
-def _summary(counts, total, sections, by_theme, several) -> Part:
+def _summary(board: Dashboard, several: bool) -> Part:
+    counts, total = board.total.counts, board.total.total
     overall = Table(
         "Number of actions of each RAG status",
         [Column("RAG status"), Column("Actions", numeric=True), Column("What it means")],
@@ -452,18 +453,20 @@ def _summary(counts, total, sections, by_theme, several) -> Part:
         + [[[[Strong("Total")]], [[Strong(str(total))]], [[Text("")]]]],
         row_headers=True,
     )
-    theme_rows = []
-    for theme, _ in sections:
-        theme_counts = by_theme.get(theme.pk, dict.fromkeys(RAG.values, 0))
-        name = [[Text(theme_label(theme))]]
-        if several:
-            name.append([Text(theme.plan.title)])
-        theme_rows.append(
-            [name]
-            + [[[Text(str(theme_counts[rag]))]] for rag in RAG.values]
-            + [[[Strong(str(sum(theme_counts.values())))]]]
-        )
-    by_theme_table = Table(
+    theme_rows, sub_themes = [], False
+    for group in board.groups:
+        for tally in group.themes:
+            sub_themes = sub_themes or bool(tally.depth)
+            label = f"{tally.parent_label}: {tally.label}" if tally.depth else tally.label
+            name = [[Text(label)]]
+            if several:
+                name.append([Text(group.title)])
+            theme_rows.append(
+                [name]
+                + [[[Text(str(tally.counts[rag]))]] for rag in RAG.values]
+                + [[[Strong(str(tally.total))]]]
+            )
+    by_theme = Table(
         "Number of actions of each RAG status in each theme",
         [Column("Theme")]
         + [Column(rag.label, numeric=True) for rag in RAG]
@@ -483,14 +486,26 @@ def _summary(counts, total, sections, by_theme, several) -> Part:
             Section(
                 "summary-themes",
                 "By theme",
-                by_theme_table,
-                empty="There are no actions to count.",
+                by_theme,
+                # As on the dashboards and the plan page's theme filter.
+                intro="A theme's counts include its sub-themes' actions." if sub_themes else "",
+                empty="There are no themes to count.",
             ),
         ],
     )
 
 
-def _exceptions(actions: list[Action], several: bool) -> Part:
+# What each exceptions list says when it is empty.
+NONE_LISTED = {
+    RAG.RED.value: "No actions are Red.",
+    RAG.AMBER.value: "No actions are Amber.",
+    "overdue": "No actions are overdue.",
+    "stale": "Every action that is not complete has had a recent update.",
+}
+
+
+def _exceptions(board: Dashboard, several: bool) -> Part:
+    """The dashboard's lists in full: red, amber, overdue and not updated recently."""
     columns = [
         Column("Action", wide=True),
         Column("Lead"),
@@ -498,8 +513,9 @@ def _exceptions(actions: list[Action], several: bool) -> Part:
         Column("RAG status"),
         Column("Latest update", wide=True),
     ]
-
-    def section(key, words, intro, chosen, empty):
+    sections = []
+    for kind, empty in NONE_LISTED.items():
+        listed = board.lists[kind]
         rows = [
             [
                 _list_action_cell(action, several),
@@ -508,50 +524,21 @@ def _exceptions(actions: list[Action], several: bool) -> Part:
                 [[rag_piece(action.rag)]],
                 update_cell(action),
             ]
-            for action in chosen
+            for action in listed.actions
         ]
-        return Section(
-            key,
-            count_heading(words, len(rows)),
-            Table(f"{words} actions", columns, rows),
-            intro=intro,
-            empty=empty,
+        sections.append(
+            Section(
+                kind,
+                count_heading(listed.title, len(rows)),
+                Table(f"{listed.title} actions", columns, rows),
+                intro=listed.description,
+                empty=empty,
+            )
         )
-
-    weeks = settings.STALE_AFTER_WEEKS
     return Part(
         "exceptions",
         "Exceptions",
-        [
-            section(
-                "red",
-                "Red",
-                MEANINGS[RAG.RED],
-                [a for a in actions if a.rag == RAG.RED],
-                "No actions are Red.",
-            ),
-            section(
-                "amber",
-                "Amber",
-                MEANINGS[RAG.AMBER],
-                [a for a in actions if a.rag == RAG.AMBER],
-                "No actions are Amber.",
-            ),
-            section(
-                "overdue",
-                "Overdue",
-                "The end date has passed and the action is not complete.",
-                [a for a in actions if a.is_overdue],
-                "No actions are overdue.",
-            ),
-            section(
-                "stale",
-                "Stale",
-                f"Not complete, and no progress update in the last {weeks} weeks.",
-                [a for a in actions if a.is_stale],
-                "No actions are stale.",
-            ),
-        ],
+        sections,
         intro="What is off track or has gone quiet, with who leads it and what they last said.",
     )
 
