@@ -32,16 +32,14 @@ from urllib.parse import urlencode
 from django.db.models import (
     Case,
     Count,
-    Exists,
+    DateField,
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -53,7 +51,7 @@ from actions.permissions import visible_actions, visible_boards
 from actions.rag import MEANINGS, RAG
 from actions.scopes import Scope
 from actions.selectors import reading_order, stale_cutoff, with_progress
-from boards.models import Board, Organisation, Person
+from boards.models import Board
 
 # How many actions each list (red, amber, overdue, stale) shows on a dashboard; the rest are
 # a link away, on the plan page filtered to them.
@@ -196,65 +194,55 @@ def monitor_key(scope: Scope, prefix: str = ""):
     )
 
 
-def counts_by_theme(scope: Scope, today: datetime.date) -> dict[tuple, dict[int, dict]]:
-    """{(plan id, monitor key): {theme id: counts}}: each theme's actions by RAG status, and
-    how many are `overdue`, `stale` and `without_lead_organisation`. One query."""
-    has_lead_organisation = Exists(
-        Action.lead_organisations.through.objects.filter(action_id=OuterRef("pk"))
-    )
+def _group_keys(scope: Scope) -> dict:
+    """Each action's group: `group_plan` and `group_monitor` (see `monitor_key`). Constants
+    for a plan's scope, so that its queries need no joins for them."""
+    if scope.plan is not None:
+        return {
+            "group_plan": Value(scope.plan.pk, output_field=IntegerField()),
+            "group_monitor": Value(None, output_field=IntegerField()),
+        }
+    return {"group_plan": F("theme__plan_id"), "group_monitor": monitor_key(scope)}
+
+
+def action_counts(scope: Scope, today: datetime.date) -> dict[tuple, list[dict]]:
+    """{(plan id, monitor key): rows}: the actions counted by theme and origin at once, each
+    row with `theme_id`, `origin`, the RAG counts and how many are `overdue` and `stale`
+    (`selectors.with_progress`). One query; the rows are few (themes times origins), and
+    the callers add them up by theme, by origin and in all."""
     rows = (
         with_progress(scope.actions, today)
-        .annotate(
-            group_plan=F("theme__plan_id"),
-            group_monitor=monitor_key(scope),
-            has_lead_organisation=has_lead_organisation,
-        )
+        .annotate(**_group_keys(scope))
         .order_by()
-        .values("group_plan", "group_monitor", "theme_id")
+        .values("group_plan", "group_monitor", "theme_id", "origin")
         .annotate(
             **_rag_aggregates(),
             overdue=Count("pk", filter=Q(is_overdue=True)),
             stale=Count("pk", filter=Q(is_stale=True)),
-            without_lead_organisation=Count("pk", filter=Q(has_lead_organisation=False)),
         )
     )
-    found = defaultdict(dict)
+    found = defaultdict(list)
     for row in rows:
-        found[row.pop("group_plan"), row.pop("group_monitor")][row.pop("theme_id")] = row
-    return found
-
-
-def counts_by_origin(scope: Scope) -> dict[tuple, dict[str, dict]]:
-    """{(plan id, monitor key): {origin: RAG counts}}. One query."""
-    rows = (
-        scope.actions.annotate(group_plan=F("theme__plan_id"), group_monitor=monitor_key(scope))
-        .order_by()
-        .values("group_plan", "group_monitor", "origin")
-        .annotate(**_rag_aggregates())
-    )
-    found = defaultdict(dict)
-    for row in rows:
-        found[row.pop("group_plan"), row.pop("group_monitor")][row.pop("origin")] = row
+        found[row.pop("group_plan"), row.pop("group_monitor")].append(row)
     return found
 
 
 def counts_by_lead_organisation(scope: Scope) -> dict[tuple, list[dict]]:
-    """{(plan id, monitor key): [rows]}: for each lead organisation, its actions by RAG
+    """{(plan id, monitor key): rows}: for each lead organisation, its actions by RAG
     status (an action led by two organisations counts for both). Each row has
-    `organisation_id`, `name`, `short_name` and the counts. One query."""
-    through = Action.lead_organisations.through.objects.filter(
-        action_id__in=scope.actions.values("pk")
-    )
+    `organisation_id`, `name`, `short_name` and the counts; the row whose
+    `organisation_id` is None counts the actions with no lead organisation. One query."""
     rows = (
-        through.annotate(
-            group_plan=F("action__theme__plan_id"),
-            group_monitor=monitor_key(scope, "action__"),
-            name=F("organisation__name"),
-            short_name=F("organisation__short_name"),
-        )
+        scope.actions.annotate(**_group_keys(scope))
         .order_by()
-        .values("group_plan", "group_monitor", "organisation_id", "name", "short_name")
-        .annotate(**_rag_aggregates("action__"))
+        .values(
+            "group_plan",
+            "group_monitor",
+            organisation_id=F("lead_organisations__id"),
+            name=F("lead_organisations__name"),
+            short_name=F("lead_organisations__short_name"),
+        )
+        .annotate(**_rag_aggregates())
     )
     found = defaultdict(list)
     for row in rows:
@@ -314,12 +302,11 @@ def _ordered_themes(themes: list[Theme]) -> list[Theme]:
 def _theme_tallies(themes, counts, link, whole_plan) -> list[Tally]:
     """A row per theme; a theme's counts include its sub-themes' (as the plan page's theme
     filter does). A plan seen whole lists every theme; part of one, those with actions."""
-    own = {pk: {rag: row[rag] for rag in RAG.values} for pk, row in counts.items()}
     with_children = defaultdict(zero_counts)
     for theme in themes:
-        _add(with_children[theme.pk], own.get(theme.pk, zero_counts()))
+        _add(with_children[theme.pk], counts.get(theme.pk, zero_counts()))
         if theme.parent_id:
-            _add(with_children[theme.parent_id], own.get(theme.pk, zero_counts()))
+            _add(with_children[theme.parent_id], counts.get(theme.pk, zero_counts()))
     by_pk = {theme.pk: theme for theme in themes}
     tallies = []
     for theme in _ordered_themes(themes):
@@ -363,25 +350,28 @@ def _organisation_tallies(rows: list[dict], link) -> list[Tally]:
     return sorted(tallies, key=lambda tally: (-tally.total, tally.label.lower()))
 
 
-def _plans_of(scope: Scope) -> list[Plan]:
+def _plans_of(scope: Scope, counted: set[int]) -> list[Plan]:
+    """The plans of the scope's groups: those its boards own, and those with `counted`
+    actions. Narrowed by pk before the scope's own test of each plan, which reads through
+    every action the user may see."""
     if scope.plan is not None:
         return [scope.plan]
     return list(
-        scope.plans.select_related("board", "partnership").order_by(
-            "partnership__name", F("period_start").desc(nulls_last=True), "title", "pk"
-        )
+        scope.plans.filter(Q(pk__in=counted) | Q(board_id__in=scope.boards))
+        .select_related("board", "partnership")
+        .order_by("partnership__name", F("period_start").desc(nulls_last=True), "title", "pk")
     )
 
 
 def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGroup]:
     """The scope's groups with their counts: overall, by theme, by origin and by lead
     organisation, and how many are overdue or stale. Whole plans first (as the plans list
-    orders them), then the parts of other plans that the board monitors."""
+    orders them), then the parts of other plans that the board monitors. Five queries at
+    most, however many actions."""
     today = today or timezone.localdate()
-    by_theme = counts_by_theme(scope, today)
-    by_origin = counts_by_origin(scope)
+    counted = action_counts(scope, today)
     by_organisation = counts_by_lead_organisation(scope)
-    plans = _plans_of(scope)
+    plans = _plans_of(scope, {plan for plan, _ in counted})
     plan_by_pk = {plan.pk: plan for plan in plans}
     themes_by_plan = defaultdict(list)
     for theme in Theme.objects.filter(plan_id__in=plan_by_pk).order_by():
@@ -390,8 +380,8 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
     keys = [
         (plan.pk, None) for plan in plans if scope.board is None or plan.board_id in scope.boards
     ]
-    monitors = [key for key in by_theme if key not in keys]
-    boards = Board.objects.in_bulk({monitor for _, monitor in monitors})
+    monitors = [key for key in counted if key not in keys]
+    boards = Board.objects.in_bulk({monitor for _, monitor in monitors}) if monitors else {}
     order = {plan.pk: n for n, plan in enumerate(plans)}
     # Plan by plan; within a plan, the groups with links before the one without.
     keys += sorted(
@@ -410,12 +400,16 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
             link = PlanLink(plan.slug, (("monitoring_board", str(monitor)),))
         else:
             link = None  # see the module's docstring
-        theme_counts = by_theme.get((plan_pk, monitor), {})
+        rows = counted.get((plan_pk, monitor), [])
         summary = zero_counts()
-        for row in theme_counts.values():
+        by_theme, by_origin = defaultdict(zero_counts), defaultdict(zero_counts)
+        for row in rows:
             _add(summary, row)
-        overdue = sum(row["overdue"] for row in theme_counts.values())
-        stale = sum(row["stale"] for row in theme_counts.values())
+            _add(by_theme[row["theme_id"]], row)
+            _add(by_origin[row["origin"]], row)
+        overdue = sum(row["overdue"] for row in rows)
+        stale = sum(row["stale"] for row in rows)
+        organisations = by_organisation.get((plan_pk, monitor), [])
         groups.append(
             PlanGroup(
                 plan=plan,
@@ -427,14 +421,16 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
                     link=link,
                 ),
                 themes=_theme_tallies(
-                    themes_by_plan[plan_pk], theme_counts, link, whole_plan=monitor is None
+                    themes_by_plan[plan_pk], by_theme, link, whole_plan=monitor is None
                 ),
-                origins=_origin_tallies(by_origin.get((plan_pk, monitor), {}), link),
+                origins=_origin_tallies(by_origin, link),
                 lead_organisations=_organisation_tallies(
-                    by_organisation.get((plan_pk, monitor), []), link
+                    [row for row in organisations if row["organisation_id"] is not None], link
                 ),
                 without_lead_organisation=sum(
-                    row["without_lead_organisation"] for row in theme_counts.values()
+                    sum(row[rag] for rag in RAG.values)
+                    for row in organisations
+                    if row["organisation_id"] is None
                 ),
                 overdue=overdue,
                 stale=stale,
@@ -477,33 +473,65 @@ def _newest_update_text():
 def list_actions(scope: Scope, today: datetime.date | None = None, limit: int | None = LIST_LIMIT):
     """The red, amber, overdue and stale actions of the scope (the first `limit` of each,
     or all of them with None), annotated as `selectors.with_progress` and with
-    `last_update_text`, with their plan, theme and lead people and organisations: six
-    queries. Red and amber in reading order, plan by plan; overdue by end date, longest
-    overdue first; stale with the longest without an update (or never updated) first."""
+    `last_update_text`, with their plan and theme, and the names of their lead people and
+    organisations (`lead_people_names`, `lead_organisation_names`): seven queries. Red and
+    amber in reading order, plan by plan; overdue by end date, longest overdue first; stale
+    with the longest without an update (or never updated) first."""
     today = today or timezone.localdate()
-    actions = (
-        with_progress(scope.actions, today)
-        .annotate(last_update_text=_newest_update_text())
-        .select_related("theme__plan", "theme__parent")
-    )
+    progress = with_progress(scope.actions, today)
     in_order = ["theme__plan__title", *reading_order()]
+    # Each list's ids first, then the listed actions once with their details: the latest
+    # update's words are then read for the few actions shown, not for every red one.
     queries = {
-        RAG.RED.value: actions.filter(rag=RAG.RED).order_by(*in_order),
-        RAG.AMBER.value: actions.filter(rag=RAG.AMBER).order_by(*in_order),
-        "overdue": actions.filter(is_overdue=True).order_by("end_date", *in_order),
-        "stale": actions.filter(is_stale=True).order_by(
-            F("last_update").asc(nulls_first=True), *in_order
-        ),
-    }
-    found = {kind: list(query[:limit] if limit else query) for kind, query in queries.items()}
-    listed = [action for kind_actions in found.values() for action in kind_actions]
-    if listed:
-        prefetch_related_objects(
-            listed,
-            Prefetch("lead_people", queryset=Person.objects.order_by("name")),
-            Prefetch("lead_organisations", queryset=Organisation.objects.order_by("name")),
+        RAG.RED.value: scope.actions.filter(rag=RAG.RED).order_by(*in_order),
+        RAG.AMBER.value: scope.actions.filter(rag=RAG.AMBER).order_by(*in_order),
+        "overdue": progress.filter(is_overdue=True).order_by("end_date", *in_order),
+        # selectors.with_progress's `is_stale`, written so that the database reads each
+        # action's newest update once rather than three times: "never updated" as the
+        # earliest date is before the cutoff and sorts first.
+        "stale": progress.annotate(
+            updated=Coalesce("last_update", Value(datetime.date.min), output_field=DateField())
         )
-    return found
+        .filter(~Q(rag=RAG.COMPLETE), updated__lt=stale_cutoff(today))
+        .order_by("updated", *in_order),
+    }
+    ids = {}
+    for kind, query in queries.items():
+        # The stale list selects its sort key so that the ORDER BY can name it, not repeat it.
+        query = query.values_list("pk", "updated") if kind == "stale" else query.values_list("pk")
+        ids[kind] = [row[0] for row in (query[:limit] if limit else query)]
+    listed = {pk for kind_ids in ids.values() for pk in kind_ids}
+    actions = {}
+    if listed:
+        details = (
+            with_progress(scope.actions.filter(pk__in=listed), today)
+            .annotate(last_update_text=_newest_update_text())
+            .select_related("theme__plan", "theme__parent")
+        )
+        actions = {action.pk: action for action in details}
+        _attach_leads(actions)
+    return {kind: [actions[pk] for pk in kind_ids] for kind, kind_ids in ids.items()}
+
+
+def _attach_leads(actions: dict[int, Action]) -> None:
+    """Give each action `lead_people_names` and `lead_organisation_names` (short name, else
+    name), by name: two queries of plain values, lighter than prefetching the models."""
+    for action in actions.values():
+        action.lead_people_names, action.lead_organisation_names = [], []
+    people = (
+        Action.lead_people.through.objects.filter(action_id__in=actions)
+        .order_by("person__name")
+        .values_list("action_id", "person__name")
+    )
+    for action_id, name in people:
+        actions[action_id].lead_people_names.append(name)
+    organisations = (
+        Action.lead_organisations.through.objects.filter(action_id__in=actions)
+        .order_by("organisation__name")
+        .values_list("action_id", "organisation__short_name", "organisation__name")
+    )
+    for action_id, short_name, name in organisations:
+        actions[action_id].lead_organisation_names.append(short_name or name)
 
 
 def _lists(groups: list[PlanGroup], found: dict, today: datetime.date) -> dict[str, ActionList]:

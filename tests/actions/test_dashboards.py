@@ -195,7 +195,8 @@ def test_the_lists_show_the_lead_and_the_latest_update(client, w):
     a1 = red.actions[0]
     assert a1.last_update == days_ago(2)
     assert a1.last_update_text == "Meeting moved to weekly"
-    assert [p.name for p in a1.lead_people.all()] == ["Pat Example"]
+    assert a1.lead_people_names == ["Pat Example"]
+    assert a1.lead_organisation_names == ["TPS"]
     text = response.text
     assert "Meeting moved to weekly" in text and "Pat Example" in text
     assert "Protectively marked operation" in text and "Sam Example" in text
