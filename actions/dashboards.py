@@ -22,6 +22,11 @@ Queries. `dashboard` takes a fixed number of queries however many actions there 
 count is one `values(...).annotate(Count(...))` over the scope; the latest update's words
 come from a subquery; the lists are limited and their leads fetched for the listed actions
 in two more queries). The pack can use `dashboard(scope, limit=None)` for full lists.
+
+Reuse. `dashboard(scope)` gives everything a dashboard shows (`Dashboard`); its parts stand
+alone: `plan_groups` (the counts, `PlanGroup` and `Tally`), `list_actions` (the lists) and
+`board_tree` (the boards list). `Tally.cells` and `Tally.segments` feed the tables and bars
+of templates/actions/includes/dashboard_table.html and dashboard_bar.html.
 """
 
 import datetime
@@ -37,6 +42,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -53,9 +59,11 @@ from actions.scopes import Scope
 from actions.selectors import reading_order, stale_cutoff, with_progress
 from boards.models import Board
 
-# How many actions each list (red, amber, overdue, stale) shows on a dashboard; the rest are
-# a link away, on the plan page filtered to them.
-LIST_LIMIT = 25
+# How many actions each list shows on a dashboard; the rest are a link away, on the plan page
+# filtered to them. Red and amber are what a chair reads first; overdue and stale actions
+# are often most of a plan, so their lists show the worst few.
+LIST_LIMITS = {"red": 25, "amber": 25, "overdue": 10, "stale": 10}
+LISTS = tuple(LIST_LIMITS)
 
 RAGS = list(RAG)
 
@@ -194,6 +202,24 @@ def monitor_key(scope: Scope, prefix: str = ""):
     )
 
 
+def with_updated(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """Annotate `updated`: the `last_update` of `selectors.with_progress` (which must be
+    annotated already), with "never updated" as the earliest date, so that it is before any
+    cutoff and sorts first."""
+    return actions.annotate(
+        updated=Coalesce("last_update", Value(datetime.date.min), output_field=DateField())
+    )
+
+
+def stale_condition(today: datetime.date) -> Q:
+    """The stale actions of `with_updated`: `selectors.with_progress`'s `is_stale` (not
+    complete, and no update since `selectors.stale_cutoff`, or none at all), written so that
+    the database reads each action's newest update once where `is_stale` reads it twice (a
+    subquery per row each time: a third of a dashboard's database time at 10,000 actions).
+    tests/actions/test_dashboards.py checks that the two agree."""
+    return ~Q(rag=RAG.COMPLETE) & Q(updated__lt=stale_cutoff(today))
+
+
 def _group_keys(scope: Scope) -> dict:
     """Each action's group: `group_plan` and `group_monitor` (see `monitor_key`). Constants
     for a plan's scope, so that its queries need no joins for them."""
@@ -211,14 +237,14 @@ def action_counts(scope: Scope, today: datetime.date) -> dict[tuple, list[dict]]
     (`selectors.with_progress`). One query; the rows are few (themes times origins), and
     the callers add them up by theme, by origin and in all."""
     rows = (
-        with_progress(scope.actions, today)
+        with_updated(with_progress(scope.actions, today))
         .annotate(**_group_keys(scope))
         .order_by()
         .values("group_plan", "group_monitor", "theme_id", "origin")
         .annotate(
             **_rag_aggregates(),
             overdue=Count("pk", filter=Q(is_overdue=True)),
-            stale=Count("pk", filter=Q(is_stale=True)),
+            stale=Count("pk", filter=stale_condition(today)),
         )
     )
     found = defaultdict(list)
@@ -470,13 +496,16 @@ def _newest_update_text():
     return Subquery(newest.values("text")[:1])
 
 
-def list_actions(scope: Scope, today: datetime.date | None = None, limit: int | None = LIST_LIMIT):
-    """The red, amber, overdue and stale actions of the scope (the first `limit` of each,
-    or all of them with None), annotated as `selectors.with_progress` and with
-    `last_update_text`, with their plan and theme, and the names of their lead people and
-    organisations (`lead_people_names`, `lead_organisation_names`): seven queries. Red and
-    amber in reading order, plan by plan; overdue by end date, longest overdue first; stale
-    with the longest without an update (or never updated) first."""
+def list_actions(
+    scope: Scope, today: datetime.date | None = None, limit: int | dict | None = LIST_LIMITS
+):
+    """The red, amber, overdue and stale actions of the scope: the first `limit` of each
+    (a number for every list, a dict of one per list, or None for all of them); annotated
+    as `selectors.with_progress` and with `last_update_text`, with their plan and theme,
+    and the names of their lead people and organisations (`lead_people_names`,
+    `lead_organisation_names`): seven queries. Red and amber in reading order, plan by
+    plan; overdue by end date, longest overdue first; stale with the longest without an
+    update (or never updated) first."""
     today = today or timezone.localdate()
     progress = with_progress(scope.actions, today)
     in_order = ["theme__plan__title", *reading_order()]
@@ -486,20 +515,18 @@ def list_actions(scope: Scope, today: datetime.date | None = None, limit: int | 
         RAG.RED.value: scope.actions.filter(rag=RAG.RED).order_by(*in_order),
         RAG.AMBER.value: scope.actions.filter(rag=RAG.AMBER).order_by(*in_order),
         "overdue": progress.filter(is_overdue=True).order_by("end_date", *in_order),
-        # selectors.with_progress's `is_stale`, written so that the database reads each
-        # action's newest update once rather than three times: "never updated" as the
-        # earliest date is before the cutoff and sorts first.
-        "stale": progress.annotate(
-            updated=Coalesce("last_update", Value(datetime.date.min), output_field=DateField())
-        )
-        .filter(~Q(rag=RAG.COMPLETE), updated__lt=stale_cutoff(today))
+        "stale": with_updated(progress)
+        .filter(stale_condition(today))
         .order_by("updated", *in_order),
     }
+    limits = limit if isinstance(limit, dict) else dict.fromkeys(LISTS, limit)
     ids = {}
     for kind, query in queries.items():
         # The stale list selects its sort key so that the ORDER BY can name it, not repeat it.
         query = query.values_list("pk", "updated") if kind == "stale" else query.values_list("pk")
-        ids[kind] = [row[0] for row in (query[:limit] if limit else query)]
+        if limits[kind] is not None:
+            query = query[: limits[kind]]
+        ids[kind] = [row[0] for row in query]
     listed = {pk for kind_ids in ids.values() for pk in kind_ids}
     actions = {}
     if listed:
@@ -595,11 +622,11 @@ class Dashboard:
 
 
 def dashboard(
-    scope: Scope, today: datetime.date | None = None, limit: int | None = LIST_LIMIT
+    scope: Scope, today: datetime.date | None = None, limit: int | dict | None = LIST_LIMITS
 ) -> Dashboard:
     """Everything a dashboard shows for the scope (see the module's docstring): the groups
     with their counts, the scope's total, and the red, amber, overdue and stale lists (the
-    first `limit` actions of each; None for all)."""
+    first `limit` actions of each, as `list_actions` takes it; None for all)."""
     today = today or timezone.localdate()
     groups = plan_groups(scope, today)
     total = zero_counts()

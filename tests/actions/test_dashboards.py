@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.dashboards import LIST_LIMIT, dashboard
+from actions.dashboards import LIST_LIMITS, dashboard, stale_condition, with_updated
 from actions.models import Action, ProgressUpdate
 from actions.rag import RAG
 from actions.scopes import board_scope, plan_scope
+from actions.selectors import stale_cutoff, with_progress
 from boards.models import Membership, Role
 from tests.factories import (
     ActionFactory,
@@ -248,6 +249,27 @@ def test_bars_share_out_the_whole_width(client, w):
     assert [s["rag"] for s in segments] == RAGS
     assert sum(s["width"] for s in segments) == pytest.approx(100)
     assert segments[1]["x"] == pytest.approx(100 * 2 / 6)
+
+
+def test_the_stale_test_agrees_with_the_selectors_at_its_edges(w):
+    # Updated on the cutoff, the day before and after it, never, and complete: the
+    # dashboard's stale test must pick exactly what selectors.with_progress calls stale.
+    cutoff = stale_cutoff()
+    theme = w["governance"]
+    for n, days in enumerate((-1, 0, 1)):
+        for rag in (RAG.RED, RAG.COMPLETE):
+            action = ActionFactory(theme=theme, ref=f"edge-{n}-{rag}", rag=rag)
+            ProgressUpdateFactory(action=action, date=cutoff + datetime.timedelta(days=days))
+    ActionFactory(theme=theme, ref="never", rag=RAG.COMPLETE)
+    actions = with_progress(Action.objects.all())
+    expected = set(actions.filter(is_stale=True).values_list("pk", flat=True))
+    found = with_updated(actions).filter(stale_condition(timezone.localdate()))
+    assert set(found.values_list("pk", flat=True)) == expected
+    # The fixture's six (a2, b1, bx2, m1, m2, u1) and the red one updated the day before.
+    assert len(expected) == 7
+    dash = dashboard(board_scope(w["administrator"], w["board"].pk), limit=None)
+    in_scope = board_scope(w["administrator"], w["board"].pk).actions
+    assert dash.stale == with_progress(in_scope).filter(is_stale=True).count()
 
 
 # Links -------------------------------------------------------------------------------------
@@ -513,5 +535,5 @@ def test_query_counts_do_not_grow_with_the_number_of_actions(
         assert response.status_code == 200
     dash = client.get(pages["board"]).context["dash"]
     assert dash.total.total == size
-    assert len(dash.lists["red"].actions) == min(LIST_LIMIT, dash.lists["red"].count)
+    assert len(dash.lists["red"].actions) == min(LIST_LIMITS["red"], dash.lists["red"].count)
     assert dash.lists["red"].count == size // 5
