@@ -417,7 +417,7 @@ def build_pack(scope: Scope, *, since: datetime.date, today: datetime.date | Non
         total=board.total.total,
         parts=[
             _summary(board, several),
-            _exceptions(board, several),
+            _exceptions(board, {action.pk: action for action in actions}, several),
             changes,
             _themes(sections, several),
         ],
@@ -504,8 +504,10 @@ NONE_LISTED = {
 }
 
 
-def _exceptions(board: Dashboard, several: bool) -> Part:
-    """The dashboard's lists in full: red, amber, overdue and not updated recently."""
+def _exceptions(board: Dashboard, loaded: dict[int, Action], several: bool) -> Part:
+    """The dashboard's lists in full: red, amber, overdue and not updated recently, in the
+    dashboard's order. Each action is shown from the pack's own list (`loaded`, by id), so
+    that it reads exactly as it does there."""
     columns = [
         Column("Action", wide=True),
         Column("Lead"),
@@ -524,7 +526,9 @@ def _exceptions(board: Dashboard, several: bool) -> Part:
                 [[rag_piece(action.rag)]],
                 update_cell(action),
             ]
-            for action in listed.actions
+            # Skipping one added between the two reads, should that happen.
+            for action in (loaded.get(shown.pk) for shown in listed.actions)
+            if action is not None
         ]
         sections.append(
             Section(
