@@ -38,6 +38,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -204,20 +205,23 @@ def monitor_key(scope: Scope, prefix: str = ""):
 
 def with_updated(actions: QuerySet[Action]) -> QuerySet[Action]:
     """Annotate `updated`: the `last_update` of `selectors.with_progress` (which must be
-    annotated already), with "never updated" as the earliest date, so that it is before any
-    cutoff and sorts first."""
+    annotated already), with "never updated" as the earliest date, so that never updated
+    sorts first."""
     return actions.annotate(
         updated=Coalesce("last_update", Value(datetime.date.min), output_field=DateField())
     )
 
 
 def stale_condition(today: datetime.date) -> Q:
-    """The stale actions of `with_updated`: `selectors.with_progress`'s `is_stale` (not
-    complete, and no update since `selectors.stale_cutoff`, or none at all), written so that
-    the database reads each action's newest update once where `is_stale` reads it twice (a
-    subquery per row each time: a third of a dashboard's database time at 10,000 actions).
-    tests/actions/test_dashboards.py checks that the two agree."""
-    return ~Q(rag=RAG.COMPLETE) & Q(updated__lt=stale_cutoff(today))
+    """`selectors.with_progress`'s `is_stale`: not complete, and no progress update dated on
+    or after `selectors.stale_cutoff` (none at all included). Written as NOT EXISTS rather
+    than as a test of the newest update's date: the database then looks for one recent
+    update per action instead of sorting each action's updates, twice (`is_stale` reads the
+    newest update once for each of its two comparisons), which was a third of a dashboard's
+    database time at 10,000 actions. tests/actions/test_dashboards.py checks that the two
+    agree."""
+    recent = ProgressUpdate.objects.filter(action=OuterRef("pk"), date__gte=stale_cutoff(today))
+    return ~Q(rag=RAG.COMPLETE) & ~Exists(recent)
 
 
 def _group_keys(scope: Scope) -> dict:
@@ -237,7 +241,7 @@ def action_counts(scope: Scope, today: datetime.date) -> dict[tuple, list[dict]]
     (`selectors.with_progress`). One query; the rows are few (themes times origins), and
     the callers add them up by theme, by origin and in all."""
     rows = (
-        with_updated(with_progress(scope.actions, today))
+        with_progress(scope.actions, today)
         .annotate(**_group_keys(scope))
         .order_by()
         .values("group_plan", "group_monitor", "theme_id", "origin")
@@ -515,9 +519,9 @@ def list_actions(
         RAG.RED.value: scope.actions.filter(rag=RAG.RED).order_by(*in_order),
         RAG.AMBER.value: scope.actions.filter(rag=RAG.AMBER).order_by(*in_order),
         "overdue": progress.filter(is_overdue=True).order_by("end_date", *in_order),
-        "stale": with_updated(progress)
-        .filter(stale_condition(today))
-        .order_by("updated", *in_order),
+        "stale": with_updated(progress.filter(stale_condition(today))).order_by(
+            "updated", *in_order
+        ),
     }
     limits = limit if isinstance(limit, dict) else dict.fromkeys(LISTS, limit)
     ids = {}

@@ -1,0 +1,346 @@
+"""Dashboard server time at 100, 1,000, 5,000 and 10,000 actions, on SQLite or PostgreSQL.
+
+    DEBUG=1 .venv/bin/python benchmarks/dashboards.py [--sizes 100 1000 5000 10000]
+        [--database-url postgres://postgres@127.0.0.1:5432/postgres] [--repeat 9]
+        [--profile DIR] [--json FILE] [--update-index]
+
+Runs against a throwaway database (a temporary SQLite file, or a fresh PostgreSQL database
+made on the given server and dropped after the run), set up as benchmarks/spreadsheets.py
+does. What is measured and the targets: benchmarks/README.md.
+"""
+
+import argparse
+import cProfile
+import datetime
+import io
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# benchmarks/spreadsheets.py sets Django up on a throwaway database; both scripts share it.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from spreadsheets import setup_django, throwaway_database  # noqa: E402
+
+SOURCE_PLAN = "bd-vru-2021-22"  # the real Barking & Dagenham VRU plan, 67 actions
+CHAIR = "chair"  # the demo chair: Councillor Mullane, chair of its CSP Board
+RAGS = ("red", "amber", "green", "complete", "not_rated")
+
+# The issue's targets, for the board and plan dashboards.
+TARGET_MS = {5000: 100, 10000: 300}
+FLAT_FACTOR = 3.0  # 10,000 actions within 3x of 100
+PAGES = ("board dashboard", "plan dashboard", "boards list")
+
+# What `--update-index` adds: each action's updates, newest first, in the order the "latest
+# update" subquery of actions/selectors.py reads them, so that it reads one index entry
+# instead of sorting the action's updates.
+UPDATE_INDEX = (
+    "CREATE INDEX bench_progressupdate_newest ON actions_progressupdate "
+    "(action_id, date DESC, created_at DESC, id DESC)"
+)
+
+
+def build(size: int):
+    """A plan of `size` actions, owned by a new subgroup of the real CSP Board, copied from
+    the real VRU plan: its 7 themes and their monitoring subgroups; its actions' texts (each
+    ending in its row number), outcomes, origins, dates and leads (people and organisations,
+    as written and linked), cycled; a RAG status each, cycled; and for two actions in three
+    a progress update with one of the plan's real update texts, dated 0 to 119 days ago, so
+    that some are stale. Returns the board and the plan."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from actions.models import Action, Plan, ProgressUpdate, Theme
+    from boards.models import Board
+
+    source = Plan.objects.select_related("board").get(slug=SOURCE_PLAN)
+    themes = list(source.themes.order_by("order"))
+    actions = list(
+        Action.objects.filter(theme__plan=source)
+        .select_related("theme")
+        .prefetch_related("lead_people", "lead_organisations")
+        .order_by("theme__order", "order")
+    )
+    texts = list(
+        ProgressUpdate.objects.filter(action__theme__plan=source).values_list("text", flat=True)
+    )
+    today = timezone.localdate()
+    with transaction.atomic():
+        board = Board.objects.create(
+            partnership=source.partnership,
+            parent=source.board,
+            name=f"{source.board.name} (benchmark, {size} actions)",
+            slug=f"bench-{size}",
+        )
+        plan = Plan.objects.create(
+            partnership=source.partnership,
+            board=board,
+            slug=f"bench-{size}",
+            title=f"{source.title} ({size} actions)",
+            layout=source.layout,
+            period_start=source.period_start,
+            period_end=source.period_end,
+            status=source.status,
+        )
+        copies = {
+            theme.pk: Theme.objects.create(
+                plan=plan,
+                name=theme.name,
+                description=theme.description,
+                order=theme.order,
+                monitoring_board=theme.monitoring_board,
+            )
+            for theme in themes
+        }
+        rows = []
+        for number in range(size):
+            original = actions[number % len(actions)]
+            rows.append(
+                Action(
+                    theme=copies[original.theme_id],
+                    ref=str(number + 1),
+                    order=number,
+                    text=f"{original.text} ({number + 1})",
+                    outcomes=original.outcomes,
+                    origin=original.origin,
+                    leads=original.leads,
+                    lead_organisations_text=original.lead_organisations_text,
+                    start_date=original.start_date,
+                    end_date=original.end_date,
+                    end_text=original.end_text,
+                    monitoring_board=original.monitoring_board,
+                    rag=RAGS[number % len(RAGS)],
+                )
+            )
+        rows = Action.objects.bulk_create(rows, batch_size=500)
+        people = Action.lead_people.through
+        organisations = Action.lead_organisations.through
+        people.objects.bulk_create(
+            (
+                people(action=row, person=person)
+                for number, row in enumerate(rows)
+                for person in actions[number % len(actions)].lead_people.all()
+            ),
+            batch_size=500,
+        )
+        organisations.objects.bulk_create(
+            (
+                organisations(action=row, organisation=organisation)
+                for number, row in enumerate(rows)
+                for organisation in actions[number % len(actions)].lead_organisations.all()
+            ),
+            batch_size=500,
+        )
+        ProgressUpdate.objects.bulk_create(
+            (
+                ProgressUpdate(
+                    action=row,
+                    date=today - datetime.timedelta(days=number % 120),
+                    text=texts[number % len(texts)],
+                )
+                for number, row in enumerate(rows)
+                if number % 3
+            ),
+            batch_size=500,
+        )
+    return board, plan
+
+
+def remove(board, plan) -> None:
+    """Delete a size's plan and board with plain SQL once it has been measured, so that each
+    size is measured with only its own actions and the demo data (the ORM's delete would
+    also write a history row per action, for minutes at 10,000)."""
+    from django.db import connection, transaction
+
+    from actions.models import Action, Plan, ProgressUpdate, Theme
+    from boards.models import Board
+
+    actions = (
+        f"SELECT a.id FROM {Action._meta.db_table} a JOIN {Theme._meta.db_table} t "
+        "ON a.theme_id = t.id WHERE t.plan_id = %s"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in (
+            ProgressUpdate,
+            Action.lead_people.through,
+            Action.lead_organisations.through,
+            Action.supporting_organisations.through,
+        ):
+            cursor.execute(
+                f"DELETE FROM {model._meta.db_table} WHERE action_id IN ({actions})", [plan.pk]
+            )
+        cursor.execute(f"DELETE FROM {Action._meta.db_table} WHERE id IN ({actions})", [plan.pk])
+        cursor.execute(f"DELETE FROM {Theme._meta.db_table} WHERE plan_id = %s", [plan.pk])
+        cursor.execute(f"DELETE FROM {Plan._meta.db_table} WHERE id = %s", [plan.pk])
+        cursor.execute(f"DELETE FROM {Board._meta.db_table} WHERE id = %s", [board.pk])
+
+
+def measure(client, url: str, repeat: int, profile: Path | None) -> dict:
+    """The median, fastest and slowest of `repeat` timed requests (after one to warm up),
+    the median CPU time of this process in them, the number of queries (a separate
+    request) and the page's size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    def once():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    # DEBUG off, as in production: with it on, Django keeps every query's SQL.
+    with override_settings(DEBUG=False):
+        response = once()
+        times, cpu = [], []
+        for _ in range(repeat):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            once()
+            times.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+        if profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            once()
+            profiler.disable()
+            profiler.dump_stats(profile)
+    with CaptureQueriesContext(connection) as queries:
+        once()
+    return {
+        "median_ms": statistics.median(times),
+        "cpu_ms": statistics.median(cpu),
+        "min_ms": min(times),
+        "max_ms": max(times),
+        "queries": len(queries),
+        "kb": len(response.content) / 1024,
+    }
+
+
+def run(options) -> list[dict]:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from actions.permissions import visible_actions
+
+    chair = get_user_model().objects.get(username=CHAIR)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(chair)
+    results = []
+    for size in options.sizes:
+        print(f"\n## {size:,} actions: building the plan ...", flush=True)
+        board, plan = build(size)
+        if connection.vendor == "postgresql":
+            # Fresh statistics for the planner, as autovacuum would gather after a bulk load
+            # on a server in use; without them it guesses a few rows per table.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        seen = visible_actions(chair).count()
+        urls = {
+            "board dashboard": reverse("actions:board-dashboard", args=[board.pk]),
+            "plan dashboard": reverse("actions:plan-dashboard", args=[plan.slug]),
+            "boards list": reverse("actions:board-list"),
+        }
+        for page, url in urls.items():
+            print(f"   {page} ({url}) ...", flush=True)
+            profile = None
+            if options.profile:
+                profile = options.profile / f"{size}-{page.replace(' ', '-')}.prof"
+            result = measure(client, url, options.repeat, profile)
+            result.update(size=size, page=page, actions_seen=seen)
+            results.append(result)
+        remove(board, plan)
+    return results
+
+
+def report(results: list[dict], database: str, repeat: int) -> list[str]:
+    from spreadsheets import machine
+
+    lines = [
+        f"Database: {database}. Machine: {machine()}. Median of {repeat} requests.",
+        "",
+        "| actions | page | median ms | CPU ms | fastest | slowest | queries | KB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        page = r["page"]
+        if page == "boards list":
+            page += f" ({r['actions_seen']:,} actions)"
+        lines.append(
+            f"| {r['size']:,} | {page} | {r['median_ms']:.1f} | {r['cpu_ms']:.1f} "
+            f"| {r['min_ms']:.1f} | {r['max_ms']:.1f} | {r['queries']} | {r['kb']:.0f} |"
+        )
+    lines += ["", "Targets:", ""] + [f"- {line}" for line in targets(results)]
+    return lines
+
+
+def targets(results: list[dict]) -> list[str]:
+    lines = []
+    by = {(r["size"], r["page"]): r for r in results}
+    sizes = sorted({r["size"] for r in results})
+    for page in PAGES[:2]:
+        for size, limit in TARGET_MS.items():
+            if (size, page) in by:
+                ms = by[size, page]["median_ms"]
+                ok = "met" if ms < limit else "**NOT MET**"
+                lines.append(f"{ok}: {page} at {size:,} actions {ms:.1f} ms (< {limit} ms)")
+        if (100, page) in by and (10000, page) in by:
+            factor = by[10000, page]["median_ms"] / by[100, page]["median_ms"]
+            ok = "met" if factor <= FLAT_FACTOR else "**NOT MET**"
+            lines.append(f"{ok}: {page} 10,000 / 100 actions = {factor:.2f}x (<= {FLAT_FACTOR}x)")
+        counts = [by[size, page]["queries"] for size in sizes if (size, page) in by]
+        ok = "met" if len(set(counts)) == 1 else "**NOT MET**"
+        lines.append(f"{ok}: {page} queries {counts} at {sizes} (the same)")
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000, 10000])
+    parser.add_argument("--database-url", help="A PostgreSQL server: a database is made on it.")
+    parser.add_argument("--repeat", type=int, default=9, help="Timed requests; the median is kept.")
+    parser.add_argument("--profile", type=Path, help="Write a cProfile file per page and size.")
+    parser.add_argument("--json", type=Path, help="Write the results here too.")
+    parser.add_argument(
+        "--update-index",
+        action="store_true",
+        help="Add the index on progress updates proposed in the README first (not in the "
+        "models yet), to measure what it would change.",
+    )
+    options = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="cspplan-bench-") as directory:
+        database_url, drop = throwaway_database(options.database_url, Path(directory))
+        try:
+            setup_django(database_url)
+            from django.core.management import call_command
+            from django.db import connection
+
+            if options.profile:
+                options.profile.mkdir(parents=True, exist_ok=True)
+            print(f"Database: {connection.vendor} (throwaway); migrating, loading the demo data")
+            call_command("migrate", verbosity=0)
+            call_command("load_demo", stdout=io.StringIO())
+            call_command("demo_users", stdout=io.StringIO())
+            if options.update_index:
+                with connection.cursor() as cursor:
+                    cursor.execute(UPDATE_INDEX)
+            results = run(options)
+            if connection.vendor == "sqlite":
+                version = connection.Database.sqlite_version
+            else:  # PostgreSQL gives 150020 for 15.20
+                version = f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
+            database = f"{connection.vendor} {version}"
+            if options.update_index:
+                database += " with the proposed index on progress updates"
+            lines = report(results, database, options.repeat)
+            print("\n" + "\n".join(lines))
+            if options.json:
+                options.json.write_text(json.dumps(results, indent=1))
+        finally:
+            drop()
+
+
+if __name__ == "__main__":
+    main()
