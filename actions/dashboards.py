@@ -482,6 +482,7 @@ class ActionList:
 
     kind: str
     title: str
+    noun: str  # "red actions"
     description: str
     count: int
     actions: list[Action]
@@ -568,16 +569,17 @@ def _attach_leads(actions: dict[int, Action]) -> None:
 def _lists(groups: list[PlanGroup], found: dict, today: datetime.date) -> dict[str, ActionList]:
     cutoff = stale_cutoff(today)
     described = {
-        RAG.RED.value: ("Red", MEANINGS[RAG.RED]),
-        RAG.AMBER.value: ("Amber", MEANINGS[RAG.AMBER]),
-        "overdue": ("Overdue", "Past their end date and not complete."),
+        RAG.RED.value: ("Red", "red actions", MEANINGS[RAG.RED]),
+        RAG.AMBER.value: ("Amber", "amber actions", MEANINGS[RAG.AMBER]),
+        "overdue": ("Overdue", "overdue actions", "Past their end date and not complete."),
         "stale": (
             "Not updated recently",
+            "actions not updated recently",
             f"Not complete, and no progress update since {cutoff:%-d %B %Y}.",
         ),
     }
     lists = {}
-    for kind, (title, description) in described.items():
+    for kind, (title, noun, description) in described.items():
         links = []
         for group in groups:
             if kind in RAG.values:
@@ -591,6 +593,7 @@ def _lists(groups: list[PlanGroup], found: dict, today: datetime.date) -> dict[s
         lists[kind] = ActionList(
             kind=kind,
             title=title,
+            noun=noun,
             description=description,
             count=sum(link["count"] for link in links),
             actions=found[kind],

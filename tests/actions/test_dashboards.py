@@ -275,7 +275,9 @@ def test_the_stale_test_agrees_with_the_selectors_at_its_edges(w):
 # Links -------------------------------------------------------------------------------------
 
 
-LINKED_NUMBER = re.compile(r'<a class="govuk-link" href="(/plans/[^"]+)">(\d+)')
+# A number that links to the plan page, at the start of its link's text ("3", "All 3 red
+# actions on the plan page", "3 in Plan").
+LINKED_NUMBER = re.compile(r'<a class="govuk-link" href="(/plans/[^"]+)">(?:All )?(\d+)')
 
 
 def linked_numbers(text: str) -> list[tuple[str, int]]:
