@@ -515,9 +515,10 @@ def make_board(size: int):
 
 
 # Pinned per page, the same at every size: the session and user, the person and their
-# boards, the scope, then the dashboard's own reads (three grouped counts, the plans, themes
-# and monitoring boards, four lists and their leads); the boards list's tree and counts.
-EXPECTED_QUERIES = {"board": 19, "plan": 16, "boards": 8}
+# boards, the scope, then the dashboard's own reads (two grouped counts, the plans, themes
+# and monitoring boards, four lists, their details and leads); the boards list's tree and
+# counts.
+EXPECTED_QUERIES = {"board": 20, "plan": 16, "boards": 8}
 
 
 @pytest.mark.parametrize("size", [100, 5000])
