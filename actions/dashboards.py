@@ -158,7 +158,9 @@ class Tally:
 
     @property
     def segments(self) -> list[dict]:
-        """The stacked bar: each RAG status with a count, its start and width in per cent."""
+        """The stacked bar: each RAG status with a count, its start and width in per cent
+        (numbers), and the same as SVG attribute values (`x_attr`, `width_attr`, e.g.
+        "33.333%"), formatted here rather than by a filter per attribute."""
         total, start, segments = self.total, 0, []
         for rag in RAGS:
             count = self.counts[rag.value]
@@ -171,6 +173,8 @@ class Tally:
                         "count": count,
                         "x": start,
                         "width": width,
+                        "x_attr": f"{start:.3f}%",
+                        "width_attr": f"{width:.3f}%",
                     }
                 )
                 start += width
