@@ -8,10 +8,11 @@ from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_safe
 
 from actions import selectors
-from actions.permissions import is_administrator, person_of
+from actions.permissions import is_administrator, person_of, role_of
 from actions.rag import MEANINGS, RAG
 from actions.views.pagination import CountedPaginator, pagination
 from actions.views.plans import PAGE_SIZE, rag_meanings
+from boards.models import Membership, Role
 
 # Each "needs you first" group lists this many actions at most; the full list below puts
 # them all first anyway.
@@ -85,5 +86,17 @@ def my_actions(request):
             "pagination": pagination(page, request.GET),
             "stale_weeks": settings.STALE_AFTER_WEEKS,
             "rag_meanings": rag_meanings(),
+            "seats": _seats(request.user),
         },
+    )
+
+
+def _seats(user) -> list[Membership]:
+    """A chair's way to their boards' dashboards, which is what they come for."""
+    if role_of(user) != Role.CHAIR:
+        return []
+    return list(
+        Membership.objects.filter(person=person_of(user))
+        .select_related("board")
+        .order_by("board__order", "board__name")
     )

@@ -16,6 +16,7 @@ from boards.models import Role
 from tests.factories import (
     ActionFactory,
     BoardFactory,
+    MembershipFactory,
     OrganisationFactory,
     PartnershipFactory,
     PlanFactory,
@@ -309,3 +310,18 @@ def test_one_plan_is_named_once_and_several_on_each_row(client, officer, theme, 
     assert not response.context["one_plan"]
     assert "Plan and theme" in response.text
     assert ">Test second plan</a>" in response.text
+
+
+def test_a_chair_is_shown_the_dashboards_of_their_boards(client):
+    board = BoardFactory(name="Community Safety Partnership Board")
+    chair = user_in_role(Role.CHAIR, partnerships=[board.partnership])
+    MembershipFactory(board=board, person=chair.person, role="chair")
+    client.force_login(chair)
+
+    page = client.get(reverse("actions:my-actions")).content.decode()
+
+    assert reverse("actions:board-dashboard", args=[board.pk]) in page
+    assert "Community Safety Partnership Board dashboard</a> (chair)" in page
+    officer = user_in_role(Role.OFFICER, partnerships=[board.partnership], boards=[board])
+    client.force_login(officer)
+    assert "Your boards" not in client.get(reverse("actions:my-actions")).content.decode()
