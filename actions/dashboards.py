@@ -14,9 +14,8 @@ plan page they can be found on:
   actions that its boards monitor in plans owned elsewhere (the plan page's
   `monitoring_board` filter: the action's own monitoring board, else its theme's).
 
-An action that a board scope holds through its theme's monitoring board while the action
-names a different monitoring board of its own cannot be picked out by any plan page filter:
-its group is counted but has no links (`PlanGroup.link` is None).
+The scope's and the filter's idea of "monitored by" are one rule
+(`actions.permissions.monitored_by`), so every group has its plan page.
 
 Queries. `dashboard` takes a fixed number of queries however many actions there are (each
 count is one `values(...).annotate(Count(...))` over the scope; the latest update's words
@@ -307,19 +306,17 @@ class PlanGroup:
 
     @property
     def title(self) -> str:
-        return group_title(self.plan, self.monitoring_board, self.link is not None)
+        return group_title(self.plan, self.monitoring_board)
 
     @property
     def has_sub_themes(self) -> bool:
         return any(theme.depth for theme in self.themes)
 
 
-def group_title(plan: Plan, monitoring_board: Board | None, linked: bool = True) -> str:
+def group_title(plan: Plan, monitoring_board: Board | None) -> str:
     if monitoring_board is None:
         return plan.title
-    if linked:
-        return f"{plan.title}: the actions {monitoring_board.name} monitors"
-    return f"{plan.title}: actions {monitoring_board.name} monitors, in themes this board monitors"
+    return f"{plan.title}: the actions {monitoring_board.name} monitors"
 
 
 def _ordered_themes(themes: list[Theme]) -> list[Theme]:
@@ -419,11 +416,7 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
     monitors = [key for key in counted if key not in keys]
     boards = Board.objects.in_bulk({monitor for _, monitor in monitors}) if monitors else {}
     order = {plan.pk: n for n, plan in enumerate(plans)}
-    # Plan by plan; within a plan, the groups with links before the one without.
-    keys += sorted(
-        monitors,
-        key=lambda key: (order[key[0]], key[1] not in scope.boards, boards[key[1]].name),
-    )
+    keys += sorted(monitors, key=lambda key: (order[key[0]], boards[key[1]].name))
 
     overdue_query, stale_query = overdue_filters(), stale_filters(today)
     groups = []
@@ -432,10 +425,8 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
         monitoring_board = boards.get(monitor)
         if monitor is None:
             link = PlanLink(plan.slug)
-        elif monitor in scope.boards:
-            link = PlanLink(plan.slug, (("monitoring_board", str(monitor)),))
         else:
-            link = None  # see the module's docstring
+            link = PlanLink(plan.slug, (("monitoring_board", str(monitor)),))
         rows = counted.get((plan_pk, monitor), [])
         summary = zero_counts()
         by_theme, by_origin = defaultdict(zero_counts), defaultdict(zero_counts)
@@ -452,7 +443,7 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
                 monitoring_board=monitoring_board,
                 link=link,
                 summary=Tally(
-                    label=group_title(plan, monitoring_board, link is not None),
+                    label=group_title(plan, monitoring_board),
                     counts=summary,
                     link=link,
                 ),
@@ -721,11 +712,9 @@ def board_tree(user) -> list[tuple[object, list[BoardNode]]]:
         under = subtree(board.pk)
         counts = zero_counts()
         for row in rows:
-            if (
-                row["theme__plan__board_id"] in under
-                or row["monitoring_board_id"] in under
-                or row["theme__monitoring_board_id"] in under
-            ):
+            # As actions.permissions.monitored_by: the action's own monitor, else its theme's.
+            monitor = row["monitoring_board_id"] or row["theme__monitoring_board_id"]
+            if row["theme__plan__board_id"] in under or monitor in under:
                 _add(counts, row)
         nodes[board.pk] = BoardNode(board=board, counts=counts)
 

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 
 from actions import selectors
 from actions.models import Action, ActionOrigin, Plan, ProgressUpdate
+from actions.permissions import monitored_by
 from actions.rag import MEANINGS, RAG
 
 # The origin left blank in the model ("Not stated") needs a value that a query string and a
@@ -240,7 +241,7 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=supported.values("action_id"))
 
     def filter_monitoring_board(self, queryset, name, value):
-        return queryset.filter(selectors.monitored_by([value]))
+        return queryset.filter(monitored_by([value]))
 
     def filter_not_updated_since(self, queryset, name, value: datetime.date):
         return queryset.filter(Q(last_update__isnull=True) | Q(last_update__lt=value))

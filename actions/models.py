@@ -282,6 +282,13 @@ class ProgressUpdate(models.Model):
             not_blank("text", "update_text_required"),
             in_choices("rag", RAG, "update_rag_valid", blank_ok=True),
         ]
+        # Every page that shows an action's latest update looks it up in this order
+        # (benchmarks/README.md: dashboards, with and without it).
+        indexes = [
+            models.Index(
+                fields=["action", "-date", "-created_at", "-id"], name="progressupdate_newest"
+            )
+        ]
 
     def __str__(self):
         return f"{self.period or self.date}: {self.text[:60]}"

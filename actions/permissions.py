@@ -61,7 +61,7 @@ def visible_plans(user) -> QuerySet[Plan]:
     led_plans = Plan.objects.filter(themes__actions__in=_led_actions(person)).values("pk")
     if role == Role.CHAIR:
         boards = _board_scope(person)
-        monitored = Action.objects.filter(_monitored_by(boards)).values("theme__plan_id")
+        monitored = Action.objects.filter(monitored_by(boards)).values("theme__plan_id")
         scope = Q(board_id__in=boards) | Q(pk__in=monitored)
     else:
         scope = Q(partnership_id__in=_partnership_ids(person))
@@ -78,7 +78,7 @@ def visible_actions(user) -> QuerySet[Action]:
     person = person_of(user)
     if role == Role.CHAIR:
         boards = _board_scope(person)
-        scope = Q(theme__plan__board_id__in=boards) | _monitored_by(boards)
+        scope = Q(theme__plan__board_id__in=boards) | monitored_by(boards)
     else:
         scope = Q(theme__plan__partnership_id__in=_partnership_ids(person))
     scope |= Q(pk__in=_led_actions(person).values("pk"))
@@ -212,13 +212,17 @@ def _restricted_ok(person: Person) -> Q:
         Q(restricted=False)
         | Q(pk__in=named)
         | Q(theme__plan__board_id__in=boards)
-        | _monitored_by(boards)
+        | monitored_by(boards)
     )
 
 
-def _monitored_by(boards: set[int]) -> Q:
-    # An action's own monitoring subgroup wins over its theme's; either puts it in scope.
-    return Q(monitoring_board_id__in=boards) | Q(theme__monitoring_board_id__in=boards)
+def monitored_by(boards) -> Q:
+    """Actions monitored by one of `boards` (pks): by the action's own monitoring board, or
+    by its theme's when it names none. One rule for what a chair sees, a board's dashboard
+    counts and the plan page's monitoring filter, so every dashboard number has a page."""
+    return Q(monitoring_board_id__in=boards) | Q(
+        monitoring_board__isnull=True, theme__monitoring_board_id__in=boards
+    )
 
 
 def _partnership_ids(person: Person) -> set[int]:

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from actions.models import Action, Plan
-from actions.permissions import visible_actions, visible_boards, visible_plans
+from actions.permissions import monitored_by, visible_actions, visible_boards, visible_plans
 from boards.models import Board
 from boards.selectors import with_subgroups
 
@@ -56,12 +56,9 @@ def board_scope(user, pk: int) -> Scope:
     not open the board."""
     board = get_object_or_404(visible_boards(user).select_related("partnership"), pk=pk)
     boards = with_subgroups([board.pk])
-    in_scope = (
-        Q(theme__plan__board_id__in=boards)
-        | Q(monitoring_board_id__in=boards)
-        | Q(theme__monitoring_board_id__in=boards)
+    actions = visible_actions(user).filter(
+        Q(theme__plan__board_id__in=boards) | monitored_by(boards)
     )
-    actions = visible_actions(user).filter(in_scope)
     return Scope(
         title=board.name,
         actions=actions,

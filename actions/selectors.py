@@ -35,7 +35,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from actions.models import Action, Plan, ProgressUpdate
-from actions.permissions import actions_led_by, editable_actions, visible_actions, visible_plans
+from actions.permissions import (
+    actions_led_by,
+    editable_actions,
+    visible_actions,
+    visible_plans,
+)
 from actions.rag import RAG
 from boards.models import Board, Organisation, Person
 
@@ -212,14 +217,6 @@ def organisations_of(actions: QuerySet[Action], role: str) -> QuerySet[Organisat
     }[role]
     used = through.objects.filter(action__in=actions.values("pk")).values("organisation_id")
     return Organisation.objects.filter(pk__in=used).order_by("name")
-
-
-def monitored_by(boards) -> Q:
-    """Actions monitored by one of `boards` (pks): an action's own monitoring board, or its
-    theme's when it has none."""
-    return Q(monitoring_board__in=boards) | Q(
-        monitoring_board__isnull=True, theme__monitoring_board__in=boards
-    )
 
 
 def monitoring_boards_of(actions: QuerySet[Action]) -> QuerySet[Board]:

@@ -2,7 +2,7 @@
 
     DEBUG=1 .venv/bin/python benchmarks/dashboards.py [--sizes 100 1000 5000 10000]
         [--database-url postgres://postgres@127.0.0.1:5432/postgres] [--repeat 9]
-        [--profile DIR] [--json FILE] [--update-index]
+        [--profile DIR] [--json FILE]
 
 Runs against a throwaway database (a temporary SQLite file, or a fresh PostgreSQL database
 made on the given server and dropped after the run), set up as benchmarks/spreadsheets.py
@@ -32,14 +32,6 @@ RAGS = ("red", "amber", "green", "complete", "not_rated")
 TARGET_MS = {5000: 100, 10000: 300}
 FLAT_FACTOR = 3.0  # 10,000 actions within 3x of 100
 PAGES = ("board dashboard", "plan dashboard", "boards list")
-
-# What `--update-index` adds: each action's updates, newest first, in the order the "latest
-# update" subquery of actions/selectors.py reads them, so that it reads one index entry
-# instead of sorting the action's updates.
-UPDATE_INDEX = (
-    "CREATE INDEX bench_progressupdate_newest ON actions_progressupdate "
-    "(action_id, date DESC, created_at DESC, id DESC)"
-)
 
 
 def build(size: int):
@@ -302,12 +294,6 @@ def main():
     parser.add_argument("--repeat", type=int, default=9, help="Timed requests; the median is kept.")
     parser.add_argument("--profile", type=Path, help="Write a cProfile file per page and size.")
     parser.add_argument("--json", type=Path, help="Write the results here too.")
-    parser.add_argument(
-        "--update-index",
-        action="store_true",
-        help="Add the index on progress updates proposed in the README first (not in the "
-        "models yet), to measure what it would change.",
-    )
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="cspplan-bench-") as directory:
@@ -323,17 +309,12 @@ def main():
             call_command("migrate", verbosity=0)
             call_command("load_demo", stdout=io.StringIO())
             call_command("demo_users", stdout=io.StringIO())
-            if options.update_index:
-                with connection.cursor() as cursor:
-                    cursor.execute(UPDATE_INDEX)
             results = run(options)
             if connection.vendor == "sqlite":
                 version = connection.Database.sqlite_version
             else:  # PostgreSQL gives 150020 for 15.20
                 version = f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
             database = f"{connection.vendor} {version}"
-            if options.update_index:
-                database += " with the proposed index on progress updates"
             lines = report(results, database, options.repeat)
             print("\n" + "\n".join(lines))
             if options.json:

@@ -235,3 +235,15 @@ def test_boards_whose_dashboards_each_role_may_open(world):
     )
     assert not permissions.visible_boards(UserFactory()).exists()
     assert permissions.visible_boards(user_in_role(Role.ADMINISTRATOR)).count() == 3
+
+
+def test_an_actions_own_monitoring_board_wins_over_its_themes(world):
+    theme = world["other_action"].theme
+    theme.monitoring_board = world["subgroup"]
+    theme.save()
+    named_elsewhere = ActionFactory(theme=theme, monitoring_board=world["other_board"])
+    subgroup_chair = user_in_role(Role.CHAIR, boards=[world["subgroup"]])
+    other_chair = user_in_role(Role.CHAIR, boards=[world["other_board"]])
+    assert permissions.can_view_action(subgroup_chair, world["other_action"])
+    assert not permissions.can_view_action(subgroup_chair, named_elsewhere)
+    assert permissions.can_view_action(other_chair, named_elsewhere)
