@@ -131,3 +131,34 @@ def test_awkward_text_is_written_as_the_preview_shows_it_when_created_and_change
         for name in TEXT_FIELDS:
             assert getattr(action, name) == row.values[name], (row.values["ref"], name)
         assert action.history.first().progress == row.values["progress"]
+
+
+@pytest.mark.parametrize("layout", ["vru", "sgv", "csp"])
+def test_a_new_action_has_the_field_defaults_for_what_its_layout_does_not_carry(layout):
+    plan = PlanFactory(layout=layout)
+    theme = ThemeFactory(plan=plan, name="Theme")
+    if layout != "vru":
+        theme = ThemeFactory(plan=plan, parent=theme, name="Objective")
+    ActionFactory(theme=theme, ref="1", text="Do it", progress="Begun", rag="red")
+    preview = preview_import(read_workbook(export(plan, layout), layout), None)
+    copy = plan_import(
+        preview,
+        new_plan={
+            "slug": "copy",
+            "title": "Copy",
+            "layout": layout,
+            "partnership": plan.partnership,
+        },
+    )
+
+    [row] = preview.parsed.actions
+    [action] = Action.objects.filter(theme__plan=copy)
+    given = {*row.values, "id", "theme", "order", "created_at", "updated_at"}
+    left = [field for field in Action._meta.concrete_fields if field.name not in given]
+    assert left, "the layout carries every field: nothing to check"
+    # What Action() starts with, as the import made them before it wrote rows in bulk.
+    assert {field.attname: getattr(action, field.attname) for field in left} == {
+        field.attname: getattr(Action(), field.attname) for field in left
+    }
+    assert action.created_at == action.updated_at
+    assert action.history.get().history_type == "+"
