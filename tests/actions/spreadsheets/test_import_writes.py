@@ -7,17 +7,20 @@ and through real imports: run these on PostgreSQL as well as SQLite.
 
 import datetime
 import decimal
+import sqlite3
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions.models import Action
-from actions.services import _array, plan_import
+from actions.services import _array, _create, plan_import
 from actions.spreadsheets.layouts import read_workbook
 from actions.spreadsheets.preview import preview_import
 from tests.actions.spreadsheets.workbooks import export
-from tests.factories import ActionFactory, PlanFactory, ThemeFactory
+from tests.factories import ActionFactory, PersonFactory, PlanFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +136,13 @@ def test_awkward_text_is_written_as_the_preview_shows_it_when_created_and_change
         assert action.history.first().progress == row.values["progress"]
 
 
+def test_new_rows_refuse_a_field_the_model_lacks_or_one_given_twice_as_the_model_does():
+    with pytest.raises(TypeError, match="nonsense"):
+        _create(Action, [{"nonsense": 1}])
+    with pytest.raises(TypeError, match="order"):
+        _create(Action, [{"order": 1}], order=[2])
+
+
 @pytest.mark.parametrize("layout", ["vru", "sgv", "csp"])
 def test_a_new_action_has_the_field_defaults_for_what_its_layout_does_not_carry(layout):
     plan = PlanFactory(layout=layout)
@@ -162,3 +172,54 @@ def test_a_new_action_has_the_field_defaults_for_what_its_layout_does_not_carry(
     }
     assert action.created_at == action.updated_at
     assert action.history.get().history_type == "+"
+
+
+@contextmanager
+def sqlite_parameters(limit: int):
+    """SQLite's limit on the parameters of one statement lowered to `limit` for a while."""
+    connection.ensure_connection()
+    sqlite = connection.connection
+    before = sqlite.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    sqlite.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            yield queries
+    finally:
+        sqlite.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's limit on parameters")
+def test_rows_are_split_into_statements_that_fit_sqlites_limit_on_parameters():
+    plan = PlanFactory(layout="vru")
+    theme = ThemeFactory(plan=plan, name="Theme")
+    lead, other = PersonFactory(name="Chris Lyons"), PersonFactory(name="Jade Hodgson")
+    for number in range(1, 31):
+        ActionFactory(theme=theme, ref=str(number), text=f"Action {number}", leads=lead.name)
+    parsed = read_workbook(export(plan), "vru")
+    for row in parsed.actions:
+        row.id = None
+    preview = preview_import(parsed, None)
+    new_plan = {"slug": "copy", "title": "Copy", "layout": "vru", "partnership": plan.partnership}
+    # An action's 24 fields fit, but not two actions', nor 30 of anything.
+    with sqlite_parameters(25) as created:
+        copy = plan_import(preview, new_plan=new_plan)
+    changed = read_workbook(export(copy), "vru")
+    for row in changed.actions:
+        row.values |= {"progress": f"{row.values['text']} is done", "leads": other.name}
+    preview = preview_import(changed, copy)
+    with sqlite_parameters(25) as updated:
+        plan_import(preview)
+
+    def statements(queries, start):
+        return sum(query["sql"].startswith(start) for query in queries)
+
+    assert statements(created, 'INSERT INTO "actions_action" (') == 30
+    assert statements(created, 'INSERT INTO "actions_action_lead_people" (') == 3
+    assert statements(updated, "WITH new (pk, ") > 1
+    assert statements(updated, 'DELETE FROM "actions_action_lead_people"') > 1
+    actions = Action.objects.filter(theme__plan=copy).order_by("order")
+    assert [(action.ref, action.progress) for action in actions] == [
+        (str(number), f"Action {number} is done") for number in range(1, 31)
+    ]
+    assert {person for action in actions for person in action.lead_people.all()} == {other}
+    assert all(action.history.count() == 2 for action in actions)
