@@ -1,12 +1,13 @@
 """Writes to plans, themes, actions, progress updates and indicators."""
 
+import datetime
 import hashlib
 import sqlite3
 from collections import defaultdict
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
 from actions.models import (
@@ -131,16 +132,12 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
 
     # Every action written gets updated_at = now (and a new one created_at = now too):
     # _write_history finds them by it.
-    created, updated, fields = [], [], {"updated_at"}
-    named = []  # (action, {list field: records})
+    new, changed, updated, fields = [], [], [], {"updated_at"}
     for change in preview.actions:
-        values = change.row.values
         if change.kind == "create":
-            action = Action(theme=themes[change.row.theme], order=change.order, **values)
-            action.created_at = now
-            created.append(action)
+            new.append(change)
         elif change.kind == "update":
-            action = change.action
+            values, action = change.row.values, change.action
             for field_change in change.changes:
                 if field_change.field == "theme":
                     action.theme = themes[change.row.theme]
@@ -151,20 +148,33 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
                 else:
                     continue  # a list of people or organisations, written below
                 fields.add(field_change.field)
+            action.updated_at = now
             updated.append(action)
-        else:
-            continue
-        action.updated_at = now
-        if change.named:
-            named.append((action, change.named))
-    _insert(Action, created)
+            changed.append(change)
+    new_pks = _create(
+        Action,
+        [change.row.values for change in new],
+        theme_id=[themes[change.row.theme].pk for change in new],
+        order=[change.order for change in new],
+        created_at=[now] * len(new),
+        updated_at=[now] * len(new),
+    )
     _update(Action, updated, sorted(fields))
-    _set_named(named, created)
-    if created or updated:
+    _set_named(
+        [*new_pks, *(action.pk for action in updated)],
+        [change.named for change in new + changed],
+        new=len(new),
+    )
+    if new or updated:
+        if new:  # django-simple-history's user lookup takes an action: the first written
+            first = new[0]
+            action = Action(
+                pk=new_pks[0], theme=themes[first.row.theme], order=first.order, **first.row.values
+            )
+        else:
+            action = updated[0]
         # As django-simple-history chooses it: with no user given, the request's (if any).
-        history_user = user or Action.history.model.get_default_history_user(
-            (created or updated)[0]
-        )
+        history_user = user or Action.history.model.get_default_history_user(action)
         _write_history(plan, now, history_user)
     return plan
 
@@ -228,20 +238,25 @@ def _through(list_field: str):
     return through, target
 
 
-def _set_named(named: list, created: list[Action]) -> None:
-    """Replace the people and organisations lists worked out from the words in their cells."""
-    new = {id(action) for action in created}  # nothing to remove from these
+def _set_named(pks: list, named: list[dict], *, new: int) -> None:
+    """Replace the people and organisations lists worked out from the words in their cells:
+    named[i] ({list field: records}) for the action pks[i]. The first `new` of them are new
+    actions, with no lists to remove."""
     for list_field in LIST_FIELDS:
         through, target = _through(list_field)
-        wanted = [(action, found[list_field]) for action, found in named if list_field in found]
-        if not wanted:
-            continue
-        old = [action.pk for action, _ in wanted if id(action) not in new]
-        for ids in _chunks(old, 1):
-            through.objects.filter(action_id__in=ids).delete()
+        old, action_ids, target_ids = [], [], []
+        for index, (pk, found) in enumerate(zip(pks, named, strict=True)):
+            if list_field not in found:
+                continue  # the row's words for this list are as they were
+            if index >= new:
+                old.append(pk)
+            for record in found[list_field]:
+                action_ids.append(pk)
+                target_ids.append(record.pk)
+        for start, stop in _runs(len(old), 1):
+            through.objects.filter(action_id__in=old[start:stop]).delete()
         fields = [through._meta.get_field(name) for name in ("action_id", target)]
-        links = [(action.pk, record.pk) for action, records in wanted for record in records]
-        _insert_rows(through, fields, links)
+        _insert_rows(through, fields, [action_ids, target_ids])
 
 
 def _write_history(plan: Plan, when, user) -> None:
@@ -301,64 +316,120 @@ def _write_history(plan: Plan, when, user) -> None:
 # These write the same values in as few statements as the database allows.
 
 
-def _row(obj, fields) -> list:
-    """An object's values of `fields`, as the database driver takes them."""
+def _prepared(field, values) -> list:
+    """`values` (an iterable) of `field`, as the database driver takes them."""
     # The connection itself rather than the `connection` proxy, which looks every attribute
     # up in a thread-local: a fifth of the time of preparing 250,000 values.
     db = connections[DEFAULT_DB_ALIAS]
-    return [field.get_db_prep_save(getattr(obj, field.attname), db) for field in fields]
+    prepare = field.get_db_prep_save
+    if type(field) in (models.CharField, models.TextField):
+        # Django prepares a str for these as itself; most of an action's values are text,
+        # and the calls it takes to find that out were half the time of preparing them.
+        return [value if type(value) is str else prepare(value, db) for value in values]
+    return [prepare(value, db) for value in values]
 
 
-def _chunks(rows: list, parameters_per_row: int):
-    """`rows` in runs that fit one statement. SQLite allows a set number of parameters per
-    statement (32,766 by default; Debian's build 250,000); psycopg2 fills parameters in on
-    the client, so PostgreSQL takes any number."""
-    if not rows:
+def _create(model, records: list[dict], **columns: list) -> list:
+    """INSERT a row for each record ({attname: value}), with its values in `columns`
+    ({attname: [a value for each record]}): what model(**record, **those values) would be
+    saved with (no auto_now, no signals, as bulk_create), the fields' defaults for the rest.
+    The new rows' primary keys, in order.
+
+    Column by column, with no model instance, or any other object, for each row: making and
+    reading back 10,000 actions took longer than preparing their values, and every object
+    that lasts through an import makes Python's cycle collector go over all of them again."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    given = set().union(*records)
+    unknown = (given | columns.keys()) - {field.attname for field in fields}
+    if unknown or given & columns.keys():  # as model(...) refuses them
+        wrong = sorted(unknown or given & columns.keys())
+        raise TypeError(f"{model.__name__}: unknown or repeated field(s) {', '.join(wrong)}")
+    values = []
+    for field in fields:
+        name = field.attname
+        if name in columns:
+            column = columns[name]
+        elif field.has_default() and callable(field.default):  # a new value for each row
+            column = (record[name] if name in record else field.get_default() for record in records)
+        else:
+            default = field.get_default()
+            column = (record.get(name, default) for record in records)
+        values.append(_prepared(field, column))
+    return _insert_rows(model, fields, values, returning=True)
+
+
+def _runs(count: int, parameters_per_row: int):
+    """(start, stop) of runs of `count` rows that fit one statement each. SQLite allows a set
+    number of parameters per statement (32,766 by default; Debian's build 250,000);
+    psycopg2 fills parameters in on the client, so PostgreSQL takes any number."""
+    if not count:
         return
-    size = len(rows)
+    size = count
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
         size = max(1, limit // parameters_per_row)
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+    for start in range(0, count, size):
+        yield start, min(start + size, count)
 
 
-def _table(fields, rows: list) -> tuple[str, list]:
-    """SQL for a table of `rows` (lists of values, as the driver takes them, for `fields`),
-    and its parameters. SQLite gets a VALUES list. PostgreSQL gets an array per column, as
-    Django's own bulk_create sends rows there: planning a VALUES list of thousands of rows
-    takes longer than the insert itself. The arrays are typed without lengths (varchar, not
-    varchar(300)), as Django does, so that nothing is cut: an overlong text fails instead."""
+def _table(fields, columns: list[list]) -> tuple[str, list]:
+    """SQL for a table of the values in `columns` (one list per field of `fields`, as the
+    driver takes them), and its parameters. SQLite gets a VALUES list. PostgreSQL gets an
+    array per column, as Django's own bulk_create sends rows there: planning a VALUES list
+    of thousands of rows takes longer than the insert itself. The arrays are typed without
+    lengths (varchar, not varchar(300)), as Django does, so that nothing is cut: an overlong
+    text fails instead."""
     if connection.vendor == "postgresql":
         types = [field.db_type(connection).split("(")[0] for field in fields]
         arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in types)
-        columns = [list(column) for column in zip(*rows, strict=True)]
-        return f"SELECT * FROM UNNEST({arrays})", columns
+        return f"SELECT * FROM UNNEST({arrays})", [_array(column) for column in columns]
     row = f"({', '.join(['%s'] * len(fields))})"
-    return f"VALUES {', '.join([row] * len(rows))}", [value for values in rows for value in values]
+    params = [value for values in zip(*columns, strict=True) for value in values]
+    return f"VALUES {', '.join([row] * len(columns[0]))}", params
 
 
-def _insert(model, objs: list) -> None:
-    """INSERT the objects with their values as set (no auto_now, no signals, as bulk_create)
-    and give them the primary keys the database chose."""
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    pks = _insert_rows(model, fields, [_row(obj, fields) for obj in objs], returning=True)
-    for obj, pk in zip(objs, pks, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = connection.alias
+def _array(column) -> str | list:
+    """A column of values for PostgreSQL: one array literal ('{"text",7,NULL}') where every
+    value is of a kind written here, else the list, for psycopg2 to send as ARRAY[...].
+
+    psycopg2 would send a list as ARRAY['text', 7, NULL], one SQL constant per value, which
+    it has to quote and the server to parse and transform one by one: for the 230,000
+    values of 10,000 actions that took longer than the insert itself. One literal string is
+    quoted and parsed (by the array type's own input function) at a fraction of the cost.
+    The text of each value is what the column type's input function reads back as the same
+    value: ISO 8601 for dates and times, as psycopg2 writes them too."""
+    items = []
+    append = items.append
+    for value in column:
+        if isinstance(value, str):
+            # Quoted, every character stands for itself but a backslash or a double quote.
+            append('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        elif value is None:
+            append("NULL")
+        elif isinstance(value, bool):
+            append("t" if value else "f")
+        elif isinstance(value, int):
+            append(str(int(value)))  # int() so that an IntEnum gives its number
+        elif isinstance(value, datetime.date):  # datetimes too
+            append(value.isoformat())
+        else:  # a kind psycopg2 knows how to send better (Decimal, UUID, JSON, bytes ...)
+            return list(column)
+    return "{" + ",".join(items) + "}"
 
 
-def _insert_rows(model, fields, rows: list, *, returning: bool = False) -> list:
-    """INSERT rows of values (as the driver takes them) for the model's `fields`; the new
-    rows' primary keys, in order, when `returning`."""
+def _insert_rows(model, fields, columns: list[list], *, returning: bool = False) -> list:
+    """INSERT rows of the values in `columns` (one list per field of the model's `fields`,
+    as the driver takes them); the new rows' primary keys, in order, when `returning`."""
     q = connection.ops.quote_name
     into = f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)})"
+    count = len(columns[0])
+    if any(len(column) != count for column in columns):
+        raise ValueError("The columns of an INSERT differ in length.")
     pks = []
     with connection.cursor() as cursor:
-        for chunk in _chunks(rows, len(fields)):
-            table, params = _table(fields, chunk)
+        for start, stop in _runs(count, len(fields)):
+            table, params = _table(fields, [column[start:stop] for column in columns])
             sql = f"{into} {table}"
             if returning:
                 sql += f" RETURNING {q(model._meta.pk.column)}"
@@ -381,9 +452,10 @@ def _update(model, objs: list, names: list[str]) -> None:
         f"{q(field.column)} = new.{alias}"
         for alias, field in zip(aliases[1:], fields[1:], strict=True)
     )
+    columns = [_prepared(field, [getattr(obj, field.attname) for obj in objs]) for field in fields]
     with connection.cursor() as cursor:
-        for chunk in _chunks(objs, len(fields)):
-            new, params = _table(fields, [_row(obj, fields) for obj in chunk])
+        for start, stop in _runs(len(objs), len(fields)):
+            new, params = _table(fields, [column[start:stop] for column in columns])
             cursor.execute(
                 f"WITH new ({', '.join(aliases)}) AS ({new}) UPDATE {table} SET {setters} "
                 f"FROM new WHERE {table}.{q(model._meta.pk.column)} = new.pk",
