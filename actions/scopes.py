@@ -8,7 +8,6 @@ counted or listed from it can include an action hidden from them, restricted or 
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -68,11 +67,3 @@ def board_scope(user, pk: int) -> Scope:
         board=board,
         boards=boards,
     )
-
-
-def scope_for(user, *, slug: str | None = None, pk: int | None = None) -> Scope:
-    if slug is not None:
-        return plan_scope(user, slug)
-    if pk is not None:
-        return board_scope(user, pk)
-    raise Http404
