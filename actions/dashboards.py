@@ -58,6 +58,7 @@ from actions.rag import MEANINGS, RAG
 from actions.scopes import Scope
 from actions.selectors import reading_order, stale_cutoff, with_progress
 from boards.models import Board
+from boards.selectors import children_of, with_subgroups_in
 
 # How many actions each list shows on a dashboard; the rest are a link away, on the plan page
 # filtered to them. Red and amber are what a chair reads first; overdue and stale actions
@@ -682,9 +683,7 @@ def board_tree(user) -> list[tuple[object, list[BoardNode]]]:
         .select_related("partnership")
         .order_by("partnership__name", "partnership_id", "order", "name", "pk")
     )
-    children = defaultdict(list)
-    for board in boards:
-        children[board.parent_id].append(board.pk)
+    children = children_of((board.pk, board.parent_id) for board in boards)
 
     # One row per combination of owning and monitoring boards and RAG: few, however many
     # actions there are; each board then adds up the rows that fall in its scope.
@@ -696,20 +695,11 @@ def board_tree(user) -> list[tuple[object, list[BoardNode]]]:
     )
     rows = list(rows)
 
-    def subtree(pk: int) -> set[int]:
-        found, todo = set(), [pk]
-        while todo:
-            board = todo.pop()
-            if board not in found:
-                found.add(board)
-                todo.extend(children[board])
-        return found
-
     nodes = {}
     for board in boards:
         if board.pk not in visible:
             continue
-        under = subtree(board.pk)
+        under = with_subgroups_in(children, [board.pk])
         counts = zero_counts()
         for row in rows:
             # As actions.permissions.monitored_by: the action's own monitor, else its theme's.

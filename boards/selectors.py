@@ -12,14 +12,24 @@ def with_subgroups(boards: Iterable[int]) -> set[int]:
     boards = set(boards)
     if not boards:
         return set()
-    children = defaultdict(list)
     tree = Board.objects.filter(partnership__boards__in=boards).values_list("pk", "parent_id")
-    for pk, parent in tree.distinct():
+    return with_subgroups_in(children_of(tree.distinct()), boards)
+
+
+def children_of(pairs: Iterable[tuple[int, int | None]]) -> dict[int | None, list[int]]:
+    """Each board's subgroups (pks), from (board, parent) pairs."""
+    children = defaultdict(list)
+    for pk, parent in pairs:
         children[parent].append(pk)
+    return children
+
+
+def with_subgroups_in(children: dict, boards: Iterable[int]) -> set[int]:
+    """The boards and every board under them, walking a tree already read (`children_of`)."""
     found, todo = set(), list(boards)
     while todo:
         board = todo.pop()
         if board not in found:
             found.add(board)
-            todo.extend(children[board])
+            todo.extend(children.get(board, ()))
     return found
