@@ -230,9 +230,9 @@ def run(options) -> list[dict]:
                 cursor.execute("ANALYZE")
         seen = visible_actions(chair).count()
         urls = {
-            "board dashboard": reverse("actions:board-dashboard", args=[board.pk]),
-            "plan dashboard": reverse("actions:plan-dashboard", args=[plan.slug]),
-            "boards list": reverse("actions:board-list"),
+            "board dashboard": reverse("reporting:board-dashboard", args=[board.pk]),
+            "plan dashboard": reverse("reporting:plan-dashboard", args=[plan.slug]),
+            "boards list": reverse("reporting:board-list"),
         }
         for page, url in urls.items():
             print(f"   {page} ({url}) ...", flush=True)

@@ -168,7 +168,7 @@ def build_plan(slug: str, size: int):
 
 
 def export_bytes(plan, layout_class=None) -> bytes:
-    from actions.spreadsheets.layouts import layout_named
+    from workbooks.layouts import layout_named
 
     stream = io.BytesIO()
     (layout_class or layout_named("vru")).write(plan, stream)
@@ -178,7 +178,7 @@ def export_bytes(plan, layout_class=None) -> bytes:
 def without_ids(plan) -> bytes:
     """The plan's workbook as a partner would send a new plan: no record numbers in the
     hidden ID column."""
-    from actions.spreadsheets.vru import VRULayout
+    from workbooks.vru import VRULayout
 
     class NoIds(VRULayout):
         def write_cell(self, out, column, action):
@@ -301,11 +301,11 @@ def step_import(workbook: str, plan: str, expect: str, dry_run: bool = False, cr
     unless a dry run, apply. Every row must come out as `expect` (create, update,
     unchanged), or the step is not measuring what it says."""
     from actions.models import Plan
-    from actions.services import plan_import
-    from actions.spreadsheets.layouts import read_workbook
-    from actions.spreadsheets.preview import preview_import
-    from actions.spreadsheets.report import preview_lines
     from boards.models import Board
+    from workbooks.layouts import read_workbook
+    from workbooks.preview import preview_import
+    from workbooks.report import preview_lines
+    from workbooks.services import plan_import
 
     data = Path(workbook).read_bytes()
     with phase("read"):
@@ -439,7 +439,7 @@ def child(call: dict):
     if call["kind"] == "import":
         # Load what the step loads anyway, so that the growth is the step's own.
         import actions.services  # noqa: F401
-        import actions.spreadsheets.layouts  # noqa: F401
+        import workbooks.layouts  # noqa: F401
     before = peak_rss_mb()
     with override_settings(DEBUG=False):
         function(**arguments)

@@ -50,3 +50,12 @@ def save_if_changed(instance: models.Model, values: dict, m2m: dict | None = Non
             history_only=True,
         )
     return changed
+
+
+def save_by(instance, values: dict, user) -> bool:
+    """`save_if_changed`, with the history row in `user`'s name."""
+    instance._history_user = user
+    try:
+        return save_if_changed(instance, values)
+    finally:
+        del instance._history_user

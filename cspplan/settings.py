@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "simple_history",
     "boards",
     "actions",
+    "workbooks",
+    "reporting",
 ]
 
 MIDDLEWARE = [

@@ -26,4 +26,6 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("actions.urls")),
+    path("", include("workbooks.urls")),
+    path("", include("reporting.urls")),
 ]

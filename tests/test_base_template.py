@@ -111,7 +111,7 @@ def test_a_signed_in_user_sees_the_pages_their_name_and_sign_out(client):
     assert [(link.words, link.attrs["href"]) for link in navigation(page)] == [
         ("My actions", reverse("actions:my-actions")),
         ("Plans", reverse("actions:plan-list")),
-        ("Boards", reverse("actions:board-list")),
+        ("Boards", reverse("reporting:board-list")),
     ]
     [account] = elements(page, "div", "app-account")
     assert "Signed in as Sam Okafor" in account.words

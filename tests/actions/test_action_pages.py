@@ -20,7 +20,6 @@ from actions.models import Action, ProgressUpdate
 from actions.rag import RAG
 from actions.services import action_update, action_version
 from boards.models import Membership, Role
-from tests.actions.spreadsheets.workbooks import Sheet
 from tests.factories import (
     ActionFactory,
     BoardFactory,
@@ -33,6 +32,7 @@ from tests.factories import (
     UserFactory,
     user_in_role,
 )
+from tests.workbooks.workbooks import Sheet
 
 pytestmark = pytest.mark.django_db
 

@@ -320,7 +320,7 @@ def test_a_chair_is_shown_the_dashboards_of_their_boards(client):
 
     page = client.get(reverse("actions:my-actions")).content.decode()
 
-    assert reverse("actions:board-dashboard", args=[board.pk]) in page
+    assert reverse("reporting:board-dashboard", args=[board.pk]) in page
     assert "Community Safety Partnership Board dashboard</a> (chair)" in page
     officer = user_in_role(Role.OFFICER, partnerships=[board.partnership], boards=[board])
     client.force_login(officer)

@@ -284,8 +284,8 @@ def test_a_chair_sees_only_the_actions_in_their_scope(client, w):
 def test_an_analyst_gets_the_export_and_import_links(client, w):
     client.force_login(user_in_role(Role.ANALYST, partnerships=[w["here"]]))
     text = client.get(plan_url(w["plan"])).text
-    assert reverse("actions:plan-export", args=[w["plan"].slug]) in text
-    assert reverse("actions:plan-import", args=[w["plan"].slug]) in text
+    assert reverse("workbooks:plan-export", args=[w["plan"].slug]) in text
+    assert reverse("workbooks:plan-import", args=[w["plan"].slug]) in text
 
 
 def test_an_administrator_sees_every_plan_and_action(client, w):

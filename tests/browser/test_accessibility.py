@@ -74,14 +74,14 @@ def test_analyst_pages(page, context, live_server, plan_world):
     slug = plan_world.plan.slug
     checks = PageChecks()
     with checks.page("export"):
-        visit(page, reverse("actions:plan-export", args=[slug]), "export")
+        visit(page, reverse("workbooks:plan-export", args=[slug]), "export")
     with checks.page("import"):
-        visit(page, reverse("actions:plan-import", args=[slug]), "import")
+        visit(page, reverse("workbooks:plan-import", args=[slug]), "import")
     with checks.page("import with errors"):
         submit(page)  # no workbook chosen
         check_page(page, "import-errors")
     with checks.page("import preview"):
-        visit(page, reverse("actions:plan-import", args=[slug]), "import-again")
+        visit(page, reverse("workbooks:plan-import", args=[slug]), "import-again")
         page.locator("input[type=file]").set_input_files(WORKBOOK)
         submit(page)
         check_page(page, "import-preview")

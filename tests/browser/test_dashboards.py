@@ -40,7 +40,7 @@ def test_a_chair_follows_the_red_count_from_their_boards_dashboard(page, plan_wo
     expect(main).to_contain_text("5 actions: 1 red, 1 amber, 1 green, 1 complete, 1 not rated")
 
     click_and_check(page, main.get_by_role("link", name=board.name), "board-dashboard")
-    assert page.url.endswith(reverse("actions:board-dashboard", args=[board.pk]))
+    assert page.url.endswith(reverse("reporting:board-dashboard", args=[board.pk]))
     expect(page.locator("h1")).to_have_text(board.name)
     # The red action is listed with its latest update's words.
     red = main.locator("#list-red").locator("..")
@@ -62,7 +62,7 @@ def test_a_chair_follows_the_red_count_from_their_boards_dashboard(page, plan_wo
     click_and_check(
         page, main.get_by_role("link", name="The plan's dashboard"), "plan-dashboard-from-plan"
     )
-    assert page.url.endswith(reverse("actions:plan-dashboard", args=[plan.slug]))
+    assert page.url.endswith(reverse("reporting:plan-dashboard", args=[plan.slug]))
 
 
 def test_the_dashboards_reflow_on_a_phone(page, context, live_server, plan_world):
@@ -70,9 +70,9 @@ def test_the_dashboards_reflow_on_a_phone(page, context, live_server, plan_world
     page.set_viewport_size({"width": 320, "height": 640})
     checks = PageChecks()
     pages = {
-        "boards-320": reverse("actions:board-list"),
-        "board-dashboard-320": reverse("actions:board-dashboard", args=[plan_world.board.pk]),
-        "plan-dashboard-320": reverse("actions:plan-dashboard", args=[plan_world.plan.slug]),
+        "boards-320": reverse("reporting:board-list"),
+        "board-dashboard-320": reverse("reporting:board-dashboard", args=[plan_world.board.pk]),
+        "plan-dashboard-320": reverse("reporting:plan-dashboard", args=[plan_world.plan.slug]),
     }
     for name, url in pages.items():
         with checks.page(name):
@@ -88,7 +88,7 @@ def test_the_dashboard_works_without_javascript(browser, live_server, plan_world
     page = context.new_page()
     record(page, artifact_dir(request.node.name))
     try:
-        page.goto(reverse("actions:board-dashboard", args=[plan_world.board.pk]))
+        page.goto(reverse("reporting:board-dashboard", args=[plan_world.board.pk]))
         screenshot(page, "board-dashboard-no-js")
         table = page.get_by_role("table", name="Actions by plan and RAG status")
         with page.expect_navigation():

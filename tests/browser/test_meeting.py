@@ -100,7 +100,7 @@ def test_a_chair_prepares_for_the_meeting(page, context, live_server, plan_world
         )
 
     with checks.page("indicators"):
-        visit(page, reverse("actions:plan-indicators", args=[slug]), "indicators")
+        visit(page, reverse("reporting:plan-indicators", args=[slug]), "indicators")
         expect(main).to_contain_text("Green: the latest value meets the target")
         card = main.locator(".govuk-summary-card", has_text="Reduce knife crime with injury")
         expect(card.locator(".app-rag")).to_have_text("Amber")
@@ -108,7 +108,7 @@ def test_a_chair_prepares_for_the_meeting(page, context, live_server, plan_world
         expect(card.locator("table")).to_contain_text("118")
 
     with checks.page("pack"):
-        visit(page, reverse("actions:plan-pack", args=[slug]), "pack")
+        visit(page, reverse("reporting:plan-pack", args=[slug]), "pack")
         expect(page.locator("h1")).to_contain_text(plan_world.plan.title)
         expect(main.locator("#red")).to_have_text("Red (1)")
         # Printed: the pack alone, A4, each theme on a new page.
@@ -146,8 +146,8 @@ def test_a_chair_prepares_for_the_meeting(page, context, live_server, plan_world
 
     with checks.page("board pages"):
         board = plan_world.board.pk
-        visit(page, reverse("actions:board-since", args=[board]), "board-since")
-        visit(page, reverse("actions:board-pack", args=[board]), "board-pack")
+        visit(page, reverse("reporting:board-since", args=[board]), "board-since")
+        visit(page, reverse("reporting:board-pack", args=[board]), "board-pack")
 
     checks.assert_all_passed()
 
@@ -161,9 +161,9 @@ def test_the_meeting_pages_reflow_on_a_small_screen(page, context, live_server, 
     slug = plan_world.plan.slug
     checks = PageChecks()
     for name, url in [
-        ("small-since", reverse("actions:plan-since", args=[slug])),
-        ("small-indicators", reverse("actions:plan-indicators", args=[slug])),
-        ("small-pack", reverse("actions:plan-pack", args=[slug])),
+        ("small-since", reverse("reporting:plan-since", args=[slug])),
+        ("small-indicators", reverse("reporting:plan-indicators", args=[slug])),
+        ("small-pack", reverse("reporting:plan-pack", args=[slug])),
     ]:
         with checks.page(name):
             visit(page, url, name)
@@ -177,7 +177,7 @@ def test_the_date_can_be_chosen_without_javascript(browser, live_server, plan_wo
     try:
         sign_in_quickly(context, live_server.url, plan_world.chair)
         page = context.new_page()
-        page.goto(reverse("actions:plan-since", args=[plan_world.plan.slug]))
+        page.goto(reverse("reporting:plan-since", args=[plan_world.plan.slug]))
         fill_date(page, 1, 11, 2021)
         with page.expect_navigation():
             page.locator("main").get_by_role("button", name="Show changes").click()

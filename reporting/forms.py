@@ -1,0 +1,74 @@
+"""The date of the last meeting, for the "since the last meeting" page and the pack.
+
+Asked with GOV.UK's date input (boxes since_0, since_1, since_2 for day, month and year), by
+GET so that the page can be bookmarked and shared. Links from other pages may give the date
+as one ISO parameter instead, `?since=2021-11-10`. No date means the default
+(reporting.since.default_since: four weeks before today).
+"""
+
+import datetime
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout
+from django import forms
+
+from actions.update_form import GovukDateField
+from reporting.since import default_since
+
+LABEL = "Date of the last meeting"
+PARTS = ("since_0", "since_1", "since_2")
+
+
+class SinceForm(forms.Form):
+    since = GovukDateField(
+        label=LABEL,
+        required=False,
+        help_text="Changes made on or after this day are shown. For example, 10 11 2021.",
+    )
+
+    def __init__(self, data, *, today: datetime.date):
+        self.today = today
+        self.default = default_since(today)
+        data = data.copy()
+        self.unreadable_iso = False
+        iso = data.get("since", "").strip()
+        if iso and not any(data.get(name, "").strip() for name in PARTS):
+            try:
+                day = datetime.date.fromisoformat(iso)
+            except ValueError:
+                self.unreadable_iso = True
+            else:
+                for name, part in zip(PARTS, (day.day, day.month, day.year), strict=True):
+                    data[name] = str(part)
+        super().__init__(data)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # a GET form changes nothing
+        self.helper.legend_size = "s"
+        self.helper.layout = Layout(Field("since"))
+
+    def clean_since(self):
+        day = self.cleaned_data.get("since")
+        if self.unreadable_iso:
+            raise forms.ValidationError(f"{LABEL} must be a real date, for example 10 11 2021")
+        if day and day > self.today:
+            raise forms.ValidationError(f"{LABEL} must be today or in the past")
+        return day
+
+    @property
+    def date(self) -> datetime.date | None:
+        """The date to show changes since: the one given, else the default; None when what
+        was given is not a date (the form then has errors to show)."""
+        if not self.is_valid():
+            return None
+        return self.cleaned_data["since"] or self.default
+
+
+def read_since(query, today: datetime.date) -> tuple[SinceForm, datetime.date | None]:
+    form = SinceForm(query, today=today)
+    since = form.date
+    if since is not None and not form.data.get(PARTS[0]):
+        # Show the date used in the boxes, so that people see what "the last meeting" was.
+        form = SinceForm({"since": since.isoformat()}, today=today)
+        form.is_valid()
+    return form, since

@@ -1,0 +1,69 @@
+"""What a chair's page is about: one plan, or one board with its subgroups.
+
+The dashboards, "since the last meeting" and the pack all take a `Scope`: its actions are
+already limited to what the user may see (`actions.permissions.visible_actions`), so nothing
+counted or listed from it can include an action hidden from them, restricted or not.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from actions.models import Action, Plan
+from actions.permissions import monitored_by, visible_actions, visible_boards, visible_plans
+from boards.models import Board
+from boards.selectors import with_subgroups
+
+
+@dataclass
+class Scope:
+    title: str
+    actions: QuerySet[Action]
+    plans: QuerySet[Plan]
+    board: Board | None = None
+    plan: Plan | None = None
+    # The board and the boards under it, for a board's scope.
+    boards: set[int] = field(default_factory=set)
+
+    @property
+    def kind(self) -> str:
+        return "board" if self.board else "plan"
+
+    def url(self, name: str) -> str:
+        """This scope's page `name` (dashboard, since, pack, pack-docx, indicators)."""
+        if self.board:
+            return reverse(f"reporting:board-{name}", args=[self.board.pk])
+        return reverse(f"reporting:plan-{name}", args=[self.plan.slug])
+
+
+def plan_scope(user, slug: str) -> Scope:
+    """The plan's visible actions. 404 if the user may not see the plan."""
+    plan = get_object_or_404(visible_plans(user).select_related("board", "partnership"), slug=slug)
+    return Scope(
+        title=plan.title,
+        actions=visible_actions(user).filter(theme__plan=plan),
+        plans=Plan.objects.filter(pk=plan.pk),
+        plan=plan,
+    )
+
+
+def board_scope(user, pk: int) -> Scope:
+    """The board's own plans and its subgroups' (every action in them the user may see),
+    and the actions the board or its subgroups monitor in other plans. 404 if the user may
+    not open the board."""
+    board = get_object_or_404(visible_boards(user).select_related("partnership"), pk=pk)
+    boards = with_subgroups([board.pk])
+    actions = visible_actions(user).filter(
+        Q(theme__plan__board_id__in=boards) | monitored_by(boards)
+    )
+    return Scope(
+        title=board.name,
+        actions=actions,
+        plans=visible_plans(user).filter(
+            Q(board_id__in=boards) | Q(pk__in=actions.values("theme__plan_id"))
+        ),
+        board=board,
+        boards=boards,
+    )

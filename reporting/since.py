@@ -1,0 +1,230 @@
+"""What moved in a set of actions since a date: the "since the last meeting" view of a plan.
+
+Everything is read from the change history that django-simple-history keeps for actions
+(`Action.history`), which every path writes: the pages and services (a row per save), the
+Django admin (the same, with the signed-in user from the request) and a workbook import
+(rows written in bulk by `workbooks.services._write_history`, with the importing user and
+the reason "Imported from a workbook"). Nothing here depends on how a row was written.
+
+The caller passes the actions the reader may see (`actions.permissions.visible_actions`,
+narrowed to a board or plan): every list is confined to that queryset, so nothing outside
+it shows, not even as a count. The number of queries is fixed (five: the history, the
+updates, the actions and their themes and plans), however many actions or history rows
+there are.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models.expressions import RowRange
+from django.db.models.functions import FirstValue, Lag
+from django.utils import timezone
+
+from actions.models import Action, ProgressUpdate
+from actions.rag import RAG
+
+# Meetings are not recorded yet, so "since the last meeting" starts four weeks back. Once
+# boards have meetings the caller should pass the board's previous meeting date instead.
+DEFAULT_WINDOW = datetime.timedelta(weeks=4)
+
+NOT_RECORDED = "Not recorded"
+
+
+def default_since(today: datetime.date) -> datetime.date:
+    """Where "since the last meeting" starts when no date is picked: four weeks ago."""
+    return today - DEFAULT_WINDOW
+
+
+@dataclass(frozen=True)
+class RagChange:
+    """One change of an action's RAG status, as one history row recorded it."""
+
+    action: Action
+    from_rag: RAG
+    to_rag: RAG
+    who: str  # the person's name, or the user's name, or NOT_RECORDED
+    when: datetime.datetime
+    reason: str  # the history's change reason, e.g. "Imported from a workbook"; often blank
+
+
+@dataclass(frozen=True)
+class Completion:
+    """An action that is Complete now and became Complete after the date."""
+
+    action: Action
+    when: datetime.datetime
+    who: str
+
+
+@dataclass(frozen=True)
+class Changes:
+    since: datetime.datetime
+    # In the order they happened. A change reverted inside the window shows twice.
+    rag_changes: list[RagChange]
+    # Created at or after `since`, in plan order.
+    new_actions: list[Action]
+    # Became Complete at or after `since` and still Complete, most recent first.
+    completed: list[Completion]
+    # Received at or after `since`, newest first.
+    updates: list[ProgressUpdate]
+    # Not Complete and no update received at or after `since`, in plan order. Each carries
+    # `last_update_at` and `last_update_date`: when its latest update was received and the
+    # date that update is for, both None when it has never had one.
+    not_updated: list[Action]
+
+
+def changes_since(actions: QuerySet[Action], since: datetime.date | datetime.datetime) -> Changes:
+    """What moved in `actions` at or after `since`.
+
+    A date means the start of that day in the site's time zone. Updates count from when
+    they were received (`created_at`), not from the date they are written for (`date`):
+    an update for "November 2021" is dated 1 November even when typed in on the 20th, so
+    by its date it would be missed by a meeting on the 10th, though it arrived after it.
+    """
+    since = _as_datetime(since)
+    in_set = actions.values("pk")
+    history = Action.history.model
+    rows = list(_rag_rows(history, in_set, since))
+    updates = list(
+        ProgressUpdate.objects.filter(action__in=in_set, created_at__gte=since)
+        .select_related("author", "created_by__person")
+        .order_by("-created_at", "-pk")
+    )
+    # Every action any list names, each loaded once (an action can be in several lists).
+    received = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=since)
+    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+    recorded = history.objects.filter(id=OuterRef("pk"), history_date__gte=since)
+    listed = list(
+        Action.objects.filter(pk__in=in_set)
+        .annotate(
+            updated=Exists(received),
+            last_update_at=Subquery(latest.values("created_at")[:1]),
+            last_update_date=Subquery(latest.values("date")[:1]),
+        )
+        .filter(
+            ~Q(rag=RAG.COMPLETE)  # not updated, unless updated
+            | Q(created_at__gte=since)  # new
+            | Q(updated=True)  # in `updates`
+            | Exists(recorded)  # may have a RAG change
+        )
+        # The few themes and plans once each, not a copy per action.
+        .prefetch_related("theme__plan")
+    )
+    by_pk = {action.pk: action for action in listed}
+    # Skipping what was deleted between these queries, should anything have been.
+    updates = [update for update in updates if update.action_id in by_pk]
+    for update in updates:
+        update.action = by_pk[update.action_id]
+    rag_changes, completed = _rag_changes(rows, by_pk)
+    return Changes(
+        since=since,
+        rag_changes=rag_changes,
+        new_actions=[action for action in listed if action.created_at >= since],
+        completed=completed,
+        updates=updates,
+        # A Complete action is not expected to report any more.
+        not_updated=[a for a in listed if not a.updated and a.rag != RAG.COMPLETE],
+    )
+
+
+def _as_datetime(since) -> datetime.datetime:
+    if not isinstance(since, datetime.datetime):
+        since = datetime.datetime.combine(since, datetime.time.min)
+    if timezone.is_naive(since):
+        since = timezone.make_aware(since)
+    return since
+
+
+def _rag_rows(history, in_set: QuerySet, since: datetime.datetime) -> QuerySet:
+    """The history rows at or after `since` whose RAG differs from the row before them for
+    the same action, and the first rows of actions created since, in the order written.
+
+    Each row is compared with the previous one by LAG over the action's rows in date order.
+    The previous row may be older than `since`, so the rows the window reads cannot be cut
+    at `since`: they are cut to the actions that have any row since then, and the rows
+    before `since` are dropped after LAG has read them.
+    """
+    in_date_order = {
+        "partition_by": [F("id")],
+        "order_by": [F("history_date").asc(), F("history_id").asc()],
+    }
+    touched = history.objects.filter(history_date__gte=since).values("id")
+    return (
+        history.objects.filter(id__in=in_set)
+        .filter(id__in=touched)
+        .annotate(
+            # '' before an action's first row, which never equals a status.
+            previous_rag=Window(Lag("rag", default=Value("")), **in_date_order),
+            # The row's own date, as a window value: Django applies a filter on a plain
+            # column before the window functions run (cutting the earlier rows LAG needs),
+            # and a filter on a window value after them.
+            at=Window(FirstValue("history_date"), frame=RowRange(0, 0), **in_date_order),
+        )
+        .filter(at__gte=since)
+        .exclude(previous_rag=F("rag"))
+        .order_by("history_date", "history_id")
+        .values(
+            "id",
+            "rag",
+            "previous_rag",
+            "history_type",
+            "history_date",
+            "history_change_reason",
+            "history_user_id",
+            "history_user__username",
+            "history_user__first_name",
+            "history_user__last_name",
+            "history_user__person__name",
+        )
+    )
+
+
+def _rag_changes(rows: list[dict], by_pk: dict[int, Action]):
+    rag_changes, became_complete = [], {}
+    for row in rows:
+        action = by_pk.get(row["id"])
+        if action is None:  # deleted since the history was read
+            continue
+        name = _who(row)
+        when = row["history_date"]
+        if row["previous_rag"]:
+            rag_changes.append(
+                RagChange(
+                    action=action,
+                    from_rag=_rag(row["previous_rag"]),
+                    to_rag=_rag(row["rag"]),
+                    who=name,
+                    when=when,
+                    reason=row["history_change_reason"] or "",
+                )
+            )
+        elif row["history_type"] != "+":
+            # The first row kept of an action recorded before history was kept: no earlier
+            # status to compare with, so no change can be said to have happened.
+            continue
+        if row["rag"] == RAG.COMPLETE:
+            # Later rows overwrite earlier ones: the last time it became Complete counts.
+            became_complete[action.pk] = Completion(action=action, when=when, who=name)
+    completed = [
+        completion
+        for completion in became_complete.values()
+        if completion.action.rag == RAG.COMPLETE  # reopened since: not completed
+    ]
+    completed.sort(key=lambda completion: completion.when, reverse=True)
+    return rag_changes, completed
+
+
+def _who(row: dict) -> str:
+    """How a history row names its user: their person's name if they have one."""
+    if row["history_user_id"] is None:
+        return NOT_RECORDED
+    full_name = f"{row['history_user__first_name']} {row['history_user__last_name']}".strip()
+    return row["history_user__person__name"] or full_name or row["history_user__username"]
+
+
+def _rag(value: str) -> RAG:
+    try:
+        return RAG(value)
+    except ValueError:  # a status no longer offered, in an old row
+        return RAG.NOT_RATED

@@ -1,0 +1,155 @@
+"""Before a meeting: what moved since the last one, a plan's indicators, and the pre-meeting
+pack as a printable page and as a Word document.
+
+Each page works on a scope (reporting.scopes): a plan, or a board with its subgroups, whose
+actions are already limited to what the user may see. A plan or board the user may not open
+is "not found", so that its existence is not revealed.
+"""
+
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from actions.models import IndicatorDirection, IndicatorValue
+from reporting.forms import read_since
+from reporting.indicator_status import RULE_TEXT, indicator_status, trend_points
+from reporting.pack import build_pack, changes_part
+from reporting.pack_docx import CONTENT_TYPE, pack_docx
+from reporting.scopes import Scope, board_scope, plan_scope
+
+# The trend line's box, in pixels: small enough to sit beside the numbers.
+TREND_WIDTH, TREND_HEIGHT = 160, 48
+
+
+def _context(scope: Scope) -> dict:
+    """What every page of a scope shows around its content: the page it belongs to (the
+    board's dashboard, or the plan's page), for the breadcrumbs and back links."""
+    if scope.board:
+        home = scope.url("dashboard")
+    else:
+        home = reverse("actions:plan-detail", args=[scope.plan.slug])
+    return {"scope": scope, "home_url": home}
+
+
+# ---- since the last meeting ------------------------------------------------------------------
+
+
+def _since_page(request, scope: Scope):
+    form, since = read_since(request.GET, timezone.localdate())
+    context = _context(scope) | {"form": form, "since": since}
+    if since is not None:
+        part, changes = changes_part(scope, since)
+        pack_url = f"{scope.url('pack')}?since={since.isoformat()}"
+        context |= {"part": part, "changes": changes, "pack_url": pack_url}
+    return render(request, "reporting/meeting_since.html", context)
+
+
+@require_safe
+@login_required
+def plan_since(request, slug):
+    return _since_page(request, plan_scope(request.user, slug))
+
+
+@require_safe
+@login_required
+def board_since(request, pk):
+    return _since_page(request, board_scope(request.user, pk))
+
+
+# ---- indicators --------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def plan_indicators(request, slug):
+    scope = plan_scope(request.user, slug)
+    indicators = scope.plan.indicators.order_by("order", "pk").prefetch_related(
+        Prefetch("values", queryset=IndicatorValue.objects.order_by("date"))
+    )
+    rows = []
+    for indicator in indicators:
+        values = list(indicator.values.all())
+        status = indicator_status(indicator, values)
+        trend = trend_points(values, TREND_WIDTH, TREND_HEIGHT)
+        latest = status.latest
+        rows.append(
+            {
+                "indicator": indicator,
+                "status": status,
+                "trend": trend,
+                "numbers": [(point.period, number(point.value)) for point in trend.points],
+                "latest": latest and f"{number(latest.value)} ({latest.period or latest.date})",
+                "baseline": number(indicator.baseline),
+                "target": number(indicator.target),
+                "lower_is_better": indicator.direction == IndicatorDirection.REDUCE,
+            }
+        )
+    context = _context(scope) | {"rows": rows, "rule": RULE_TEXT}
+    return render(request, "reporting/meeting_indicators.html", context)
+
+
+def number(value: Decimal | None) -> str:
+    """A stored value without the zeros its four decimal places add (120.5000: 120.5)."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return "0" if text == "-0" else text
+
+
+# ---- the pack ----------------------------------------------------------------------------
+
+
+def _pack_page(request, scope: Scope):
+    today = timezone.localdate()
+    form, since = read_since(request.GET, today)
+    context = _context(scope) | {"form": form, "since": since}
+    if since is not None:
+        context["pack"] = build_pack(scope, since=since, today=today)
+        context["docx_url"] = f"{scope.url('pack-docx')}?since={since.isoformat()}"
+    return render(request, "reporting/pack.html", context)
+
+
+def _pack_download(request, scope: Scope):
+    today = timezone.localdate()
+    form, since = read_since(request.GET, today)
+    if since is None:
+        # The pack page says what is wrong with the date, in GOV.UK's words and layout.
+        query = request.GET.urlencode()
+        return redirect(f"{scope.url('pack')}?{query}" if query else scope.url("pack"))
+    pack = build_pack(scope, since=since, today=today)
+    owner = scope.plan.slug if scope.plan else scope.board.slug
+    response = HttpResponse(pack_docx(pack), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{owner}-pack-{today.isoformat()}.docx"'
+    )
+    return response
+
+
+@require_safe
+@login_required
+def plan_pack(request, slug):
+    return _pack_page(request, plan_scope(request.user, slug))
+
+
+@require_safe
+@login_required
+def board_pack(request, pk):
+    return _pack_page(request, board_scope(request.user, pk))
+
+
+@require_safe
+@login_required
+def plan_pack_docx(request, slug):
+    return _pack_download(request, plan_scope(request.user, slug))
+
+
+@require_safe
+@login_required
+def board_pack_docx(request, pk):
+    return _pack_download(request, board_scope(request.user, pk))

@@ -1,0 +1,546 @@
+"""The chairs' dashboards and the boards list: counts with known answers, who may open what,
+links that lead to exactly the actions they count, and query counts that do not grow with
+the number of actions."""
+
+import datetime
+import html
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import Action, ProgressUpdate
+from actions.rag import RAG
+from actions.selectors import stale_cutoff, with_progress
+from boards.models import Membership, Role
+from reporting.dashboards import LIST_LIMITS, dashboard, stale_condition
+from reporting.scopes import board_scope, plan_scope
+from tests.factories import (
+    ActionFactory,
+    BoardFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    PersonFactory,
+    PlanFactory,
+    ProgressUpdateFactory,
+    ThemeFactory,
+    UserFactory,
+    user_in_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+BOARDS = reverse("reporting:board-list")
+RAGS = list(RAG.values)
+
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def as_list(counts: dict) -> list[int]:
+    """Counts in the scale's order: red, amber, green, complete, not rated."""
+    return [counts[rag] for rag in RAGS]
+
+
+@pytest.fixture
+def w():
+    """A board with a subgroup, and another board, in one partnership.
+
+    The board's plan: Governance (a1 red, overdue, updated 2 days ago, VRU mandated, led by
+    the police and Pat; a2 green, last updated 100 days ago, local, led by the council),
+    Diversion (b1 amber, never updated, new VRU action, led by the police and the council)
+    and its sub-theme Schools (bx1 complete and past its end; bx2 red, RESTRICTED, overdue,
+    never updated, led by the council and by Sam; c1 not rated, updated yesterday, no lead
+    organisation).
+
+    The other board's plan: theme T, monitored by the subgroup (m1 amber; m2 red, naming the
+    other board as its own monitor), and theme U, monitored by nobody (u1 green).
+    """
+    here = PartnershipFactory(name="Test partnership here")
+    board = BoardFactory(partnership=here, name="Test CSP board")
+    subgroup = BoardFactory(partnership=here, parent=board, name="Test violence subgroup")
+    other_board = BoardFactory(partnership=here, name="Test other board")
+    police = OrganisationFactory(name="Test police service", short_name="TPS")
+    council = OrganisationFactory(name="Test borough council", short_name="TBC")
+    pat = PersonFactory(name="Pat Example", organisation=police)
+    sam = PersonFactory(name="Sam Example", organisation=council)
+
+    plan = PlanFactory(partnership=here, board=board, title="Test violence plan")
+    governance = ThemeFactory(plan=plan, name="Governance", order=0)
+    diversion = ThemeFactory(plan=plan, name="Diversion", order=1)
+    schools = ThemeFactory(plan=plan, name="Schools", parent=diversion, order=0)
+    a1 = ActionFactory(
+        theme=governance,
+        ref="1",
+        rag=RAG.RED,
+        origin=Action.Origin.VRU_MANDATED,
+        end_date=days_ago(10),
+        text="Daily violence meeting",
+    )
+    a1.lead_organisations.add(police)
+    a1.lead_people.add(pat)
+    ProgressUpdateFactory(action=a1, date=days_ago(2), text="Meeting moved to weekly")
+    a2 = ActionFactory(theme=governance, ref="2", rag=RAG.GREEN, origin=Action.Origin.LOCAL)
+    a2.lead_organisations.add(council)
+    ProgressUpdateFactory(action=a2, date=days_ago(100), text="Profile shared")
+    b1 = ActionFactory(
+        theme=diversion,
+        ref="1",
+        rag=RAG.AMBER,
+        origin=Action.Origin.VRU_NEW,
+        end_date=days_ago(-30),
+        text="Youth outreach",
+    )
+    b1.lead_organisations.add(police, council)
+    bx1 = ActionFactory(theme=schools, ref="1", rag=RAG.COMPLETE, end_date=days_ago(100))
+    bx2 = ActionFactory(
+        theme=schools,
+        ref="2",
+        rag=RAG.RED,
+        end_date=days_ago(5),
+        restricted=True,
+        text="Protectively marked operation",
+    )
+    bx2.lead_organisations.add(council)
+    bx2.lead_people.add(sam)
+    c1 = ActionFactory(theme=schools, ref="3")
+    ProgressUpdateFactory(action=c1, date=days_ago(1), text="Scoping")
+
+    other_plan = PlanFactory(partnership=here, board=other_board, title="Test other plan")
+    t = ThemeFactory(plan=other_plan, name="T", monitoring_board=subgroup, order=0)
+    u = ThemeFactory(plan=other_plan, name="U", order=1)
+    m1 = ActionFactory(theme=t, ref="1", rag=RAG.AMBER)
+    m2 = ActionFactory(theme=t, ref="2", rag=RAG.RED, monitoring_board=other_board)
+    u1 = ActionFactory(theme=u, ref="1", rag=RAG.GREEN)
+
+    chair = user_in_role(Role.CHAIR, boards=[board], name="Councillor Example")
+    Membership.objects.filter(person__user=chair).update(role=Membership.Role.CHAIR)
+    other_chair = user_in_role(Role.CHAIR, boards=[other_board])
+    officer = user_in_role(Role.OFFICER, partnerships=[here])
+    analyst = user_in_role(Role.ANALYST, partnerships=[here])
+    administrator = UserFactory(is_superuser=True, is_staff=True)
+    return {k: v for k, v in locals().items()}
+
+
+def plan_dashboard_url(plan) -> str:
+    return reverse("reporting:plan-dashboard", args=[plan.slug])
+
+
+def board_dashboard_url(board) -> str:
+    return reverse("reporting:board-dashboard", args=[board.pk])
+
+
+def get(client, user, url):
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+# Counts with known answers -------------------------------------------------------------------
+
+
+def test_the_plan_dashboard_counts_what_the_chair_sees_restricted_included(client, w):
+    dash = get(client, w["chair"], plan_dashboard_url(w["plan"])).context["dash"]
+    assert as_list(dash.total.counts) == [2, 1, 1, 1, 1]
+    assert dash.overdue == 2  # a1, bx2 (bx1 is complete, b1 not yet due)
+    assert dash.stale == 3  # a2 (100 days), b1 and bx2 (never updated)
+    (group,) = dash.groups
+    assert [(t.label, t.depth, as_list(t.counts)) for t in group.themes] == [
+        ("Governance", 0, [1, 0, 1, 0, 0]),
+        # A theme counts its sub-themes' actions, as the plan page's theme filter does.
+        ("Diversion", 0, [1, 1, 0, 1, 1]),
+        ("Schools", 1, [1, 0, 0, 1, 1]),
+    ]
+    assert [(t.label, as_list(t.counts)) for t in group.origins] == [
+        ("VRU mandated action", [1, 0, 0, 0, 0]),
+        ("New VRU action", [0, 1, 0, 0, 0]),
+        ("Local action", [0, 0, 1, 0, 0]),
+        ("Not stated", [1, 0, 0, 1, 1]),
+    ]
+    # Most actions first; b1 counts for both of its lead organisations.
+    assert [(t.label, as_list(t.counts)) for t in group.lead_organisations] == [
+        ("Test borough council (TBC)", [1, 1, 1, 0, 0]),
+        ("Test police service (TPS)", [1, 1, 0, 0, 0]),
+    ]
+    assert group.without_lead_organisation == 2  # bx1, c1
+    lists = dash.lists
+    assert [a.pk for a in lists["red"].actions] == [w["a1"].pk, w["bx2"].pk]
+    assert [a.pk for a in lists["amber"].actions] == [w["b1"].pk]
+    # Longest overdue first; never updated before updated long ago.
+    assert [a.pk for a in lists["overdue"].actions] == [w["a1"].pk, w["bx2"].pk]
+    assert [a.pk for a in lists["stale"].actions] == [w["b1"].pk, w["bx2"].pk, w["a2"].pk]
+
+
+def test_the_restricted_action_is_neither_counted_nor_listed_for_an_officer(client, w):
+    response = get(client, w["officer"], plan_dashboard_url(w["plan"]))
+    dash = response.context["dash"]
+    assert as_list(dash.total.counts) == [1, 1, 1, 1, 1]
+    assert (dash.overdue, dash.stale) == (1, 2)
+    (group,) = dash.groups
+    assert [as_list(t.counts) for t in group.themes][2] == [0, 0, 0, 1, 1]
+    assert (
+        dict((t.label, t.total) for t in group.lead_organisations)["Test borough council (TBC)"]
+        == 2
+    )
+    assert [a.pk for a in dash.lists["red"].actions] == [w["a1"].pk]
+    assert "Protectively marked operation" not in response.text
+    assert "Sam Example" not in response.text
+
+
+def test_the_lists_show_the_lead_and_the_latest_update(client, w):
+    response = get(client, w["chair"], plan_dashboard_url(w["plan"]))
+    red = response.context["dash"].lists["red"]
+    a1 = red.actions[0]
+    assert a1.last_update == days_ago(2)
+    assert a1.last_update_text == "Meeting moved to weekly"
+    assert a1.lead_people_names == ["Pat Example"]
+    assert a1.lead_organisation_names == ["TPS"]
+    text = response.text
+    assert "Meeting moved to weekly" in text and "Pat Example" in text
+    assert "Protectively marked operation" in text and "Sam Example" in text
+
+
+def test_the_board_dashboard_counts_its_plans_and_what_its_subgroups_monitor(client, w):
+    dash = get(client, w["chair"], board_dashboard_url(w["board"])).context["dash"]
+    assert as_list(dash.total.counts) == [2, 2, 1, 1, 1]  # the plan's 6 and m1
+    titles = [group.title for group in dash.groups]
+    assert titles == [
+        "Test violence plan",
+        "Test other plan: the actions Test violence subgroup monitors",
+    ]
+    whole, monitored = dash.groups
+    assert as_list(whole.summary.counts) == [2, 1, 1, 1, 1]
+    assert as_list(monitored.summary.counts) == [0, 1, 0, 0, 0]
+    assert [t.label for t in monitored.themes] == ["T"]  # a part of a plan: themes with actions
+    assert monitored.link.url() == (
+        f"/plans/{w['other_plan'].slug}/?monitoring_board={w['subgroup'].pk}"
+    )
+    # m2 sits in a theme the subgroup monitors but names another monitoring board of its
+    # own, which wins: it is the other board's, and not counted here.
+    listed = [a.pk for lst in dash.lists.values() for a in lst.actions]
+    assert w["m2"].pk not in listed and w["u1"].pk not in listed
+
+
+def test_the_board_dashboard_of_an_officer_leaves_the_restricted_action_out(client, w):
+    dash = get(client, w["officer"], board_dashboard_url(w["board"])).context["dash"]
+    assert as_list(dash.total.counts) == [1, 2, 1, 1, 1]  # the chair's, less bx2
+
+
+def test_dashboard_reads_the_scope_only(w):
+    # The same answers straight from the module, as the pack would call it: all of a list
+    # with limit=None, the first n with limit=n.
+    scope = board_scope(w["chair"], w["board"].pk)
+    everything = dashboard(scope, limit=None)
+    assert everything.lists["stale"].count == len(everything.lists["stale"].actions) == 4
+    first = dashboard(scope, limit=1)
+    assert len(first.lists["stale"].actions) == 1 and first.lists["stale"].more == 3
+    officer_scope = plan_scope(w["officer"], w["plan"].slug)
+    assert dashboard(officer_scope).total.total == 5
+
+
+def test_bars_share_out_the_whole_width(client, w):
+    dash = get(client, w["chair"], plan_dashboard_url(w["plan"])).context["dash"]
+    segments = dash.total.segments
+    assert [s["rag"] for s in segments] == RAGS
+    assert sum(s["width"] for s in segments) == pytest.approx(100)
+    assert segments[1]["x"] == pytest.approx(100 * 2 / 6)
+
+
+def test_the_stale_test_agrees_with_the_selectors_at_its_edges(w):
+    # Updated on the cutoff, the day before and after it, never, and complete: the
+    # dashboard's stale test must pick exactly what selectors.with_progress calls stale.
+    cutoff = stale_cutoff()
+    theme = w["governance"]
+    for n, days in enumerate((-1, 0, 1)):
+        for rag in (RAG.RED, RAG.COMPLETE):
+            action = ActionFactory(theme=theme, ref=f"edge-{n}-{rag}", rag=rag)
+            ProgressUpdateFactory(action=action, date=cutoff + datetime.timedelta(days=days))
+    ActionFactory(theme=theme, ref="never", rag=RAG.COMPLETE)
+    actions = with_progress(Action.objects.all())
+    expected = set(actions.filter(is_stale=True).values_list("pk", flat=True))
+    found = actions.filter(stale_condition(timezone.localdate()))
+    assert set(found.values_list("pk", flat=True)) == expected
+    # The fixture's six (a2, b1, bx2, m1, m2, u1) and the red one updated the day before.
+    assert len(expected) == 7
+    dash = dashboard(board_scope(w["administrator"], w["board"].pk), limit=None)
+    in_scope = board_scope(w["administrator"], w["board"].pk).actions
+    assert dash.stale == with_progress(in_scope).filter(is_stale=True).count()
+
+
+# Links -------------------------------------------------------------------------------------
+
+
+# A number that links to the plan page, at the start of its link's text ("3", "All 3 red
+# actions on the plan page", "3 in Plan").
+LINKED_NUMBER = re.compile(r'<a class="govuk-link" href="(/plans/[^"]+)">(?:All )?(\d+)')
+
+
+def linked_numbers(text: str) -> list[tuple[str, int]]:
+    return [(html.unescape(href), int(n)) for href, n in LINKED_NUMBER.findall(text)]
+
+
+def test_following_the_red_count_shows_exactly_the_red_actions(client, w):
+    response = get(client, w["chair"], plan_dashboard_url(w["plan"]))
+    href = response.context["dash"].total.href(rag="red")
+    assert href == f"/plans/{w['plan'].slug}/?rag=red"
+    assert (href, 2) in linked_numbers(response.text)
+    plan_page = client.get(href)
+    shown = [a.pk for s in plan_page.context["sections"] for a in s["actions"]]
+    assert sorted(shown) == sorted([w["a1"].pk, w["bx2"].pk])
+
+
+def test_theme_stale_and_overdue_links_carry_their_filters(client, w):
+    dash = get(client, w["chair"], plan_dashboard_url(w["plan"])).context["dash"]
+    (group,) = dash.groups
+    schools = group.themes[2]
+    assert schools.href(rag="red") == f"/plans/{w['plan'].slug}/?theme={w['schools'].pk}&rag=red"
+    cutoff = days_ago(7 * 8)
+    assert group.stale_href == (
+        f"/plans/{w['plan'].slug}/?rag=red&rag=amber&rag=green&rag=not_rated"
+        f"&not_updated_since_0={cutoff.day}&not_updated_since_1={cutoff.month}"
+        f"&not_updated_since_2={cutoff.year}"
+    )
+    assert group.overdue_href == f"/plans/{w['plan'].slug}/?overdue=on"
+
+
+@pytest.mark.parametrize(
+    "who, page",
+    [
+        ("chair", "plan"),
+        ("officer", "plan"),
+        ("chair", "board"),
+        ("officer", "board"),
+        ("administrator", "board"),
+    ],
+)
+def test_every_linked_number_is_what_its_plan_page_shows(client, w, who, page):
+    url = plan_dashboard_url(w["plan"]) if page == "plan" else board_dashboard_url(w["board"])
+    links = linked_numbers(get(client, w[who], url).text)
+    assert len(links) > 30
+    for href, number in links:
+        plan_page = client.get(href)
+        assert plan_page.status_code == 200, href
+        assert not plan_page.context["filters"].errors, (href, plan_page.context["filters"].errors)
+        assert plan_page.context["total"] == number, href
+
+
+# Who may open what --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url_of", [lambda w: BOARDS, lambda w: board_dashboard_url(w["board"])])
+def test_signed_out_people_are_sent_to_sign_in(client, w, url_of):
+    for url in (url_of(w), plan_dashboard_url(w["plan"])):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_the_chair_of_another_board_gets_not_found(client, w):
+    client.force_login(w["other_chair"])
+    assert client.get(board_dashboard_url(w["board"])).status_code == 404
+    assert client.get(plan_dashboard_url(w["plan"])).status_code == 404
+    # Their own board is theirs to open.
+    assert client.get(board_dashboard_url(w["other_board"])).status_code == 200
+
+
+def test_a_user_with_no_person_sees_no_boards_and_no_dashboards(client, w):
+    client.force_login(UserFactory())
+    response = client.get(BOARDS)
+    assert response.status_code == 200
+    assert response.context["partnerships"] == []
+    assert "Your account is not linked to a person yet" in response.text
+    assert client.get(board_dashboard_url(w["board"])).status_code == 404
+    assert client.get(plan_dashboard_url(w["plan"])).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["chair", "officer", "analyst", "administrator"])
+def test_each_role_opens_the_board_and_plan_dashboards(client, w, who):
+    client.force_login(w[who])
+    for url in (board_dashboard_url(w["board"]), plan_dashboard_url(w["plan"])):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "What needs attention" in response.text
+
+
+def test_a_missing_board_or_plan_is_not_found(client, w):
+    client.force_login(w["administrator"])
+    assert client.get(reverse("reporting:board-dashboard", args=[999999])).status_code == 404
+    assert client.get(reverse("reporting:plan-dashboard", args=["no-such-plan"])).status_code == 404
+
+
+def test_the_dashboards_cannot_be_posted_to(client, w):
+    client.force_login(w["chair"])
+    for url in (BOARDS, board_dashboard_url(w["board"]), plan_dashboard_url(w["plan"])):
+        assert client.post(url).status_code == 405
+
+
+def test_the_dashboard_links_to_its_other_pages(client, w):
+    text = get(client, w["chair"], plan_dashboard_url(w["plan"])).text
+    slug = w["plan"].slug
+    for name in (
+        "actions:plan-detail",
+        "reporting:plan-since",
+        "reporting:plan-indicators",
+        "reporting:plan-pack",
+        "reporting:plan-pack-docx",
+    ):
+        assert f'href="{reverse(name, args=[slug])}"' in text
+    text = get(client, w["chair"], board_dashboard_url(w["board"])).text
+    for name in ("board-since", "board-pack", "board-pack-docx"):
+        assert f'href="{reverse(f"reporting:{name}", args=[w["board"].pk])}"' in text
+    assert f'href="{plan_dashboard_url(w["plan"])}"' in text
+
+
+def test_the_plan_page_links_to_its_dashboard(client, w):
+    response = get(client, w["officer"], reverse("actions:plan-detail", args=[w["plan"].slug]))
+    assert f'href="{plan_dashboard_url(w["plan"])}"' in response.text
+
+
+def test_colour_is_never_alone(client, w):
+    text = get(client, w["chair"], plan_dashboard_url(w["plan"])).text
+    # The key names every status beside its swatch, each bar has a pattern per status, and
+    # each table has a caption.
+    for rag in RAG:
+        assert f'fill="url(#app-bar-pattern-{rag.value})"' in text
+        assert f"</svg>{rag.label}" in text
+    assert text.count('<caption class="govuk-table__caption') >= 4
+
+
+# The boards list -----------------------------------------------------------------------------
+
+
+def tree_of(response) -> list:
+    def walk(nodes):
+        return [(n.board.name, as_list(n.counts), walk(n.children)) for n in nodes]
+
+    return [(p.name, walk(nodes)) for p, nodes in response.context["partnerships"]]
+
+
+def test_a_chair_sees_their_board_and_its_subgroups_with_their_totals(client, w):
+    response = get(client, w["chair"], BOARDS)
+    assert tree_of(response) == [
+        (
+            "Test partnership here",
+            [
+                (
+                    "Test CSP board",
+                    [2, 2, 1, 1, 1],
+                    [("Test violence subgroup", [0, 1, 0, 0, 0], [])],
+                )
+            ],
+        )
+    ]
+    assert f'href="{board_dashboard_url(w["board"])}"' in response.text
+    assert "Test other board" not in response.text
+
+
+def test_an_officer_sees_every_board_of_their_partnership_without_restricted_counts(client, w):
+    response = get(client, w["officer"], BOARDS)
+    ((_, nodes),) = tree_of(response)
+    assert nodes == [
+        ("Test CSP board", [1, 2, 1, 1, 1], [("Test violence subgroup", [0, 1, 0, 0, 0], [])]),
+        # Its own plan's three actions (m2 also names it as its monitor).
+        ("Test other board", [1, 1, 1, 0, 0], []),
+    ]
+
+
+def test_the_boards_list_totals_match_the_dashboards(client, w):
+    response = get(client, w["administrator"], BOARDS)
+    ((_, nodes),) = tree_of(response)
+    flat = {}
+
+    def walk(items):
+        for name, counts, children in items:
+            flat[name] = counts
+            walk(children)
+
+    walk(nodes)
+    for board in (w["board"], w["subgroup"], w["other_board"]):
+        dash = client.get(board_dashboard_url(board)).context["dash"]
+        assert as_list(dash.total.counts) == flat[board.name], board.name
+
+
+def test_a_subgroup_whose_board_is_hidden_stands_at_the_top(client, w):
+    chair = user_in_role(Role.CHAIR, boards=[w["subgroup"]])
+    ((_, nodes),) = tree_of(get(client, chair, BOARDS))
+    assert nodes == [("Test violence subgroup", [0, 1, 0, 0, 0], [])]
+
+
+# Query counts --------------------------------------------------------------------------------
+
+
+def make_board(size: int):
+    """A board's plan of `size` actions in three themes and a sub-theme, one theme
+    monitored by the board's subgroup, a few actions restricted; lead people and
+    organisations, RAG statuses, origins, end dates (some past) and updates (some old) for
+    every kind of row the dashboard counts; and a plan of another board with actions the
+    subgroup monitors. Saved in bulk."""
+    here = PartnershipFactory()
+    board = BoardFactory(partnership=here)
+    subgroup = BoardFactory(partnership=here, parent=board)
+    other = BoardFactory(partnership=here)
+    council, police = OrganisationFactory(), OrganisationFactory()
+    lead = PersonFactory(organisation=council)
+    chair = user_in_role(Role.CHAIR, boards=[board])
+    plan = PlanFactory(partnership=here, board=board)
+    top = ThemeFactory.create_batch(3, plan=plan)
+    themes = [*top, ThemeFactory(plan=plan, parent=top[1], monitoring_board=subgroup)]
+    other_plan = PlanFactory(partnership=here, board=other)
+    watched = ThemeFactory(plan=other_plan, monitoring_board=subgroup)
+    origins = [value for value, _ in Action.Origin.choices]
+    today = timezone.localdate()
+    actions = Action.objects.bulk_create(
+        ActionFactory.build(
+            theme=watched if n % 10 == 0 else themes[n % len(themes)],
+            rag=RAGS[n % len(RAGS)],
+            origin=origins[n % len(origins)],
+            end_date=today + datetime.timedelta(days=n % 60 - 30),
+            restricted=n % 50 == 0,
+        )
+        for n in range(size)
+    )
+    through = Action.lead_people.through
+    through.objects.bulk_create(through(action=a, person=lead) for a in actions[::2])
+    through = Action.lead_organisations.through
+    through.objects.bulk_create(
+        through(action=a, organisation=council if n % 3 else police)
+        for n, a in enumerate(actions)
+        if n % 4
+    )
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(action=a, date=today - datetime.timedelta(days=n % 120), text="Done")
+        for n, a in enumerate(actions)
+        if n % 3
+    )
+    return {"board": board, "plan": plan, "chair": chair}
+
+
+# Pinned per page, the same at every size: the session and user, the person and their
+# boards, the scope, then the dashboard's own reads (two grouped counts, the plans, themes
+# and monitoring boards, four lists, their details and leads); the boards list's tree and
+# counts.
+EXPECTED_QUERIES = {"board": 20, "plan": 16, "boards": 8}
+
+
+@pytest.mark.parametrize("size", [100, 5000])
+def test_query_counts_do_not_grow_with_the_number_of_actions(
+    client, django_assert_num_queries, size
+):
+    world = make_board(size)
+    client.force_login(world["chair"])
+    pages = {
+        "board": board_dashboard_url(world["board"]),
+        "plan": plan_dashboard_url(world["plan"]),
+        "boards": BOARDS,
+    }
+    for name, url in pages.items():
+        with django_assert_num_queries(EXPECTED_QUERIES[name]):
+            response = client.get(url)
+        assert response.status_code == 200
+    dash = client.get(pages["board"]).context["dash"]
+    assert dash.total.total == size
+    assert len(dash.lists["red"].actions) == min(LIST_LIMITS["red"], dash.lists["red"].count)
+    assert dash.lists["red"].count == size // 5

@@ -1,0 +1,133 @@
+"""Export, dry-run import and real imports take as many queries for 200 actions as for 10.
+
+benchmarks/spreadsheets.py measures the same at 5,000 and 10,000 actions; this pins it.
+"""
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from actions.models import Action
+from tests.factories import (
+    ActionFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PlanFactory,
+    ThemeFactory,
+)
+from workbooks.layouts import read_workbook, write_workbook
+from workbooks.preview import preview_import
+from workbooks.services import plan_import
+
+pytestmark = pytest.mark.django_db
+
+SIZES = (10, 200)
+
+
+def make_plan(size: int):
+    """A VRU plan of `size` actions in three themes, each led by two named people."""
+    plan = PlanFactory(layout="vru")
+    people = PersonFactory.create_batch(2)
+    organisation = OrganisationFactory()
+    themes = ThemeFactory.create_batch(3, plan=plan)
+    # Built by the factory and saved in bulk: saving hundreds one by one is slow to set up.
+    actions = Action.objects.bulk_create(
+        ActionFactory.build(
+            theme=themes[number % len(themes)],
+            leads=f"{people[0].name} and {people[1].name}",
+            lead_organisations_text=organisation.short_name,
+            progress=f"Update {number}",
+            rag="green",
+        )
+        for number in range(size)
+    )
+    Action.lead_people.through.objects.bulk_create(
+        Action.lead_people.through(action=action, person=person)
+        for action in actions
+        for person in people
+    )
+    Action.lead_organisations.through.objects.bulk_create(
+        Action.lead_organisations.through(action=action, organisation=organisation)
+        for action in actions
+    )
+    return plan
+
+
+def exported(plan) -> bytes:
+    stream = io.BytesIO()
+    write_workbook(plan, "vru", stream)
+    return stream.getvalue()
+
+
+def count_queries(function) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        function()
+    return len(queries)
+
+
+def export(plan):
+    return lambda: exported(plan)
+
+
+def dry_run(plan):
+    data = exported(plan)
+    return lambda: preview_import(read_workbook(data, "vru"), plan)
+
+
+def import_changes(plan):
+    """Every row's progress, RAG and leads changed (so the lists are compared and rewritten)."""
+    data = exported(plan)
+    other = PersonFactory()
+
+    def run():
+        parsed = read_workbook(data, "vru")
+        for row in parsed.actions:
+            row.values.update(progress=f"{row.values['progress']} (later)", rag="red")
+            row.values["leads"] = other.name
+        preview = preview_import(parsed, plan)
+        assert preview.count("update") == len(parsed.actions)
+        plan_import(preview)
+
+    return run
+
+
+def import_new_plan(plan):
+    """The workbook as a partner would send it for a new plan: no record numbers."""
+    data = exported(plan)
+
+    def run():
+        parsed = read_workbook(data, "vru")
+        for row in parsed.actions:
+            row.id = None
+        preview = preview_import(parsed, None)
+        assert preview.count("create") == len(parsed.actions)
+        new_plan = {"slug": f"{plan.slug}-copy", "title": plan.title, "layout": "vru"}
+        plan_import(
+            preview, new_plan={**new_plan, "board": plan.board, "partnership": plan.partnership}
+        )
+
+    return run
+
+
+@pytest.mark.parametrize("step", [export, dry_run, import_changes, import_new_plan])
+def test_queries_do_not_grow_with_actions(step):
+    counts = []
+    for size in SIZES:
+        run = step(make_plan(size))
+        counts.append(count_queries(run))
+    assert counts[0] == counts[1], f"{step.__name__}: {counts} queries for {SIZES} actions"
+
+
+def test_the_imports_wrote_what_they_were_counted_for():
+    """The counted imports really write: 200 actions changed and 200 created, with history."""
+    plan = make_plan(200)
+    import_changes(plan)()
+    import_new_plan(plan)()
+    changed = Action.objects.filter(theme__plan=plan)
+    assert set(changed.values_list("rag", flat=True)) == {"red"}
+    assert all(action.lead_people.count() == 1 for action in changed[:5])
+    copy = Action.objects.filter(theme__plan__slug=f"{plan.slug}-copy")
+    assert copy.count() == 200
+    assert Action.history.filter(theme__plan__slug=f"{plan.slug}-copy").count() == 200

@@ -1,0 +1,45 @@
+"""Making and editing workbooks in tests, the way a partner edits an exported plan."""
+
+import io
+
+from openpyxl import load_workbook
+
+from workbooks.layouts import write_workbook
+
+
+def export(plan, layout: str = "vru") -> bytes:
+    stream = io.BytesIO()
+    write_workbook(plan, layout, stream)
+    return stream.getvalue()
+
+
+class Sheet:
+    """The action sheet of a workbook, addressed by header and by the text in a row."""
+
+    def __init__(self, data: bytes, header_text: str = "Actions"):
+        self.workbook = load_workbook(io.BytesIO(data))
+        self.sheet = self.workbook.worksheets[0]
+        self.header_row, self.columns = next(
+            (row[0].row, {cell.value: cell.column for cell in row if cell.value})
+            for row in self.sheet.iter_rows()
+            if any(cell.value == header_text for cell in row)
+        )
+
+    def row_of(self, text: str) -> int:
+        column = self.columns.get("Actions", 2)
+        for row in range(self.header_row + 1, self.sheet.max_row + 1):
+            value = self.sheet.cell(row, column).value
+            if isinstance(value, str) and text in value:
+                return row
+        raise AssertionError(f"no row holds {text!r}")
+
+    def set(self, row: int, header: str, value) -> None:
+        self.sheet.cell(row, self.columns[header]).value = value
+
+    def get(self, row: int, header: str):
+        return self.sheet.cell(row, self.columns[header]).value
+
+    def save(self) -> bytes:
+        stream = io.BytesIO()
+        self.workbook.save(stream)
+        return stream.getvalue()

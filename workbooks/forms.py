@@ -1,0 +1,73 @@
+"""Forms for the plan pages."""
+
+from django import forms
+
+from actions.models import Plan
+from workbooks.safety import DEFAULT_LIMITS, MB
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def too_large_message(size: int | None = None) -> str:
+    """The size refusal, worded as the workbook checks word it (workbooks.safety)."""
+    limit = f"{DEFAULT_LIMITS.max_file_bytes / MB:.0f} MB"
+    size_text = f"The file is {size / MB:.1f} MB" if size else "The file is too large"
+    return (
+        f"{size_text}; the largest workbook accepted is {limit}. Remove unused sheets or images "
+        "and try again."
+    )
+
+
+class LayoutField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=Plan.Layout.choices,
+            # GOV.UK Frontend's class: includes/layout_radios.html renders each input as
+            # Django does (ids id_layout_0, ...), which the error summary links to.
+            widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
+            error_messages={
+                "required": "Choose the spreadsheet layout.",
+                "invalid_choice": "Choose one of the layouts listed.",
+            },
+            **kwargs,
+        )
+
+
+class PlanExportForm(forms.Form):
+    layout = LayoutField(label="Spreadsheet layout")
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(
+        label="Workbook",
+        help_text=(
+            f"An Excel workbook (.xlsx) of at most {DEFAULT_LIMITS.max_file_bytes // MB} MB, "
+            "for example one exported from this plan and edited in Excel."
+        ),
+        error_messages={
+            "required": "Choose the workbook to upload.",
+            "empty": "The chosen file is empty. Choose the workbook to upload.",
+            "invalid": "Choose the workbook to upload.",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX}"}),
+    )
+    layout = LayoutField(label="Spreadsheet layout")
+
+    def __init__(self, *args, too_large: int | None = None, **kwargs):
+        """`too_large`: the request size when the upload was stopped at the size limit, so
+        the file never reached the form."""
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > DEFAULT_LIMITS.max_file_bytes:
+            raise forms.ValidationError(too_large_message(upload.size))
+        return upload
+
+    def clean(self):
+        if self.too_large is not None:
+            # The file field's own "required" error would be wrong: the file was sent.
+            self.errors.pop("file", None)
+            self.add_error("file", too_large_message(self.too_large))
+        return super().clean()

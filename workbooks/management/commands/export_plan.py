@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from actions.models import Plan
+from workbooks.layouts import LAYOUTS, write_workbook
+
+
+class Command(BaseCommand):
+    help = "Write a plan to an Excel workbook in the VRU, SGV or CSP layout."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--plan", required=True, help="The plan's slug.")
+        parser.add_argument(
+            "--layout", choices=sorted(LAYOUTS), help="Default: the plan's own layout."
+        )
+        parser.add_argument("-o", "--output", required=True, help="The .xlsx file to write.")
+
+    def handle(self, *args, plan, layout, output, **options):
+        found = Plan.objects.filter(slug=plan).first()
+        if found is None:
+            raise CommandError(f"No plan has the slug '{plan}'.")
+        layout = layout or found.layout
+        with open(output, "wb") as stream:
+            write_workbook(found, layout, stream)
+        self.stdout.write(f"Wrote {found} in the {layout.upper()} layout to {output}.")

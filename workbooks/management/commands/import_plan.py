@@ -1,0 +1,87 @@
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.text import slugify
+
+from actions.models import Plan
+from boards.models import Board, Partnership
+from workbooks.layouts import LAYOUTS, read_workbook
+from workbooks.preview import preview_import
+from workbooks.report import preview_lines
+from workbooks.safety import WorkbookRefused
+from workbooks.services import plan_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a plan workbook: shows what is created, changed, unchanged and refused, "
+        "and writes nothing at all if any row is refused."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The .xlsx workbook.")
+        parser.add_argument("--layout", required=True, choices=sorted(LAYOUTS))
+        parser.add_argument("--plan", required=True, help="The plan's slug.")
+        parser.add_argument("--create", action="store_true", help="Make a new plan with this slug.")
+        parser.add_argument("--board", help="With --create: the slug of the owning board.")
+        parser.add_argument("--dry-run", action="store_true", help="Show, but write nothing.")
+        parser.add_argument("--user", help="Record the changes in the history as this user.")
+
+    def handle(self, *args, file, layout, plan, create, board, dry_run, user, **options):
+        found = Plan.objects.filter(slug=plan).first()
+        new_plan = None
+        if create:
+            if found is not None:
+                raise CommandError(f"A plan with the slug '{plan}' exists: leave out --create.")
+            new_plan = self._new_plan(plan, layout, board)
+        elif found is None:
+            raise CommandError(f"No plan has the slug '{plan}'. Add --create to make one.")
+        importer = None
+        if user:
+            importer = get_user_model().objects.filter(username=user).first()
+            if importer is None:
+                raise CommandError(f"No user is called '{user}'.")
+        try:
+            with open(file, "rb") as stream:
+                parsed = read_workbook(stream.read(), layout)
+        except (OSError, WorkbookRefused) as error:
+            raise CommandError(str(error)) from error
+        preview = preview_import(parsed, found)
+        for line in preview_lines(preview):
+            self.stdout.write(line)
+        self.stdout.write(preview.summary)
+        if preview.problems:
+            self.stderr.write(
+                f"Nothing was written: {len(preview.problems)} problem(s) to correct first."
+            )
+            sys.exit(1)
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written.")
+            return
+        if new_plan is not None:
+            new_plan["title"] = parsed.plan.get("title") or new_plan["title"]
+        plan_import(preview, user=importer, new_plan=new_plan)
+
+    @staticmethod
+    def _new_plan(slug: str, layout: str, board_slug: str | None) -> dict:
+        if slug != slugify(slug):
+            raise CommandError(f"'{slug}' is not a slug: try '{slugify(slug)}'.")
+        plan = {"slug": slug, "title": slug, "layout": layout}
+        if board_slug:
+            boards = list(Board.objects.filter(slug=board_slug).select_related("partnership")[:2])
+            if len(boards) != 1:
+                problem = (
+                    "No board has" if not boards else "More than one partnership has a board with"
+                )
+                raise CommandError(f"{problem} the slug '{board_slug}'.")
+            return {**plan, "board": boards[0], "partnership": boards[0].partnership}
+        partnerships = list(Partnership.objects.all()[:2])
+        if len(partnerships) != 1:
+            raise CommandError(
+                "Say which board owns the new plan with --board BOARD_SLUG "
+                "(there is more than one partnership)."
+                if partnerships
+                else "There is no partnership to add the plan to: load or create one first."
+            )
+        return {**plan, "partnership": partnerships[0]}

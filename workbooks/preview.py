@@ -1,0 +1,433 @@
+"""What an import would do: the parsed workbook compared with the plan in the database.
+
+Rows are matched to actions by our record number (the hidden ID column) when they have one,
+otherwise by theme and action number, otherwise (unnumbered actions) by position within
+their theme, so importing the same workbook twice never duplicates anything. Nothing here
+writes; `workbooks.services.plan_import` applies a preview that has no problems.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import models
+
+from actions.models import Action, Plan, SeniorLeader, Theme
+from actions.rag import RAG
+from boards.names import NameIndex
+from workbooks.indicators import IndicatorChange, indicator_changes
+from workbooks.rows import ActionRow, ParsedWorkbook, Problem, ThemeRow
+
+# Lists of people and organisations worked out from the words in a cell.
+NAMED_IN = {
+    "leads": ("lead_people", "people_in"),
+    "lead_organisations_text": ("lead_organisations", "organisations_in"),
+    "supporting_organisations_text": ("supporting_organisations", "organisations_in"),
+}
+WHO = {"people_in": "person", "organisations_in": "organisation"}
+LEADER_FIELDS = ("name", "organisation", "role")
+
+
+def label(name: str, model=Action) -> str:
+    """A field's name as the preview shows it: the model's, with the first letter raised."""
+    if name == "theme":
+        return "Theme"
+    if name == "order":
+        return "Position in theme"
+    words = str(model._meta.get_field(name).verbose_name)
+    return words[:1].upper() + words[1:]
+
+
+def shown(value, choices: dict | None = None) -> str:
+    """A value as the preview shows it; `choices` gives the words for a stored code."""
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, datetime.date):
+        return f"{value.day} {value:%B %Y}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value) or "(none)"
+    if choices and value in choices:
+        return str(choices[value])
+    if choices is None and isinstance(value, str) and value in RAG.values:
+        return RAG(value).label  # a RAG code, from a caller that passed no choices
+    return str(value)
+
+
+@dataclass
+class FieldChange:
+    field: str
+    old: object
+    new: object
+    model: type[models.Model] = Action
+
+    @property
+    def label(self) -> str:
+        return label(self.field, self.model)
+
+    def __str__(self) -> str:
+        choices = None
+        if self.field not in ("theme", "order"):
+            choices = dict(self.model._meta.get_field(self.field).flatchoices) or None
+        return f"{self.label}: {shown(self.old, choices)} → {shown(self.new, choices)}"
+
+
+@dataclass
+class ActionChange:
+    kind: str  # "create", "update" or "unchanged"
+    row: ActionRow
+    action: Action | None = None
+    changes: list[FieldChange] = field(default_factory=list)
+    # Worked out by the importer: the order within the theme, and named people/organisations.
+    order: int = 0
+    named: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # e.g. a lead no one is called
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.row.problems)
+
+
+@dataclass
+class ImportPreview:
+    layout: str
+    plan: Plan | None  # None: a new plan will be made
+    parsed: ParsedWorkbook
+    plan_changes: list[FieldChange] = field(default_factory=list)
+    leaders: list[dict] | None = None  # the new senior leadership list, when it changes
+    new_themes: list[ThemeRow] = field(default_factory=list)
+    theme_changes: list[tuple[Theme, list[FieldChange]]] = field(default_factory=list)
+    actions: list[ActionChange] = field(default_factory=list)
+    not_in_workbook: list[Action] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    # The performance measures, compared by workbooks.indicators (not in the counts).
+    indicators: list[IndicatorChange] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for change in self.actions if change.kind == kind and not change.refused)
+
+    @property
+    def refused(self) -> int:
+        return sum(1 for change in self.actions if change.refused)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"Summary: created={self.count('create')} updated={self.count('update')} "
+            f"unchanged={self.count('unchanged')} refused={self.refused}"
+        )
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(
+            self.plan is None
+            or self.plan_changes
+            or self.leaders is not None
+            or self.new_themes
+            or self.theme_changes
+            or self.count("create")
+            or self.count("update")
+            or any(change.kind in ("create", "update") for change in self.indicators)
+        )
+
+
+def theme_paths(themes: list[Theme]) -> dict[int, tuple[str, ...]]:
+    by_pk = {theme.pk: theme for theme in themes}
+    paths: dict[int, tuple[str, ...]] = {}
+
+    def path(theme: Theme) -> tuple[str, ...]:
+        if theme.pk not in paths:
+            parent = by_pk.get(theme.parent_id)
+            paths[theme.pk] = (path(parent) if parent else ()) + (theme.name,)
+        return paths[theme.pk]
+
+    for theme in themes:
+        path(theme)
+    return paths
+
+
+def preview_import(parsed: ParsedWorkbook, plan: Plan | None) -> ImportPreview:
+    preview = ImportPreview(layout=parsed.layout, plan=plan, parsed=parsed)
+    preview.notes += [
+        f"Column {column} is not part of the {parsed.layout.upper()} layout and was ignored."
+        for column in parsed.ignored_columns
+    ]
+    themes = list(plan.themes.all()) if plan else []
+    path_of = theme_paths(themes)
+    theme_at = {path: theme for theme in themes for path in [path_of[theme.pk]]}
+    existing = list(Action.objects.filter(theme__plan=plan).order_by("order", "pk")) if plan else []
+
+    _plan_changes(preview, parsed, plan)
+    _theme_changes(preview, parsed, theme_at)
+    matches = _match_rows(preview, parsed, existing, theme_at)
+    names = NameIndex()
+    rows = [(row, matches.get(id(row))) for row in parsed.actions]
+    named = [_named_in(row, action, names) for row, action in rows]
+    lists = _lists_now(
+        (list_field, action)
+        for (_, action), found in zip(rows, named, strict=True)
+        if action
+        for list_field in found
+    )
+    for (row, action), found in zip(rows, named, strict=True):
+        change = _action_change(row, action, found, path_of, lists)
+        preview.actions.append(change)
+        preview.notes += change.notes
+    _check_numbers(preview, existing, path_of, matches)
+    _check_lengths(preview)
+    _positions(preview)
+    claimed = {change.action.pk for change in preview.actions if change.action}
+    preview.not_in_workbook = [action for action in existing if action.pk not in claimed]
+    preview.indicators = indicator_changes(parsed, plan)
+    preview.problems = parsed.all_problems
+    return preview
+
+
+def _plan_changes(preview: ImportPreview, parsed: ParsedWorkbook, plan: Plan | None) -> None:
+    if plan is None:
+        preview.leaders = parsed.senior_leaders
+        return
+    for name, value in parsed.plan.items():
+        if value and getattr(plan, name) != value:
+            preview.plan_changes.append(FieldChange(name, getattr(plan, name), value, Plan))
+    if parsed.senior_leaders is not None:
+        current = [
+            {name: getattr(leader, name) for name in LEADER_FIELDS}
+            for leader in SeniorLeader.objects.filter(plan=plan).order_by("order", "pk")
+        ]
+        if current != parsed.senior_leaders:
+            preview.leaders = parsed.senior_leaders
+
+
+def _theme_changes(preview: ImportPreview, parsed: ParsedWorkbook, theme_at: dict) -> None:
+    for row in parsed.themes:
+        theme = theme_at.get(row.path)
+        if theme is None:
+            preview.new_themes.append(row)
+        elif row.description is not None and row.description != theme.description:
+            change = FieldChange("description", theme.description, row.description, Theme)
+            preview.theme_changes.append((theme, [change]))
+
+
+def _match_rows(preview, parsed: ParsedWorkbook, existing: list[Action], theme_at: dict):
+    """{id(row): action} for the rows that are existing actions."""
+    by_pk = {action.pk: action for action in existing}
+    by_ref = {(action.theme_id, action.ref): action for action in existing if action.ref}
+    unnumbered, by_words = defaultdict(list), defaultdict(list)
+    for action in existing:
+        by_words[(action.theme_id, action.text)].append(action)
+        if not action.ref:
+            unnumbered[action.theme_id].append(action)
+    matches: dict[int, Action] = {}
+    claimed: dict[int, ActionRow] = {}
+    for row in parsed.actions:
+        if row.id is None:
+            continue
+        if preview.plan is None:
+            # A copy of another plan (next year's, say): its record numbers mean nothing here.
+            row.id = None
+            continue
+        action = by_pk.get(row.id)
+        if action is None:
+            row.problems.append(
+                _problem(
+                    row,
+                    f"This row carries record number {row.id}, which is not an action of this "
+                    "plan. Clear the hidden ID cell to add it as a new action, or import the "
+                    "workbook into the plan it was exported from.",
+                )
+            )
+        elif action.pk in claimed:
+            row.problems.append(
+                _problem(
+                    row,
+                    f"This row and row {claimed[action.pk].row} carry the same record number "
+                    f"({row.id}): a copied row keeps its hidden ID. Clear the ID cell of the "
+                    "copy to add it as a new action.",
+                )
+            )
+        else:
+            claimed[action.pk] = row
+            matches[id(row)] = action
+    for row in parsed.actions:
+        if row.id is not None:
+            continue
+        theme = theme_at.get(row.theme)
+        if theme is None:
+            continue
+        ref = row.values.get("ref", "")
+        if ref:
+            action = by_ref.get((theme.pk, ref))
+            candidates = [action] if action else []
+        else:
+            # A sheet that prints no numbers: the action with the same words, else the next
+            # unnumbered action of the theme.
+            candidates = by_words[(theme.pk, row.values.get("text"))] + unnumbered[theme.pk]
+        for action in candidates:
+            if action.pk not in claimed:
+                claimed[action.pk] = row
+                matches[id(row)] = action
+                break
+    return matches
+
+
+def _named_in(row: ActionRow, action: Action | None, names: NameIndex) -> dict:
+    """{list field: (records, words matching no one)} for each list of people or
+    organisations whose words the row gives anew."""
+    named = {}
+    for text_field, (list_field, finder) in NAMED_IN.items():
+        if text_field not in row.values:
+            continue
+        if action is None or getattr(action, text_field) != row.values[text_field]:
+            named[list_field] = getattr(names, finder)(row.values[text_field])
+    return named
+
+
+def _lists_now(wanted) -> dict[tuple[str, int], list[str]]:
+    """{(list field, action pk): the people or organisations on it now, as words, in the
+    list's own order} for the (list field, action) pairs in `wanted`: one query per list
+    field, for only the actions whose words for it changed."""
+    pks = defaultdict(set)
+    for list_field, action in wanted:
+        pks[list_field].add(action.pk)
+    lists = defaultdict(list)
+    for list_field, actions in pks.items():
+        through = getattr(Action, list_field).through
+        target = Action._meta.get_field(list_field).m2m_reverse_field_name()
+        # The order action.<list>.all() gives: the person's or organisation's own ordering.
+        ordering = [
+            f"{'-' if name.startswith('-') else ''}{target}__{name.lstrip('-')}"
+            for name in through._meta.get_field(target).related_model._meta.ordering
+        ]
+        links = through.objects.filter(action_id__in=actions).select_related(target)
+        for link in links.order_by(*ordering, "pk"):
+            lists[(list_field, link.action_id)].append(str(getattr(link, target)))
+    return lists
+
+
+def _action_change(row: ActionRow, action: Action | None, named: dict, path_of, lists: dict):
+    values = row.values
+    notes = [
+        f"Row {row.row}: {', '.join(repr(name) for name in unmatched)} in "
+        f"'{label(text_field)}' matched no known {WHO[finder]}; the words are kept as written."
+        for text_field, (list_field, finder) in NAMED_IN.items()
+        if list_field in named
+        for unmatched in [named[list_field][1]]
+        if unmatched
+    ]
+    if action is None:
+        return ActionChange("create", row, named={k: v[0] for k, v in named.items()}, notes=notes)
+    changes = []
+    if path_of[action.theme_id] != row.theme:
+        old_path = " › ".join(path_of[action.theme_id])
+        changes.append(FieldChange("theme", old_path, " › ".join(row.theme)))
+    for name, value in values.items():
+        old = getattr(action, name)
+        if old != value:
+            changes.append(FieldChange(name, old, value))
+    for list_field, (found, _) in named.items():
+        old = lists[(list_field, action.pk)]
+        if sorted(old) != sorted(str(item) for item in found):
+            changes.append(FieldChange(list_field, old, [str(item) for item in found]))
+    return ActionChange(
+        "update" if changes else "unchanged",
+        row,
+        action,
+        changes,
+        named={k: v[0] for k, v in named.items()},
+        notes=notes if changes else [],
+    )
+
+
+def _check_numbers(preview: ImportPreview, existing, path_of, matches) -> None:
+    """Each action number once per theme, counting actions the workbook leaves alone."""
+    seen: dict[tuple, str] = {}
+    in_workbook = {action.pk for action in matches.values()}
+    for action in existing:
+        if action.ref and action.pk not in in_workbook:
+            seen[(path_of[action.theme_id], action.ref)] = (
+                f"action {action.ref} of that theme, which is not in the workbook"
+            )
+    for change in preview.actions:
+        row = change.row
+        ref = row.values.get("ref", change.action.ref if change.action else "")
+        if not ref:
+            continue
+        key = (row.theme, ref)
+        if key in seen:
+            row.problems.append(
+                _problem(
+                    row,
+                    f"Action number {ref} is used twice in theme '{' › '.join(row.theme)}' "
+                    f"(this row and {seen[key]}): give each action its own number.",
+                )
+            )
+        else:
+            seen[key] = f"row {row.row}"
+
+
+def _check_lengths(preview: ImportPreview) -> None:
+    """Text longer than its field holds is refused here, as every database would refuse it."""
+    limits = {
+        field.name: field.max_length
+        for field in Action._meta.concrete_fields
+        if isinstance(field, models.CharField) and field.max_length
+    }
+    for change in preview.actions:
+        for name, value in change.row.values.items():
+            limit = limits.get(name)
+            if limit and len(value) > limit:
+                change.row.problems.append(
+                    _problem(
+                        change.row,
+                        f"{label(name)} is {len(value)} characters long; it can hold at most "
+                        f"{limit}. Shorten it, or move the detail to the progress or comment.",
+                    )
+                )
+
+
+def _positions(preview: ImportPreview) -> None:
+    """Where each action goes in its theme. Existing actions keep their positions unless the
+    workbook reorders them or moves one into the theme; new rows are slotted in between
+    where there is room, so a plan whose positions were never set is not reported as moved."""
+    by_theme = defaultdict(list)
+    for change in preview.actions:
+        by_theme[change.row.theme].append(change)
+    for changes in by_theme.values():
+        kept = [change.action for change in changes if change.action]
+        in_order = kept == sorted(kept, key=lambda action: (action.order, action.pk))
+        if in_order and len({action.theme_id for action in kept}) <= 1 and _slot_new(changes):
+            continue
+        for position, change in enumerate(changes):
+            change.order = position
+            if change.action and change.action.order != position:
+                change.changes.append(FieldChange("order", change.action.order + 1, position + 1))
+                change.kind = "update"
+
+
+def _slot_new(changes: list[ActionChange]) -> bool:
+    """Give new rows positions between their neighbours' without moving any existing action;
+    False if there is no room."""
+    following = [None] * len(changes)  # the position of the next existing action below
+    upcoming = None
+    for index in range(len(changes) - 1, -1, -1):
+        following[index] = upcoming
+        if changes[index].action:
+            upcoming = changes[index].action.order
+    last = -1
+    for index, change in enumerate(changes):
+        if change.action:
+            last = change.order = change.action.order
+            continue
+        if following[index] is not None and last + 1 >= following[index]:
+            return False
+        last = change.order = last + 1
+    return True
+
+
+def _problem(row: ActionRow, message: str) -> Problem:
+    return Problem(message, row.sheet, row.row)

@@ -1,0 +1,246 @@
+"""Importing a plan workbook through django-import-export's admin pages.
+
+django-import-export would match and save the rows one by one: far too slow for a
+10,000-action plan, and a second opinion on what matches what that would disagree with the
+import_plan command. So this resource keeps only django-import-export's workflow (upload,
+preview, confirm) and its result objects: `import_data` hands the workbook the format read
+(workbooks/formats.py) to our `preview_import`, reports each action row as a
+RowResult (new, update, skip, or invalid with its problems) for the stock templates, and on
+the confirm step applies the same preview with `plan_import`.
+"""
+
+import dataclasses
+import hashlib
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.html import format_html, format_html_join
+from import_export.fields import Field
+from import_export.resources import Resource
+from import_export.results import Error, InvalidRow, Result, RowResult
+
+from actions.models import Action, ActionOrigin, Plan, Theme
+from workbooks.layouts import LAYOUTS
+from workbooks.preview import ActionChange, ImportPreview, label, preview_import, shown
+from workbooks.report import preview_lines
+from workbooks.rows import Problem
+from workbooks.services import plan_import
+
+IMPORT_TYPES = {
+    "create": RowResult.IMPORT_TYPE_NEW,
+    "update": RowResult.IMPORT_TYPE_UPDATE,
+    "unchanged": RowResult.IMPORT_TYPE_SKIP,
+}
+# The preview table's columns: one row per action, its changes listed in the last column
+# (a column per field would be too wide to read for a layout of a dozen columns).
+DIFF_HEADERS = ["Where", "Theme", "Action", "Changes"]
+SHORT_TEXT = 120
+
+
+class PlanChangedSincePreview(Exception):
+    """The plan was edited between the preview and the confirmation: nothing was written."""
+
+    def __init__(self):
+        super().__init__(
+            "Nothing was imported: the plan has changed since the preview was made, so the "
+            "import would no longer do exactly what the preview showed. Upload the workbook "
+            "again to see what it would change now."
+        )
+
+
+class WorkbookResult(Result):
+    """django-import-export's result, with our preview for the parts of an import that are
+    not action rows (the plan's own fields, themes, what the workbook leaves out)."""
+
+    def __init__(self, preview: ImportPreview):
+        super().__init__()
+        self.preview = preview
+        self.overview = _overview(preview)
+        self.digest = _digest(preview, self.overview)
+
+    @property
+    def counts(self) -> str:
+        preview = self.preview
+        return (
+            f"{preview.count('create')} new, {preview.count('update')} changed, "
+            f"{preview.count('unchanged')} unchanged and {preview.refused} refused actions"
+        )
+
+
+def _overview(preview: ImportPreview) -> list[tuple[str, bool]]:
+    """What the import does besides the action rows and problems (which the stock templates
+    show), as (line, whether it is a detail of the line above)."""
+    # The plan's and themes' own field changes are worded here: FieldChange names a field of
+    # Action, so str() of a change to a plan's title or a theme's description fails.
+    lines = [
+        f"Plan {_verbose(Plan, change.field)}: {shown(change.old)} → {shown(change.new)}"
+        for change in preview.plan_changes
+    ]
+    lines += [
+        f"Theme '{theme.name}' {_verbose(Theme, change.field)}: "
+        f"{shown(change.old)} → {shown(change.new)}"
+        for theme, changes in preview.theme_changes
+        for change in changes
+    ]
+    rest = dataclasses.replace(preview, actions=[], problems=[], plan_changes=[], theme_changes=[])
+    return [(line, False) for line in lines] + [
+        (line.strip(), line.startswith(" ")) for line in preview_lines(rest)
+    ]
+
+
+def _verbose(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def _digest(preview: ImportPreview, overview: list[tuple[str, bool]]) -> str:
+    """A fingerprint of everything the preview shows, to apply exactly that or nothing."""
+    rows = dataclasses.replace(preview, plan_changes=[], theme_changes=[])
+    text = "\n".join([*(line for line, _ in overview), *preview_lines(rows), preview.summary])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _user_visible_fields() -> list[Field]:
+    """What the layouts can set, for the import page's "will import the following fields"."""
+    fields = {field.name for field in Action._meta.get_fields()}
+    names = {}
+    for layout in LAYOUTS.values():
+        for column in layout.columns:
+            name = {"theme": "theme", "date": f"{column.field}_date"}.get(column.kind, column.field)
+            if name == "theme" or name in fields:
+                names[name] = None
+    return [Field(attribute=name, column_name=label(name)) for name in names]
+
+
+class ActionWorkbookResource(Resource):
+    """The actions of one plan, from a workbook in one of our layouts."""
+
+    def __init__(self, plan: Plan | None = None, **kwargs):
+        super().__init__()
+        self.plan = plan
+
+    @classmethod
+    def get_display_name(cls) -> str:
+        return "Actions from a plan workbook"
+
+    def get_user_visible_fields(self) -> list[Field]:
+        return _user_visible_fields()
+
+    def get_diff_headers(self) -> list[str]:
+        return list(DIFF_HEADERS)
+
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        *,
+        user=None,
+        expected_digest: str | None = None,
+        **kwargs,
+    ) -> WorkbookResult:
+        """Preview the workbook against the plan; unless this is the dry run, apply it.
+
+        Nothing is written if the workbook has any problem, or if `expected_digest` (the
+        preview the user confirmed) differs from what the import would now do.
+        """
+        if self.plan is None:
+            raise ValueError("Choose the plan the workbook is imported into.")
+        preview = preview_import(dataset.parsed, self.plan)
+        result = WorkbookResult(preview)
+        result.diff_headers = self.get_diff_headers()
+        result.total_rows = len(preview.actions)
+        _report(preview, result)
+        if dry_run or result.has_validation_errors():
+            return result
+        if expected_digest is not None and expected_digest != result.digest:
+            result.append_base_error(Error(PlanChangedSincePreview()))
+            return result
+        plan_import(preview, user=user)
+        return result
+
+
+def _report(preview: ImportPreview, result: WorkbookResult) -> None:
+    on_rows = set()
+    for change in preview.actions:
+        row_result = RowResult()
+        cells = _cells(change)
+        row_result.diff = list(cells.values())
+        if change.action is not None:
+            row_result.add_instance_info(change.action)
+            row_result.instance = change.action
+        if change.refused:
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = _validation_error(change.row.problems)
+            result.invalid_rows.append(
+                InvalidRow(change.row.row, row_result.validation_error, tuple(cells.values()))
+            )
+            on_rows.update(id(problem) for problem in change.row.problems)
+        else:
+            row_result.import_type = IMPORT_TYPES[change.kind]
+        result.increment_row_result_total(row_result)
+        result.append_row_result(row_result)
+    # Problems that are not about one action row (no header row, say) are listed too, so
+    # that every problem is shown and the import cannot be confirmed.
+    for problem in preview.problems:
+        if id(problem) not in on_rows:
+            values = (problem.where or "The workbook", "", "", "")
+            result.invalid_rows.append(
+                InvalidRow(problem.row or "", _validation_error([problem]), values)
+            )
+
+
+def _validation_error(problems: list[Problem]) -> ValidationError:
+    by_column: dict[str, list[str]] = {}
+    for problem in problems:
+        by_column.setdefault(problem.column or NON_FIELD_ERRORS, []).append(problem.message)
+    return ValidationError(by_column)
+
+
+def _cells(change: ActionChange) -> dict:
+    row, action = change.row, change.action
+    ref = row.values.get("ref", action.ref if action else "")
+    text = row.values.get("text", action.text if action else "")
+    if len(text) > SHORT_TEXT:
+        text = text[: SHORT_TEXT - 1] + "…"
+    return {
+        "Where": Problem("", row.sheet, row.row).where,
+        "Theme": " › ".join(row.theme),
+        "Action": f"{ref} {text}".strip(),
+        "Changes": _changes(change),
+    }
+
+
+def _shown(name: str, value) -> str:
+    if name == "origin":
+        return ActionOrigin(value).label  # shown() would give the stored code
+    return shown(value)
+
+
+def _changes(change: ActionChange):
+    if change.refused:
+        return "Not imported: see the problems"
+    if change.kind == "update":
+        return format_html(
+            '<ul class="workbook-changes">{}</ul>',
+            format_html_join(
+                "",
+                "<li>{}: <del>{}</del> → <ins>{}</ins></li>",
+                (
+                    (item.label, _shown(item.field, item.old), _shown(item.field, item.new))
+                    for item in change.changes
+                ),
+            ),
+        )
+    if change.kind == "create":
+        values = [
+            (label(name), _shown(name, value))
+            for name, value in change.row.values.items()
+            if name not in ("ref", "text") and value not in (None, "")
+        ]
+        return format_html(
+            '<ul class="workbook-changes">{}</ul>',
+            format_html_join("", "<li>{}: <ins>{}</ins></li>", values),
+        )
+    return "No change"

@@ -1,0 +1,215 @@
+"""Applying a workbook import: the preview's changes written in one transaction."""
+
+from collections import defaultdict
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from actions.models import Action, Indicator, Plan, SeniorLeader, Theme
+from cspplan.bulk import insert_records, insert_rows, runs, update_rows
+from cspplan.saving import save_by
+from workbooks.preview import theme_paths
+
+
+class ImportRefused(ValueError):
+    """The workbook has problems; nothing was written."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__(f"The import was refused: {len(problems)} problem(s) in the workbook.")
+
+
+@transaction.atomic
+def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
+    """Apply an import preview (workbooks.preview) in one transaction: all of it,
+    or, if it has any problem, none of it.
+
+    Actions are written in bulk with one history row each in the importing user's name, so
+    an import takes the same number of queries for ten rows or ten thousand. `new_plan`
+    gives the fields of the plan to create when the preview is for a new plan.
+    """
+    if preview.problems:
+        raise ImportRefused(preview.problems)
+    now = timezone.now()
+    plan = preview.plan
+    if plan is None:
+        plan = Plan(**new_plan)
+        save_by(plan, {}, user)
+    else:
+        save_by(plan, {change.field: change.new for change in preview.plan_changes}, user)
+    if preview.leaders is not None:
+        _replace_leaders(plan, preview.leaders, user)
+    themes = _import_themes(plan, preview, user)
+    _import_indicators(plan, preview, user)
+
+    # Every action written gets updated_at = now (and a new one created_at = now too):
+    # _write_history finds them by it.
+    new, changed, updated, fields = [], [], [], {"updated_at"}
+    for change in preview.actions:
+        if change.kind == "create":
+            new.append(change)
+        elif change.kind == "update":
+            values, action = change.row.values, change.action
+            for field_change in change.changes:
+                if field_change.field == "theme":
+                    action.theme = themes[change.row.theme]
+                elif field_change.field == "order":
+                    action.order = change.order
+                elif field_change.field in values:
+                    setattr(action, field_change.field, values[field_change.field])
+                else:
+                    continue  # a list of people or organisations, written below
+                fields.add(field_change.field)
+            action.updated_at = now
+            updated.append(action)
+            changed.append(change)
+    new_pks = insert_records(
+        Action,
+        [change.row.values for change in new],
+        theme_id=[themes[change.row.theme].pk for change in new],
+        order=[change.order for change in new],
+        created_at=[now] * len(new),
+        updated_at=[now] * len(new),
+    )
+    update_rows(Action, updated, sorted(fields))
+    _set_named(
+        [*new_pks, *(action.pk for action in updated)],
+        [change.named for change in new + changed],
+        new=len(new),
+    )
+    if new or updated:
+        if new:  # django-simple-history's user lookup takes an action: the first written
+            first = new[0]
+            action = Action(
+                pk=new_pks[0], theme=themes[first.row.theme], order=first.order, **first.row.values
+            )
+        else:
+            action = updated[0]
+        # As django-simple-history chooses it: with no user given, the request's (if any).
+        history_user = user or Action.history.model.get_default_history_user(action)
+        _write_history(plan, now, history_user)
+    return plan
+
+
+IMPORT_REASON = "Imported from a workbook"
+LIST_FIELDS = ("lead_people", "lead_organisations", "supporting_organisations")
+
+
+def _import_indicators(plan: Plan, preview, user) -> None:
+    """The workbook's new and changed performance measures, one history row each."""
+    for change in preview.indicators:
+        if change.kind not in ("create", "update"):
+            continue  # unchanged, or not in the workbook: left as it is
+        indicator = change.indicator or Indicator(plan=plan)
+        indicator._change_reason = IMPORT_REASON
+        save_by(indicator, change.values, user)
+
+
+def _replace_leaders(plan: Plan, leaders: list[dict], user) -> None:
+    current = list(plan.senior_leaders.order_by("order", "pk"))
+    for order, values in enumerate(leaders):
+        leader = current[order] if order < len(current) else SeniorLeader(plan=plan)
+        save_by(leader, {"order": order, **values}, user)
+    for leader in current[len(leaders) :]:
+        leader._history_user = user
+        leader.delete()
+
+
+def _import_themes(plan: Plan, preview, user) -> dict[tuple, Theme]:
+    """Every theme of the plan by its path of names, creating the workbook's new ones."""
+    existing = list(plan.themes.all())
+    paths = theme_paths(existing)
+    themes = {paths[theme.pk]: theme for theme in existing}
+    for theme, changes in preview.theme_changes:
+        save_by(theme, {change.field: change.new for change in changes}, user)
+    siblings = defaultdict(int)
+    for theme in existing:
+        siblings[theme.parent_id] = max(siblings[theme.parent_id], theme.order + 1)
+    for row in preview.new_themes:
+        parent = themes[row.path[:-1]] if len(row.path) > 1 else None
+        parent_id = parent.pk if parent else None
+        theme = Theme(plan=plan, parent=parent, name=row.path[-1], order=siblings[parent_id])
+        siblings[parent_id] += 1
+        save_by(theme, {"description": row.description or ""}, user)
+        themes[row.path] = theme
+    return themes
+
+
+def _through(list_field: str):
+    """The table behind one of an action's lists, and its column for the listed record."""
+    through = getattr(Action, list_field).through
+    target = next(f.attname for f in through._meta.fields if f.attname not in ("id", "action_id"))
+    return through, target
+
+
+def _set_named(pks: list, named: list[dict], *, new: int) -> None:
+    """Replace the people and organisations lists worked out from the words in their cells:
+    named[i] ({list field: records}) for the action pks[i]. The first `new` of them are new
+    actions, with no lists to remove."""
+    for list_field in LIST_FIELDS:
+        through, target = _through(list_field)
+        old, action_ids, target_ids = [], [], []
+        for index, (pk, found) in enumerate(zip(pks, named, strict=True)):
+            if list_field not in found:
+                continue  # the row's words for this list are as they were
+            if index >= new:
+                old.append(pk)
+            for record in found[list_field]:
+                action_ids.append(pk)
+                target_ids.append(record.pk)
+        for start, stop in runs(len(old), 1):
+            through.objects.filter(action_id__in=old[start:stop]).delete()
+        fields = [through._meta.get_field(name) for name in ("action_id", target)]
+        insert_rows(through, fields, [action_ids, target_ids])
+
+
+def _write_history(plan: Plan, when, user) -> None:
+    """One history row for each action the import wrote (those it gave updated_at `when`),
+    and the lists of people and organisations each now has.
+
+    The rows are copied inside the database (INSERT ... SELECT) rather than built in Python
+    by django-simple-history's bulk helpers, which takes seconds for thousands of actions.
+    They hold what bulk_history_create writes: every tracked field, `when`, the user,
+    IMPORT_REASON, and "+" for a created action or "~" for a changed one. The bulk helpers
+    leave the lists out, so without the second part the history would show them emptied."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history = Action.history.model
+    q = connection.ops.quote_name
+    date = history._meta.get_field("history_date").get_db_prep_save(when, connection)
+    in_plan = f"IN (SELECT {q('id')} FROM {q(Theme._meta.db_table)} WHERE {q('plan_id')} = %s)"
+    values = {
+        history._meta.get_field(field.name).column: f"a.{q(field.column)}"
+        for field in history.tracked_fields
+    }
+    values |= {
+        "history_date": "%s",
+        "history_change_reason": "%s",
+        "history_type": f"CASE WHEN a.{q('created_at')} = %s THEN '+' ELSE '~' END",
+        "history_user_id": "%s",
+    }
+    unfilled = {f.column for f in history._meta.concrete_fields} - set(values) - {"history_id"}
+    if unfilled:  # django-simple-history has grown a column this copy would leave empty
+        raise RuntimeError(f"Import history: no value for {', '.join(sorted(unfilled))}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(history._meta.db_table)} ({', '.join(map(q, values))}) "
+            f"SELECT {', '.join(values.values())} FROM {q(Action._meta.db_table)} a "
+            f"WHERE a.{q('updated_at')} = %s AND a.{q('theme_id')} {in_plan} "
+            f"ORDER BY a.{q('id')}",
+            [date, IMPORT_REASON, date, user.pk if user else None, date, plan.pk],
+        )
+        for list_field in LIST_FIELDS:
+            through, target = _through(list_field)
+            snapshot = apps.get_model("actions", f"HistoricalAction_{list_field}")
+            cursor.execute(
+                f"INSERT INTO {q(snapshot._meta.db_table)} "
+                f"({q('history_id')}, {q('id')}, {q('action_id')}, {q(target)}) "
+                f"SELECT h.{q('history_id')}, l.{q('id')}, l.{q('action_id')}, l.{q(target)} "
+                f"FROM {q(through._meta.db_table)} l "
+                f"JOIN {q(history._meta.db_table)} h ON h.{q('id')} = l.{q('action_id')} "
+                f"WHERE h.{q('history_date')} = %s AND h.{q('theme_id')} {in_plan}",
+                [date, plan.pk],
+            )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from workbooks import views
+
+app_name = "workbooks"
+
+urlpatterns = [
+    path("plans/<slug:slug>/export/", views.plan_export, name="plan-export"),
+    path("plans/<slug:slug>/import/", views.plan_import_upload, name="plan-import"),
+    path(
+        "plans/<slug:slug>/import/confirm/", views.plan_import_confirm, name="plan-import-confirm"
+    ),
+]

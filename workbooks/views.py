@@ -1,0 +1,167 @@
+"""Export a plan as a workbook, and import one into it: upload, preview, confirm.
+
+Nothing is written until the user confirms a preview without problems; the confirmation
+reads the kept upload again and previews it afresh, because the plan may have changed since.
+"""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from actions.models import Plan
+from actions.permissions import can_export_plan, can_import_plan
+from workbooks import uploads
+from workbooks.forms import XLSX, PlanExportForm, PlanImportForm
+from workbooks.layouts import read_workbook, write_workbook
+from workbooks.presenter import describe, fingerprint
+from workbooks.preview import preview_import
+from workbooks.safety import WorkbookRefused
+from workbooks.services import ImportRefused, plan_import
+
+
+def _plan_for(request, slug: str, allowed) -> Plan:
+    plan = get_object_or_404(Plan, slug=slug)
+    if not allowed(request.user, plan):
+        raise PermissionDenied
+    return plan
+
+
+@require_GET
+@login_required
+@never_cache
+def plan_export(request, slug):
+    plan = _plan_for(request, slug, can_export_plan)
+    if "layout" not in request.GET:
+        form = PlanExportForm(initial={"layout": plan.layout})
+        return _export_page(request, plan, form)
+    form = PlanExportForm(request.GET)
+    if not form.is_valid():
+        return _export_page(request, plan, form)
+    layout = form.cleaned_data["layout"]
+    stream = io.BytesIO()
+    write_workbook(plan, layout, stream)
+    return HttpResponse(
+        stream.getvalue(),
+        content_type=XLSX,
+        headers={
+            "Content-Disposition": content_disposition_header(
+                as_attachment=True, filename=f"{plan.slug}-{layout}.xlsx"
+            )
+        },
+    )
+
+
+# CSRF is checked inside, once the size limit is in place: the check reads the form, and
+# the upload handlers cannot change after that (Django's documented pattern).
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@login_required
+@never_cache
+def plan_import_upload(request, slug):
+    limit = uploads.WorkbookSizeLimit(request)
+    request.upload_handlers.insert(0, limit)
+    return _plan_import_upload(request, slug, limit)
+
+
+@csrf_protect
+def _plan_import_upload(request, slug, limit):
+    plan = _plan_for(request, slug, can_import_plan)
+    if request.method == "GET":
+        form = PlanImportForm(initial={"layout": plan.layout})
+        return _upload_page(request, plan, form)
+    form = PlanImportForm(request.POST, request.FILES, too_large=limit.too_large)
+    if not form.is_valid():
+        return _upload_page(request, plan, form)
+    upload, layout = form.cleaned_data["file"], form.cleaned_data["layout"]
+    data = upload.read()
+    try:
+        parsed = read_workbook(data, layout)
+    except WorkbookRefused as refused:
+        form.add_error("file", str(refused))
+        return _upload_page(request, plan, form)
+    shown = describe(preview_import(parsed, plan))
+    kept = None
+    if shown["ok"] and shown["changes_anything"]:
+        kept = uploads.keep(
+            request,
+            plan=plan,
+            layout=layout,
+            name=upload.name,
+            data=data,
+            fingerprint=fingerprint(shown),
+        )
+    return _preview_page(request, plan, shown, layout=layout, name=upload.name, kept=kept)
+
+
+@require_POST
+@login_required
+@never_cache
+def plan_import_confirm(request, slug):
+    plan = _plan_for(request, slug, can_import_plan)
+    kept = uploads.find(request, request.POST.get("token", ""), plan)
+    data = kept.read() if kept else None
+    if data is None:
+        messages.error(
+            request,
+            "That import was not found: it may have been confirmed already, replaced by a "
+            "later upload or kept too long. Upload the workbook again to preview it.",
+        )
+        return redirect("workbooks:plan-import", slug=plan.slug)
+    context = {"layout": kept.layout, "name": kept.name}
+    try:
+        preview = preview_import(read_workbook(data, kept.layout), plan)
+    except WorkbookRefused as refused:  # it was read before, so not expected; refuse anyway
+        uploads.discard(request, kept.token)
+        messages.error(request, str(refused))
+        return redirect("workbooks:plan-import", slug=plan.slug)
+    shown = describe(preview)
+    if not shown["ok"] or not shown["changes_anything"]:
+        uploads.discard(request, kept.token)
+        return _preview_page(request, plan, shown, **context, changed_since=True)
+    if fingerprint(shown) != kept.fingerprint:
+        # Someone changed the plan after the preview: show what the import would do now.
+        uploads.refingerprint(request, kept, fingerprint(shown))
+        return _preview_page(request, plan, shown, **context, kept=kept, changed_since=True)
+    try:
+        plan_import(preview, user=request.user)
+    except ImportRefused:  # cannot happen for a preview without problems; be safe anyway
+        uploads.discard(request, kept.token)
+        return _preview_page(request, plan, shown, **context)
+    uploads.discard(request, kept.token)
+    counts = shown["counts"]
+    messages.success(
+        request,
+        f"Imported {kept.name} into {plan}: {counts['create']} created, "
+        f"{counts['update']} updated.",
+    )
+    return redirect("workbooks:plan-import", slug=plan.slug)
+
+
+def _export_page(request, plan, form):
+    context = {"plan": plan, "form": form, "can_import": can_import_plan(request.user, plan)}
+    return render(request, "workbooks/plan_export.html", context)
+
+
+def _upload_page(request, plan, form):
+    context = {"plan": plan, "form": form, "can_export": can_export_plan(request.user, plan)}
+    return render(request, "workbooks/plan_import.html", context)
+
+
+def _preview_page(request, plan, shown, *, layout, name, kept=None, changed_since=False):
+    context = {
+        "plan": plan,
+        "preview": shown,
+        "layout": Plan.Layout(layout).label,
+        "name": name,
+        "kept": kept,
+        "changed_since": changed_since,
+    }
+    return render(request, "workbooks/plan_import_preview.html", context)
