@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from actions.models import Indicator, IndicatorDirection, Plan
+from cspplan.display import show_number
 from workbooks.cells import header_key
 from workbooks.rows import IndicatorRow, ParsedWorkbook, Problem
 
@@ -62,7 +63,7 @@ def shown(name: str, value) -> str:
     if name == "direction" and value in IndicatorDirection.values:
         return IndicatorDirection(value).label
     if isinstance(value, decimal.Decimal):
-        return format(value.normalize(), "f")
+        return show_number(value)
     return str(value)
 
 
