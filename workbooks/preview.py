@@ -15,6 +15,7 @@ from django.db import models
 from actions.models import Action, Plan, SeniorLeader, Theme
 from actions.rag import RAG
 from boards.names import NameIndex
+from cspplan.display import show_date
 from workbooks.indicators import IndicatorChange, indicator_changes
 from workbooks.rows import ActionRow, ParsedWorkbook, Problem, ThemeRow
 
@@ -43,7 +44,7 @@ def shown(value, choices: dict | None = None) -> str:
     if value is None or value == "":
         return "(blank)"
     if isinstance(value, datetime.date):
-        return f"{value.day} {value:%B %Y}"
+        return show_date(value)
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value) or "(none)"
     if choices and value in choices:
@@ -51,6 +52,15 @@ def shown(value, choices: dict | None = None) -> str:
     if choices is None and isinstance(value, str) and value in RAG.values:
         return RAG(value).label  # a RAG code, from a caller that passed no choices
     return str(value)
+
+
+def shown_field(name: str, value, model=Action) -> str:
+    """A value of the model's field `name` as the preview shows it: a coded choice (RAG,
+    origin) as its words."""
+    choices = None
+    if name not in ("theme", "order"):
+        choices = dict(model._meta.get_field(name).flatchoices) or None
+    return shown(value, choices)
 
 
 @dataclass
@@ -64,11 +74,16 @@ class FieldChange:
     def label(self) -> str:
         return label(self.field, self.model)
 
+    @property
+    def old_shown(self) -> str:
+        return shown_field(self.field, self.old, self.model)
+
+    @property
+    def new_shown(self) -> str:
+        return shown_field(self.field, self.new, self.model)
+
     def __str__(self) -> str:
-        choices = None
-        if self.field not in ("theme", "order"):
-            choices = dict(self.model._meta.get_field(self.field).flatchoices) or None
-        return f"{self.label}: {shown(self.old, choices)} → {shown(self.new, choices)}"
+        return f"{self.label}: {self.old_shown} → {self.new_shown}"
 
 
 @dataclass
