@@ -17,7 +17,7 @@ from actions.rag import RAG
 from boards.names import NameIndex
 from cspplan.display import show_date
 from workbooks.indicators import IndicatorChange, indicator_changes
-from workbooks.rows import ActionRow, ParsedWorkbook, Problem, ThemeRow
+from workbooks.rows import ActionRow, ParsedWorkbook, Problem, RowMatches, ThemeRow
 
 # Lists of people and organisations worked out from the words in a cell.
 NAMED_IN = {
@@ -237,37 +237,12 @@ def _match_rows(preview, parsed: ParsedWorkbook, existing: list[Action], theme_a
         by_words[(action.theme_id, action.text)].append(action)
         if not action.ref:
             unnumbered[action.theme_id].append(action)
-    matches: dict[int, Action] = {}
-    claimed: dict[int, ActionRow] = {}
-    for row in parsed.actions:
-        if row.id is None:
-            continue
-        if preview.plan is None:
-            # A copy of another plan (next year's, say): its record numbers mean nothing here.
+    if preview.plan is None:
+        # A copy of another plan (next year's, say): its record numbers mean nothing here.
+        for row in parsed.actions:
             row.id = None
-            continue
-        action = by_pk.get(row.id)
-        if action is None:
-            row.problems.append(
-                _problem(
-                    row,
-                    f"This row carries record number {row.id}, which is not an action of this "
-                    "plan. Clear the hidden ID cell to add it as a new action, or import the "
-                    "workbook into the plan it was exported from.",
-                )
-            )
-        elif action.pk in claimed:
-            row.problems.append(
-                _problem(
-                    row,
-                    f"This row and row {claimed[action.pk].row} carry the same record number "
-                    f"({row.id}): a copied row keeps its hidden ID. Clear the ID cell of the "
-                    "copy to add it as a new action.",
-                )
-            )
-        else:
-            claimed[action.pk] = row
-            matches[id(row)] = action
+    found = RowMatches()
+    found.by_record_number(parsed.actions, by_pk, "action")
     for row in parsed.actions:
         if row.id is not None:
             continue
@@ -283,11 +258,10 @@ def _match_rows(preview, parsed: ParsedWorkbook, existing: list[Action], theme_a
             # unnumbered action of the theme.
             candidates = by_words[(theme.pk, row.values.get("text"))] + unnumbered[theme.pk]
         for action in candidates:
-            if action.pk not in claimed:
-                claimed[action.pk] = row
-                matches[id(row)] = action
+            if not found.taken(action):
+                found.claim(row, action)
                 break
-    return matches
+    return found.record_of
 
 
 def _named_in(row: ActionRow, action: Action | None, names: NameIndex) -> dict:
