@@ -12,7 +12,8 @@ from django.views.decorators.http import require_safe
 from actions.permissions import person_of
 from actions.views.plans import rag_meanings
 from reporting.dashboards import board_tree, dashboard
-from reporting.scopes import Scope, board_scope, plan_scope
+from reporting.scopes import Scope
+from reporting.views.scoped import plan_and_board_views
 
 
 @require_safe
@@ -27,19 +28,6 @@ def board_list(request):
             "rag_meanings": rag_meanings(),
         },
     )
-
-
-@require_safe
-@login_required
-def board_dashboard(request, pk):
-    # A board the user may not open is not found, so that its existence is not revealed.
-    return _dashboard(request, board_scope(request.user, pk))
-
-
-@require_safe
-@login_required
-def plan_dashboard(request, slug):
-    return _dashboard(request, plan_scope(request.user, slug))
 
 
 def _dashboard(request, scope: Scope):
@@ -77,3 +65,6 @@ def _dashboard(request, scope: Scope):
             "rag_meanings": rag_meanings(),
         },
     )
+
+
+plan_dashboard, board_dashboard = plan_and_board_views(_dashboard)

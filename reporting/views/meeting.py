@@ -20,7 +20,8 @@ from reporting.forms import read_since
 from reporting.indicator_status import RULE_TEXT, indicator_status, trend_points
 from reporting.pack import build_pack, changes_part
 from reporting.pack_docx import CONTENT_TYPE, pack_docx
-from reporting.scopes import Scope, board_scope, plan_scope
+from reporting.scopes import Scope, plan_scope
+from reporting.views.scoped import plan_and_board_views
 
 # The trend line's box, in pixels: small enough to sit beside the numbers.
 TREND_WIDTH, TREND_HEIGHT = 160, 48
@@ -49,16 +50,7 @@ def _since_page(request, scope: Scope):
     return render(request, "reporting/meeting_since.html", context)
 
 
-@require_safe
-@login_required
-def plan_since(request, slug):
-    return _since_page(request, plan_scope(request.user, slug))
-
-
-@require_safe
-@login_required
-def board_since(request, pk):
-    return _since_page(request, board_scope(request.user, pk))
+plan_since, board_since = plan_and_board_views(_since_page)
 
 
 # ---- indicators --------------------------------------------------------------------------
@@ -123,25 +115,5 @@ def _pack_download(request, scope: Scope):
     return response
 
 
-@require_safe
-@login_required
-def plan_pack(request, slug):
-    return _pack_page(request, plan_scope(request.user, slug))
-
-
-@require_safe
-@login_required
-def board_pack(request, pk):
-    return _pack_page(request, board_scope(request.user, pk))
-
-
-@require_safe
-@login_required
-def plan_pack_docx(request, slug):
-    return _pack_download(request, plan_scope(request.user, slug))
-
-
-@require_safe
-@login_required
-def board_pack_docx(request, pk):
-    return _pack_download(request, board_scope(request.user, pk))
+plan_pack, board_pack = plan_and_board_views(_pack_page)
+plan_pack_docx, board_pack_docx = plan_and_board_views(_pack_download)
