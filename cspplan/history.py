@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-CREATED, CHANGED, DELETED = "+", "~", "-"
+CREATED, CHANGED = "+", "~"  # history_type, as django-simple-history writes it
 
 
 def history_model(model: type[models.Model]) -> type[models.Model]:
