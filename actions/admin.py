@@ -1,7 +1,18 @@
-from django.contrib import admin
-from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
+"""The admin pages of plans, themes, actions, progress updates and indicators, and the
+registration of every model's admin (boards' too) with what each user may see and change
+there, from actions.permissions.
 
+Who enters the admin: active staff users (Django's is_staff), as Django decides; which pages
+they may use, by Django's model permissions (view, add, change, delete); what those pages
+hold and let them change, by their role, as on every other page. Administrators (and
+superusers) see and change everything. Everything the admin writes goes through the
+services, in the signed-in user's name.
+"""
+
+from django.contrib import admin
+from django.db.models import Count, Q
+
+from actions import permissions, services
 from actions.models import (
     Action,
     Indicator,
@@ -12,16 +23,69 @@ from actions.models import (
     Theme,
 )
 from actions.rag import rag_label
+from boards import admin as boards_admin
+from boards.models import Board, Membership, Organisation, Partnership, Person
+from cspplan.admin import ScopedAdmin, ScopedInline, Services
+
+PLAN_SERVICES = Services(services.plan_create, services.plan_edit, services.plan_delete, "plan")
+SENIOR_LEADER_SERVICES = Services(
+    services.senior_leader_create,
+    services.senior_leader_edit,
+    services.senior_leader_delete,
+    "senior_leader",
+)
+THEME_SERVICES = Services(
+    services.theme_create, services.theme_edit, services.theme_delete, "theme"
+)
+ACTION_SERVICES = Services(
+    services.action_create, services.action_edit, services.action_delete, "action"
+)
+# An update added in the admin sets the action's RAG status and history as one added on
+# the update form does: it is the same service.
+PROGRESS_UPDATE_SERVICES = Services(
+    services.progress_update_create,
+    services.progress_update_edit,
+    services.progress_update_delete,
+    "update",
+)
+INDICATOR_SERVICES = Services(
+    services.indicator_create, services.indicator_edit, services.indicator_delete, "indicator"
+)
+INDICATOR_VALUE_SERVICES = Services(
+    services.indicator_value_create,
+    services.indicator_value_edit,
+    services.indicator_value_delete,
+    "value",
+)
 
 
-class SeniorLeaderInline(admin.TabularInline):
+class Permitted:
+    """The hooks of cspplan.admin.ScopedAdmin from actions.permissions: mixed in before
+    an admin class, whose `visible` (and, where the user may change some records,
+    `editable`) say which records."""
+
+    def sees_everything(self, request) -> bool:
+        return permissions.is_administrator(request.user)
+
+
+class OfPlans(Permitted):
+    """A plan, or something that belongs to one: changed, and added, by those who may
+    change its plan (permissions.editable_plans)."""
+
+    def may_add(self, request) -> bool:
+        return self.sees_everything(request) or permissions.editable_plans(request.user).exists()
+
+
+class SeniorLeaderInline(ScopedInline, admin.TabularInline):
+    services = SENIOR_LEADER_SERVICES
     model = SeniorLeader
     extra = 0
     fields = ["order", "name", "organisation", "role", "person"]
     autocomplete_fields = ["person"]
 
 
-class ThemeInline(admin.TabularInline):
+class ThemeInline(ScopedInline, admin.TabularInline):
+    services = THEME_SERVICES
     model = Theme
     extra = 0
     fields = ["order", "ref", "name", "parent", "monitoring_board"]
@@ -31,8 +95,17 @@ class ThemeInline(admin.TabularInline):
         return super().get_queryset(request).select_related("parent", "monitoring_board")
 
 
-@admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+def _actions_seen(request, path: str) -> Count:
+    """A count of the actions at `path` that the user may see: a restricted action they
+    may not see is not counted, as its existence is not revealed."""
+    if permissions.is_administrator(request.user):
+        return Count(path)
+    seen = permissions.visible_actions(request.user).values("pk")
+    return Count(path, filter=Q(**{f"{path}__in": seen}))
+
+
+class PlanAdmin(OfPlans, ScopedAdmin):
+    services = PLAN_SERVICES
     list_display = [
         "title",
         "partnership",
@@ -43,46 +116,80 @@ class PlanAdmin(SimpleHistoryAdmin):
         "period_end",
         "action_count",
     ]
-    list_filter = ["partnership", "layout", "status", ("board", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        ("partnership", admin.RelatedOnlyFieldListFilter),
+        "layout",
+        "status",
+        ("board", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["partnership", "board"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["board", "predecessor"]
     inlines = [SeniorLeaderInline, ThemeInline]
+    # The model's ordering, stated again: Django drops it from a query with a count in it,
+    # and the autocomplete pages through the list unordered otherwise.
+    ordering = Plan._meta.ordering
+
+    def visible(self, request):
+        return permissions.visible_plans(request.user)
+
+    def editable(self, request):
+        return permissions.editable_plans(request.user)
+
+    def may_add(self, request) -> bool:
+        return permissions.partnerships_for_new_plans(request.user).exists()
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(action_count=Count("themes__actions"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(action_count=_actions_seen(request, "themes__actions"))
+        )
 
     @admin.display(ordering="action_count", description="actions")
     def action_count(self, plan):
         return plan.action_count
 
 
-@admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(OfPlans, ScopedAdmin):
+    services = THEME_SERVICES
     list_display = ["name", "plan", "parent", "order", "action_count"]
-    list_filter = ["plan__partnership", "plan"]
+    list_filter = [
+        ("plan__partnership", admin.RelatedOnlyFieldListFilter),
+        ("plan", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["plan", "parent"]
     search_fields = ["name", "description", "review_feedback"]
     autocomplete_fields = ["plan", "parent", "monitoring_board"]
+    ordering = Theme._meta.ordering  # as PlanAdmin's
+
+    def visible(self, request):
+        return permissions.visible_themes(request.user)
+
+    def editable(self, request):
+        return Theme.objects.filter(plan__in=permissions.editable_plans(request.user))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(action_count=Count("actions"))
+        return (
+            super().get_queryset(request).annotate(action_count=_actions_seen(request, "actions"))
+        )
 
     @admin.display(ordering="action_count", description="actions")
     def action_count(self, theme):
         return theme.action_count
 
 
-class ProgressUpdateInline(admin.StackedInline):
+class ProgressUpdateInline(ScopedInline, admin.StackedInline):
+    services = PROGRESS_UPDATE_SERVICES
     model = ProgressUpdate
     extra = 0
     fields = ["date", "period", "rag", "author", "text"]
     autocomplete_fields = ["author"]
 
 
-@admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(Permitted, ScopedAdmin):
+    services = ACTION_SERVICES
     list_display = [
         "ref",
         "short_text",
@@ -95,8 +202,8 @@ class ActionAdmin(SimpleHistoryAdmin):
     ]
     list_display_links = ["ref", "short_text"]
     list_filter = [
-        "theme__plan__partnership",
-        "theme__plan",
+        ("theme__plan__partnership", admin.RelatedOnlyFieldListFilter),
+        ("theme__plan", admin.RelatedOnlyFieldListFilter),
         ("theme", admin.RelatedOnlyFieldListFilter),
         "rag",
         "origin",
@@ -114,17 +221,6 @@ class ActionAdmin(SimpleHistoryAdmin):
         "monitoring_board",
     ]
     inlines = [ProgressUpdateInline]
-
-    def save_formset(self, request, form, formset, change):
-        # Updates added in the inline record who typed them in, as the update form does.
-        for update in formset.save(commit=False):
-            if update.pk is None:
-                update.created_by = request.user
-            update.save()
-        for update in formset.deleted_objects:
-            update.delete()
-        formset.save_m2m()
-
     fieldsets = [
         (
             None,
@@ -161,6 +257,27 @@ class ActionAdmin(SimpleHistoryAdmin):
         ),
     ]
 
+    def visible(self, request):
+        return permissions.visible_actions(request.user)
+
+    def editable(self, request):
+        return permissions.editable_actions(request.user)
+
+    def may_add(self, request) -> bool:
+        # A new action goes into a theme, and a plan's themes are changed by those who may
+        # change the plan.
+        return self.sees_everything(request) or permissions.editable_plans(request.user).exists()
+
+    def get_readonly_fields(self, request, obj=None):
+        # Those who may change the action but not its plan (its leads) may not move it to
+        # another theme, nor lift or set its protective marking.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not self.sees_everything(request):
+            plans = permissions.editable_plans(request.user)
+            if not plans.filter(themes__actions=obj).exists():
+                readonly += ["theme", "restricted"]
+        return readonly
+
     @admin.display(description="action", ordering="text")
     def short_text(self, action):
         return action.text if len(action.text) <= 90 else action.text[:89] + "…"
@@ -174,52 +291,158 @@ class ActionAdmin(SimpleHistoryAdmin):
         return rag_label(action.rag)
 
 
-@admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(Permitted, ScopedAdmin):
+    services = PROGRESS_UPDATE_SERVICES
     list_display = ["action", "date", "period", "rag_set", "author"]
-    list_filter = ["action__theme__plan__partnership", "action__theme__plan", "rag"]
+    list_filter = [
+        ("action__theme__plan__partnership", admin.RelatedOnlyFieldListFilter),
+        ("action__theme__plan", admin.RelatedOnlyFieldListFilter),
+        "rag",
+    ]
     list_select_related = ["action", "author"]
     search_fields = ["text", "action__text"]
     autocomplete_fields = ["action", "author"]
     date_hierarchy = "date"
+    # Who typed an update in is who added it, recorded by the service.
+    fields = ["action", "date", "period", "rag", "author", "text", "created_by"]
+    readonly_fields = ["created_by"]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user  # who typed it in, beside the author it names
-        super().save_model(request, obj, form, change)
+    def visible(self, request):
+        return permissions.visible_updates(request.user)
+
+    def editable(self, request):
+        return ProgressUpdate.objects.filter(action__in=permissions.editable_actions(request.user))
+
+    def may_add(self, request) -> bool:
+        return self.sees_everything(request) or permissions.editable_actions(request.user).exists()
+
+    def get_readonly_fields(self, request, obj=None):
+        # An update stays on the action it was added to.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + ["action"] if obj is not None else readonly
 
     @admin.display(description="RAG status set", ordering="rag")
     def rag_set(self, update):
         return rag_label(update.rag) if update.rag else "—"
 
 
-class IndicatorValueInline(admin.TabularInline):
+class IndicatorValueInline(ScopedInline, admin.TabularInline):
+    services = INDICATOR_VALUE_SERVICES
     model = IndicatorValue
     extra = 0
 
 
-@admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(OfPlans, ScopedAdmin):
+    services = INDICATOR_SERVICES
     list_display = ["ref", "description", "plan", "category", "direction", "baseline", "target"]
     list_display_links = ["ref", "description"]
-    list_filter = ["plan__partnership", "plan", "category", "direction"]
+    list_filter = [
+        ("plan__partnership", admin.RelatedOnlyFieldListFilter),
+        ("plan", admin.RelatedOnlyFieldListFilter),
+        "category",
+        "direction",
+    ]
     list_select_related = ["plan"]
     search_fields = ["description", "category"]
     inlines = [IndicatorValueInline]
 
+    def visible(self, request):
+        return permissions.visible_indicators(request.user)
 
-@admin.register(SeniorLeader)
-class SeniorLeaderAdmin(SimpleHistoryAdmin):
+    def editable(self, request):
+        return Indicator.objects.filter(plan__in=permissions.editable_plans(request.user))
+
+
+class SeniorLeaderAdmin(OfPlans, ScopedAdmin):
+    services = SENIOR_LEADER_SERVICES
     list_display = ["name", "role", "organisation", "plan"]
-    list_filter = ["plan__partnership", "plan"]
+    list_filter = [
+        ("plan__partnership", admin.RelatedOnlyFieldListFilter),
+        ("plan", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["plan"]
     search_fields = ["name", "role", "organisation"]
 
+    def visible(self, request):
+        return permissions.visible_senior_leaders(request.user)
 
-@admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+    def editable(self, request):
+        return SeniorLeader.objects.filter(plan__in=permissions.editable_plans(request.user))
+
+
+class IndicatorValueAdmin(OfPlans, ScopedAdmin):
+    services = INDICATOR_VALUE_SERVICES
     list_display = ["indicator", "date", "period", "value"]
-    list_filter = ["indicator__plan__partnership", "indicator__plan"]
+    list_filter = [
+        ("indicator__plan__partnership", admin.RelatedOnlyFieldListFilter),
+        ("indicator__plan", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["indicator"]
     search_fields = ["indicator__description", "period", "note"]
     autocomplete_fields = ["indicator"]
+
+    def visible(self, request):
+        return permissions.visible_indicator_values(request.user)
+
+    def editable(self, request):
+        return IndicatorValue.objects.filter(
+            indicator__plan__in=permissions.editable_plans(request.user)
+        )
+
+
+# ---- the partnership's structure (boards.admin's pages) --------------------------------------
+# Seen as actions.permissions says; changed, and added, by administrators only.
+
+
+class PartnershipAdmin(Permitted, boards_admin.PartnershipAdmin):
+    def visible(self, request):
+        return permissions.visible_partnerships(request.user)
+
+    def choosable(self, request):
+        return permissions.partnerships_for_new_plans(request.user)
+
+
+class OrganisationAdmin(Permitted, boards_admin.OrganisationAdmin):
+    def visible(self, request):
+        return permissions.visible_organisations(request.user)
+
+    def choosable(self, request):
+        return self.visible(request)
+
+
+class PersonAdmin(Permitted, boards_admin.PersonAdmin):
+    def visible(self, request):
+        return permissions.visible_people(request.user)
+
+    def choosable(self, request):
+        return self.visible(request)
+
+
+class BoardAdmin(Permitted, boards_admin.BoardAdmin):
+    def visible(self, request):
+        return permissions.visible_boards(request.user)
+
+    def choosable(self, request):
+        return self.visible(request)
+
+
+class MembershipAdmin(Permitted, boards_admin.MembershipAdmin):
+    def visible(self, request):
+        return permissions.visible_memberships(request.user)
+
+
+for model, model_admin in [
+    (Partnership, PartnershipAdmin),
+    (Organisation, OrganisationAdmin),
+    (Person, PersonAdmin),
+    (Board, BoardAdmin),
+    (Membership, MembershipAdmin),
+    (Plan, PlanAdmin),
+    (Theme, ThemeAdmin),
+    (Action, ActionAdmin),
+    (ProgressUpdate, ProgressUpdateAdmin),
+    (Indicator, IndicatorAdmin),
+    (SeniorLeader, SeniorLeaderAdmin),
+    (IndicatorValue, IndicatorValueAdmin),
+]:
+    admin.site.register(model, model_admin)

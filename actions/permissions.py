@@ -21,8 +21,16 @@ and a change can only be made where the user may make it.
 
 from django.db.models import Q, QuerySet
 
-from actions.models import Action, Plan
-from boards.models import Board, Membership, Person, Role
+from actions.models import (
+    Action,
+    Indicator,
+    IndicatorValue,
+    Plan,
+    ProgressUpdate,
+    SeniorLeader,
+    Theme,
+)
+from boards.models import Board, Membership, Organisation, Partnership, Person, Role
 from boards.selectors import with_subgroups
 
 
@@ -100,14 +108,6 @@ def visible_boards(user) -> QuerySet[Board]:
     return Board.objects.filter(
         Q(partnership_id__in=_partnership_ids(person)) | Q(pk__in=_board_scope(person))
     )
-
-
-def can_view_plan(user, plan: Plan) -> bool:
-    return visible_plans(user).filter(pk=plan.pk).exists()
-
-
-def can_view_action(user, action: Action) -> bool:
-    return visible_actions(user).filter(pk=action.pk).exists()
 
 
 # Changing --------------------------------------------------------------------------------
@@ -237,3 +237,95 @@ def _board_scope(person: Person) -> set[int]:
         seats = Membership.objects.filter(person=person).values_list("board_id", flat=True)
         person._board_scope = with_subgroups(seats)
     return person._board_scope
+
+
+# The admin --------------------------------------------------------------------------------
+# The admin lists every model. What a user may see of each follows from what they may see
+# above: a plan's themes, senior leaders and indicators with the plan, an action's progress
+# updates with the action. What they may change: an action as `editable_actions` says; a
+# plan and what belongs to it where they may import into it (an import changes all of it);
+# the partnership's structure (partnerships, organisations, people, boards, memberships)
+# only if they are an administrator.
+
+
+def editable_plans(user) -> QuerySet[Plan]:
+    """The plans whose own fields, themes, senior leaders and indicators the user may
+    change (the admin): those they may import into."""
+    return importable_plans(user)
+
+
+def visible_themes(user) -> QuerySet[Theme]:
+    return Theme.objects.filter(plan__in=visible_plans(user))
+
+
+def visible_senior_leaders(user) -> QuerySet[SeniorLeader]:
+    return SeniorLeader.objects.filter(plan__in=visible_plans(user))
+
+
+def visible_indicators(user) -> QuerySet[Indicator]:
+    return Indicator.objects.filter(plan__in=visible_plans(user))
+
+
+def visible_indicator_values(user) -> QuerySet[IndicatorValue]:
+    return IndicatorValue.objects.filter(indicator__plan__in=visible_plans(user))
+
+
+def visible_updates(user) -> QuerySet[ProgressUpdate]:
+    return ProgressUpdate.objects.filter(action__in=visible_actions(user))
+
+
+def visible_partnerships(user) -> QuerySet[Partnership]:
+    """The user's own partnerships, and those of the plans and boards they may see."""
+    if is_administrator(user):
+        return Partnership.objects.all()
+    person = person_of(user)
+    if person is None:
+        return Partnership.objects.none()
+    return Partnership.objects.filter(
+        Q(pk__in=person.partnerships.values("pk"))
+        | Q(pk__in=visible_plans(user).values("partnership_id"))
+        | Q(pk__in=visible_boards(user).values("partnership_id"))
+    )
+
+
+def visible_organisations(user) -> QuerySet[Organisation]:
+    """Every organisation, to anyone with a role: they are shared by every partnership
+    (the MPS sits on every London CSP), and saying who they are reveals nothing else."""
+    if role_of(user) is None:
+        return Organisation.objects.none()
+    return Organisation.objects.all()
+
+
+def visible_people(user) -> QuerySet[Person]:
+    """The people of the user's partnerships, the members of the boards they may see,
+    and the leads of the actions they may see."""
+    if is_administrator(user):
+        return Person.objects.all()
+    person = person_of(user)
+    if person is None:
+        return Person.objects.none()
+    colleagues = Person.partnerships.through.objects.filter(
+        partnership_id__in=person.partnerships.values("pk")
+    )
+    members = Membership.objects.filter(board__in=visible_boards(user))
+    leads = Action.lead_people.through.objects.filter(action__in=visible_actions(user))
+    return Person.objects.filter(
+        Q(pk=person.pk)
+        | Q(pk__in=colleagues.values("person_id"))
+        | Q(pk__in=members.values("person_id"))
+        | Q(pk__in=leads.values("person_id"))
+    )
+
+
+def visible_memberships(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(board__in=visible_boards(user))
+
+
+def partnerships_for_new_plans(user) -> QuerySet[Partnership]:
+    """The partnerships in which the user may add a plan: an analyst's own, every one for an
+    administrator. (The plan is then theirs to change, as `editable_plans` says.)"""
+    if is_administrator(user):
+        return Partnership.objects.all()
+    if role_of(user) != Role.ANALYST:
+        return Partnership.objects.none()
+    return person_of(user).partnerships.all()

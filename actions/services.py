@@ -13,7 +13,9 @@ from actions.models import (
     SeniorLeader,
     Theme,
 )
-from cspplan.saving import save_by, save_if_changed
+from boards.models import Person
+from cspplan import history
+from cspplan.saving import record_create, record_edit, save_if_changed
 
 
 @transaction.atomic
@@ -164,42 +166,161 @@ def action_update(
         date = f"{end}_date"
         if date in values and values[date] != getattr(locked, date):
             values[f"{end}_text"] = ""
-    _save_in_browser(locked, values, user, reason)
+    save_if_changed(locked, values, user=user, reason=reason)
     if update is not None:
         progress_update_create(action=locked, user=user, reason=reason, **update)
     return locked
 
 
+# The author of an update added without naming one: the person of the user adding it.
+USERS_PERSON = object()
+
+
 @transaction.atomic
 def progress_update_create(
-    *, action: Action, user, date, text: str, rag: str = "", reason: str = BROWSER_REASON
+    *,
+    action: Action,
+    user,
+    date,
+    text: str,
+    rag: str = "",
+    period: str = "",
+    author: Person | None | object = USERS_PERSON,
+    reason: str | None = BROWSER_REASON,
 ) -> ProgressUpdate:
-    """Add a progress update written by `user` (its author is their person). An update
+    """Add a progress update typed in by `user`, written by `author` (by default their
+    own person; the admin names whoever wrote an update it types in, or nobody). An update
     whose RAG status differs from the action's sets the action's status too: that is what
     "the RAG status an update sets" means. The action is saved first, so that its history
     row comes before the update (actions.history.since_version relies on that order)."""
     if rag:
         locked = Action.objects.select_for_update().get(pk=action.pk)
-        if _save_in_browser(locked, {"rag": rag}, user, reason):
+        if save_if_changed(locked, {"rag": rag}, user=user, reason=reason):
             action.rag, action.updated_at = locked.rag, locked.updated_at
     signed_in = user is not None and user.is_authenticated
+    if author is USERS_PERSON:
+        author = getattr(user, "person", None) if signed_in else None
     update = ProgressUpdate(
         action=action,
         date=date,
+        period=period,
         text=text,
         rag=rag,
-        author=getattr(user, "person", None) if signed_in else None,
+        author=author,
         created_by=user if signed_in else None,
     )
-    update._change_reason = reason
-    save_by(update, {}, user)
+    save_if_changed(update, {}, user=user, reason=reason)
     return update
 
 
-def _save_in_browser(action: Action, values: dict, user, reason: str) -> bool:
-    """Save `values` with one history row in `user`'s name, saying how it was changed."""
-    action._change_reason = reason
-    try:
-        return save_by(action, values, user)
-    finally:
-        del action._change_reason
+# ---- changes made in the admin -------------------------------------------------------------
+# Any field of a record, in the name of the user making the change, with one history row
+# for each record changed. (`action_update` is the update form's narrower change, with its
+# check that nobody saved the action in between.) A progress update added in the admin is
+# `progress_update_create`'s, as on the update form. Deleting a record deletes what
+# belongs to it (a plan's themes and actions, say), each with a history row of its own.
+
+
+@transaction.atomic
+def plan_create(*, user, **values) -> Plan:
+    return record_create(Plan, user=user, **values)
+
+
+@transaction.atomic
+def plan_edit(*, plan: Plan, user, **values) -> Plan:
+    return record_edit(plan, user=user, **values)
+
+
+@transaction.atomic
+def plan_delete(*, plan: Plan, user) -> None:
+    history.delete(plan, user=user)
+
+
+@transaction.atomic
+def senior_leader_create(*, user, **values) -> SeniorLeader:
+    return record_create(SeniorLeader, user=user, **values)
+
+
+@transaction.atomic
+def senior_leader_edit(*, senior_leader: SeniorLeader, user, **values) -> SeniorLeader:
+    return record_edit(senior_leader, user=user, **values)
+
+
+@transaction.atomic
+def senior_leader_delete(*, senior_leader: SeniorLeader, user) -> None:
+    history.delete(senior_leader, user=user)
+
+
+@transaction.atomic
+def theme_create(*, user, **values) -> Theme:
+    return record_create(Theme, user=user, **values)
+
+
+@transaction.atomic
+def theme_edit(*, theme: Theme, user, **values) -> Theme:
+    return record_edit(theme, user=user, **values)
+
+
+@transaction.atomic
+def theme_delete(*, theme: Theme, user) -> None:
+    history.delete(theme, user=user)
+
+
+@transaction.atomic
+def action_create(*, user, **values) -> Action:
+    """A new action; its lists (lead_people, lead_organisations, supporting_organisations)
+    by name among `values`, recorded in the same history row as its fields."""
+    return record_create(Action, user=user, **values)
+
+
+@transaction.atomic
+def action_edit(*, action: Action, user, **values) -> Action:
+    """Change any of the action's fields and lists, in one history row."""
+    return record_edit(action, user=user, **values)
+
+
+@transaction.atomic
+def action_delete(*, action: Action, user) -> None:
+    history.delete(action, user=user)
+
+
+@transaction.atomic
+def progress_update_edit(*, update: ProgressUpdate, user, **values) -> ProgressUpdate:
+    """Correct an update (its date, words, author, the RAG status it records). The
+    action's own RAG status is left as it is: that is changed on the action itself."""
+    return record_edit(update, user=user, **values)
+
+
+@transaction.atomic
+def progress_update_delete(*, update: ProgressUpdate, user) -> None:
+    history.delete(update, user=user)
+
+
+@transaction.atomic
+def indicator_create(*, user, **values) -> Indicator:
+    return record_create(Indicator, user=user, **values)
+
+
+@transaction.atomic
+def indicator_edit(*, indicator: Indicator, user, **values) -> Indicator:
+    return record_edit(indicator, user=user, **values)
+
+
+@transaction.atomic
+def indicator_delete(*, indicator: Indicator, user) -> None:
+    history.delete(indicator, user=user)
+
+
+@transaction.atomic
+def indicator_value_create(*, user, **values) -> IndicatorValue:
+    return record_create(IndicatorValue, user=user, **values)
+
+
+@transaction.atomic
+def indicator_value_edit(*, value: IndicatorValue, user, **values) -> IndicatorValue:
+    return record_edit(value, user=user, **values)
+
+
+@transaction.atomic
+def indicator_value_delete(*, value: IndicatorValue, user) -> None:
+    history.delete(value, user=user)

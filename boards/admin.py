@@ -1,31 +1,64 @@
+"""The admin pages of partnerships, organisations, people, boards and memberships: what
+they list, filter and search, and the services that write each model.
+
+They are registered by actions.admin, with what each user may see and change there from
+actions.permissions (which this app, below actions, cannot import).
+"""
+
 from django.contrib import admin
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
-from boards.models import Board, Membership, Organisation, Partnership, Person
+from boards import services
+from boards.models import Board, Membership
+from cspplan.admin import ScopedAdmin, ScopedInline, Services
+
+PARTNERSHIP_SERVICES = Services(
+    services.partnership_create,
+    services.partnership_edit,
+    services.partnership_delete,
+    "partnership",
+)
+ORGANISATION_SERVICES = Services(
+    services.organisation_create,
+    services.organisation_edit,
+    services.organisation_delete,
+    "organisation",
+)
+PERSON_SERVICES = Services(
+    services.person_create, services.person_edit, services.person_delete, "person"
+)
+BOARD_SERVICES = Services(
+    services.board_create, services.board_edit, services.board_delete, "board"
+)
+MEMBERSHIP_SERVICES = Services(
+    services.membership_create,
+    services.membership_edit,
+    services.membership_delete,
+    "membership",
+)
 
 
-@admin.register(Partnership)
-class PartnershipAdmin(SimpleHistoryAdmin):
+class PartnershipAdmin(ScopedAdmin):
+    services = PARTNERSHIP_SERVICES
     list_display = ["name", "short_name", "slug"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
 
 
-@admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ScopedAdmin):
+    services = ORGANISATION_SERVICES
     list_display = ["name", "short_name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "aliases"]
 
 
-@admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(ScopedAdmin):
+    services = PERSON_SERVICES
     list_display = ["name", "post_title", "organisation", "email", "user", "role"]
     list_filter = [
         ("boards__partnership", admin.RelatedOnlyFieldListFilter),
         "role",
-        "organisation",
+        ("organisation", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["organisation", "user"]
     search_fields = ["name", "post_title", "email", "organisation__name"]
@@ -33,21 +66,29 @@ class PersonAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["partnerships"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ScopedInline, admin.TabularInline):
+    services = MEMBERSHIP_SERVICES
     model = Membership
     extra = 0
     autocomplete_fields = ["person"]
 
 
-@admin.register(Board)
-class BoardAdmin(SimpleHistoryAdmin):
+class BoardAdmin(ScopedAdmin):
+    services = BOARD_SERVICES
     list_display = ["name", "partnership", "kind", "parent", "member_count"]
-    list_filter = ["partnership", "kind", ("parent", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        ("partnership", admin.RelatedOnlyFieldListFilter),
+        "kind",
+        ("parent", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["partnership", "parent"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     inlines = [MembershipInline]
+    # The model's ordering, stated again: Django drops it from a query with a count in it,
+    # and the autocomplete pages through the list unordered otherwise.
+    ordering = Board._meta.ordering
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("memberships"))
@@ -57,10 +98,14 @@ class BoardAdmin(SimpleHistoryAdmin):
         return board.member_count
 
 
-@admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ScopedAdmin):
+    services = MEMBERSHIP_SERVICES
     list_display = ["person", "role", "board", "partnership"]
-    list_filter = ["board__partnership", "role", "board"]
+    list_filter = [
+        ("board__partnership", admin.RelatedOnlyFieldListFilter),
+        "role",
+        ("board", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["person", "board__partnership"]
     search_fields = ["person__name", "board__name"]
     autocomplete_fields = ["person", "board"]

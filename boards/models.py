@@ -185,13 +185,6 @@ class Board(models.Model):
                 raise ValidationError({"parent": "A board cannot sit under itself."})
             node = node.parent
 
-    def ancestors(self):
-        node, chain = self.parent, []
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return list(reversed(chain))
-
 
 class MembershipRole(models.TextChoices):
     CHAIR = "chair", "Chair"

@@ -3,7 +3,8 @@
 from django.db import transaction
 
 from boards.models import Board, Membership, Organisation, Partnership, Person
-from cspplan.saving import save_if_changed
+from cspplan import history
+from cspplan.saving import record_create, record_edit, save_if_changed
 
 
 @transaction.atomic
@@ -98,3 +99,84 @@ def membership_upsert(*, board: Board, person: Person, role: str) -> tuple[Membe
     )
     changed = save_if_changed(membership, {"role": role})
     return membership, changed
+
+
+# ---- changes made in the admin -------------------------------------------------------------
+# Any field of a record, in the name of the user making the change, with one history row
+# for each record changed (actions.services has the same for plans and actions).
+
+
+@transaction.atomic
+def partnership_create(*, user, **values) -> Partnership:
+    return record_create(Partnership, user=user, **values)
+
+
+@transaction.atomic
+def partnership_edit(*, partnership: Partnership, user, **values) -> Partnership:
+    return record_edit(partnership, user=user, **values)
+
+
+@transaction.atomic
+def partnership_delete(*, partnership: Partnership, user) -> None:
+    history.delete(partnership, user=user)
+
+
+@transaction.atomic
+def organisation_create(*, user, **values) -> Organisation:
+    return record_create(Organisation, user=user, **values)
+
+
+@transaction.atomic
+def organisation_edit(*, organisation: Organisation, user, **values) -> Organisation:
+    return record_edit(organisation, user=user, **values)
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation, user) -> None:
+    history.delete(organisation, user=user)
+
+
+@transaction.atomic
+def person_create(*, user, **values) -> Person:
+    """A new person; their partnerships by name among `values`."""
+    return record_create(Person, user=user, **values)
+
+
+@transaction.atomic
+def person_edit(*, person: Person, user, **values) -> Person:
+    return record_edit(person, user=user, **values)
+
+
+@transaction.atomic
+def person_delete(*, person: Person, user) -> None:
+    history.delete(person, user=user)
+
+
+@transaction.atomic
+def board_create(*, user, **values) -> Board:
+    return record_create(Board, user=user, **values)
+
+
+@transaction.atomic
+def board_edit(*, board: Board, user, **values) -> Board:
+    return record_edit(board, user=user, **values)
+
+
+@transaction.atomic
+def board_delete(*, board: Board, user) -> None:
+    history.delete(board, user=user)
+
+
+@transaction.atomic
+def membership_create(*, user, **values) -> Membership:
+    return record_create(Membership, user=user, **values)
+
+
+@transaction.atomic
+def membership_edit(*, membership: Membership, user, **values) -> Membership:
+    return record_edit(membership, user=user, **values)
+
+
+@transaction.atomic
+def membership_delete(*, membership: Membership, user) -> None:
+    history.delete(membership, user=user)

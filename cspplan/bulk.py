@@ -55,22 +55,23 @@ def insert_records(model, records: list[dict], **columns: list) -> list:
     return insert_rows(model, fields, values, returning=True)
 
 
-def runs(count: int, parameters_per_row: int):
-    """(start, stop) of runs of `count` rows that fit one statement each. SQLite allows a set
-    number of parameters per statement (32,766 by default; Debian's build 250,000);
-    psycopg2 fills parameters in on the client, so PostgreSQL takes any number."""
+def runs(count: int, parameters_per_row: int, *, other_parameters: int = 0):
+    """(start, stop) of runs of `count` rows that fit one statement each, beside the
+    statement's `other_parameters`. SQLite allows a set number of parameters per statement
+    (32,766 by default; Debian's build 250,000); psycopg2 fills parameters in on the
+    client, so PostgreSQL takes any number."""
     if not count:
         return
     size = count
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        size = max(1, limit // parameters_per_row)
+        size = max(1, (limit - other_parameters) // parameters_per_row)
     for start in range(0, count, size):
         yield start, min(start + size, count)
 
 
-def _table(fields, columns: list[list]) -> tuple[str, list]:
+def values_table(fields, columns: list[list]) -> tuple[str, list]:
     """SQL for a table of the values in `columns` (one list per field of `fields`, as the
     driver takes them), and its parameters. SQLite gets a VALUES list. PostgreSQL gets an
     array per column, as Django's own bulk_create sends rows there: planning a VALUES list
@@ -126,7 +127,7 @@ def insert_rows(model, fields, columns: list[list], *, returning: bool = False) 
     pks = []
     with connection.cursor() as cursor:
         for start, stop in runs(count, len(fields)):
-            table, params = _table(fields, [column[start:stop] for column in columns])
+            table, params = values_table(fields, [column[start:stop] for column in columns])
             sql = f"{into} {table}"
             if returning:
                 sql += f" RETURNING {q(model._meta.pk.column)}"
@@ -152,7 +153,7 @@ def update_rows(model, objs: list, names: list[str]) -> None:
     columns = [prepared(field, [getattr(obj, field.attname) for obj in objs]) for field in fields]
     with connection.cursor() as cursor:
         for start, stop in runs(len(objs), len(fields)):
-            new, params = _table(fields, [column[start:stop] for column in columns])
+            new, params = values_table(fields, [column[start:stop] for column in columns])
             cursor.execute(
                 f"WITH new ({', '.join(aliases)}) AS ({new}) UPDATE {table} SET {setters} "
                 f"FROM new WHERE {table}.{q(model._meta.pk.column)} = new.pk",

@@ -89,7 +89,7 @@ class WorkbookImportForm(ImportForm):
     workbook's layout."""
 
     plan = forms.ModelChoiceField(
-        queryset=Plan.objects.order_by("title"),
+        queryset=Plan.objects.none(),  # the user's: ActionWorkbookAdmin.create_import_form
         help_text="The plan the workbook was exported from. Its actions are matched to the "
         "rows by the hidden ID column, or by theme and action number.",
     )
@@ -108,7 +108,10 @@ class WorkbookImportForm(ImportForm):
 
 
 class WorkbookConfirmImportForm(ConfirmImportForm):
-    plan = forms.ModelChoiceField(queryset=Plan.objects.all(), widget=forms.HiddenInput)
+    plan = forms.ModelChoiceField(
+        queryset=Plan.objects.none(),  # the user's: ActionWorkbookAdmin.create_confirm_form
+        widget=forms.HiddenInput,
+    )
     # What the preview showed, so that the import does exactly that or nothing.
     preview_digest = forms.CharField(widget=forms.HiddenInput)
 
@@ -135,11 +138,18 @@ class ActionWorkbookAdmin(ImportMixin, ActionAdmin):
     def get_import_form_initial(self, request):
         """Coming from a plan's page (?plan=<id>): that plan, in its own layout."""
         plan_id = request.GET.get("plan", "")
-        plan = Plan.objects.filter(pk=plan_id).first() if plan_id.isdigit() else None
+        plans = importable_plans(request.user)
+        plan = plans.filter(pk=plan_id).first() if plan_id.isdigit() else None
         if plan is None:
             return {}
         layouts = [fmt.layout for fmt in self.get_import_formats()]
         return {"plan": plan.pk, "format": str(layouts.index(plan.layout))}
+
+    def create_confirm_form(self, request, import_form=None):
+        form = super().create_confirm_form(request, import_form)
+        # A plan the user may not import into is no choice, as on the upload form.
+        form.fields["plan"].queryset = importable_plans(request.user)
+        return form
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)

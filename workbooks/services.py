@@ -8,8 +8,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from actions.models import ACTION_LIST_FIELDS, Action, Indicator, Plan, SeniorLeader, Theme
-from cspplan.bulk import insert_records, insert_rows, runs, update_rows
-from cspplan.saving import save_by
+from cspplan import history
+from cspplan.bulk import insert_records, insert_rows, runs, update_rows, values_table
+from cspplan.saving import save_if_changed
 from workbooks.preview import theme_paths
 
 
@@ -36,16 +37,17 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
     plan = preview.plan
     if plan is None:
         plan = Plan(**new_plan)
-        save_by(plan, {}, user)
+        save_if_changed(plan, {}, user=user)
     else:
-        save_by(plan, {change.field: change.new for change in preview.plan_changes}, user)
+        values = {change.field: change.new for change in preview.plan_changes}
+        save_if_changed(plan, values, user=user)
     if preview.leaders is not None:
         _replace_leaders(plan, preview.leaders, user)
     themes = _import_themes(plan, preview, user)
     _import_indicators(plan, preview, user)
 
-    # Every action written gets updated_at = now (and a new one created_at = now too):
-    # _write_history finds them by it.
+    # Every action written has updated_at = now, a new one created_at = now too, and the
+    # history rows of them all history_date = now: one moment for the whole import.
     new, changed, updated, fields = [], [], [], {"updated_at"}
     for change in preview.actions:
         if change.kind == "create":
@@ -79,17 +81,12 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
         [change.named for change in new + changed],
         new=len(new),
     )
-    if new or updated:
-        if new:  # django-simple-history's user lookup takes an action: the first written
-            first = new[0]
-            action = Action(
-                pk=new_pks[0], theme=themes[first.row.theme], order=first.order, **first.row.values
-            )
-        else:
-            action = updated[0]
-        # As django-simple-history chooses it: with no user given, the request's (if any).
-        history_user = user or Action.history.model.get_default_history_user(action)
-        _write_history(plan, now, history_user)
+    _write_history(
+        [*new_pks, *(action.pk for action in updated)],
+        [history.CREATED] * len(new_pks) + [history.CHANGED] * len(updated),
+        when=now,
+        user=history.history_user(user),
+    )
     return plan
 
 
@@ -102,18 +99,16 @@ def _import_indicators(plan: Plan, preview, user) -> None:
         if change.kind not in ("create", "update"):
             continue  # unchanged, or not in the workbook: left as it is
         indicator = change.indicator or Indicator(plan=plan)
-        indicator._change_reason = IMPORT_REASON
-        save_by(indicator, change.values, user)
+        save_if_changed(indicator, change.values, user=user, reason=IMPORT_REASON)
 
 
 def _replace_leaders(plan: Plan, leaders: list[dict], user) -> None:
     current = list(plan.senior_leaders.order_by("order", "pk"))
     for order, values in enumerate(leaders):
         leader = current[order] if order < len(current) else SeniorLeader(plan=plan)
-        save_by(leader, {"order": order, **values}, user)
+        save_if_changed(leader, {"order": order, **values}, user=user)
     for leader in current[len(leaders) :]:
-        leader._history_user = user
-        leader.delete()
+        history.delete(leader, user=user)
 
 
 def _import_themes(plan: Plan, preview, user) -> dict[tuple, Theme]:
@@ -122,7 +117,7 @@ def _import_themes(plan: Plan, preview, user) -> dict[tuple, Theme]:
     paths = theme_paths(existing)
     themes = {paths[theme.pk]: theme for theme in existing}
     for theme, changes in preview.theme_changes:
-        save_by(theme, {change.field: change.new for change in changes}, user)
+        save_if_changed(theme, {change.field: change.new for change in changes}, user=user)
     siblings = defaultdict(int)
     for theme in existing:
         siblings[theme.parent_id] = max(siblings[theme.parent_id], theme.order + 1)
@@ -131,7 +126,7 @@ def _import_themes(plan: Plan, preview, user) -> dict[tuple, Theme]:
         parent_id = parent.pk if parent else None
         theme = Theme(plan=plan, parent=parent, name=row.path[-1], order=siblings[parent_id])
         siblings[parent_id] += 1
-        save_by(theme, {"description": row.description or ""}, user)
+        save_if_changed(theme, {"description": row.description or ""}, user=user)
         themes[row.path] = theme
     return themes
 
@@ -164,51 +159,64 @@ def _set_named(pks: list, named: list[dict], *, new: int) -> None:
         insert_rows(through, fields, [action_ids, target_ids])
 
 
-def _write_history(plan: Plan, when, user) -> None:
-    """One history row for each action the import wrote (those it gave updated_at `when`),
-    and the lists of people and organisations each now has.
+def _write_history(pks: list, kinds: list[str], *, when, user) -> None:
+    """One history row for each action the import wrote (`pks`), of its kind (`kinds`: "+"
+    for one created, "~" for one changed), dated `when`, in `user`'s name, for IMPORT_REASON; and
+    the lists of people and organisations each now has.
 
     The rows are copied inside the database (INSERT ... SELECT) rather than built in Python
     by django-simple-history's bulk helpers, which takes seconds for thousands of actions.
-    They hold what bulk_history_create writes: every tracked field, `when`, the user,
-    IMPORT_REASON, and "+" for a created action or "~" for a changed one. The bulk helpers
-    leave the lists out, so without the second part the history would show them emptied."""
-    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+    They hold what bulk_history_create writes: every tracked field, the date, the user, the
+    reason and the type. The bulk helpers leave the lists out, so without the second part
+    the history would show them emptied. The history rows written are known by the keys
+    the first part returns, so the lists are copied for those rows and no others."""
+    if not pks or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
-    history = Action.history.model
+    history_model = Action.history.model
     q = connection.ops.quote_name
-    date = history._meta.get_field("history_date").get_db_prep_save(when, connection)
-    in_plan = f"IN (SELECT {q('id')} FROM {q(Theme._meta.db_table)} WHERE {q('plan_id')} = %s)"
+    date = history_model._meta.get_field("history_date").get_db_prep_save(when, connection)
     values = {
-        history._meta.get_field(field.name).column: f"a.{q(field.column)}"
-        for field in history.tracked_fields
+        history_model._meta.get_field(field.name).column: f"a.{q(field.column)}"
+        for field in history_model.tracked_fields
     }
     values |= {
         "history_date": "%s",
         "history_change_reason": "%s",
-        "history_type": f"CASE WHEN a.{q('created_at')} = %s THEN '+' ELSE '~' END",
+        "history_type": f"w.{q('kind')}",
         "history_user_id": "%s",
     }
-    unfilled = {f.column for f in history._meta.concrete_fields} - set(values) - {"history_id"}
-    if unfilled:  # django-simple-history has grown a column this copy would leave empty
+    unfilled = {f.column for f in history_model._meta.concrete_fields} - set(values)
+    if unfilled - {"history_id"}:  # django-simple-history has grown a column left empty
         raise RuntimeError(f"Import history: no value for {', '.join(sorted(unfilled))}")
+    keys = history_model._meta.pk, history_model._meta.get_field("id")
+    written = [[], []]  # the history rows written, and the action of each
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {q(history._meta.db_table)} ({', '.join(map(q, values))}) "
-            f"SELECT {', '.join(values.values())} FROM {q(Action._meta.db_table)} a "
-            f"WHERE a.{q('updated_at')} = %s AND a.{q('theme_id')} {in_plan} "
-            f"ORDER BY a.{q('id')}",
-            [date, IMPORT_REASON, date, user.pk if user else None, date, plan.pk],
-        )
+        fields = [Action._meta.pk, history_model._meta.get_field("history_type")]
+        constants = [date, IMPORT_REASON, user.pk if user else None]
+        for start, stop in runs(len(pks), len(fields), other_parameters=len(constants)):
+            table, params = values_table(fields, [pks[start:stop], kinds[start:stop]])
+            cursor.execute(
+                f"WITH w ({q('id')}, {q('kind')}) AS ({table}) "
+                f"INSERT INTO {q(history_model._meta.db_table)} ({', '.join(map(q, values))}) "
+                f"SELECT {', '.join(values.values())} FROM {q(Action._meta.db_table)} a "
+                f"JOIN w ON w.{q('id')} = a.{q('id')} ORDER BY a.{q('id')} "
+                f"RETURNING {q(keys[0].column)}, {q(keys[1].column)}",
+                [*params, *constants],
+            )
+            for history_id, action_id in cursor.fetchall():
+                written[0].append(history_id)
+                written[1].append(action_id)
         for list_field in ACTION_LIST_FIELDS:
             through, target = _through(list_field)
             snapshot = apps.get_model("actions", f"HistoricalAction_{list_field}")
-            cursor.execute(
-                f"INSERT INTO {q(snapshot._meta.db_table)} "
-                f"({q('history_id')}, {q('id')}, {q('action_id')}, {q(target)}) "
-                f"SELECT h.{q('history_id')}, l.{q('id')}, l.{q('action_id')}, l.{q(target)} "
-                f"FROM {q(through._meta.db_table)} l "
-                f"JOIN {q(history._meta.db_table)} h ON h.{q('id')} = l.{q('action_id')} "
-                f"WHERE h.{q('history_date')} = %s AND h.{q('theme_id')} {in_plan}",
-                [date, plan.pk],
-            )
+            for start, stop in runs(len(pks), len(keys)):
+                table, params = values_table(keys, [ids[start:stop] for ids in written])
+                cursor.execute(
+                    f"WITH h ({q('history_id')}, {q('action_id')}) AS ({table}) "
+                    f"INSERT INTO {q(snapshot._meta.db_table)} "
+                    f"({q('history_id')}, {q('id')}, {q('action_id')}, {q(target)}) "
+                    f"SELECT h.{q('history_id')}, l.{q('id')}, l.{q('action_id')}, "
+                    f"l.{q(target)} FROM {q(through._meta.db_table)} l "
+                    f"JOIN h ON h.{q('action_id')} = l.{q('action_id')}",
+                    params,
+                )

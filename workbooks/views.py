@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.models import Plan
-from actions.permissions import can_export_plan, can_import_plan
+from actions.permissions import can_export_plan, can_import_plan, visible_plans
 from workbooks import exports, uploads
 from workbooks.forms import PlanExportForm, PlanImportForm
 from workbooks.layouts import read_workbook
@@ -24,7 +24,9 @@ from workbooks.services import ImportRefused, plan_import
 
 
 def _plan_for(request, slug: str, allowed) -> Plan:
-    plan = get_object_or_404(Plan, slug=slug)
+    """The plan, if the user may do this (`allowed`) to it. A plan they may not see is not
+    found, whether or not it exists; one they may see but not do this to is forbidden."""
+    plan = get_object_or_404(visible_plans(request.user), slug=slug)
     if not allowed(request.user, plan):
         raise PermissionDenied
     return plan

@@ -85,12 +85,12 @@ def test_an_officer_sees_their_partnerships_plans_and_edits_only_what_they_lead(
 def test_an_action_led_in_another_partnership_is_seen_and_edited_by_its_lead(world):
     officer = user_in_role(Role.OFFICER, partnerships=[world["here"]])
     world["far_action"].lead_people.add(officer.person)
-    assert permissions.can_view_action(officer, world["far_action"])
-    assert permissions.can_view_plan(officer, world["far_plan"])
+    assert world["far_action"] in permissions.visible_actions(officer)
+    assert world["far_plan"] in permissions.visible_plans(officer)
     assert permissions.can_edit_action(officer, world["far_action"])
     # ...but not the rest of that plan.
     other = ActionFactory(theme=world["far_action"].theme)
-    assert not permissions.can_view_action(officer, other)
+    assert other not in permissions.visible_actions(officer)
 
 
 def test_an_action_led_by_person_and_organisation_is_listed_once(world):
@@ -111,7 +111,7 @@ def test_a_chair_sees_their_boards_subgroups_and_what_they_monitor_and_edits_not
     assert pks(permissions.visible_actions(chair)) == sorted(
         [world["board_action"].pk, world["subgroup_action"].pk, monitored.pk]
     )
-    assert not permissions.can_view_action(chair, world["other_action"])
+    assert world["other_action"] not in permissions.visible_actions(chair)
     assert not permissions.editable_actions(chair).exists()
     assert not permissions.can_export_plan(chair, world["board_plan"])
 
@@ -132,14 +132,14 @@ def test_a_theme_monitored_by_the_chairs_subgroup_brings_its_actions(world):
     theme.monitoring_board = world["subgroup"]
     theme.save()
     chair = user_in_role(Role.CHAIR, boards=[world["subgroup"]])
-    assert permissions.can_view_action(chair, world["other_action"])
+    assert world["other_action"] in permissions.visible_actions(chair)
 
 
 def test_an_analyst_edits_imports_and_exports_their_partnerships_plans_only(world):
     analyst = user_in_role(Role.ANALYST, partnerships=[world["here"]])
     assert permissions.can_edit_action(analyst, world["subgroup_action"])
     assert not permissions.can_edit_action(analyst, world["far_action"])
-    assert not permissions.can_view_plan(analyst, world["far_plan"])
+    assert world["far_plan"] not in permissions.visible_plans(analyst)
     assert permissions.can_export_plan(analyst, world["board_plan"])
     assert permissions.can_import_plan(analyst, world["other_plan"])
     assert permissions.can_import_plan(analyst)
@@ -181,8 +181,8 @@ def test_a_restricted_action_is_hidden_from_those_who_only_see_its_plan(world):
     officer = user_in_role(Role.OFFICER, partnerships=[world["here"]])
     analyst = user_in_role(Role.ANALYST, partnerships=[world["here"]])
     for user in (officer, analyst):
-        assert permissions.can_view_plan(user, world["board_plan"])
-        assert not permissions.can_view_action(user, secret)
+        assert world["board_plan"] in permissions.visible_plans(user)
+        assert secret not in permissions.visible_actions(user)
         assert secret.pk not in pks(permissions.visible_actions(user))
         assert secret.pk not in pks(permissions.editable_actions(user))
     # A workbook carries every action, so the analyst may neither export nor import the plan.
@@ -202,17 +202,17 @@ def test_a_restricted_action_is_seen_by_its_board_those_above_it_its_lead_and_ad
     secret.lead_people.add(lead.person)
     admin = UserFactory(is_superuser=True)
     for user in (on_subgroup, above, lead, admin):
-        assert permissions.can_view_action(user, secret)
+        assert secret in permissions.visible_actions(user)
     assert permissions.can_edit_action(lead, secret)
     elsewhere = user_in_role(Role.CHAIR, boards=[world["other_board"]])
-    assert not permissions.can_view_action(elsewhere, secret)
+    assert secret not in permissions.visible_actions(elsewhere)
 
 
 def test_leading_by_organisation_alone_does_not_open_a_restricted_action(world):
     secret = ActionFactory(theme=world["board_action"].theme, restricted=True)
     officer = user_in_role(Role.OFFICER, partnerships=[world["here"]])
     secret.lead_organisations.add(officer.person.organisation)
-    assert not permissions.can_view_action(officer, secret)
+    assert secret not in permissions.visible_actions(officer)
     assert not permissions.can_edit_action(officer, secret)
     assert secret not in permissions.actions_led_by(officer)
 
@@ -244,6 +244,6 @@ def test_an_actions_own_monitoring_board_wins_over_its_themes(world):
     named_elsewhere = ActionFactory(theme=theme, monitoring_board=world["other_board"])
     subgroup_chair = user_in_role(Role.CHAIR, boards=[world["subgroup"]])
     other_chair = user_in_role(Role.CHAIR, boards=[world["other_board"]])
-    assert permissions.can_view_action(subgroup_chair, world["other_action"])
-    assert not permissions.can_view_action(subgroup_chair, named_elsewhere)
-    assert permissions.can_view_action(other_chair, named_elsewhere)
+    assert world["other_action"] in permissions.visible_actions(subgroup_chair)
+    assert named_elsewhere not in permissions.visible_actions(subgroup_chair)
+    assert named_elsewhere in permissions.visible_actions(other_chair)

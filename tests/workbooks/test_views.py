@@ -187,17 +187,23 @@ def test_anonymous_users_are_sent_to_sign_in(client, plan, method, name):
 
 
 @pytest.mark.parametrize(
-    "who, method, name",
+    "who, method, name, status",
     [
-        ("no person", "get", "plan-export"),
-        ("officer", "get", "plan-export"),
-        ("chair", "get", "plan-import"),
-        ("officer", "get", "plan-import"),
-        ("analyst elsewhere", "post", "plan-import"),
-        ("officer", "post", "plan-import-confirm"),
+        # They may see the plan, so they know it is there: forbidden.
+        ("officer", "get", "plan-export", 403),
+        ("officer", "get", "plan-import", 403),
+        ("officer", "post", "plan-import-confirm", 403),
+        # They may not see it: not found, as a plan that does not exist is.
+        ("no person", "get", "plan-export", 404),
+        ("chair", "get", "plan-import", 404),
+        ("analyst elsewhere", "post", "plan-import", 404),
+        ("analyst elsewhere", "get", "plan-export", 404),
+        ("analyst elsewhere", "post", "plan-import-confirm", 404),
     ],
 )
-def test_signed_in_users_without_the_permission_are_forbidden(client, plan, who, method, name):
+def test_signed_in_users_without_the_permission_are_refused(
+    client, plan, who, method, name, status
+):
     users = {
         "no person": UserFactory,
         "officer": lambda: user_in_role(Role.OFFICER, partnerships=[plan.partnership]),
@@ -212,8 +218,12 @@ def test_signed_in_users_without_the_permission_are_forbidden(client, plan, who,
     before = snapshot()
 
     response = getattr(client, method)(reverse(f"workbooks:{name}", args=[plan.slug]))
+    missing = getattr(client, method)(reverse(f"workbooks:{name}", args=["no-such-plan"]))
 
-    assert response.status_code == 403
+    assert response.status_code == status
+    if status == 404:  # the same answer whether or not the plan exists
+        assert missing.status_code == 404
+        assert plan.title not in response.content.decode()
     assert snapshot() == before
 
 

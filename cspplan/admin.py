@@ -1,0 +1,243 @@
+"""The admin as one more client: what it writes goes through the services, and what it
+shows is narrowed by the permissions, like every other page.
+
+`ScopedAdmin` (for a model's admin) and `ScopedInline` (for its inlines) do the Django side
+of that and nothing else; the apps say which services write each model (`Services`) and,
+through the hooks of `ScopedAdmin`, what each user may see, change and choose.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
+
+
+@dataclass(frozen=True)
+class Services:
+    """The services that write one model: `create(user=, **values)`, returning the new
+    record, `edit(<keyword>=record, user=, **values)` and `delete(<keyword>=record, user=)`.
+    `values` are the model's fields and lists (many-to-many fields) by name."""
+
+    create: Callable
+    edit: Callable
+    delete: Callable
+    keyword: str
+
+
+def form_values(form) -> dict:
+    """The model's fields and lists that `form` edits, as it cleaned them, by name."""
+    fields = form._meta.model._meta.get_fields()
+    names = {f.name for f in fields if f.editable and not f.auto_created and not f.primary_key}
+    return {name: value for name, value in form.cleaned_data.items() if name in names}
+
+
+class _Writes:
+    """Saving and deleting by the model's services (`services`), in the signed-in user's
+    name, in place of the admin's own saving."""
+
+    services: Services
+
+    def write_create(self, request, values: dict) -> models.Model:
+        return self.services.create(user=request.user, **values)
+
+    def write_edit(self, request, obj: models.Model, values: dict) -> None:
+        self.services.edit(**{self.services.keyword: obj}, user=request.user, **values)
+
+    def write_delete(self, request, obj: models.Model) -> None:
+        self.services.delete(**{self.services.keyword: obj}, user=request.user)
+
+
+class ScopedAdmin(_Writes, SimpleHistoryAdmin):
+    """A model's admin whose lists, pages, history, autocomplete and choices hold only
+    what the user may see, and whose saving and deleting go through the services.
+
+    The hooks (`sees_everything`, `visible`, `editable`, `choosable`, `may_add`) come from
+    the permissions module; Django's model permissions (view, add, change, delete) still
+    apply on top, as they decide who may use which of the admin's pages at all.
+    """
+
+    # ---- hooks --------------------------------------------------------------------------
+
+    def sees_everything(self, request) -> bool:
+        """Whether the user may see and change every record (an administrator)."""
+        return False
+
+    def visible(self, request) -> QuerySet:
+        """The records the user may see."""
+        raise NotImplementedError
+
+    def editable(self, request) -> QuerySet:
+        """The records the user may change and delete."""
+        return self.model._default_manager.none()
+
+    def choosable(self, request) -> QuerySet:
+        """The records the user may choose in another model's form, and find by its
+        autocomplete, as that model's relation to this one."""
+        return self.editable(request)
+
+    def may_add(self, request) -> bool:
+        return self.sees_everything(request)
+
+    # ---- what is shown --------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.sees_everything(request):
+            return queryset
+        return queryset.filter(pk__in=self.visible(request).values("pk"))
+
+    def allows(self, request, hook: Callable, obj) -> bool:
+        return self.sees_everything(request) or hook(request).filter(pk=obj.pk).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (
+            obj is None or self.allows(request, self.visible, obj)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or self.allows(request, self.editable, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or self.allows(request, self.editable, obj)
+        )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and self.may_add(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        match = request.resolver_match
+        if match and match.url_name == "autocomplete" and not self.sees_everything(request):
+            # Another model's form is asking what may be chosen for its relation to this one.
+            queryset = queryset.filter(pk__in=self.choosable(request).values("pk"))
+        return queryset, duplicates
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        current = self.model._default_manager.filter(pk=obj.pk) if obj is not None else None
+        narrow_choices(self.admin_site, request, form.base_fields, current)
+        return form
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history shows the history of a record the list would not show
+        # (it takes it for a deleted one): only those who see everything may see that.
+        if not self.sees_everything(request):
+            self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    # Reverting to an earlier version is not offered: it wrote every field of that version
+    # over whatever was changed since, in one step no service offers, and
+    # django-simple-history accepted it from anyone who may view the history. Each version
+    # can still be seen.
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        if not self.sees_everything(request):
+            self._visible_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def _visible_or_404(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        return obj
+
+    # ---- what is written ------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        values = form_values(form)
+        if change:
+            self.write_edit(request, obj, values)
+            return
+        saved = self.write_create(request, values)
+        # The admin carries on with the object its form built: its messages and log name
+        # it, and the inlines' new rows point to it. It is now the saved record.
+        obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
+
+    def save_related(self, request, form, formsets, change):
+        # Not form.save_m2m(): the lists were saved by the service, with the fields.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def save_formset(self, request, form, formset, change):
+        inline = next(cls for cls in self.inlines if cls.model is formset.model)
+        writes = inline(self.model, self.admin_site)
+        # What Django's formset.save() would leave for the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        deleted = formset.deleted_forms
+        for row in formset.forms:
+            obj = row.instance
+            if row in deleted:
+                if obj.pk is not None:
+                    writes.write_delete(request, obj)
+                    formset.deleted_objects.append(obj)
+            elif not row.has_changed():
+                continue
+            elif obj.pk is None:
+                formset.new_objects.append(writes.write_create(request, form_values(row)))
+            else:
+                writes.write_edit(request, obj, form_values(row))
+                formset.changed_objects.append((obj, row.changed_data))
+
+    def delete_model(self, request, obj):
+        self.write_delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():  # all that were chosen, or none
+            for obj in queryset:
+                self.write_delete(request, obj)
+
+
+class ScopedInline(_Writes):
+    """An inline of a ScopedAdmin (mix into a TabularInline or StackedInline): its rows may
+    be added, changed and deleted where the parent record may be changed, through the
+    services its `services` names, and its choices are narrowed as the parent's are."""
+
+    def _parent_allows(self, request, obj) -> bool:
+        parent = self.admin_site.get_model_admin(self.parent_model)
+        return obj is None or parent.allows(request, parent.editable, obj)
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and self._parent_allows(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._parent_allows(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._parent_allows(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        current = None
+        if obj is not None:
+            current = self.model._default_manager.filter(**{formset.fk.name: obj})
+        narrow_choices(self.admin_site, request, formset.form.base_fields, current)
+        return formset
+
+
+def narrow_choices(admin_site, request, fields: dict, current: QuerySet | None) -> None:
+    """Narrow each choice of a related record among `fields` (a form's) to what the
+    related model's admin lets the user choose, and the values `current` (the records the
+    form edits) already hold, so that saving them unchanged stays possible."""
+    for name, field in fields.items():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None or not admin_site.is_registered(queryset.model):
+            continue
+        related = admin_site.get_model_admin(queryset.model)
+        if not isinstance(related, ScopedAdmin) or related.sees_everything(request):
+            continue
+        allowed = Q(pk__in=related.choosable(request).values("pk"))
+        if current is not None:
+            allowed |= Q(pk__in=current.values(name))
+        field.queryset = queryset.filter(allowed)
