@@ -1,6 +1,27 @@
-"""Settings every test shares."""
+"""Settings every test shares, and the shared world most tests start from."""
+
+import datetime
+from dataclasses import dataclass
 
 import pytest
+
+from actions.models import Action, Plan, Theme
+from actions.rag import RAG
+from boards.models import Board, Membership, Organisation, Partnership, Person, Role
+from tests.factories import (
+    ActionFactory,
+    BoardFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    PersonFactory,
+    PlanFactory,
+    ProgressUpdateFactory,
+    ThemeFactory,
+    UserFactory,
+    user_in_role,
+)
+from tests.helpers import days_ago
 
 
 @pytest.fixture(autouse=True)
@@ -8,3 +29,241 @@ def quick_password_hashing(settings):
     # Django's default hasher takes most of a second per password on purpose; the factories
     # give every user one. Sign-in and password reset work the same with a quick hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    """Two partnerships, their boards, organisations, people, users in every role, and plans
+    whose every number is known. Built afresh for each test that asks for `world`.
+
+    Here ("Test partnership here"): the CSP board (slug csp-board) with its violence
+    subgroup under it, and another board beside it. Elsewhere: a far board.
+
+    The board's plan ("Test violence plan", active, 2021/22):
+      Governance       a1 red, VRU mandated, overdue (ended 10 days ago), led by the police
+                          and Pat; updated 2 days ago ("Meeting moved to weekly")
+                       a2 green, local, led by the council; updated 100 days ago (stale)
+      Diversion        b1 amber, new VRU action, ends in 30 days, led by the police and the
+                          council; never updated (stale)
+        Schools        bx1 complete, ended 100 days ago, no lead
+        (sub-theme)    bx2 red, RESTRICTED, overdue (ended 5 days ago), led by the council
+                          and Sam; never updated
+                       c1 not rated, no lead organisation; updated yesterday ("Scoping")
+    The other board's plan: Exploitation, monitored by the subgroup (m1 amber; m2 red, which
+    names the other board as its own monitor, which wins), and Licensing, monitored by nobody
+    (u1 green). The far board's plan: far_action, not rated.
+
+    Users: `officer` (police) and `council_officer` (council), officers here who lead no
+    action by name; `chair`, chair of the CSP board; `other_chair`, chair of the other board;
+    `analyst` here; `administrator` (a person in the Administrator role); `superuser` (a
+    staff superuser with no person, as an installation's first administrator is);
+    `far_officer`, an officer of the other partnership; `no_person`, a user with no person.
+    Pat and Sam are people with no user.
+    """
+
+    here: Partnership
+    elsewhere: Partnership
+    board: Board
+    subgroup: Board
+    other_board: Board
+    far_board: Board
+    police: Organisation
+    council: Organisation
+    charity: Organisation
+    pat: Person
+    sam: Person
+    officer: object
+    council_officer: object
+    chair: object
+    other_chair: object
+    analyst: object
+    administrator: object
+    superuser: object
+    far_officer: object
+    no_person: object
+    plan: Plan
+    governance: Theme
+    diversion: Theme
+    schools: Theme
+    a1: Action
+    a2: Action
+    b1: Action
+    bx1: Action
+    bx2: Action
+    c1: Action
+    other_plan: Plan
+    exploitation: Theme
+    licensing: Theme
+    m1: Action
+    m2: Action
+    u1: Action
+    far_plan: Plan
+    far_action: Action
+
+
+def build_world() -> World:
+    here = PartnershipFactory(name="Test partnership here", slug="here")
+    elsewhere = PartnershipFactory(name="Test partnership elsewhere", slug="elsewhere")
+    board = BoardFactory(partnership=here, name="Test CSP board", slug="csp-board")
+    subgroup = BoardFactory(
+        partnership=here, parent=board, name="Test violence subgroup", slug="violence-subgroup"
+    )
+    other_board = BoardFactory(partnership=here, name="Test other board", slug="other-board")
+    far_board = BoardFactory(partnership=elsewhere, name="Test far board", slug="far-board")
+    police = OrganisationFactory(name="Test police service", short_name="TPS")
+    council = OrganisationFactory(name="Test borough council", short_name="TBC")
+    charity = OrganisationFactory(name="Test youth charity", short_name="TYC")
+    pat = PersonFactory(name="Pat Example", organisation=police)
+    sam = PersonFactory(name="Sam Example", organisation=council)
+
+    chair = user_in_role(Role.CHAIR, name="Cath Chair")
+    MembershipFactory(board=board, person=chair.person, role=Membership.Role.CHAIR)
+    other_chair = user_in_role(Role.CHAIR, name="Otto Chair")
+    MembershipFactory(board=other_board, person=other_chair.person, role=Membership.Role.CHAIR)
+    users = {
+        "officer": user_in_role(
+            Role.OFFICER, partnerships=[here], organisation=police, name="Olu Officer"
+        ),
+        "council_officer": user_in_role(
+            Role.OFFICER, partnerships=[here], organisation=council, name="Cora Council"
+        ),
+        "chair": chair,
+        "other_chair": other_chair,
+        "analyst": user_in_role(Role.ANALYST, partnerships=[here], name="Ana Analyst"),
+        "administrator": user_in_role(Role.ADMINISTRATOR, name="Adam Administrator"),
+        "superuser": UserFactory(
+            is_staff=True, is_superuser=True, first_name="Ada", last_name="Superuser"
+        ),
+        "far_officer": user_in_role(Role.OFFICER, partnerships=[elsewhere], name="Fay Far"),
+        "no_person": UserFactory(),
+    }
+
+    plan = PlanFactory(
+        partnership=here,
+        board=board,
+        title="Test violence plan",
+        slug="violence-plan",
+        status=Plan.Status.ACTIVE,
+        period_start=datetime.date(2021, 4, 1),
+        period_end=datetime.date(2022, 3, 31),
+    )
+    governance = ThemeFactory(plan=plan, name="Governance", order=0)
+    diversion = ThemeFactory(plan=plan, name="Diversion", order=1)
+    schools = ThemeFactory(plan=plan, name="Schools", parent=diversion, order=0)
+    a1 = ActionFactory(
+        theme=governance,
+        ref="1",
+        order=0,
+        text="Daily violence meeting",
+        rag=RAG.RED,
+        origin=Action.Origin.VRU_MANDATED,
+        end_date=days_ago(10),
+    )
+    a1.lead_organisations.add(police)
+    a1.lead_people.add(pat)
+    ProgressUpdateFactory(action=a1, date=days_ago(2), text="Meeting moved to weekly")
+    a2 = ActionFactory(
+        theme=governance,
+        ref="2",
+        order=1,
+        text="Problem profile",
+        rag=RAG.GREEN,
+        origin=Action.Origin.LOCAL,
+    )
+    a2.lead_organisations.add(council)
+    ProgressUpdateFactory(action=a2, date=days_ago(100), text="Profile shared")
+    b1 = ActionFactory(
+        theme=diversion,
+        ref="1",
+        order=0,
+        text="Youth outreach",
+        rag=RAG.AMBER,
+        origin=Action.Origin.VRU_NEW,
+        end_date=days_ago(-30),
+    )
+    b1.lead_organisations.add(police, council)
+    bx1 = ActionFactory(
+        theme=schools,
+        ref="1",
+        order=0,
+        text="Assemblies in schools",
+        rag=RAG.COMPLETE,
+        end_date=days_ago(100),
+    )
+    bx2 = ActionFactory(
+        theme=schools,
+        ref="2",
+        order=1,
+        text="Protectively marked operation",
+        rag=RAG.RED,
+        end_date=days_ago(5),
+        restricted=True,
+    )
+    bx2.lead_organisations.add(council)
+    bx2.lead_people.add(sam)
+    c1 = ActionFactory(theme=schools, ref="3", order=2, text="Safer routes to school")
+    ProgressUpdateFactory(action=c1, date=days_ago(1), text="Scoping")
+
+    other_plan = PlanFactory(
+        partnership=here, board=other_board, title="Test other plan", slug="other-plan"
+    )
+    exploitation = ThemeFactory(
+        plan=other_plan, name="Exploitation", monitoring_board=subgroup, order=0
+    )
+    licensing = ThemeFactory(plan=other_plan, name="Licensing", order=1)
+    m1 = ActionFactory(
+        theme=exploitation, ref="1", order=0, text="Exploitation screening", rag=RAG.AMBER
+    )
+    m2 = ActionFactory(
+        theme=exploitation,
+        ref="2",
+        order=1,
+        text="Missing episodes review",
+        rag=RAG.RED,
+        monitoring_board=other_board,
+    )
+    u1 = ActionFactory(theme=licensing, ref="1", order=0, text="Licensing checks", rag=RAG.GREEN)
+
+    far_plan = PlanFactory(
+        partnership=elsewhere, board=far_board, title="Test far plan", slug="far-plan"
+    )
+    far_action = ActionFactory(
+        theme=ThemeFactory(plan=far_plan, name="Far theme"), ref="1", text="Far away action"
+    )
+    return World(
+        here=here,
+        elsewhere=elsewhere,
+        board=board,
+        subgroup=subgroup,
+        other_board=other_board,
+        far_board=far_board,
+        police=police,
+        council=council,
+        charity=charity,
+        pat=pat,
+        sam=sam,
+        **users,
+        plan=plan,
+        governance=governance,
+        diversion=diversion,
+        schools=schools,
+        a1=a1,
+        a2=a2,
+        b1=b1,
+        bx1=bx1,
+        bx2=bx2,
+        c1=c1,
+        other_plan=other_plan,
+        exploitation=exploitation,
+        licensing=licensing,
+        m1=m1,
+        m2=m2,
+        u1=u1,
+        far_plan=far_plan,
+        far_action=far_action,
+    )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
