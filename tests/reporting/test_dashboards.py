@@ -241,7 +241,7 @@ def test_every_linked_number_is_what_its_plan_page_shows(client, world, who, pag
 # Who may open what --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url_of", [lambda world: BOARDS, lambda world: board_dashboard_url(world.board)])
+@pytest.mark.parametrize("url_of", [lambda w: BOARDS, lambda w: board_dashboard_url(w.board)])
 def test_signed_out_people_are_sent_to_sign_in(client, world, url_of):
     for url in (url_of(world), plan_dashboard_url(world.plan)):
         response = client.get(url)
