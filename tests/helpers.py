@@ -55,7 +55,8 @@ def admin_change(client, action: Action, **changes):
     lead people or organisations unless `changes` names them)."""
     url = reverse("admin:actions_action_change", args=[action.pk])
     form = client.get(url).context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
+    values = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else value for name, value in values.items()}
     data.update(
         {
             "lead_people": [],

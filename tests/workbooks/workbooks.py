@@ -43,3 +43,16 @@ class Sheet:
         stream = io.BytesIO()
         self.workbook.save(stream)
         return stream.getvalue()
+
+
+def add_row(sheet: Sheet, theme: str, ref: int, text: str, rag: str) -> None:
+    """A partner's new row at the bottom of a VRU action table (the Key block removed)."""
+    key_row = next(
+        r for r in range(1, sheet.sheet.max_row + 1) if sheet.sheet.cell(r, 1).value == "Key"
+    )
+    sheet.sheet.delete_rows(key_row - 1, sheet.sheet.max_row)
+    row = key_row - 1
+    sheet.set(row, "Ref Theme", theme)
+    sheet.set(row, "Action No", ref)
+    sheet.set(row, "Actions", text)
+    sheet.set(row, "Risk RAG status", rag)
