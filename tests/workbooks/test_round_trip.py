@@ -29,7 +29,8 @@ from actions.models import Action, ActionOrigin, Plan, SeniorLeader, Theme
 from actions.rag import RAG
 from tests.factories import PlanFactory
 from tests.libreoffice import resave_in_libreoffice
-from workbooks.layouts import read_workbook, write_workbook
+from tests.workbooks.workbooks import export
+from workbooks.layouts import read_workbook
 from workbooks.preview import ImportPreview, preview_import
 from workbooks.report import preview_lines
 from workbooks.services import plan_import
@@ -69,12 +70,6 @@ CARRIED = {
     ),
     "csp": ("ref", "text", "outcomes", "resources", "timescale", "leads", "origin"),
 }
-
-
-def export(plan: Plan, layout: str) -> bytes:
-    stream = io.BytesIO()
-    write_workbook(plan, layout, stream)
-    return stream.getvalue()
 
 
 def assert_unchanged(preview: ImportPreview, plan: Plan) -> None:

@@ -56,3 +56,13 @@ def add_row(sheet: Sheet, theme: str, ref: int, text: str, rag: str) -> None:
     sheet.set(row, "Action No", ref)
     sheet.set(row, "Actions", text)
     sheet.set(row, "Risk RAG status", rag)
+
+
+def edit_row(data: bytes, text: str, cells: dict) -> bytes:
+    """The workbook with `cells` ({header: value}) set in the row whose action text holds
+    `text`, as a partner editing it in Excel would."""
+    sheet = Sheet(data)
+    row = sheet.row_of(text)
+    for header, value in cells.items():
+        sheet.set(row, header, value)
+    return sheet.save()
