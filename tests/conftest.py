@@ -1,9 +1,11 @@
 """Settings every test shares, and the shared world most tests start from."""
 
 import datetime
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, fields
 
 import pytest
+from django.core.management import call_command
 
 from actions.models import Action, Plan, Theme
 from actions.rag import RAG
@@ -101,6 +103,18 @@ class World:
     far_action: Action
 
 
+def _action(theme, ref, order, text, *, leads=(), update=None, **fields) -> Action:
+    """An action of `theme`, led by `leads` (people and organisations), with a progress
+    update (`update`: how many days ago, and its words) if given."""
+    action = ActionFactory(theme=theme, ref=ref, order=order, text=text, **fields)
+    action.lead_people.add(*(lead for lead in leads if isinstance(lead, Person)))
+    action.lead_organisations.add(*(lead for lead in leads if isinstance(lead, Organisation)))
+    if update:
+        days, words = update
+        ProgressUpdateFactory(action=action, date=days_ago(days), text=words)
+    return action
+
+
 def build_world() -> World:
     here = PartnershipFactory(name="Test partnership here", slug="here")
     elsewhere = PartnershipFactory(name="Test partnership elsewhere", slug="elsewhere")
@@ -116,27 +130,23 @@ def build_world() -> World:
     pat = PersonFactory(name="Pat Example", organisation=police)
     sam = PersonFactory(name="Sam Example", organisation=council)
 
+    officer = user_in_role(
+        Role.OFFICER, partnerships=[here], organisation=police, name="Olu Officer"
+    )
+    council_officer = user_in_role(
+        Role.OFFICER, partnerships=[here], organisation=council, name="Cora Council"
+    )
     chair = user_in_role(Role.CHAIR, name="Cath Chair")
     MembershipFactory(board=board, person=chair.person, role=Membership.Role.CHAIR)
     other_chair = user_in_role(Role.CHAIR, name="Otto Chair")
     MembershipFactory(board=other_board, person=other_chair.person, role=Membership.Role.CHAIR)
-    users = {
-        "officer": user_in_role(
-            Role.OFFICER, partnerships=[here], organisation=police, name="Olu Officer"
-        ),
-        "council_officer": user_in_role(
-            Role.OFFICER, partnerships=[here], organisation=council, name="Cora Council"
-        ),
-        "chair": chair,
-        "other_chair": other_chair,
-        "analyst": user_in_role(Role.ANALYST, partnerships=[here], name="Ana Analyst"),
-        "administrator": user_in_role(Role.ADMINISTRATOR, name="Adam Administrator"),
-        "superuser": UserFactory(
-            is_staff=True, is_superuser=True, first_name="Ada", last_name="Superuser"
-        ),
-        "far_officer": user_in_role(Role.OFFICER, partnerships=[elsewhere], name="Fay Far"),
-        "no_person": UserFactory(),
-    }
+    analyst = user_in_role(Role.ANALYST, partnerships=[here], name="Ana Analyst")
+    administrator = user_in_role(Role.ADMINISTRATOR, name="Adam Administrator")
+    superuser = UserFactory(
+        is_staff=True, is_superuser=True, first_name="Ada", last_name="Superuser"
+    )
+    far_officer = user_in_role(Role.OFFICER, partnerships=[elsewhere], name="Fay Far")
+    no_person = UserFactory()
 
     plan = PlanFactory(
         partnership=here,
@@ -150,59 +160,52 @@ def build_world() -> World:
     governance = ThemeFactory(plan=plan, name="Governance", order=0)
     diversion = ThemeFactory(plan=plan, name="Diversion", order=1)
     schools = ThemeFactory(plan=plan, name="Schools", parent=diversion, order=0)
-    a1 = ActionFactory(
-        theme=governance,
-        ref="1",
-        order=0,
-        text="Daily violence meeting",
+    origin = Action.Origin
+    a1 = _action(
+        governance,
+        "1",
+        0,
+        "Daily violence meeting",
         rag=RAG.RED,
-        origin=Action.Origin.VRU_MANDATED,
+        origin=origin.VRU_MANDATED,
         end_date=days_ago(10),
+        leads=[police, pat],
+        update=(2, "Meeting moved to weekly"),
     )
-    a1.lead_organisations.add(police)
-    a1.lead_people.add(pat)
-    ProgressUpdateFactory(action=a1, date=days_ago(2), text="Meeting moved to weekly")
-    a2 = ActionFactory(
-        theme=governance,
-        ref="2",
-        order=1,
-        text="Problem profile",
+    a2 = _action(
+        governance,
+        "2",
+        1,
+        "Problem profile",
         rag=RAG.GREEN,
-        origin=Action.Origin.LOCAL,
+        origin=origin.LOCAL,
+        leads=[council],
+        update=(100, "Profile shared"),
     )
-    a2.lead_organisations.add(council)
-    ProgressUpdateFactory(action=a2, date=days_ago(100), text="Profile shared")
-    b1 = ActionFactory(
-        theme=diversion,
-        ref="1",
-        order=0,
-        text="Youth outreach",
+    b1 = _action(
+        diversion,
+        "1",
+        0,
+        "Youth outreach",
         rag=RAG.AMBER,
-        origin=Action.Origin.VRU_NEW,
+        origin=origin.VRU_NEW,
         end_date=days_ago(-30),
+        leads=[police, council],
     )
-    b1.lead_organisations.add(police, council)
-    bx1 = ActionFactory(
-        theme=schools,
-        ref="1",
-        order=0,
-        text="Assemblies in schools",
-        rag=RAG.COMPLETE,
-        end_date=days_ago(100),
+    bx1 = _action(
+        schools, "1", 0, "Assemblies in schools", rag=RAG.COMPLETE, end_date=days_ago(100)
     )
-    bx2 = ActionFactory(
-        theme=schools,
-        ref="2",
-        order=1,
-        text="Protectively marked operation",
+    bx2 = _action(
+        schools,
+        "2",
+        1,
+        "Protectively marked operation",
         rag=RAG.RED,
         end_date=days_ago(5),
         restricted=True,
+        leads=[council, sam],
     )
-    bx2.lead_organisations.add(council)
-    bx2.lead_people.add(sam)
-    c1 = ActionFactory(theme=schools, ref="3", order=2, text="Safer routes to school")
-    ProgressUpdateFactory(action=c1, date=days_ago(1), text="Scoping")
+    c1 = _action(schools, "3", 2, "Safer routes to school", update=(1, "Scoping"))
 
     other_plan = PlanFactory(
         partnership=here, board=other_board, title="Test other plan", slug="other-plan"
@@ -211,59 +214,36 @@ def build_world() -> World:
         plan=other_plan, name="Exploitation", monitoring_board=subgroup, order=0
     )
     licensing = ThemeFactory(plan=other_plan, name="Licensing", order=1)
-    m1 = ActionFactory(
-        theme=exploitation, ref="1", order=0, text="Exploitation screening", rag=RAG.AMBER
-    )
-    m2 = ActionFactory(
-        theme=exploitation,
-        ref="2",
-        order=1,
-        text="Missing episodes review",
+    m1 = _action(exploitation, "1", 0, "Exploitation screening", rag=RAG.AMBER)
+    m2 = _action(
+        exploitation,
+        "2",
+        1,
+        "Missing episodes review",
         rag=RAG.RED,
         monitoring_board=other_board,
     )
-    u1 = ActionFactory(theme=licensing, ref="1", order=0, text="Licensing checks", rag=RAG.GREEN)
+    u1 = _action(licensing, "1", 0, "Licensing checks", rag=RAG.GREEN)
 
     far_plan = PlanFactory(
         partnership=elsewhere, board=far_board, title="Test far plan", slug="far-plan"
     )
-    far_action = ActionFactory(
-        theme=ThemeFactory(plan=far_plan, name="Far theme"), ref="1", text="Far away action"
-    )
-    return World(
-        here=here,
-        elsewhere=elsewhere,
-        board=board,
-        subgroup=subgroup,
-        other_board=other_board,
-        far_board=far_board,
-        police=police,
-        council=council,
-        charity=charity,
-        pat=pat,
-        sam=sam,
-        **users,
-        plan=plan,
-        governance=governance,
-        diversion=diversion,
-        schools=schools,
-        a1=a1,
-        a2=a2,
-        b1=b1,
-        bx1=bx1,
-        bx2=bx2,
-        c1=c1,
-        other_plan=other_plan,
-        exploitation=exploitation,
-        licensing=licensing,
-        m1=m1,
-        m2=m2,
-        u1=u1,
-        far_plan=far_plan,
-        far_action=far_action,
-    )
+    far_action = _action(ThemeFactory(plan=far_plan, name="Far theme"), "1", 0, "Far away action")
+
+    made = locals()
+    return World(**{field.name: made[field.name] for field in fields(World)})
 
 
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The seed partnerships and plans (`load_demo`), loaded once for the module that asks
+    and cleared away after it."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        call_command("flush", interactive=False, verbosity=0)

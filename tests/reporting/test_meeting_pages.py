@@ -16,7 +16,6 @@ from html import unescape
 import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -262,6 +261,18 @@ def test_an_invalid_date_for_the_document_goes_to_the_page_that_explains(client,
 # ---- indicators ----------------------------------------------------------------------------
 
 
+def measured(indicator, *values):
+    """`indicator` with `values` for the years 2016/17, 2017/18, ..., each at its year's end."""
+    for n, value in enumerate(values):
+        IndicatorValueFactory(
+            indicator=indicator,
+            date=datetime.date(2017 + n, 3, 31),
+            period=f"{2016 + n}/{17 + n}",
+            value=value,
+        )
+    return indicator
+
+
 def indicator_world(plan):
     """Indicators with known statuses by RULE_TEXT."""
     amber = IndicatorFactory(
@@ -274,12 +285,6 @@ def indicator_world(plan):
         target_label="2017/18 Target",
         order=1,
     )
-    IndicatorValueFactory(
-        indicator=amber, date=datetime.date(2017, 3, 31), period="2016/17", value=125
-    )
-    IndicatorValueFactory(
-        indicator=amber, date=datetime.date(2018, 3, 31), period="2017/18", value=118
-    )
     green = IndicatorFactory(
         plan=plan,
         description="Increase hate crime reports",
@@ -287,20 +292,8 @@ def indicator_world(plan):
         target=50,
         order=2,
     )
-    IndicatorValueFactory(
-        indicator=green, date=datetime.date(2017, 3, 31), period="2016/17", value=40
-    )
-    IndicatorValueFactory(
-        indicator=green, date=datetime.date(2018, 3, 31), period="2017/18", value=48
-    )
     red = IndicatorFactory(
         plan=plan, description="Reduce repeat victims", direction="reduce", target=10, order=3
-    )
-    IndicatorValueFactory(
-        indicator=red, date=datetime.date(2017, 3, 31), period="2016/17", value=14
-    )
-    IndicatorValueFactory(
-        indicator=red, date=datetime.date(2018, 3, 31), period="2017/18", value=15
     )
     unrated = IndicatorFactory(
         plan=plan,
@@ -309,7 +302,7 @@ def indicator_world(plan):
         target_text="Reduce",
         order=4,
     )
-    return amber, green, red, unrated
+    return measured(amber, 125, 118), measured(green, 40, 48), measured(red, 14, 15), unrated
 
 
 def card(response, indicator) -> str:
@@ -662,15 +655,6 @@ def test_the_pages_take_the_same_queries_for_ten_times_the_actions(client, world
 
 
 # ---- every seed plan ----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The real plans, loaded once for the tests that need them and cleared away after."""
-    with django_db_blocker.unblock():
-        call_command("load_demo", stdout=io.StringIO())
-        yield
-        call_command("flush", interactive=False, verbosity=0)
 
 
 SEED_PLANS = [

@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -148,15 +147,6 @@ SEED_PLANS = [
     ("havering-csp-2017-20", "csp"),
     ("havering-vru-knife-crime", "vru"),
 ]
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Load the real fixtures once for the module, and clear them away afterwards."""
-    with django_db_blocker.unblock():
-        call_command("load_demo", stdout=io.StringIO())
-        yield
-        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.mark.usefixtures("seeded")
