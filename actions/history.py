@@ -15,19 +15,17 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.utils.dateformat import format as format_date
 from django.utils.text import capfirst
 
+from actions.models import ACTION_LIST_FIELDS as LIST_FIELDS
 from actions.models import Action, ProgressUpdate, Theme
 from actions.rag import RAG
 from actions.services import VERSIONED_FIELDS, action_version
 from boards.models import Board
+from cspplan.display import show_date, user_name
 
-DATE_FORMAT = "j F Y"
-LIST_FIELDS = ("lead_people", "lead_organisations", "supporting_organisations")
 LABELS = {"text": "Action", "order": "Position in its theme", "theme": "Theme"}
 UPDATE_FIELDS = ("date", "period", "text", "rag", "author")
-NOT_RECORDED = "Not recorded"
 # How far back to look for the version a form was filled in from.
 VERSION_SEARCH_LIMIT = 200
 
@@ -217,7 +215,7 @@ def _shown(name: str, value, names: dict) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime.date):
-        return format_date(value, DATE_FORMAT)
+        return show_date(value)
     return str(value)
 
 
@@ -257,7 +255,7 @@ def _update_changes(action: Action) -> list[Change]:
 
 
 def _update_date(record) -> str:
-    return record.period or format_date(record.date, DATE_FORMAT)
+    return record.period or show_date(record.date)
 
 
 def _summary(record) -> str:
@@ -274,7 +272,7 @@ def _update_value(record, name: str) -> str:
     if name == "rag":
         return RAG(value).label if value in RAG.values else ""
     if isinstance(value, datetime.date):
-        return format_date(value, DATE_FORMAT)
+        return show_date(value)
     return value or ""
 
 
@@ -284,7 +282,7 @@ def _update_value(record, name: str) -> str:
 def _change(record, what: str, *, before="", after="", position=0) -> Change:
     return Change(
         when=record.history_date,
-        who=_who(record),
+        who=user_name(record.history_user),
         how=record.history_change_reason or "",
         what=what,
         before=before,
@@ -292,16 +290,6 @@ def _change(record, what: str, *, before="", after="", position=0) -> Change:
         # Newest first when reversed; within one record, fields in the model's order.
         order=(record.history_date, -position),
     )
-
-
-def _who(record) -> str:
-    user = record.history_user
-    if user is None:
-        return NOT_RECORDED
-    try:
-        return user.person.name
-    except ObjectDoesNotExist:
-        return user.get_full_name() or user.get_username()
 
 
 def _person_name(record, name: str) -> str:

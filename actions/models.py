@@ -155,6 +155,11 @@ class ActionOrigin(models.TextChoices):
     NOT_STATED = "", "Not stated"
 
 
+# An action's lists of people and organisations. Its history keeps each list with every
+# change (below), the history page compares them, and an import writes them in bulk.
+ACTION_LIST_FIELDS = ("lead_people", "lead_organisations", "supporting_organisations")
+
+
 class Action(models.Model):
     """The unit of work in a plan.
 

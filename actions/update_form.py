@@ -15,22 +15,16 @@ from crispy_forms_gds.layout import HTML, Field, Layout
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 
 from actions.models import Action
 from actions.rag import RAG
-from actions.services import action_version
+from actions.services import ACTION_UPDATE_FIELDS, action_version
+from cspplan.display import show_date
 
 # The action's own fields this form changes (start_text and end_text follow their dates:
 # see actions.services.action_update).
-ACTION_FIELDS = ("rag", "start_date", "end_date", "progress", "comment")
-
-DATE_FORMAT = "j F Y"
-
-
-def show_date(value: datetime.date | None) -> str:
-    return format_date(value, DATE_FORMAT) if value else ""
+ACTION_FIELDS = ACTION_UPDATE_FIELDS
 
 
 def _rag_choices(*, hints: bool) -> list:

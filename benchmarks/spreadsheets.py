@@ -303,8 +303,8 @@ def step_import(workbook: str, plan: str, expect: str, dry_run: bool = False, cr
     from actions.models import Plan
     from boards.models import Board
     from workbooks.layouts import read_workbook
+    from workbooks.presenter import preview_lines
     from workbooks.preview import preview_import
-    from workbooks.report import preview_lines
     from workbooks.services import plan_import
 
     data = Path(workbook).read_bytes()

@@ -24,6 +24,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from actions.models import Indicator, IndicatorDirection, IndicatorValue
 from actions.rag import RAG
+from cspplan.display import show_number
 
 RULE_TEXT = (
     "Green: the latest value meets the target, or misses it by less than 10% of the target. "
@@ -66,26 +67,26 @@ def indicator_status(indicator: Indicator, values: Iterable[IndicatorValue]) -> 
     reduce = indicator.direction == IndicatorDirection.REDUCE
     side = "above" if reduce else "below"
     gap = (value - target) if reduce else (target - value)
-    now = f"The latest value, {_number(value)} ({_when(latest)}),"
+    now = f"The latest value, {show_number(value)} ({_when(latest)}),"
     if gap <= 0:
         wanted = "at or below" if reduce else "at or above"
         return IndicatorStatus(
             RAG.GREEN,
             latest,
             previous,
-            f"{now} meets the target of {_number(target)} ({wanted} it).",
+            f"{now} meets the target of {show_number(target)} ({wanted} it).",
         )
     share = gap / abs(target)
-    off = f"{now} is {_percent(share)} {side} the target of {_number(target)}"
+    off = f"{now} is {_percent(share)} {side} the target of {show_number(target)}"
     if share < TOLERANCE:
         return IndicatorStatus(RAG.GREEN, latest, previous, f"{off}: within 10%.")
 
     if previous is not None:
         compared = _decimal(previous.value)
-        label = f"the previous value, {_number(compared)} ({_when(previous)})"
+        label = f"the previous value, {show_number(compared)} ({_when(previous)})"
     else:
         compared = _decimal(indicator.baseline)
-        label = f"the baseline, {_number(compared)}" if compared is not None else ""
+        label = f"the baseline, {show_number(compared)}" if compared is not None else ""
     if compared is None:
         return IndicatorStatus(
             RAG.RED,
@@ -177,15 +178,9 @@ def _decimal(number) -> Decimal | None:
     return Decimal(str(number))
 
 
-def _number(value: Decimal) -> str:
-    """A stored value without the zeros the four decimal places add: 120.5000 → 120.5."""
-    text = format(value.normalize(), "f")
-    return "0" if text == "-0" else text
-
-
 def _percent(share: Decimal) -> str:
     # Cut, not rounded, so that a gap just under 10% never reads "10%" beside "within 10%".
-    return f"{_number((share * 100).quantize(Decimal('0.1'), rounding=ROUND_DOWN))}%"
+    return f"{show_number((share * 100).quantize(Decimal('0.1'), rounding=ROUND_DOWN))}%"
 
 
 def _when(value: IndicatorValue) -> str:

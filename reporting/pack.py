@@ -22,21 +22,16 @@ from django.conf import settings
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
 from actions import selectors
 from actions.filters import theme_label
 from actions.models import Action, ProgressUpdate, Theme
 from actions.rag import MEANINGS, RAG
 from boards.models import Organisation, Person
+from cspplan.display import SHORT_DATE, show_date, show_when, user_name
 from reporting.dashboards import Dashboard, dashboard
 from reporting.scopes import Scope
 from reporting.since import Changes, changes_since
-
-DATE = "j M Y"
-DATE_LONG = "j F Y"
-DATE_TIME = "j M Y, H:i"
-
 
 # ---- the plain structure both renderers lay out ---------------------------------------------
 
@@ -135,14 +130,6 @@ def rag_piece(value: str) -> Rag:
     return Rag(rag.value, rag.label)
 
 
-def show_date(value: datetime.date | None, fmt: str = DATE) -> str:
-    return format_date(value, fmt) if value else ""
-
-
-def show_when(value: datetime.datetime) -> str:
-    return format_date(timezone.localtime(value), DATE_TIME)
-
-
 def count_heading(words: str, count: int) -> str:
     return f"{words} ({count})"
 
@@ -224,7 +211,7 @@ def changes_part(scope: Scope, since: datetime.date) -> tuple[Part, Changes]:
         [
             cell(update.action, text=False),
             [[Text(show_when(update.created_at))]],
-            [[Text(update.period or show_date(update.date))]],
+            [[Text(update.period or show_date(update.date, SHORT_DATE))]],
             [[Text(_author(update))]],
             [[rag_piece(update.rag)]] if update.rag else [[Text("No change")]],
             [[Text(update.text)]],
@@ -236,7 +223,7 @@ def changes_part(scope: Scope, since: datetime.date) -> tuple[Part, Changes]:
             cell(action),
             [[rag_piece(action.rag)]],
             [
-                [Text(show_date(action.last_update_date))],
+                [Text(show_date(action.last_update_date, SHORT_DATE))],
                 [Text(f"received {show_when(action.last_update_at)}")],
             ]
             if action.last_update_at
@@ -244,7 +231,7 @@ def changes_part(scope: Scope, since: datetime.date) -> tuple[Part, Changes]:
         ]
         for action in changes.not_updated
     ]
-    since_text = show_date(since, DATE_LONG)
+    since_text = show_date(since)
     sections = [
         Section(
             "rag-changes",
@@ -322,13 +309,7 @@ def changes_part(scope: Scope, since: datetime.date) -> tuple[Part, Changes]:
 def _author(update: ProgressUpdate) -> str:
     if update.author_id:
         return update.author.name
-    user = update.created_by
-    if user is None:
-        return "Not recorded"
-    try:
-        return user.person.name
-    except Person.DoesNotExist:
-        return user.get_full_name() or user.get_username()
+    return user_name(update.created_by)
 
 
 # ---- the pack ----------------------------------------------------------------------------
@@ -369,8 +350,8 @@ def dates_cell(action: Action) -> Cell:
     words where the plan had words)."""
     if action.timescale:
         return [[Text(action.timescale)]]
-    start = action.start_text or show_date(action.start_date)
-    end = action.end_text or show_date(action.end_date)
+    start = action.start_text or show_date(action.start_date, SHORT_DATE)
+    end = action.end_text or show_date(action.end_date, SHORT_DATE)
     dates = (("Start", start), ("End", end))
     lines = [[Text(f"{word}: {value}")] for word, value in dates if value]
     return lines or [[Text("Not stated")]]
@@ -378,7 +359,7 @@ def dates_cell(action: Action) -> Cell:
 
 def end_cell(action: Action) -> Cell:
     """As templates/actions/includes/plan_end_date.html: the end as written."""
-    end = action.end_text or show_date(action.end_date) or action.timescale
+    end = action.end_text or show_date(action.end_date, SHORT_DATE) or action.timescale
     return [[Text(end or "Not set")]]
 
 
@@ -386,7 +367,10 @@ def update_cell(action: Action) -> Cell:
     """The latest progress update (its date in bold, then its words), else the progress the
     plan was written or imported with."""
     if action.last_update:
-        return [[Strong(show_date(action.last_update))], [Text(action.last_update_text)]]
+        return [
+            [Strong(show_date(action.last_update, SHORT_DATE))],
+            [Text(action.last_update_text)],
+        ]
     if action.progress:
         return [[Text(action.progress)]]
     return [[Text("None yet")]]
@@ -430,8 +414,8 @@ def _facts(scope: Scope, since: datetime.date, today: datetime.date) -> list[tup
     if scope.plan:
         facts.append(("Board", scope.plan.board.name if scope.plan.board else "Not set"))
     facts += [
-        ("Prepared on", show_date(today, DATE_LONG)),
-        ("Changes since", show_date(since, DATE_LONG)),
+        ("Prepared on", show_date(today)),
+        ("Changes since", show_date(since)),
         ("Overdue means", "The end date has passed and the action is not complete"),
         (
             "Not updated recently means",

@@ -23,12 +23,11 @@ from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
 from actions.rag import RAG
+from cspplan.display import NOT_RECORDED, name_of
 
 # Meetings are not recorded yet, so "since the last meeting" starts four weeks back. Once
 # boards have meetings the caller should pass the board's previous meeting date instead.
 DEFAULT_WINDOW = datetime.timedelta(weeks=4)
-
-NOT_RECORDED = "Not recorded"
 
 
 def default_since(today: datetime.date) -> datetime.date:
@@ -219,8 +218,11 @@ def _who(row: dict) -> str:
     """How a history row names its user: their person's name if they have one."""
     if row["history_user_id"] is None:
         return NOT_RECORDED
-    full_name = f"{row['history_user__first_name']} {row['history_user__last_name']}".strip()
-    return row["history_user__person__name"] or full_name or row["history_user__username"]
+    return name_of(
+        person_name=row["history_user__person__name"],
+        full_name=f"{row['history_user__first_name']} {row['history_user__last_name']}",
+        username=row["history_user__username"],
+    )
 
 
 def _rag(value: str) -> RAG:

@@ -6,14 +6,13 @@ The plan and action admins are `actions.admin`'s, registered again here with the
 added, so that `actions` need not know about workbooks.
 """
 
-import io
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from import_export.admin import ImportMixin
@@ -23,8 +22,8 @@ from import_export.signals import post_import
 from actions.admin import ActionAdmin, PlanAdmin
 from actions.models import Action, Plan
 from actions.permissions import can_export_plan, can_import_plan, importable_plans
-from workbooks.formats import WORKBOOK_FORMATS, XLSX_CONTENT_TYPE
-from workbooks.layouts import write_workbook
+from workbooks import exports
+from workbooks.formats import WORKBOOK_FORMATS
 from workbooks.resources import ActionWorkbookResource
 from workbooks.safety import WorkbookRefused
 
@@ -72,16 +71,7 @@ class PlanWorkbookAdmin(PlanAdmin):
             request.GET if "layout" in request.GET else None, initial={"layout": plan.layout}
         )
         if form.is_valid():
-            layout = form.cleaned_data["layout"]
-            stream = io.BytesIO()
-            write_workbook(plan, layout, stream)
-            stream.seek(0)
-            return FileResponse(
-                stream,
-                as_attachment=True,
-                filename=f"{plan.slug}-{layout}.xlsx",
-                content_type=XLSX_CONTENT_TYPE,
-            )
+            return exports.download(exports.plan_export(plan, form.cleaned_data["layout"]))
         context = {
             **self.admin_site.each_context(request),
             "title": "Export the plan as a workbook",

@@ -11,10 +11,10 @@ plan's own admin page (PlanAdmin.export_workbook_view), as a plan is not a flat 
 from import_export.formats.base_formats import Format
 from tablib import Dataset
 
+from workbooks.exports import XLSX_CONTENT_TYPE
 from workbooks.layouts import read_workbook
 from workbooks.rows import ParsedWorkbook
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Before the values, whatever the layout.
 PLACE_HEADERS = ["sheet", "row", "theme", "id"]
 

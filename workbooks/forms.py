@@ -3,9 +3,8 @@
 from django import forms
 
 from actions.models import Plan
+from workbooks.exports import XLSX_CONTENT_TYPE
 from workbooks.safety import DEFAULT_LIMITS, MB
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def too_large_message(size: int | None = None) -> str:
@@ -49,7 +48,7 @@ class PlanImportForm(forms.Form):
             "empty": "The chosen file is empty. Choose the workbook to upload.",
             "invalid": "Choose the workbook to upload.",
         },
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX}"}),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
     )
     layout = LayoutField(label="Spreadsheet layout")
 

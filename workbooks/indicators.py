@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from actions.models import Indicator, IndicatorDirection, Plan
+from cspplan.display import show_number
 from workbooks.cells import header_key
-from workbooks.rows import IndicatorRow, ParsedWorkbook, Problem
+from workbooks.rows import IndicatorRow, ParsedWorkbook, Problem, RowMatches
 
 # What the preview calls each field: the workbook's words where it has a column for it.
 LABELS = {
@@ -62,7 +63,7 @@ def shown(name: str, value) -> str:
     if name == "direction" and value in IndicatorDirection.values:
         return IndicatorDirection(value).label
     if isinstance(value, decimal.Decimal):
-        return format(value.normalize(), "f")
+        return show_number(value)
     return str(value)
 
 
@@ -136,56 +137,26 @@ def indicator_changes(parsed: ParsedWorkbook, plan: Plan | None) -> list[Indicat
 
 def _match(rows: list[IndicatorRow], existing: list[Indicator]) -> dict[int, Indicator]:
     """{id(row): indicator} for the rows that are existing indicators."""
-    by_pk = {indicator.pk: indicator for indicator in existing}
-    matches: dict[int, Indicator] = {}
-    claimed: dict[int, IndicatorRow] = {}
-
-    def claim(row: IndicatorRow, indicator: Indicator) -> None:
-        claimed[indicator.pk] = row
-        matches[id(row)] = indicator
-
-    for row in rows:
-        if row.id is None:
-            continue
-        indicator = by_pk.get(row.id)
-        if indicator is None:
-            row.problems.append(
-                _problem(
-                    row,
-                    f"This row carries record number {row.id}, which is not a measure of this "
-                    "plan. Clear the hidden ID cell to add it as a new measure, or import the "
-                    "workbook into the plan it was exported from.",
-                )
-            )
-        elif indicator.pk in claimed:
-            row.problems.append(
-                _problem(
-                    row,
-                    f"This row and row {claimed[indicator.pk].row} carry the same record number "
-                    f"({row.id}): a copied row keeps its hidden ID. Clear the ID cell of the "
-                    "copy to add it as a new measure.",
-                )
-            )
-        else:
-            claim(row, indicator)
+    found = RowMatches()
+    found.by_record_number(rows, {indicator.pk: indicator for indicator in existing}, "measure")
     unnumbered = [row for row in rows if row.id is None]
     for name, normal in (("ref", str), ("description", header_key)):
         for row in unnumbered:
             wanted = normal(row.values.get(name, ""))
-            if not wanted or id(row) in matches:
+            if not wanted or id(row) in found.record_of:
                 continue
             for indicator in existing:
-                if indicator.pk not in claimed and normal(getattr(indicator, name)) == wanted:
-                    claim(row, indicator)
+                if not found.taken(indicator) and normal(getattr(indicator, name)) == wanted:
+                    found.claim(row, indicator)
                     break
     for position, row in enumerate(rows):
-        if row.id is not None or id(row) in matches or position >= len(existing):
+        if row.id is not None or id(row) in found.record_of or position >= len(existing):
             continue
         indicator = existing[position]
         refs = (row.values.get("ref", ""), indicator.ref)
-        if indicator.pk not in claimed and not (all(refs) and refs[0] != refs[1]):
-            claim(row, indicator)
-    return matches
+        if not found.taken(indicator) and not (all(refs) and refs[0] != refs[1]):
+            found.claim(row, indicator)
+    return found.record_of
 
 
 def _change(row: IndicatorRow, indicator: Indicator | None) -> IndicatorChange:

@@ -1,59 +1,71 @@
-"""An import preview (workbooks.preview) as the preview page shows it: plain
-values, every RAG status as its word, and a fingerprint of all of it, so that a confirmation
-applies only what the user saw."""
+"""An import preview (workbooks.preview) in words: the one presenter of what an import
+would do, for the plan's import page, the admin's import pages and the import_plan command.
+
+`describe` turns a preview into plain values (every coded choice as its word); the preview
+page renders that, `text_lines` writes it as lines of text for the command and the admin's
+overview, and `fingerprint` is taken of it, so that a confirmation (in the browser or the
+admin) applies only what the user saw.
+"""
 
 import hashlib
 import json
 
 from actions.rag import RAG
-from workbooks.preview import FieldChange, ImportPreview, shown, theme_paths
+from workbooks.preview import (
+    ActionChange,
+    FieldChange,
+    ImportPreview,
+    label,
+    shown,
+    shown_field,
+    theme_paths,
+)
 
 PATH = " › "
+# How many of the plan's actions (and measures) left out of the workbook the text names.
+NAMED_ABSENT = {"actions": 20, "measures": 10}
 
 
-def _change(change: FieldChange) -> dict:
-    """A change as words: coded choices (RAG, origin) as their labels, like str(change)."""
-    choices = None
-    if change.field not in ("theme", "order"):
-        choices = dict(change.model._meta.get_field(change.field).flatchoices) or None
-    return {
-        "label": change.label,
-        "old": shown(change.old, choices),
-        "new": shown(change.new, choices),
-    }
+def field_change(change: FieldChange) -> dict:
+    return {"label": change.label, "old": change.old_shown, "new": change.new_shown}
 
 
-def _action_text(change) -> str:
-    return change.row.values.get("text") or (change.action.text if change.action else "")
-
-
-def _row(change) -> dict:
-    ref = change.row.values.get("ref") or (change.action.ref if change.action else "")
+def action_row(change: ActionChange) -> dict:
+    """Where a row is and which action it is."""
+    action = change.action
     return {
         "sheet": change.row.sheet,
         "row": change.row.row,
         "theme": PATH.join(change.row.theme),
-        "ref": ref,
-        "text": _action_text(change),
+        "ref": change.row.values.get("ref") or (action.ref if action else ""),
+        "text": change.row.values.get("text") or (action.text if action else ""),
     }
 
 
-def _new_action(values: dict) -> dict:
-    """What the preview shows of a new action besides its number and text."""
+def new_action(values: dict) -> dict:
+    """What the preview shows of a new action besides its number and text: the columns of
+    the preview page, and every field the row gives (for the admin's row list)."""
     return {
         "leads": shown(values.get("leads")),
         "organisations": shown(values.get("lead_organisations_text")),
         "start": shown(values.get("start_text") or values.get("start_date")),
         "end": shown(values.get("end_text") or values.get("end_date")),
         "rag": RAG(values.get("rag") or RAG.NOT_RATED).label,
+        "fields": [
+            {"label": label(name), "value": shown_field(name, value)}
+            for name, value in values.items()
+            if name not in ("ref", "text") and value not in (None, "")
+        ],
     }
 
 
 def _measures(preview: ImportPreview) -> dict:
     """The performance measures, for previews that compare them (the CSP layout)."""
-    changes = preview.indicators
-    live = [change for change in changes if not change.refused]
+    live = [change for change in preview.indicators if not change.refused]
     return {
+        # Whether the workbook has a measures table at all: without one, every measure is
+        # left as it is.
+        "table": preview.parsed.indicators is not None,
         "created": [
             {"sheet": change.row.sheet, "row": change.row.row, "name": change.name}
             for change in live
@@ -71,7 +83,11 @@ def _measures(preview: ImportPreview) -> dict:
         ],
         "unchanged": sum(1 for change in live if change.kind == "unchanged"),
         "absent": [change.name for change in live if change.kind == "absent"],
-        "notes": [note for change in live for note in change.notes],
+        "notes": [
+            {"row": change.row.row if change.row else None, "text": note}
+            for change in live
+            for note in change.notes
+        ],
     }
 
 
@@ -79,7 +95,7 @@ def describe(preview: ImportPreview) -> dict:
     plan = preview.plan
     paths = theme_paths(list(plan.themes.all())) if plan else {}
     rows = [change for change in preview.actions if not change.refused]
-    shown_preview = {
+    return {
         "new_plan": plan is None,
         "counts": {
             "create": preview.count("create"),
@@ -88,45 +104,44 @@ def describe(preview: ImportPreview) -> dict:
             "refused": preview.refused,
             "problems": len(preview.problems),
         },
+        "summary": preview.summary,
         "problems": [
             {
                 "sheet": problem.sheet,
                 "row": problem.row,
                 "column": problem.column,
                 "message": problem.message,
+                "text": str(problem),
             }
             for problem in preview.problems
         ],
-        "plan_changes": [_change(change) for change in preview.plan_changes],
+        "plan_changes": [field_change(change) for change in preview.plan_changes],
         "leaders": None
         if preview.leaders is None
         else [
-            {name: shown(leader.get(name)) for name in ("name", "organisation", "role")}
+            {
+                **{name: shown(leader.get(name)) for name in ("name", "organisation", "role")},
+                "called": leader.get("name") or leader.get("role") or "?",
+            }
             for leader in preview.leaders
         ],
         "new_themes": [PATH.join(theme.path) for theme in preview.new_themes],
         "theme_changes": [
-            {
-                "theme": PATH.join(paths.get(theme.pk, (theme.name,))),
-                **_change(change),
-            }
+            {"theme": PATH.join(paths.get(theme.pk, (theme.name,))), **field_change(change)}
             for theme, changes in preview.theme_changes
             for change in changes
         ],
         "created": [
-            {**_row(change), **_new_action(change.row.values)}
+            {**action_row(change), **new_action(change.row.values)}
             for change in rows
             if change.kind == "create"
         ],
         "updated": [
-            {
-                **_row(change),
-                "changes": [_change(field) for field in change.changes],
-            }
+            {**action_row(change), "changes": [field_change(field) for field in change.changes]}
             for change in rows
             if change.kind == "update"
         ],
-        "unchanged": [_row(change) for change in rows if change.kind == "unchanged"],
+        "unchanged": [action_row(change) for change in rows if change.kind == "unchanged"],
         "not_in_workbook": [
             {
                 "theme": PATH.join(paths.get(action.theme_id, ())),
@@ -140,10 +155,84 @@ def describe(preview: ImportPreview) -> dict:
         "ok": preview.ok,
         "changes_anything": preview.changes_anything,
     }
-    return shown_preview
 
 
-def fingerprint(shown_preview: dict) -> str:
+def fingerprint(described: dict) -> str:
     """The same for two previews exactly when they show the same thing."""
-    text = json.dumps(shown_preview, sort_keys=True, ensure_ascii=False, default=str)
+    text = json.dumps(described, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+# ---- as lines of text --------------------------------------------------------------------
+
+
+def _action_name(row: dict) -> str:
+    where = f"'{row['theme']}'"
+    return f"action {row['ref']} in {where}" if row["ref"] else f"an unnumbered action in {where}"
+
+
+def _change_line(change: dict) -> str:
+    return f"    {change['label']}: {change['old']} → {change['new']}"
+
+
+def _named(items: list[str], most: int) -> str:
+    return ", ".join(items[:most]) + ("" if len(items) <= most else ", ...")
+
+
+def text_lines(described: dict, *, rows: bool = True) -> list[str]:
+    """What the import would do, a line each (details indented by four spaces); without
+    `rows`, leave out the action rows and the problems (which the admin lists itself)."""
+    lines = ["A new plan will be made."] if described["new_plan"] else []
+    lines += [f"Plan {_change_line(change).strip()}" for change in described["plan_changes"]]
+    if described["leaders"] is not None:
+        names = ", ".join(leader["called"] for leader in described["leaders"]) or "(none)"
+        lines.append(f"Senior leadership will be: {names}")
+    lines += [f"New theme: {path}" for path in described["new_themes"]]
+    lines += [
+        f"Theme '{change['theme']}': {_change_line(change).strip()}"
+        for change in described["theme_changes"]
+    ]
+    if rows:
+        for row in described["created"]:
+            lines.append(f"Row {row['row']}: new {_action_name(row)}: {row['text'][:80]}")
+        for row in described["updated"]:
+            lines.append(f"Row {row['row']}: changes {_action_name(row)}:")
+            lines += [_change_line(change) for change in row["changes"]]
+    absent = described["not_in_workbook"]
+    if absent:
+        refs = [action["ref"] or "(unnumbered)" for action in absent]
+        lines.append(
+            f"{len(absent)} action(s) of the plan are not in the workbook and are left as "
+            f"they are: {_named(refs, NAMED_ABSENT['actions'])}"
+        )
+    lines += _measure_lines(described["measures"])
+    lines += [f"Note: {note}" for note in described["notes"]]
+    if rows and described["problems"]:
+        lines.append(f"Problems ({len(described['problems'])}):")
+        lines += [f"    {problem['text']}" for problem in described["problems"]]
+    return lines
+
+
+def _measure_lines(measures: dict) -> list[str]:
+    lines = [f"Measures row {row['row']}: new {row['name']}" for row in measures["created"]]
+    for row in measures["updated"]:
+        lines.append(f"Measures row {row['row']}: changes {row['name']}:")
+        lines += [f"    {change}" for change in row["changes"]]
+    lines += [f"Measures row {note['row']}: note: {note['text']}" for note in measures["notes"]]
+    absent = measures["absent"]
+    if absent and not measures["table"]:
+        lines.append(
+            f"The workbook has no performance measures table: the plan's {len(absent)} "
+            "measure(s) are left as they are."
+        )
+    elif absent:
+        lines.append(
+            f"{len(absent)} measure(s) of the plan are not in the workbook and are left as "
+            f"they are: {_named(absent, NAMED_ABSENT['measures'])}"
+        )
+    return lines
+
+
+def preview_lines(preview: ImportPreview) -> list[str]:
+    """The whole preview as lines of text (the import_plan command)."""
+    return text_lines(describe(preview))

@@ -15,8 +15,9 @@ from django.db import models
 from actions.models import Action, Plan, SeniorLeader, Theme
 from actions.rag import RAG
 from boards.names import NameIndex
+from cspplan.display import show_date
 from workbooks.indicators import IndicatorChange, indicator_changes
-from workbooks.rows import ActionRow, ParsedWorkbook, Problem, ThemeRow
+from workbooks.rows import ActionRow, ParsedWorkbook, Problem, RowMatches, ThemeRow
 
 # Lists of people and organisations worked out from the words in a cell.
 NAMED_IN = {
@@ -43,7 +44,7 @@ def shown(value, choices: dict | None = None) -> str:
     if value is None or value == "":
         return "(blank)"
     if isinstance(value, datetime.date):
-        return f"{value.day} {value:%B %Y}"
+        return show_date(value)
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value) or "(none)"
     if choices and value in choices:
@@ -51,6 +52,15 @@ def shown(value, choices: dict | None = None) -> str:
     if choices is None and isinstance(value, str) and value in RAG.values:
         return RAG(value).label  # a RAG code, from a caller that passed no choices
     return str(value)
+
+
+def shown_field(name: str, value, model=Action) -> str:
+    """A value of the model's field `name` as the preview shows it: a coded choice (RAG,
+    origin) as its words."""
+    choices = None
+    if name not in ("theme", "order"):
+        choices = dict(model._meta.get_field(name).flatchoices) or None
+    return shown(value, choices)
 
 
 @dataclass
@@ -64,11 +74,16 @@ class FieldChange:
     def label(self) -> str:
         return label(self.field, self.model)
 
+    @property
+    def old_shown(self) -> str:
+        return shown_field(self.field, self.old, self.model)
+
+    @property
+    def new_shown(self) -> str:
+        return shown_field(self.field, self.new, self.model)
+
     def __str__(self) -> str:
-        choices = None
-        if self.field not in ("theme", "order"):
-            choices = dict(self.model._meta.get_field(self.field).flatchoices) or None
-        return f"{self.label}: {shown(self.old, choices)} → {shown(self.new, choices)}"
+        return f"{self.label}: {self.old_shown} → {self.new_shown}"
 
 
 @dataclass
@@ -222,37 +237,12 @@ def _match_rows(preview, parsed: ParsedWorkbook, existing: list[Action], theme_a
         by_words[(action.theme_id, action.text)].append(action)
         if not action.ref:
             unnumbered[action.theme_id].append(action)
-    matches: dict[int, Action] = {}
-    claimed: dict[int, ActionRow] = {}
-    for row in parsed.actions:
-        if row.id is None:
-            continue
-        if preview.plan is None:
-            # A copy of another plan (next year's, say): its record numbers mean nothing here.
+    if preview.plan is None:
+        # A copy of another plan (next year's, say): its record numbers mean nothing here.
+        for row in parsed.actions:
             row.id = None
-            continue
-        action = by_pk.get(row.id)
-        if action is None:
-            row.problems.append(
-                _problem(
-                    row,
-                    f"This row carries record number {row.id}, which is not an action of this "
-                    "plan. Clear the hidden ID cell to add it as a new action, or import the "
-                    "workbook into the plan it was exported from.",
-                )
-            )
-        elif action.pk in claimed:
-            row.problems.append(
-                _problem(
-                    row,
-                    f"This row and row {claimed[action.pk].row} carry the same record number "
-                    f"({row.id}): a copied row keeps its hidden ID. Clear the ID cell of the "
-                    "copy to add it as a new action.",
-                )
-            )
-        else:
-            claimed[action.pk] = row
-            matches[id(row)] = action
+    found = RowMatches()
+    found.by_record_number(parsed.actions, by_pk, "action")
     for row in parsed.actions:
         if row.id is not None:
             continue
@@ -268,11 +258,10 @@ def _match_rows(preview, parsed: ParsedWorkbook, existing: list[Action], theme_a
             # unnumbered action of the theme.
             candidates = by_words[(theme.pk, row.values.get("text"))] + unnumbered[theme.pk]
         for action in candidates:
-            if action.pk not in claimed:
-                claimed[action.pk] = row
-                matches[id(row)] = action
+            if not found.taken(action):
+                found.claim(row, action)
                 break
-    return matches
+    return found.record_of
 
 
 def _named_in(row: ActionRow, action: Action | None, names: NameIndex) -> dict:

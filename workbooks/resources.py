@@ -9,19 +9,23 @@ RowResult (new, update, skip, or invalid with its problems) for the stock templa
 the confirm step applies the same preview with `plan_import`.
 """
 
-import dataclasses
-import hashlib
-
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.html import format_html, format_html_join
 from import_export.fields import Field
 from import_export.resources import Resource
 from import_export.results import Error, InvalidRow, Result, RowResult
 
-from actions.models import Action, ActionOrigin, Plan, Theme
+from actions.models import Action, Plan
 from workbooks.layouts import LAYOUTS
-from workbooks.preview import ActionChange, ImportPreview, label, preview_import, shown
-from workbooks.report import preview_lines
+from workbooks.presenter import (
+    action_row,
+    describe,
+    field_change,
+    fingerprint,
+    new_action,
+    text_lines,
+)
+from workbooks.preview import ActionChange, ImportPreview, label, preview_import
 from workbooks.rows import Problem
 from workbooks.services import plan_import
 
@@ -54,8 +58,13 @@ class WorkbookResult(Result):
     def __init__(self, preview: ImportPreview):
         super().__init__()
         self.preview = preview
-        self.overview = _overview(preview)
-        self.digest = _digest(preview, self.overview)
+        described = describe(preview)
+        # What the import does besides the action rows and problems (which the stock
+        # templates show), as (line, whether it is a detail of the line above).
+        self.overview = [
+            (line.strip(), line.startswith(" ")) for line in text_lines(described, rows=False)
+        ]
+        self.digest = fingerprint(described)
 
     @property
     def counts(self) -> str:
@@ -64,38 +73,6 @@ class WorkbookResult(Result):
             f"{preview.count('create')} new, {preview.count('update')} changed, "
             f"{preview.count('unchanged')} unchanged and {preview.refused} refused actions"
         )
-
-
-def _overview(preview: ImportPreview) -> list[tuple[str, bool]]:
-    """What the import does besides the action rows and problems (which the stock templates
-    show), as (line, whether it is a detail of the line above)."""
-    # The plan's and themes' own field changes are worded here: FieldChange names a field of
-    # Action, so str() of a change to a plan's title or a theme's description fails.
-    lines = [
-        f"Plan {_verbose(Plan, change.field)}: {shown(change.old)} → {shown(change.new)}"
-        for change in preview.plan_changes
-    ]
-    lines += [
-        f"Theme '{theme.name}' {_verbose(Theme, change.field)}: "
-        f"{shown(change.old)} → {shown(change.new)}"
-        for theme, changes in preview.theme_changes
-        for change in changes
-    ]
-    rest = dataclasses.replace(preview, actions=[], problems=[], plan_changes=[], theme_changes=[])
-    return [(line, False) for line in lines] + [
-        (line.strip(), line.startswith(" ")) for line in preview_lines(rest)
-    ]
-
-
-def _verbose(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
-
-
-def _digest(preview: ImportPreview, overview: list[tuple[str, bool]]) -> str:
-    """A fingerprint of everything the preview shows, to apply exactly that or nothing."""
-    rows = dataclasses.replace(preview, plan_changes=[], theme_changes=[])
-    text = "\n".join([*(line for line, _ in overview), *preview_lines(rows), preview.summary])
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _user_visible_fields() -> list[Field]:
@@ -199,48 +176,35 @@ def _validation_error(problems: list[Problem]) -> ValidationError:
 
 
 def _cells(change: ActionChange) -> dict:
-    row, action = change.row, change.action
-    ref = row.values.get("ref", action.ref if action else "")
-    text = row.values.get("text", action.text if action else "")
-    if len(text) > SHORT_TEXT:
-        text = text[: SHORT_TEXT - 1] + "…"
+    row = action_row(change)
+    text = row["text"] if len(row["text"]) <= SHORT_TEXT else row["text"][: SHORT_TEXT - 1] + "…"
     return {
-        "Where": Problem("", row.sheet, row.row).where,
-        "Theme": " › ".join(row.theme),
-        "Action": f"{ref} {text}".strip(),
+        "Where": Problem("", row["sheet"], row["row"]).where,
+        "Theme": row["theme"],
+        "Action": f"{row['ref']} {text}".strip(),
         "Changes": _changes(change),
     }
-
-
-def _shown(name: str, value) -> str:
-    if name == "origin":
-        return ActionOrigin(value).label  # shown() would give the stored code
-    return shown(value)
 
 
 def _changes(change: ActionChange):
     if change.refused:
         return "Not imported: see the problems"
     if change.kind == "update":
+        items = [field_change(item) for item in change.changes]
         return format_html(
             '<ul class="workbook-changes">{}</ul>',
             format_html_join(
                 "",
                 "<li>{}: <del>{}</del> → <ins>{}</ins></li>",
-                (
-                    (item.label, _shown(item.field, item.old), _shown(item.field, item.new))
-                    for item in change.changes
-                ),
+                ((item["label"], item["old"], item["new"]) for item in items),
             ),
         )
     if change.kind == "create":
-        values = [
-            (label(name), _shown(name, value))
-            for name, value in change.row.values.items()
-            if name not in ("ref", "text") and value not in (None, "")
-        ]
+        fields = new_action(change.row.values)["fields"]
         return format_html(
             '<ul class="workbook-changes">{}</ul>',
-            format_html_join("", "<li>{}: <ins>{}</ins></li>", values),
+            format_html_join(
+                "", "<li>{}: <ins>{}</ins></li>", ((f["label"], f["value"]) for f in fields)
+            ),
         )
     return "No change"

@@ -76,3 +76,55 @@ class ParsedWorkbook:
         for row in self.indicators or ():
             found.extend(row.problems)
         return found
+
+
+class RowMatches:
+    """Rows matched to the records they stand for: `record_of` {id(row): record}, and
+    `row_of` {record pk: row} for the records already taken, so that no record is matched
+    twice."""
+
+    def __init__(self):
+        self.record_of: dict[int, object] = {}
+        self.row_of: dict[int, object] = {}
+
+    def claim(self, row, record) -> None:
+        self.row_of[record.pk] = row
+        self.record_of[id(row)] = record
+
+    def taken(self, record) -> bool:
+        return record.pk in self.row_of
+
+    def by_record_number(self, rows, records: dict[int, object], noun: str) -> None:
+        """Match the rows that carry our record number (the hidden ID column) to `records`
+        ({pk: record}); a number that is not one of them, or that an earlier row carries
+        too (a copied row), is a problem on the row. `noun`: "action" or "measure"."""
+        for row in rows:
+            if row.id is None:
+                continue
+            record = records.get(row.id)
+            if record is None:
+                row.problems.append(
+                    Problem(
+                        f"This row carries record number {row.id}, which is not {_a(noun)} of "
+                        f"this plan. Clear the hidden ID cell to add it as a new {noun}, or "
+                        "import the workbook into the plan it was exported from.",
+                        row.sheet,
+                        row.row,
+                    )
+                )
+            elif self.taken(record):
+                row.problems.append(
+                    Problem(
+                        f"This row and row {self.row_of[record.pk].row} carry the same record "
+                        f"number ({row.id}): a copied row keeps its hidden ID. Clear the ID "
+                        f"cell of the copy to add it as a new {noun}.",
+                        row.sheet,
+                        row.row,
+                    )
+                )
+            else:
+                self.claim(row, record)
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from actions.models import Action, Indicator, Plan, SeniorLeader, Theme
+from actions.models import ACTION_LIST_FIELDS, Action, Indicator, Plan, SeniorLeader, Theme
 from cspplan.bulk import insert_records, insert_rows, runs, update_rows
 from cspplan.saving import save_by
 from workbooks.preview import theme_paths
@@ -94,7 +94,6 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
 
 
 IMPORT_REASON = "Imported from a workbook"
-LIST_FIELDS = ("lead_people", "lead_organisations", "supporting_organisations")
 
 
 def _import_indicators(plan: Plan, preview, user) -> None:
@@ -148,7 +147,7 @@ def _set_named(pks: list, named: list[dict], *, new: int) -> None:
     """Replace the people and organisations lists worked out from the words in their cells:
     named[i] ({list field: records}) for the action pks[i]. The first `new` of them are new
     actions, with no lists to remove."""
-    for list_field in LIST_FIELDS:
+    for list_field in ACTION_LIST_FIELDS:
         through, target = _through(list_field)
         old, action_ids, target_ids = [], [], []
         for index, (pk, found) in enumerate(zip(pks, named, strict=True)):
@@ -201,7 +200,7 @@ def _write_history(plan: Plan, when, user) -> None:
             f"ORDER BY a.{q('id')}",
             [date, IMPORT_REASON, date, user.pk if user else None, date, plan.pk],
         )
-        for list_field in LIST_FIELDS:
+        for list_field in ACTION_LIST_FIELDS:
             through, target = _through(list_field)
             snapshot = apps.get_model("actions", f"HistoricalAction_{list_field}")
             cursor.execute(

@@ -4,23 +4,19 @@ Nothing is written until the user confirms a preview without problems; the confi
 reads the kept upload again and previews it afresh, because the plan may have changed since.
 """
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.models import Plan
 from actions.permissions import can_export_plan, can_import_plan
-from workbooks import uploads
-from workbooks.forms import XLSX, PlanExportForm, PlanImportForm
-from workbooks.layouts import read_workbook, write_workbook
+from workbooks import exports, uploads
+from workbooks.forms import PlanExportForm, PlanImportForm
+from workbooks.layouts import read_workbook
 from workbooks.presenter import describe, fingerprint
 from workbooks.preview import preview_import
 from workbooks.safety import WorkbookRefused
@@ -45,18 +41,7 @@ def plan_export(request, slug):
     form = PlanExportForm(request.GET)
     if not form.is_valid():
         return _export_page(request, plan, form)
-    layout = form.cleaned_data["layout"]
-    stream = io.BytesIO()
-    write_workbook(plan, layout, stream)
-    return HttpResponse(
-        stream.getvalue(),
-        content_type=XLSX,
-        headers={
-            "Content-Disposition": content_disposition_header(
-                as_attachment=True, filename=f"{plan.slug}-{layout}.xlsx"
-            )
-        },
-    )
+    return exports.download(exports.plan_export(plan, form.cleaned_data["layout"]))
 
 
 # CSRF is checked inside, once the size limit is in place: the check reads the form, and

@@ -24,8 +24,9 @@ from actions.models import Action
 from actions.permissions import can_edit_action, visible_actions
 from actions.rag import RAG
 from actions.services import ActionChanged, action_version
-from actions.update_form import ACTION_FIELDS, ActionUpdateForm, show_date
+from actions.update_form import ACTION_FIELDS, ActionUpdateForm
 from boards.models import Person
+from cspplan.display import show_date
 
 # Pages a person comes to an action from, whose address (with its filters) the update form
 # returns to when the referring page did not say so itself with ?next=.

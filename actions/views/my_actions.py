@@ -4,7 +4,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_safe
 
 from actions import selectors
@@ -13,6 +12,7 @@ from actions.rag import MEANINGS, RAG
 from actions.views.pagination import CountedPaginator, pagination
 from actions.views.plans import PAGE_SIZE, rag_meanings
 from boards.models import Membership, Role
+from cspplan.display import show_date
 
 # Each "needs you first" group lists this many actions at most; the full list below puts
 # them all first anyway.
@@ -26,7 +26,7 @@ def _groups(actions, counts) -> list[dict]:
         "overdue": ("Overdue", "Past their end date and not complete."),
         "stale": (
             f"No update in the last {weeks} weeks",
-            f"No progress update dated {format_date(since, 'j F Y')} or later, and not complete.",
+            f"No progress update dated {show_date(since)} or later, and not complete.",
         ),
         "red": ("Red", MEANINGS[RAG.RED]),
     }

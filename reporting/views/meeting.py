@@ -6,8 +6,6 @@ actions are already limited to what the user may see. A plan or board the user m
 is "not found", so that its existence is not revealed.
 """
 
-from decimal import Decimal
-
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -17,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actions.models import IndicatorDirection, IndicatorValue
+from cspplan.display import show_number
 from reporting.forms import read_since
 from reporting.indicator_status import RULE_TEXT, indicator_status, trend_points
 from reporting.pack import build_pack, changes_part
@@ -83,23 +82,16 @@ def plan_indicators(request, slug):
                 "indicator": indicator,
                 "status": status,
                 "trend": trend,
-                "numbers": [(point.period, number(point.value)) for point in trend.points],
-                "latest": latest and f"{number(latest.value)} ({latest.period or latest.date})",
-                "baseline": number(indicator.baseline),
-                "target": number(indicator.target),
+                "numbers": [(point.period, show_number(point.value)) for point in trend.points],
+                "latest": latest
+                and f"{show_number(latest.value)} ({latest.period or latest.date})",
+                "baseline": show_number(indicator.baseline),
+                "target": show_number(indicator.target),
                 "lower_is_better": indicator.direction == IndicatorDirection.REDUCE,
             }
         )
     context = _context(scope) | {"rows": rows, "rule": RULE_TEXT}
     return render(request, "reporting/meeting_indicators.html", context)
-
-
-def number(value: Decimal | None) -> str:
-    """A stored value without the zeros its four decimal places add (120.5000: 120.5)."""
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f")
-    return "0" if text == "-0" else text
 
 
 # ---- the pack ----------------------------------------------------------------------------

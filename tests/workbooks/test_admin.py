@@ -17,7 +17,8 @@ from actions.models import Action
 from boards.models import Role
 from tests.factories import ActionFactory, PlanFactory, ThemeFactory, user_in_role
 from tests.workbooks.workbooks import Sheet, edit_row, export
-from workbooks.formats import WORKBOOK_FORMATS, XLSX_CONTENT_TYPE
+from workbooks.exports import XLSX_CONTENT_TYPE
+from workbooks.formats import WORKBOOK_FORMATS
 from workbooks.layouts import LAYOUTS, read_workbook
 from workbooks.safety import MB
 
@@ -162,11 +163,11 @@ def test_changes_to_the_plan_and_its_themes_are_shown_and_then_written(
 
     content = preview.content.decode()
     assert (
-        "Plan title: Knife crime action plan → Knife Crime and Violence Reduction Plan 2021-22"
+        "Plan Title: Knife crime action plan → Knife Crime and Violence Reduction Plan 2021-22"
         in content
     )
     assert (
-        "Theme &#x27;Schools&#x27; description: (blank) → Working with every secondary school"
+        "Theme &#x27;Schools&#x27;: Description: (blank) → Working with every secondary school"
         in content
     )
     plan.refresh_from_db()
@@ -305,7 +306,7 @@ def test_export_downloads_a_workbook_that_reads_back_to_the_plan(admin_client, p
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert f'filename="knife-crime-{layout}.xlsx"' in response["Content-Disposition"]
-    parsed = read_workbook(b"".join(response.streaming_content), layout)
+    parsed = read_workbook(response.content, layout)
     assert parsed.all_problems == []
     assert [
         (row.id, row.theme[-1], row.values["ref"], row.values["text"]) for row in parsed.actions

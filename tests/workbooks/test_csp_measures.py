@@ -20,8 +20,8 @@ from tests.libreoffice import resave_in_libreoffice
 from tests.workbooks.workbooks import export as export_workbook
 from workbooks.csp import MEASURES_SHEET
 from workbooks.layouts import read_workbook
+from workbooks.presenter import preview_lines
 from workbooks.preview import preview_import
-from workbooks.report import preview_lines
 from workbooks.services import IMPORT_REASON, ImportRefused, plan_import
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

@@ -30,8 +30,8 @@ from tests.factories import PlanFactory
 from tests.libreoffice import resave_in_libreoffice
 from tests.workbooks.workbooks import export
 from workbooks.layouts import read_workbook
+from workbooks.presenter import preview_lines
 from workbooks.preview import ImportPreview, preview_import
-from workbooks.report import preview_lines
 from workbooks.services import plan_import
 from workbooks.table import NUMBERED
 

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from actions.models import Plan
-from workbooks.layouts import LAYOUTS, write_workbook
+from workbooks import exports
+from workbooks.layouts import LAYOUTS
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         found = Plan.objects.filter(slug=plan).first()
         if found is None:
             raise CommandError(f"No plan has the slug '{plan}'.")
-        layout = layout or found.layout
+        export = exports.plan_export(found, layout)
         with open(output, "wb") as stream:
-            write_workbook(found, layout, stream)
-        self.stdout.write(f"Wrote {found} in the {layout.upper()} layout to {output}.")
+            stream.write(export.content)
+        self.stdout.write(f"Wrote {found} in the {export.layout.upper()} layout to {output}.")

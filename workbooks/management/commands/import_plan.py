@@ -7,8 +7,8 @@ from django.utils.text import slugify
 from actions.models import Plan
 from boards.models import Board, Partnership
 from workbooks.layouts import LAYOUTS, read_workbook
+from workbooks.presenter import preview_lines
 from workbooks.preview import preview_import
-from workbooks.report import preview_lines
 from workbooks.safety import WorkbookRefused
 from workbooks.services import plan_import
 

@@ -1,0 +1,51 @@
+"""How dates, times, numbers and people are shown: the same on every page, in the pack, in
+the history and in the import preview."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+DATE = "j F Y"  # 1 November 2021
+SHORT_DATE = "j M Y"  # 1 Nov 2021, where a table has many dates (the pack)
+DATE_TIME = "j M Y, H:i"
+# Who made a change that no user is recorded for (a command run without --user, say).
+NOT_RECORDED = "Not recorded"
+
+
+def show_date(value: datetime.date | None, fmt: str = DATE) -> str:
+    """A date in words ("1 November 2021"), or "" for none."""
+    return format_date(value, fmt) if value else ""
+
+
+def show_when(value: datetime.datetime) -> str:
+    """A moment in the local time zone: "1 Nov 2021, 14:05"."""
+    return format_date(timezone.localtime(value), DATE_TIME)
+
+
+def show_number(value: Decimal | None) -> str:
+    """A stored number without the zeros its decimal places add (120.5000: 120.5), or ""."""
+    if value is None:
+        return ""
+    text = format(Decimal(value).normalize(), "f")
+    return "0" if text == "-0" else text
+
+
+def name_of(*, person_name: str | None, full_name: str | None, username: str) -> str:
+    """How a user is named: their person's name, else their full name, else their username."""
+    return (person_name or "").strip() or (full_name or "").strip() or username
+
+
+def user_name(user) -> str:
+    """`name_of` a user object, or NOT_RECORDED for none."""
+    if user is None:
+        return NOT_RECORDED
+    try:
+        person_name = user.person.name
+    except ObjectDoesNotExist:
+        person_name = None
+    return name_of(
+        person_name=person_name, full_name=user.get_full_name(), username=user.get_username()
+    )
