@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass, fields
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from actions.models import Action, Plan, Theme
@@ -39,28 +40,33 @@ class World:
     whose every number is known. Built afresh for each test that asks for `world`.
 
     Here ("Test partnership here"): the CSP board (slug csp-board) with its violence
-    subgroup under it, and another board beside it. Elsewhere: a far board.
+    subgroup under it, and the other board beside it. Elsewhere: the far board.
+    Organisations: the police (TPS), the council (TBC) and a youth charity (TYC), which leads
+    nothing. Pat Example (police) and Sam Example (council) are leads with no user.
 
-    The board's plan ("Test violence plan", active, 2021/22):
-      Governance       a1 red, VRU mandated, overdue (ended 10 days ago), led by the police
-                          and Pat; updated 2 days ago ("Meeting moved to weekly")
-                       a2 green, local, led by the council; updated 100 days ago (stale)
-      Diversion        b1 amber, new VRU action, ends in 30 days, led by the police and the
-                          council; never updated (stale)
-        Schools        bx1 complete, ended 100 days ago, no lead
-        (sub-theme)    bx2 red, RESTRICTED, overdue (ended 5 days ago), led by the council
-                          and Sam; never updated
-                       c1 not rated, no lead organisation; updated yesterday ("Scoping")
-    The other board's plan: Exploitation, monitored by the subgroup (m1 amber; m2 red, which
-    names the other board as its own monitor, which wins), and Licensing, monitored by nobody
-    (u1 green). The far board's plan: far_action, not rated.
+    The CSP board's plan ("Test violence plan", slug violence-plan, VRU, active, 2021/22):
+      Governance       a1 "Daily violence meeting": red, VRU mandated, overdue (ended 10 days
+                          ago), led by the police and Pat; updated 2 days ago
+                       a2 "Problem profile": green, local, led by the council; updated 100
+                          days ago, so stale
+      Diversion        b1 "Youth outreach": amber, new VRU action, ends in 30 days, led by
+                          the police and the council; never updated, so stale
+        Schools        bx1 "Assemblies in schools": complete, ended 100 days ago, no lead
+        (sub-theme)    bx2 "Protectively marked operation": red, RESTRICTED, overdue (ended
+                          5 days ago), led by the council and Sam; never updated
+                       c1 "Safer routes to school": not rated, no lead; updated yesterday
+    The other board's plan ("Test other plan"): Exploitation, monitored by the subgroup (m1
+    amber; m2 red, which names the other board as its own monitor, and that wins), and
+    Licensing, monitored by nobody (u1 green). The far board's plan: far_action, not rated.
+    A VRU workbook has one level of themes: a test that sends the board's plan through one
+    deletes Schools first.
 
-    Users: `officer` (police) and `council_officer` (council), officers here who lead no
-    action by name; `chair`, chair of the CSP board; `other_chair`, chair of the other board;
-    `analyst` here; `administrator` (a person in the Administrator role); `superuser` (a
-    staff superuser with no person, as an installation's first administrator is);
-    `far_officer`, an officer of the other partnership; `no_person`, a user with no person.
-    Pat and Sam are people with no user.
+    Users: `officer` (Olu Officer, police) and `council_officer` (Cora Council), officers
+    here who lead no action by name; `chair` (Cath Chair), chair of the CSP board;
+    `other_chair`, chair of the other board; `analyst` here; `administrator`, a person in
+    the Administrator role; `superuser` (Ada Superuser), a staff superuser with no person,
+    as an installation's first administrator is; `far_officer`, an officer of the other
+    partnership; `no_person`, a user with no person.
     """
 
     here: Partnership
@@ -74,15 +80,15 @@ class World:
     charity: Organisation
     pat: Person
     sam: Person
-    officer: object
-    council_officer: object
-    chair: object
-    other_chair: object
-    analyst: object
-    administrator: object
-    superuser: object
-    far_officer: object
-    no_person: object
+    officer: User
+    council_officer: User
+    chair: User
+    other_chair: User
+    analyst: User
+    administrator: User
+    superuser: User
+    far_officer: User
+    no_person: User
     plan: Plan
     governance: Theme
     diversion: Theme
