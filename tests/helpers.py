@@ -10,8 +10,6 @@ from django.utils import timezone
 from actions.models import Action, ProgressUpdate
 from actions.services import action_update, action_version
 
-TODAY = timezone.localdate()
-
 
 def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
