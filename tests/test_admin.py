@@ -19,18 +19,13 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.helpers import admin_change
 
 pytestmark = pytest.mark.django_db
 
 OUR_MODELS = [
     model for app in ("boards", "actions") for model in apps.get_app_config(app).get_models()
 ]
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture
@@ -123,21 +118,7 @@ def test_plan_page_shows_its_themes_inline(admin_client):
 
 def test_editing_an_action_in_the_admin_is_recorded_with_who_and_what_before(admin_client):
     action = ActionFactory(rag="amber", end_date=datetime.date(2022, 12, 10))
-    response = admin_client.get(_url(Action, "change", action.pk))
-    form = response.context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data.update(
-        {
-            "rag": "red",
-            "lead_people": [],
-            "lead_organisations": [],
-            "supporting_organisations": [],
-            "updates-TOTAL_FORMS": "0",
-            "updates-INITIAL_FORMS": "0",
-        }
-    )
-    response = admin_client.post(_url(Action, "change", action.pk), data)
-    assert response.status_code == 302, response.content.decode()[:2000]
+    response = admin_change(admin_client, action, rag="red")
     latest, before = action.history.all()[:2]
     assert latest.rag == "red" and before.rag == "amber"
     assert latest.history_user == response.wsgi_request.user
@@ -147,21 +128,17 @@ def test_an_update_added_in_the_admin_records_who_typed_it_in(client):
     administrator = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(administrator)
     action = ActionFactory()
-    url = _url(Action, "change", action.pk)
-    form = client.get(url).context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data |= {
-        "lead_people": [],
-        "lead_organisations": [],
-        "supporting_organisations": [],
-        "updates-TOTAL_FORMS": "1",
-        "updates-INITIAL_FORMS": "0",
-        "updates-0-date": "2021-11-01",
-        "updates-0-rag": "amber",
-        "updates-0-text": "Meets every morning",
-    }
 
-    assert client.post(url, data).status_code == 302
+    admin_change(
+        client,
+        action,
+        **{
+            "updates-TOTAL_FORMS": "1",
+            "updates-0-date": "2021-11-01",
+            "updates-0-rag": "amber",
+            "updates-0-text": "Meets every morning",
+        },
+    )
 
     [update] = action.updates.all()
     assert (update.text, update.created_by) == ("Meets every morning", administrator)

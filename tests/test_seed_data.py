@@ -53,15 +53,6 @@ EXPECTED_THEMES = {
 }
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Load the real fixtures once for the module, and clear them away afterwards."""
-    with django_db_blocker.unblock():
-        call_command("load_demo", stdout=io.StringIO())
-        yield
-        call_command("flush", interactive=False, verbosity=0)
-
-
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 

@@ -15,39 +15,31 @@ from actions.views.plans import PAGE_SIZE
 from boards.models import Role
 from tests.factories import (
     ActionFactory,
-    BoardFactory,
-    MembershipFactory,
     OrganisationFactory,
-    PartnershipFactory,
     PlanFactory,
     ProgressUpdateFactory,
     ThemeFactory,
     UserFactory,
     user_in_role,
 )
+from tests.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("actions:my-actions")
 
 
-def days_ago(days: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=days)
+@pytest.fixture
+def theme(world):
+    """A theme of its own in the shared world's plan (tests/conftest.py), which is active."""
+    return ThemeFactory(plan=world.plan)
 
 
 @pytest.fixture
-def here():
-    return PartnershipFactory(name="Barking and Dagenham test partnership")
-
-
-@pytest.fixture
-def theme(here):
-    return ThemeFactory(plan=PlanFactory(partnership=here, status=Plan.Status.ACTIVE))
-
-
-@pytest.fixture
-def officer(here):
-    return user_in_role(Role.OFFICER, partnerships=[here])
+def officer(world):
+    """An officer of the world's partnership, of an organisation of their own: they lead no
+    action until a test makes them."""
+    return user_in_role(Role.OFFICER, partnerships=[world.here])
 
 
 def led(user, theme, **fields):
@@ -105,9 +97,9 @@ def test_the_page_cannot_be_posted_to(client, officer, theme):
 
 
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.CHAIR, Role.ANALYST, Role.ADMINISTRATOR])
-def test_every_role_sees_the_actions_they_lead_and_no_others(client, here, theme, role):
+def test_every_role_sees_the_actions_they_lead_and_no_others(client, world, theme, role):
     organisation = OrganisationFactory()
-    user = user_in_role(role, partnerships=[here], organisation=organisation)
+    user = user_in_role(role, partnerships=[world.here], organisation=organisation)
     by_name = led(user, theme, text="Mine by name")
     by_organisation = ActionFactory(theme=theme, text="Mine through my organisation")
     by_organisation.lead_organisations.add(organisation)
@@ -253,8 +245,8 @@ def test_nothing_needs_them_when_all_is_well(client, officer, theme):
     assert "none of your actions is overdue" in response.text
 
 
-def test_actions_in_closed_plans_need_nothing_but_are_still_listed(client, officer, here):
-    closed = ThemeFactory(plan=PlanFactory(partnership=here, status=Plan.Status.CLOSED))
+def test_actions_in_closed_plans_need_nothing_but_are_still_listed(client, officer, world):
+    closed = ThemeFactory(plan=PlanFactory(partnership=world.here, status=Plan.Status.CLOSED))
     old = led(officer, closed, rag=RAG.RED, end_date=days_ago(400))
     client.force_login(officer)
     response = client.get(URL)
@@ -287,16 +279,14 @@ def test_all_actions_are_paged(client, officer, theme):
     assert "Needs you first</h2>" not in second.text
 
 
-def test_a_chair_who_leads_an_action_outside_their_boards_sees_it(client, here):
-    board = BoardFactory(partnership=here)
-    chair = user_in_role(Role.CHAIR, partnerships=[here], boards=[board])
-    elsewhere = ThemeFactory(plan=PlanFactory(partnership=PartnershipFactory()))
-    action = led(chair, elsewhere)
+def test_a_chair_who_leads_an_action_outside_their_boards_sees_it(client, world):
+    chair = world.chair  # of the CSP board
+    action = led(chair, ThemeFactory(plan=world.far_plan))
     client.force_login(chair)
     assert context_pks(client.get(URL)) == [action.pk]
 
 
-def test_one_plan_is_named_once_and_several_on_each_row(client, officer, theme, here):
+def test_one_plan_is_named_once_and_several_on_each_row(client, officer, theme, world):
     led(officer, theme)
     client.force_login(officer)
     response = client.get(URL)
@@ -304,24 +294,21 @@ def test_one_plan_is_named_once_and_several_on_each_row(client, officer, theme, 
     assert response.context["one_plan"]
     assert response.text.count(f">{plan.title}</a>") == 1
     assert "Plan and theme" not in response.text
-    other = ThemeFactory(plan=PlanFactory(partnership=here, title="Test second plan"))
-    led(officer, other)
+    led(officer, ThemeFactory(plan=world.other_plan))
     response = client.get(URL)
     assert not response.context["one_plan"]
     assert "Plan and theme" in response.text
-    assert ">Test second plan</a>" in response.text
+    assert ">Test other plan</a>" in response.text
 
 
-def test_a_chair_is_shown_the_dashboards_of_their_boards(client):
-    board = BoardFactory(name="Community Safety Partnership Board")
-    chair = user_in_role(Role.CHAIR, partnerships=[board.partnership])
-    MembershipFactory(board=board, person=chair.person, role="chair")
-    client.force_login(chair)
+def test_a_chair_is_shown_the_dashboards_of_their_boards(client, world):
+    board = world.board
+    client.force_login(world.chair)
 
     page = client.get(reverse("actions:my-actions")).content.decode()
 
     assert reverse("reporting:board-dashboard", args=[board.pk]) in page
-    assert "Community Safety Partnership Board dashboard</a> (chair)" in page
-    officer = user_in_role(Role.OFFICER, partnerships=[board.partnership], boards=[board])
+    assert "Test CSP board dashboard</a> (chair)" in page
+    officer = user_in_role(Role.OFFICER, partnerships=[world.here], boards=[board])
     client.force_login(officer)
     assert "Your boards" not in client.get(reverse("actions:my-actions")).content.decode()

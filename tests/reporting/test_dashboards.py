@@ -13,7 +13,7 @@ from django.utils import timezone
 from actions.models import Action, ProgressUpdate
 from actions.rag import RAG
 from actions.selectors import stale_cutoff, with_progress
-from boards.models import Membership, Role
+from boards.models import Role
 from reporting.dashboards import LIST_LIMITS, dashboard, stale_condition
 from reporting.scopes import board_scope, plan_scope
 from tests.factories import (
@@ -25,9 +25,9 @@ from tests.factories import (
     PlanFactory,
     ProgressUpdateFactory,
     ThemeFactory,
-    UserFactory,
     user_in_role,
 )
+from tests.helpers import days_ago, get
 
 pytestmark = pytest.mark.django_db
 
@@ -35,93 +35,9 @@ BOARDS = reverse("reporting:board-list")
 RAGS = list(RAG.values)
 
 
-def days_ago(days: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=days)
-
-
 def as_list(counts: dict) -> list[int]:
     """Counts in the scale's order: red, amber, green, complete, not rated."""
     return [counts[rag] for rag in RAGS]
-
-
-@pytest.fixture
-def w():
-    """A board with a subgroup, and another board, in one partnership.
-
-    The board's plan: Governance (a1 red, overdue, updated 2 days ago, VRU mandated, led by
-    the police and Pat; a2 green, last updated 100 days ago, local, led by the council),
-    Diversion (b1 amber, never updated, new VRU action, led by the police and the council)
-    and its sub-theme Schools (bx1 complete and past its end; bx2 red, RESTRICTED, overdue,
-    never updated, led by the council and by Sam; c1 not rated, updated yesterday, no lead
-    organisation).
-
-    The other board's plan: theme T, monitored by the subgroup (m1 amber; m2 red, naming the
-    other board as its own monitor), and theme U, monitored by nobody (u1 green).
-    """
-    here = PartnershipFactory(name="Test partnership here")
-    board = BoardFactory(partnership=here, name="Test CSP board")
-    subgroup = BoardFactory(partnership=here, parent=board, name="Test violence subgroup")
-    other_board = BoardFactory(partnership=here, name="Test other board")
-    police = OrganisationFactory(name="Test police service", short_name="TPS")
-    council = OrganisationFactory(name="Test borough council", short_name="TBC")
-    pat = PersonFactory(name="Pat Example", organisation=police)
-    sam = PersonFactory(name="Sam Example", organisation=council)
-
-    plan = PlanFactory(partnership=here, board=board, title="Test violence plan")
-    governance = ThemeFactory(plan=plan, name="Governance", order=0)
-    diversion = ThemeFactory(plan=plan, name="Diversion", order=1)
-    schools = ThemeFactory(plan=plan, name="Schools", parent=diversion, order=0)
-    a1 = ActionFactory(
-        theme=governance,
-        ref="1",
-        rag=RAG.RED,
-        origin=Action.Origin.VRU_MANDATED,
-        end_date=days_ago(10),
-        text="Daily violence meeting",
-    )
-    a1.lead_organisations.add(police)
-    a1.lead_people.add(pat)
-    ProgressUpdateFactory(action=a1, date=days_ago(2), text="Meeting moved to weekly")
-    a2 = ActionFactory(theme=governance, ref="2", rag=RAG.GREEN, origin=Action.Origin.LOCAL)
-    a2.lead_organisations.add(council)
-    ProgressUpdateFactory(action=a2, date=days_ago(100), text="Profile shared")
-    b1 = ActionFactory(
-        theme=diversion,
-        ref="1",
-        rag=RAG.AMBER,
-        origin=Action.Origin.VRU_NEW,
-        end_date=days_ago(-30),
-        text="Youth outreach",
-    )
-    b1.lead_organisations.add(police, council)
-    bx1 = ActionFactory(theme=schools, ref="1", rag=RAG.COMPLETE, end_date=days_ago(100))
-    bx2 = ActionFactory(
-        theme=schools,
-        ref="2",
-        rag=RAG.RED,
-        end_date=days_ago(5),
-        restricted=True,
-        text="Protectively marked operation",
-    )
-    bx2.lead_organisations.add(council)
-    bx2.lead_people.add(sam)
-    c1 = ActionFactory(theme=schools, ref="3")
-    ProgressUpdateFactory(action=c1, date=days_ago(1), text="Scoping")
-
-    other_plan = PlanFactory(partnership=here, board=other_board, title="Test other plan")
-    t = ThemeFactory(plan=other_plan, name="T", monitoring_board=subgroup, order=0)
-    u = ThemeFactory(plan=other_plan, name="U", order=1)
-    m1 = ActionFactory(theme=t, ref="1", rag=RAG.AMBER)
-    m2 = ActionFactory(theme=t, ref="2", rag=RAG.RED, monitoring_board=other_board)
-    u1 = ActionFactory(theme=u, ref="1", rag=RAG.GREEN)
-
-    chair = user_in_role(Role.CHAIR, boards=[board], name="Councillor Example")
-    Membership.objects.filter(person__user=chair).update(role=Membership.Role.CHAIR)
-    other_chair = user_in_role(Role.CHAIR, boards=[other_board])
-    officer = user_in_role(Role.OFFICER, partnerships=[here])
-    analyst = user_in_role(Role.ANALYST, partnerships=[here])
-    administrator = UserFactory(is_superuser=True, is_staff=True)
-    return {k: v for k, v in locals().items()}
 
 
 def plan_dashboard_url(plan) -> str:
@@ -132,18 +48,11 @@ def board_dashboard_url(board) -> str:
     return reverse("reporting:board-dashboard", args=[board.pk])
 
 
-def get(client, user, url):
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200
-    return response
-
-
 # Counts with known answers -------------------------------------------------------------------
 
 
-def test_the_plan_dashboard_counts_what_the_chair_sees_restricted_included(client, w):
-    dash = get(client, w["chair"], plan_dashboard_url(w["plan"])).context["dash"]
+def test_the_plan_dashboard_counts_what_the_chair_sees_restricted_included(client, world):
+    dash = get(client, world.chair, plan_dashboard_url(world.plan)).context["dash"]
     assert as_list(dash.total.counts) == [2, 1, 1, 1, 1]
     assert dash.overdue == 2  # a1, bx2 (bx1 is complete, b1 not yet due)
     assert dash.stale == 3  # a2 (100 days), b1 and bx2 (never updated)
@@ -167,15 +76,15 @@ def test_the_plan_dashboard_counts_what_the_chair_sees_restricted_included(clien
     ]
     assert group.without_lead_organisation == 2  # bx1, c1
     lists = dash.lists
-    assert [a.pk for a in lists["red"].actions] == [w["a1"].pk, w["bx2"].pk]
-    assert [a.pk for a in lists["amber"].actions] == [w["b1"].pk]
+    assert [a.pk for a in lists["red"].actions] == [world.a1.pk, world.bx2.pk]
+    assert [a.pk for a in lists["amber"].actions] == [world.b1.pk]
     # Longest overdue first; never updated before updated long ago.
-    assert [a.pk for a in lists["overdue"].actions] == [w["a1"].pk, w["bx2"].pk]
-    assert [a.pk for a in lists["stale"].actions] == [w["b1"].pk, w["bx2"].pk, w["a2"].pk]
+    assert [a.pk for a in lists["overdue"].actions] == [world.a1.pk, world.bx2.pk]
+    assert [a.pk for a in lists["stale"].actions] == [world.b1.pk, world.bx2.pk, world.a2.pk]
 
 
-def test_the_restricted_action_is_neither_counted_nor_listed_for_an_officer(client, w):
-    response = get(client, w["officer"], plan_dashboard_url(w["plan"]))
+def test_the_restricted_action_is_neither_counted_nor_listed_for_an_officer(client, world):
+    response = get(client, world.officer, plan_dashboard_url(world.plan))
     dash = response.context["dash"]
     assert as_list(dash.total.counts) == [1, 1, 1, 1, 1]
     assert (dash.overdue, dash.stale) == (1, 2)
@@ -185,13 +94,13 @@ def test_the_restricted_action_is_neither_counted_nor_listed_for_an_officer(clie
         dict((t.label, t.total) for t in group.lead_organisations)["Test borough council (TBC)"]
         == 2
     )
-    assert [a.pk for a in dash.lists["red"].actions] == [w["a1"].pk]
+    assert [a.pk for a in dash.lists["red"].actions] == [world.a1.pk]
     assert "Protectively marked operation" not in response.text
     assert "Sam Example" not in response.text
 
 
-def test_the_lists_show_the_lead_and_the_latest_update(client, w):
-    response = get(client, w["chair"], plan_dashboard_url(w["plan"]))
+def test_the_lists_show_the_lead_and_the_latest_update(client, world):
+    response = get(client, world.chair, plan_dashboard_url(world.plan))
     red = response.context["dash"].lists["red"]
     a1 = red.actions[0]
     assert a1.last_update == days_ago(2)
@@ -203,8 +112,8 @@ def test_the_lists_show_the_lead_and_the_latest_update(client, w):
     assert "Protectively marked operation" in text and "Sam Example" in text
 
 
-def test_the_board_dashboard_counts_its_plans_and_what_its_subgroups_monitor(client, w):
-    dash = get(client, w["chair"], board_dashboard_url(w["board"])).context["dash"]
+def test_the_board_dashboard_counts_its_plans_and_what_its_subgroups_monitor(client, world):
+    dash = get(client, world.chair, board_dashboard_url(world.board)).context["dash"]
     assert as_list(dash.total.counts) == [2, 2, 1, 1, 1]  # the plan's 6 and m1
     titles = [group.title for group in dash.groups]
     assert titles == [
@@ -214,46 +123,47 @@ def test_the_board_dashboard_counts_its_plans_and_what_its_subgroups_monitor(cli
     whole, monitored = dash.groups
     assert as_list(whole.summary.counts) == [2, 1, 1, 1, 1]
     assert as_list(monitored.summary.counts) == [0, 1, 0, 0, 0]
-    assert [t.label for t in monitored.themes] == ["T"]  # a part of a plan: themes with actions
+    # A part of a plan: the themes with actions in it.
+    assert [t.label for t in monitored.themes] == ["Exploitation"]
     assert monitored.link.url() == (
-        f"/plans/{w['other_plan'].slug}/?monitoring_board={w['subgroup'].pk}"
+        f"/plans/{world.other_plan.slug}/?monitoring_board={world.subgroup.pk}"
     )
     # m2 sits in a theme the subgroup monitors but names another monitoring board of its
     # own, which wins: it is the other board's, and not counted here.
     listed = [a.pk for lst in dash.lists.values() for a in lst.actions]
-    assert w["m2"].pk not in listed and w["u1"].pk not in listed
+    assert world.m2.pk not in listed and world.u1.pk not in listed
 
 
-def test_the_board_dashboard_of_an_officer_leaves_the_restricted_action_out(client, w):
-    dash = get(client, w["officer"], board_dashboard_url(w["board"])).context["dash"]
+def test_the_board_dashboard_of_an_officer_leaves_the_restricted_action_out(client, world):
+    dash = get(client, world.officer, board_dashboard_url(world.board)).context["dash"]
     assert as_list(dash.total.counts) == [1, 2, 1, 1, 1]  # the chair's, less bx2
 
 
-def test_dashboard_reads_the_scope_only(w):
+def test_dashboard_reads_the_scope_only(world):
     # The same answers straight from the module, as the pack would call it: all of a list
     # with limit=None, the first n with limit=n.
-    scope = board_scope(w["chair"], w["board"].pk)
+    scope = board_scope(world.chair, world.board.pk)
     everything = dashboard(scope, limit=None)
     assert everything.lists["stale"].count == len(everything.lists["stale"].actions) == 4
     first = dashboard(scope, limit=1)
     assert len(first.lists["stale"].actions) == 1 and first.lists["stale"].more == 3
-    officer_scope = plan_scope(w["officer"], w["plan"].slug)
+    officer_scope = plan_scope(world.officer, world.plan.slug)
     assert dashboard(officer_scope).total.total == 5
 
 
-def test_bars_share_out_the_whole_width(client, w):
-    dash = get(client, w["chair"], plan_dashboard_url(w["plan"])).context["dash"]
+def test_bars_share_out_the_whole_width(client, world):
+    dash = get(client, world.chair, plan_dashboard_url(world.plan)).context["dash"]
     segments = dash.total.segments
     assert [s["rag"] for s in segments] == RAGS
     assert sum(s["width"] for s in segments) == pytest.approx(100)
     assert segments[1]["x"] == pytest.approx(100 * 2 / 6)
 
 
-def test_the_stale_test_agrees_with_the_selectors_at_its_edges(w):
+def test_the_stale_test_agrees_with_the_selectors_at_its_edges(world):
     # Updated on the cutoff, the day before and after it, never, and complete: the
     # dashboard's stale test must pick exactly what selectors.with_progress calls stale.
     cutoff = stale_cutoff()
-    theme = w["governance"]
+    theme = world.governance
     for n, days in enumerate((-1, 0, 1)):
         for rag in (RAG.RED, RAG.COMPLETE):
             action = ActionFactory(theme=theme, ref=f"edge-{n}-{rag}", rag=rag)
@@ -263,10 +173,11 @@ def test_the_stale_test_agrees_with_the_selectors_at_its_edges(w):
     expected = set(actions.filter(is_stale=True).values_list("pk", flat=True))
     found = actions.filter(stale_condition(timezone.localdate()))
     assert set(found.values_list("pk", flat=True)) == expected
-    # The fixture's six (a2, b1, bx2, m1, m2, u1) and the red one updated the day before.
-    assert len(expected) == 7
-    dash = dashboard(board_scope(w["administrator"], w["board"].pk), limit=None)
-    in_scope = board_scope(w["administrator"], w["board"].pk).actions
+    # The world's seven (a2, b1, bx2, m1, m2, u1 and the far plan's far_action) and the red
+    # one updated the day before.
+    assert len(expected) == 8
+    dash = dashboard(board_scope(world.superuser, world.board.pk), limit=None)
+    in_scope = board_scope(world.superuser, world.board.pk).actions
     assert dash.stale == with_progress(in_scope).filter(is_stale=True).count()
 
 
@@ -282,28 +193,28 @@ def linked_numbers(text: str) -> list[tuple[str, int]]:
     return [(html.unescape(href), int(n)) for href, n in LINKED_NUMBER.findall(text)]
 
 
-def test_following_the_red_count_shows_exactly_the_red_actions(client, w):
-    response = get(client, w["chair"], plan_dashboard_url(w["plan"]))
+def test_following_the_red_count_shows_exactly_the_red_actions(client, world):
+    response = get(client, world.chair, plan_dashboard_url(world.plan))
     href = response.context["dash"].total.href(rag="red")
-    assert href == f"/plans/{w['plan'].slug}/?rag=red"
+    assert href == f"/plans/{world.plan.slug}/?rag=red"
     assert (href, 2) in linked_numbers(response.text)
     plan_page = client.get(href)
     shown = [a.pk for s in plan_page.context["sections"] for a in s["actions"]]
-    assert sorted(shown) == sorted([w["a1"].pk, w["bx2"].pk])
+    assert sorted(shown) == sorted([world.a1.pk, world.bx2.pk])
 
 
-def test_theme_stale_and_overdue_links_carry_their_filters(client, w):
-    dash = get(client, w["chair"], plan_dashboard_url(w["plan"])).context["dash"]
+def test_theme_stale_and_overdue_links_carry_their_filters(client, world):
+    dash = get(client, world.chair, plan_dashboard_url(world.plan)).context["dash"]
     (group,) = dash.groups
     schools = group.themes[2]
-    assert schools.href(rag="red") == f"/plans/{w['plan'].slug}/?theme={w['schools'].pk}&rag=red"
+    assert schools.href(rag="red") == f"/plans/{world.plan.slug}/?theme={world.schools.pk}&rag=red"
     cutoff = days_ago(7 * 8)
     assert group.stale_href == (
-        f"/plans/{w['plan'].slug}/?rag=red&rag=amber&rag=green&rag=not_rated"
+        f"/plans/{world.plan.slug}/?rag=red&rag=amber&rag=green&rag=not_rated"
         f"&not_updated_since_0={cutoff.day}&not_updated_since_1={cutoff.month}"
         f"&not_updated_since_2={cutoff.year}"
     )
-    assert group.overdue_href == f"/plans/{w['plan'].slug}/?overdue=on"
+    assert group.overdue_href == f"/plans/{world.plan.slug}/?overdue=on"
 
 
 @pytest.mark.parametrize(
@@ -313,12 +224,12 @@ def test_theme_stale_and_overdue_links_carry_their_filters(client, w):
         ("officer", "plan"),
         ("chair", "board"),
         ("officer", "board"),
-        ("administrator", "board"),
+        ("superuser", "board"),
     ],
 )
-def test_every_linked_number_is_what_its_plan_page_shows(client, w, who, page):
-    url = plan_dashboard_url(w["plan"]) if page == "plan" else board_dashboard_url(w["board"])
-    links = linked_numbers(get(client, w[who], url).text)
+def test_every_linked_number_is_what_its_plan_page_shows(client, world, who, page):
+    url = plan_dashboard_url(world.plan) if page == "plan" else board_dashboard_url(world.board)
+    links = linked_numbers(get(client, getattr(world, who), url).text)
     assert len(links) > 30
     for href, number in links:
         plan_page = client.get(href)
@@ -330,56 +241,56 @@ def test_every_linked_number_is_what_its_plan_page_shows(client, w, who, page):
 # Who may open what --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url_of", [lambda w: BOARDS, lambda w: board_dashboard_url(w["board"])])
-def test_signed_out_people_are_sent_to_sign_in(client, w, url_of):
-    for url in (url_of(w), plan_dashboard_url(w["plan"])):
+@pytest.mark.parametrize("url_of", [lambda w: BOARDS, lambda w: board_dashboard_url(w.board)])
+def test_signed_out_people_are_sent_to_sign_in(client, world, url_of):
+    for url in (url_of(world), plan_dashboard_url(world.plan)):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
 
 
-def test_the_chair_of_another_board_gets_not_found(client, w):
-    client.force_login(w["other_chair"])
-    assert client.get(board_dashboard_url(w["board"])).status_code == 404
-    assert client.get(plan_dashboard_url(w["plan"])).status_code == 404
+def test_the_chair_of_another_board_gets_not_found(client, world):
+    client.force_login(world.other_chair)
+    assert client.get(board_dashboard_url(world.board)).status_code == 404
+    assert client.get(plan_dashboard_url(world.plan)).status_code == 404
     # Their own board is theirs to open.
-    assert client.get(board_dashboard_url(w["other_board"])).status_code == 200
+    assert client.get(board_dashboard_url(world.other_board)).status_code == 200
 
 
-def test_a_user_with_no_person_sees_no_boards_and_no_dashboards(client, w):
-    client.force_login(UserFactory())
+def test_a_user_with_no_person_sees_no_boards_and_no_dashboards(client, world):
+    client.force_login(world.no_person)
     response = client.get(BOARDS)
     assert response.status_code == 200
     assert response.context["partnerships"] == []
     assert "Your account is not linked to a person yet" in response.text
-    assert client.get(board_dashboard_url(w["board"])).status_code == 404
-    assert client.get(plan_dashboard_url(w["plan"])).status_code == 404
+    assert client.get(board_dashboard_url(world.board)).status_code == 404
+    assert client.get(plan_dashboard_url(world.plan)).status_code == 404
 
 
-@pytest.mark.parametrize("who", ["chair", "officer", "analyst", "administrator"])
-def test_each_role_opens_the_board_and_plan_dashboards(client, w, who):
-    client.force_login(w[who])
-    for url in (board_dashboard_url(w["board"]), plan_dashboard_url(w["plan"])):
+@pytest.mark.parametrize("who", ["chair", "officer", "analyst", "superuser"])
+def test_each_role_opens_the_board_and_plan_dashboards(client, world, who):
+    client.force_login(getattr(world, who))
+    for url in (board_dashboard_url(world.board), plan_dashboard_url(world.plan)):
         response = client.get(url)
         assert response.status_code == 200
         assert "What needs attention" in response.text
 
 
-def test_a_missing_board_or_plan_is_not_found(client, w):
-    client.force_login(w["administrator"])
+def test_a_missing_board_or_plan_is_not_found(client, world):
+    client.force_login(world.superuser)
     assert client.get(reverse("reporting:board-dashboard", args=[999999])).status_code == 404
     assert client.get(reverse("reporting:plan-dashboard", args=["no-such-plan"])).status_code == 404
 
 
-def test_the_dashboards_cannot_be_posted_to(client, w):
-    client.force_login(w["chair"])
-    for url in (BOARDS, board_dashboard_url(w["board"]), plan_dashboard_url(w["plan"])):
+def test_the_dashboards_cannot_be_posted_to(client, world):
+    client.force_login(world.chair)
+    for url in (BOARDS, board_dashboard_url(world.board), plan_dashboard_url(world.plan)):
         assert client.post(url).status_code == 405
 
 
-def test_the_dashboard_links_to_its_other_pages(client, w):
-    text = get(client, w["chair"], plan_dashboard_url(w["plan"])).text
-    slug = w["plan"].slug
+def test_the_dashboard_links_to_its_other_pages(client, world):
+    text = get(client, world.chair, plan_dashboard_url(world.plan)).text
+    slug = world.plan.slug
     for name in (
         "actions:plan-detail",
         "reporting:plan-since",
@@ -388,19 +299,19 @@ def test_the_dashboard_links_to_its_other_pages(client, w):
         "reporting:plan-pack-docx",
     ):
         assert f'href="{reverse(name, args=[slug])}"' in text
-    text = get(client, w["chair"], board_dashboard_url(w["board"])).text
+    text = get(client, world.chair, board_dashboard_url(world.board)).text
     for name in ("board-since", "board-pack", "board-pack-docx"):
-        assert f'href="{reverse(f"reporting:{name}", args=[w["board"].pk])}"' in text
-    assert f'href="{plan_dashboard_url(w["plan"])}"' in text
+        assert f'href="{reverse(f"reporting:{name}", args=[world.board.pk])}"' in text
+    assert f'href="{plan_dashboard_url(world.plan)}"' in text
 
 
-def test_the_plan_page_links_to_its_dashboard(client, w):
-    response = get(client, w["officer"], reverse("actions:plan-detail", args=[w["plan"].slug]))
-    assert f'href="{plan_dashboard_url(w["plan"])}"' in response.text
+def test_the_plan_page_links_to_its_dashboard(client, world):
+    response = get(client, world.officer, reverse("actions:plan-detail", args=[world.plan.slug]))
+    assert f'href="{plan_dashboard_url(world.plan)}"' in response.text
 
 
-def test_colour_is_never_alone(client, w):
-    text = get(client, w["chair"], plan_dashboard_url(w["plan"])).text
+def test_colour_is_never_alone(client, world):
+    text = get(client, world.chair, plan_dashboard_url(world.plan)).text
     # The key names every status beside its swatch, each bar has a pattern per status, and
     # each table has a caption.
     for rag in RAG:
@@ -419,8 +330,8 @@ def tree_of(response) -> list:
     return [(p.name, walk(nodes)) for p, nodes in response.context["partnerships"]]
 
 
-def test_a_chair_sees_their_board_and_its_subgroups_with_their_totals(client, w):
-    response = get(client, w["chair"], BOARDS)
+def test_a_chair_sees_their_board_and_its_subgroups_with_their_totals(client, world):
+    response = get(client, world.chair, BOARDS)
     assert tree_of(response) == [
         (
             "Test partnership here",
@@ -433,12 +344,12 @@ def test_a_chair_sees_their_board_and_its_subgroups_with_their_totals(client, w)
             ],
         )
     ]
-    assert f'href="{board_dashboard_url(w["board"])}"' in response.text
+    assert f'href="{board_dashboard_url(world.board)}"' in response.text
     assert "Test other board" not in response.text
 
 
-def test_an_officer_sees_every_board_of_their_partnership_without_restricted_counts(client, w):
-    response = get(client, w["officer"], BOARDS)
+def test_an_officer_sees_every_board_of_their_partnership_without_restricted_counts(client, world):
+    response = get(client, world.officer, BOARDS)
     ((_, nodes),) = tree_of(response)
     assert nodes == [
         ("Test CSP board", [1, 2, 1, 1, 1], [("Test violence subgroup", [0, 1, 0, 0, 0], [])]),
@@ -447,9 +358,8 @@ def test_an_officer_sees_every_board_of_their_partnership_without_restricted_cou
     ]
 
 
-def test_the_boards_list_totals_match_the_dashboards(client, w):
-    response = get(client, w["administrator"], BOARDS)
-    ((_, nodes),) = tree_of(response)
+def test_the_boards_list_totals_match_the_dashboards(client, world):
+    response = get(client, world.superuser, BOARDS)
     flat = {}
 
     def walk(items):
@@ -457,14 +367,15 @@ def test_the_boards_list_totals_match_the_dashboards(client, w):
             flat[name] = counts
             walk(children)
 
-    walk(nodes)
-    for board in (w["board"], w["subgroup"], w["other_board"]):
+    for _, nodes in tree_of(response):  # both partnerships
+        walk(nodes)
+    for board in (world.board, world.subgroup, world.other_board, world.far_board):
         dash = client.get(board_dashboard_url(board)).context["dash"]
         assert as_list(dash.total.counts) == flat[board.name], board.name
 
 
-def test_a_subgroup_whose_board_is_hidden_stands_at_the_top(client, w):
-    chair = user_in_role(Role.CHAIR, boards=[w["subgroup"]])
+def test_a_subgroup_whose_board_is_hidden_stands_at_the_top(client, world):
+    chair = user_in_role(Role.CHAIR, boards=[world.subgroup])
     ((_, nodes),) = tree_of(get(client, chair, BOARDS))
     assert nodes == [("Test violence subgroup", [0, 1, 0, 0, 0], [])]
 

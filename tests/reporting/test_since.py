@@ -10,14 +10,12 @@ starts 30 days back, so which side of `since` each change falls is certain.
 import datetime
 
 import pytest
-from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action, ProgressUpdate
+from actions.models import Action
 from actions.permissions import visible_actions
 from actions.rag import RAG
-from actions.services import BROWSER_REASON, action_update, action_version, progress_update_create
+from actions.services import BROWSER_REASON, progress_update_create
 from boards.models import Role
 from reporting.since import NOT_RECORDED, changes_since, default_since
 from tests.factories import (
@@ -28,7 +26,8 @@ from tests.factories import (
     UserFactory,
     user_in_role,
 )
-from tests.workbooks.workbooks import Sheet, export
+from tests.helpers import admin_change, backdate, edit
+from tests.workbooks.workbooks import Sheet, add_row, export
 from workbooks.layouts import read_workbook
 from workbooks.preview import preview_import
 from workbooks.services import plan_import
@@ -38,25 +37,9 @@ pytestmark = pytest.mark.django_db
 History = Action.history.model
 
 
-def backdate(days: int = 60) -> None:
-    """Move everything recorded so far `days` into the past."""
-    shift = datetime.timedelta(days=days)
-    History.objects.update(history_date=F("history_date") - shift)
-    Action.objects.update(created_at=F("created_at") - shift)
-    ProgressUpdate.objects.update(created_at=F("created_at") - shift)
-
-
 @pytest.fixture
 def since():
     return timezone.now() - datetime.timedelta(days=30)
-
-
-def edit(action: Action, user, **fields) -> Action:
-    """Change an action as the update page does, through the service it calls."""
-    action.refresh_from_db()
-    return action_update(
-        action=action, user=user, expected_version=action_version(action), **fields
-    )
 
 
 def summary(changes):
@@ -150,26 +133,6 @@ def test_completed_lists_actions_complete_now_with_when_they_became_so(plan, sin
     ]
 
 
-def admin_change(client, action: Action, **changes):
-    """Post the admin's change form for `action` as it stands, with `changes` made."""
-    url = reverse("admin:actions_action_change", args=[action.pk])
-    form = client.get(url).context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data.update(
-        {
-            "lead_people": [],
-            "lead_organisations": [],
-            "supporting_organisations": [],
-            "updates-TOTAL_FORMS": "0",
-            "updates-INITIAL_FORMS": "0",
-        }
-    )
-    data.update(changes)
-    response = client.post(url, data)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return response
-
-
 def test_changes_and_updates_made_in_the_admin_show(client, plan, since):
     administrator = UserFactory(
         is_staff=True, is_superuser=True, first_name="Test", last_name="Administrator"
@@ -199,19 +162,6 @@ def test_changes_and_updates_made_in_the_admin_show(client, plan, since):
     assert (update.action, update.text) == (two, "Meets every morning at 9")
     assert update.history.get().history_user == administrator
     assert [action.ref for action in changes.not_updated] == ["1", "3"]
-
-
-def add_row(sheet: Sheet, theme: str, ref: int, text: str, rag: str) -> None:
-    """A partner's new row at the bottom of the action table (the Key block removed)."""
-    key_row = next(
-        r for r in range(1, sheet.sheet.max_row + 1) if sheet.sheet.cell(r, 1).value == "Key"
-    )
-    sheet.sheet.delete_rows(key_row - 1, sheet.sheet.max_row)
-    row = key_row - 1
-    sheet.set(row, "Ref Theme", theme)
-    sheet.set(row, "Action No", ref)
-    sheet.set(row, "Actions", text)
-    sheet.set(row, "Risk RAG status", rag)
 
 
 def test_changes_and_new_actions_from_an_import_show(plan, since):

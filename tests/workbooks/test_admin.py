@@ -15,27 +15,17 @@ from openpyxl import load_workbook
 
 from actions.models import Action
 from boards.models import Role
-from tests.factories import ActionFactory, PlanFactory, ThemeFactory, UserFactory, user_in_role
+from tests.factories import ActionFactory, PlanFactory, ThemeFactory, user_in_role
+from tests.workbooks.workbooks import Sheet, edit_row, export
 from workbooks.exports import XLSX_CONTENT_TYPE
 from workbooks.formats import WORKBOOK_FORMATS
-from workbooks.layouts import LAYOUTS, read_workbook, write_workbook
+from workbooks.layouts import LAYOUTS, read_workbook
 from workbooks.safety import MB
 
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = reverse("admin:actions_action_import")
 CONFIRM_URL = reverse("admin:actions_action_process_import")
-
-
-@pytest.fixture
-def admin_user():
-    return UserFactory(is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
 
 
 @pytest.fixture
@@ -49,41 +39,6 @@ def plan():
     schools = ThemeFactory(plan=plan, name="Schools", order=1)
     ActionFactory(theme=schools, ref="1", text="Assemblies on knife crime", order=0)
     return plan
-
-
-def export(plan, layout="vru") -> bytes:
-    stream = io.BytesIO()
-    write_workbook(plan, layout, stream)
-    return stream.getvalue()
-
-
-def _find(workbook, text: str):
-    """The action sheet, its columns by header, and the row whose action text holds `text`."""
-    sheet = workbook.worksheets[0]
-    header = next(row for row in sheet.iter_rows() if any(c.value == "Actions" for c in row))
-    columns = {cell.value: cell.column for cell in header if cell.value}
-    row = next(
-        number
-        for number in range(header[0].row + 1, sheet.max_row + 1)
-        if text in str(sheet.cell(number, columns["Actions"]).value or "")
-    )
-    return sheet, columns, row
-
-
-def row_of(data: bytes, text: str) -> int:
-    return _find(load_workbook(io.BytesIO(data)), text)[2]
-
-
-def edit(data: bytes, text: str, cells: dict) -> bytes:
-    """The workbook with `cells` ({header: value}) set in the row whose action text holds
-    `text`, as a partner editing it in Excel would."""
-    workbook = load_workbook(io.BytesIO(data))
-    sheet, columns, row = _find(workbook, text)
-    for header, value in cells.items():
-        sheet.cell(row, columns[header]).value = value
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
 
 
 def upload(client, plan, data: bytes, layout="vru", name="plan.xlsx"):
@@ -159,7 +114,7 @@ def test_an_unchanged_export_in_each_layout_previews_as_no_change(admin_client, 
 
 def test_an_edited_workbook_is_previewed_field_by_field_and_nothing_is_written(admin_client, plan):
     before = snapshot(plan)
-    data = edit(
+    data = edit_row(
         export(plan),
         "Weapon sweeps",
         {"Progress": "Sweeps done in 4 parks", "Risk RAG status": "Red"},
@@ -179,7 +134,9 @@ def test_an_edited_workbook_is_previewed_field_by_field_and_nothing_is_written(a
 
 
 def test_a_new_row_is_previewed_as_new(admin_client, plan):
-    data = edit(export(plan), "Knife bins", {"Action No": "3", "cspplan ID (do not change)": None})
+    data = edit_row(
+        export(plan), "Knife bins", {"Action No": "3", "cspplan ID (do not change)": None}
+    )
     response = upload(admin_client, plan, data)
     content = response.content.decode()
     assert [row.import_type for row in response.context["result"].rows] == [
@@ -226,7 +183,7 @@ def test_changes_to_the_plan_and_its_themes_are_shown_and_then_written(
 
 
 def test_confirming_writes_the_import_in_the_admins_name(admin_client, admin_user, plan):
-    data = edit(export(plan), "Weapon sweeps", {"Progress": "Sweeps done in 4 parks"})
+    data = edit_row(export(plan), "Weapon sweeps", {"Progress": "Sweeps done in 4 parks"})
     response = confirm(admin_client, upload(admin_client, plan, data))
 
     assert response.status_code == 302
@@ -246,7 +203,7 @@ def test_confirming_writes_the_import_in_the_admins_name(admin_client, admin_use
 
 
 def test_a_plan_changed_since_the_preview_is_not_overwritten(admin_client, plan):
-    data = edit(export(plan), "Weapon sweeps", {"Progress": "From the workbook"})
+    data = edit_row(export(plan), "Weapon sweeps", {"Progress": "From the workbook"})
     preview = upload(admin_client, plan, data)
     Action.objects.filter(text="Knife bins at stations").update(progress="Edited meanwhile")
 
@@ -263,8 +220,8 @@ def test_a_plan_changed_since_the_preview_is_not_overwritten(admin_client, plan)
 
 def test_a_bad_rag_word_is_shown_with_its_row_and_cannot_be_confirmed(admin_client, plan):
     before = snapshot(plan)
-    data = edit(export(plan), "Knife bins", {"Risk RAG status": "Purple"})
-    row = row_of(data, "Knife bins")
+    data = edit_row(export(plan), "Knife bins", {"Risk RAG status": "Purple"})
+    row = Sheet(data).row_of("Knife bins")
 
     response = upload(admin_client, plan, data)
 
@@ -315,7 +272,7 @@ def test_an_upload_is_kept_only_for_the_confirm_step(admin_client, plan):
 
     refused = upload(admin_client, plan, b"not a workbook")
     with_problems = upload(
-        admin_client, plan, edit(export(plan), "Knife bins", {"Risk RAG status": "Purple"})
+        admin_client, plan, edit_row(export(plan), "Knife bins", {"Risk RAG status": "Purple"})
     )
     assert not os.path.exists(stored(refused))
     assert not os.path.exists(stored(with_problems))
@@ -392,7 +349,7 @@ def test_staff_who_are_not_analysts_can_neither_import_nor_export(client, plan):
 def test_staff_analysts_can_import_and_export(client, plan):
     _staff(client, Role.ANALYST, plan, "view_action", "change_action", "view_plan")
     assert client.get(IMPORT_URL).status_code == 200
-    data = edit(export(plan), "Weapon sweeps", {"Progress": "Done"})
+    data = edit_row(export(plan), "Weapon sweeps", {"Progress": "Done"})
     assert upload(client, plan, data).context["result"].rows[0].import_type == "update"
     url = reverse("admin:actions_plan_export_workbook", args=[plan.pk])
     assert client.get(url, {"layout": "vru"}).status_code == 200

@@ -17,8 +17,9 @@ from boards.seeds import load_partnership_file
 from cspplan.records import Record
 from tests.factories import UserFactory
 from tests.libreoffice import resave_in_libreoffice
+from tests.workbooks.workbooks import export as export_workbook
 from workbooks.csp import MEASURES_SHEET
-from workbooks.layouts import read_workbook, write_workbook
+from workbooks.layouts import read_workbook
 from workbooks.presenter import preview_lines
 from workbooks.preview import preview_import
 from workbooks.services import IMPORT_REASON, ImportRefused, plan_import
@@ -67,9 +68,7 @@ def plan():
 
 
 def export(plan) -> bytes:
-    stream = io.BytesIO()
-    write_workbook(plan, "csp", stream)
-    return stream.getvalue()
+    return export_workbook(plan, "csp")
 
 
 def preview(data: bytes, plan):

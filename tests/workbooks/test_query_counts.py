@@ -3,8 +3,6 @@
 benchmarks/spreadsheets.py measures the same at 5,000 and 10,000 actions; this pins it.
 """
 
-import io
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,7 +15,8 @@ from tests.factories import (
     PlanFactory,
     ThemeFactory,
 )
-from workbooks.layouts import read_workbook, write_workbook
+from tests.workbooks.workbooks import export as exported
+from workbooks.layouts import read_workbook
 from workbooks.preview import preview_import
 from workbooks.services import plan_import
 
@@ -53,12 +52,6 @@ def make_plan(size: int):
         for action in actions
     )
     return plan
-
-
-def exported(plan) -> bytes:
-    stream = io.BytesIO()
-    write_workbook(plan, "vru", stream)
-    return stream.getvalue()
 
 
 def count_queries(function) -> int:

@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -29,7 +28,8 @@ from actions.models import Action, ActionOrigin, Plan, SeniorLeader, Theme
 from actions.rag import RAG
 from tests.factories import PlanFactory
 from tests.libreoffice import resave_in_libreoffice
-from workbooks.layouts import read_workbook, write_workbook
+from tests.workbooks.workbooks import export
+from workbooks.layouts import read_workbook
 from workbooks.presenter import preview_lines
 from workbooks.preview import ImportPreview, preview_import
 from workbooks.services import plan_import
@@ -69,12 +69,6 @@ CARRIED = {
     ),
     "csp": ("ref", "text", "outcomes", "resources", "timescale", "leads", "origin"),
 }
-
-
-def export(plan: Plan, layout: str) -> bytes:
-    stream = io.BytesIO()
-    write_workbook(plan, layout, stream)
-    return stream.getvalue()
 
 
 def assert_unchanged(preview: ImportPreview, plan: Plan) -> None:
@@ -153,15 +147,6 @@ SEED_PLANS = [
     ("havering-csp-2017-20", "csp"),
     ("havering-vru-knife-crime", "vru"),
 ]
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Load the real fixtures once for the module, and clear them away afterwards."""
-    with django_db_blocker.unblock():
-        call_command("load_demo", stdout=io.StringIO())
-        yield
-        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.mark.usefixtures("seeded")

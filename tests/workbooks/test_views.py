@@ -27,7 +27,7 @@ from tests.factories import (
     UserFactory,
     user_in_role,
 )
-from tests.workbooks.workbooks import Sheet, export
+from tests.workbooks.workbooks import Sheet, edit_row, export
 from workbooks import uploads
 from workbooks.csp import MEASURES_SHEET
 from workbooks.layouts import read_workbook
@@ -97,11 +97,7 @@ def token_in(response) -> str:
 
 def edited(plan, **cells) -> bytes:
     """The plan exported, with cells of the 'Daily violence meeting' row set."""
-    sheet = Sheet(export(plan))
-    row = sheet.row_of("Daily violence meeting")
-    for header, value in cells.items():
-        sheet.set(row, header, value)
-    return sheet.save()
+    return edit_row(export(plan), "Daily violence meeting", cells)
 
 
 def snapshot():

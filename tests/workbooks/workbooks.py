@@ -43,3 +43,26 @@ class Sheet:
         stream = io.BytesIO()
         self.workbook.save(stream)
         return stream.getvalue()
+
+
+def add_row(sheet: Sheet, theme: str, ref: int, text: str, rag: str) -> None:
+    """A partner's new row at the bottom of a VRU action table (the Key block removed)."""
+    key_row = next(
+        r for r in range(1, sheet.sheet.max_row + 1) if sheet.sheet.cell(r, 1).value == "Key"
+    )
+    sheet.sheet.delete_rows(key_row - 1, sheet.sheet.max_row)
+    row = key_row - 1
+    sheet.set(row, "Ref Theme", theme)
+    sheet.set(row, "Action No", ref)
+    sheet.set(row, "Actions", text)
+    sheet.set(row, "Risk RAG status", rag)
+
+
+def edit_row(data: bytes, text: str, cells: dict) -> bytes:
+    """The workbook with `cells` ({header: value}) set in the row whose action text holds
+    `text`, as a partner editing it in Excel would."""
+    sheet = Sheet(data)
+    row = sheet.row_of(text)
+    for header, value in cells.items():
+        sheet.set(row, header, value)
+    return sheet.save()

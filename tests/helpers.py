@@ -1,0 +1,86 @@
+"""Helpers the tests share: dates relative to today, signing in to get a page, the forms
+people post (the update form, the admin's change form), and moving history into the past."""
+
+import datetime
+
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import Action, ProgressUpdate
+from actions.services import action_update, action_version
+
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def get(client, user, url, data=None, *, status=200):
+    """The page at `url` as `user` sees it, checked to answer `status`."""
+    client.force_login(user)
+    response = client.get(url, data)
+    assert response.status_code == status, (url, response.status_code)
+    return response
+
+
+def date_fields(name: str, date: datetime.date | None) -> dict:
+    """A GOV.UK date input's three boxes (day, month, year) as a form posts them."""
+    if date is None:
+        return {}
+    return {f"{name}_0": str(date.day), f"{name}_1": str(date.month), f"{name}_2": str(date.year)}
+
+
+def update_form(action: Action, **changes) -> dict:
+    """What the update form sends for `action`, as loaded, when its user changes nothing but
+    `changes`."""
+    data = {
+        **date_fields("update_date", timezone.localdate()),
+        "update_text": "",
+        "update_rag": action.rag,
+        "rag": action.rag,
+        "progress": action.progress,
+        "comment": action.comment,
+        "version": action_version(action),
+        **date_fields("start_date", action.start_date),
+        **date_fields("end_date", action.end_date),
+    }
+    data.update(changes)
+    return data
+
+
+def admin_change(client, action: Action, **changes):
+    """Post the admin's change form for `action` as it stands, with `changes` made (and no
+    lead people or organisations unless `changes` names them)."""
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    form = client.get(url).context["adminform"].form
+    values = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else value for name, value in values.items()}
+    data.update(
+        {
+            "lead_people": [],
+            "lead_organisations": [],
+            "supporting_organisations": [],
+            "updates-TOTAL_FORMS": "0",
+            "updates-INITIAL_FORMS": "0",
+        }
+    )
+    data.update(changes)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response
+
+
+def edit(action: Action, user, **fields) -> Action:
+    """Change an action as the update page does, through the service it calls."""
+    action.refresh_from_db()
+    return action_update(
+        action=action, user=user, expected_version=action_version(action), **fields
+    )
+
+
+def backdate(days: int = 60) -> None:
+    """Move everything recorded so far `days` into the past."""
+    shift = datetime.timedelta(days=days)
+    Action.history.model.objects.update(history_date=F("history_date") - shift)
+    Action.objects.update(created_at=F("created_at") - shift)
+    ProgressUpdate.objects.update(created_at=F("created_at") - shift)
