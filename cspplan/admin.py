@@ -161,9 +161,9 @@ class ScopedAdmin(_Writes, SimpleHistoryAdmin):
             self.write_edit(request, obj, values)
             return
         saved = self.write_create(request, values)
-        # The admin carries on with the object its form built: its messages and log name
-        # it, and the inlines' new rows point to it. It is now the saved record.
-        obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
+        # The admin carries on with the object its form built (its messages and log name
+        # it, the inlines' new rows point to it), so it takes the saved record's key.
+        obj.pk = saved.pk
 
     def save_related(self, request, form, formsets, change):
         # Not form.save_m2m(): the lists were saved by the service, with the fields.
