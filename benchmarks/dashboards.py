@@ -28,10 +28,15 @@ SOURCE_PLAN = "bd-vru-2021-22"  # the real Barking & Dagenham VRU plan, 67 actio
 CHAIR = "chair"  # the demo chair: Councillor Mullane, chair of its CSP Board
 RAGS = ("red", "amber", "green", "complete", "not_rated")
 
-# The issue's targets, for the board and plan dashboards.
-TARGET_MS = {5000: 100, 10000: 300}
+# The targets of issue 10 (median ms by page and number of actions); the dashboards' earlier
+# targets (100 ms at 5,000, 300 ms at 10,000, 10,000 within 3x of 100) are within them.
+TARGET_MS = {
+    "board dashboard": {100: 60, 10000: 100},
+    "plan dashboard": {100: 60, 10000: 100},
+    "plan page": {10000: 120},
+}
 FLAT_FACTOR = 3.0  # 10,000 actions within 3x of 100
-PAGES = ("board dashboard", "plan dashboard", "boards list")
+PAGES = ("board dashboard", "plan dashboard", "plan page", "boards list")
 
 
 def build(size: int):
@@ -232,6 +237,8 @@ def run(options) -> list[dict]:
         urls = {
             "board dashboard": reverse("reporting:board-dashboard", args=[board.pk]),
             "plan dashboard": reverse("reporting:plan-dashboard", args=[plan.slug]),
+            # The first page (100 actions) of the plan, unfiltered.
+            "plan page": reverse("actions:plan-detail", args=[plan.slug]),
             "boards list": reverse("reporting:board-list"),
         }
         for page, url in urls.items():
@@ -271,8 +278,8 @@ def targets(results: list[dict]) -> list[str]:
     lines = []
     by = {(r["size"], r["page"]): r for r in results}
     sizes = sorted({r["size"] for r in results})
-    for page in PAGES[:2]:
-        for size, limit in TARGET_MS.items():
+    for page in PAGES[:3]:
+        for size, limit in TARGET_MS[page].items():
             if (size, page) in by:
                 ms = by[size, page]["median_ms"]
                 ok = "met" if ms < limit else "**NOT MET**"
