@@ -19,7 +19,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -28,7 +28,7 @@ from actions import selectors
 from actions.filters import theme_label
 from actions.models import Action, ProgressUpdate, Theme
 from actions.rag import MEANINGS, RAG
-from boards.models import Organisation, Person
+from boards.models import Person
 from reporting.dashboards import Dashboard, dashboard
 from reporting.scopes import Scope
 from reporting.since import Changes, changes_since
@@ -334,32 +334,18 @@ def _author(update: ProgressUpdate) -> str:
 # ---- the pack ----------------------------------------------------------------------------
 
 
-def pack_actions(actions: QuerySet[Action], today: datetime.date) -> QuerySet[Action]:
-    """The actions in reading order with what the pack shows of each: overdue and stale
-    (actions.selectors), the latest update's date and words, the theme with its parent and
-    plan, lead people and organisations (two prefetch queries)."""
-    # The newest update in the order actions.selectors.with_progress takes its date from.
-    newest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(
-        "-date", "-created_at", "-pk"
-    )
-    return (
-        selectors.with_progress(actions, today)
-        .annotate(last_update_text=Subquery(newest.values("text")[:1]))
-        .select_related("theme__parent", "theme__plan")
-        .prefetch_related(
-            Prefetch("lead_people", queryset=Person.objects.order_by("name")),
-            Prefetch("lead_organisations", queryset=Organisation.objects.order_by("name")),
-        )
-        .order_by(*selectors.reading_order())
-    )
+def pack_actions(actions: QuerySet[Action], today: datetime.date) -> list[Action]:
+    """The actions in reading order with what the pack shows of each
+    (`selectors.with_details` and `with_lead_names`): three queries."""
+    listed = list(selectors.with_details(actions, today).order_by(*selectors.reading_order()))
+    selectors.with_lead_names({action.pk: action for action in listed})
+    return listed
 
 
 def lead_cell(action: Action) -> Cell:
     """The named leads and lead organisations as written, else as linked."""
-    people = action.leads or ", ".join(person.name for person in action.lead_people.all())
-    organisations = action.lead_organisations_text or ", ".join(
-        str(organisation) for organisation in action.lead_organisations.all()
-    )
+    people = action.leads or ", ".join(action.lead_people_names)
+    organisations = action.lead_organisations_text or ", ".join(action.lead_organisation_names)
     lines = [[Text(words)] for words in (people, organisations) if words]
     return lines or [[Text("Not stated")]]
 
@@ -399,7 +385,7 @@ def build_pack(scope: Scope, *, since: datetime.date, today: datetime.date | Non
     several = scope.kind == "board"
     # The chairs' dashboard's counts and lists, whole: the pack says what the dashboard says.
     board = dashboard(scope, today, limit=None)
-    actions = list(pack_actions(scope.actions, today))
+    actions = pack_actions(scope.actions, today)
     changes, _ = changes_part(scope, since)
 
     sections = []  # the themes with actions, in reading order
