@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from actions import selectors
+from actions.display import end_as_written, leads_as_written
 from actions.filters import theme_label
 from actions.models import Action, ProgressUpdate, Theme
 from actions.rag import MEANINGS, RAG
@@ -343,10 +344,9 @@ def pack_actions(actions: QuerySet[Action], today: datetime.date) -> list[Action
 
 
 def lead_cell(action: Action) -> Cell:
-    """The named leads and lead organisations as written, else as linked."""
-    people = action.leads or ", ".join(action.lead_people_names)
-    organisations = action.lead_organisations_text or ", ".join(action.lead_organisation_names)
-    lines = [[Text(words)] for words in (people, organisations) if words]
+    """The named leads and lead organisations as written, else as linked
+    (`actions.display.leads_as_written`)."""
+    lines = [[Text(words)] for words in leads_as_written(action) if words]
     return lines or [[Text("Not stated")]]
 
 
@@ -363,9 +363,8 @@ def dates_cell(action: Action) -> Cell:
 
 
 def end_cell(action: Action) -> Cell:
-    """As templates/actions/includes/plan_end_date.html: the end as written."""
-    end = action.end_text or show_date(action.end_date) or action.timescale
-    return [[Text(end or "Not set")]]
+    """The end as written (`actions.display.end_as_written`)."""
+    return [[Text(end_as_written(action))]]
 
 
 def update_cell(action: Action) -> Cell:
