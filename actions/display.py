@@ -21,10 +21,12 @@ _COLOURED = {RAG.RED.value, RAG.AMBER.value, RAG.GREEN.value, RAG.COMPLETE.value
 def rag_tag(rag: str, label: str | None = None) -> SafeString:
     """A RAG status as a GOV.UK tag that carries its word, never colour alone (colours:
     .app-rag--* in assets/scss/components/_rag.scss). Without `label` the word is the
-    value's (red: Red); blank or unknown shows as Not rated."""
+    status's (red: Red); blank or unknown shows as Not rated."""
     if rag in _COLOURED:
         return format_html(
-            '<strong class="govuk-tag app-rag app-rag--{}">{}</strong>', rag, capfirst(label or rag)
+            '<strong class="govuk-tag app-rag app-rag--{}">{}</strong>',
+            rag,
+            capfirst(label or RAG(rag).label),
         )
     return mark_safe('<strong class="govuk-tag app-rag app-rag--not-rated">Not rated</strong>')
 
