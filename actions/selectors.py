@@ -256,26 +256,22 @@ def plan_actions(plan: Plan, user) -> QuerySet[Action]:
     return permissions.visible_in_plan(user, plan).order_by(*reading_order())
 
 
-def with_details(actions: QuerySet[Action], today: datetime.date | None = None):
-    """What a list of actions shows of each: annotated as `with_progress` and with
-    `last_update_text` (the newest update's words), with their theme, its parent and its
-    plan. Add their leads' names with `with_lead_names`."""
-    return (
-        with_progress(actions, today)
-        .annotate(last_update_text=newest_update("text"))
-        .select_related("theme__parent", "theme__plan")
-    )
+def with_details(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """What a list of actions shows of each: annotated with `last_update` and
+    `last_update_text` (the newest update's date and words), with their theme, its parent
+    and its plan. Add their leads' names with `with_lead_names`."""
+    return actions.annotate(
+        last_update=newest_update("date"), last_update_text=newest_update("text")
+    ).select_related("theme__parent", "theme__plan")
 
 
-def listed_actions(
-    actions: QuerySet[Action], ids: list[int], today: datetime.date | None = None
-) -> list[Action]:
+def listed_actions(actions: QuerySet[Action], ids: list[int]) -> list[Action]:
     """The actions `ids` of `actions`, in that order, `with_details` and `with_lead_names`:
     three queries. Pages choose the actions they list by id first, with a query that reads
     no more than it sorts, and then read these details for those actions alone."""
     if not ids:
         return []
-    details = with_details(actions.filter(pk__in=ids), today).order_by()
+    details = with_details(actions.filter(pk__in=ids)).order_by()
     by_pk = with_lead_names({action.pk: action for action in details})
     return [by_pk[pk] for pk in ids]
 

@@ -461,7 +461,7 @@ def list_actions(
 ):
     """The red, amber, overdue and stale actions of the scope: the first `limit` of each
     (a number for every list, a dict of one per list, or None for all of them), as
-    `selectors.listed_actions` gives them (with their progress, latest update's words,
+    `selectors.listed_actions` gives them (with their latest update's date and words,
     theme, plan and leads' names): seven queries. Red and amber in reading order, plan by
     plan; overdue by end date, longest overdue first; stale with the longest without an
     update (or never updated) first."""
@@ -488,7 +488,7 @@ def list_actions(
             query = query[: limits[kind]]
         ids[kind] = [row[0] for row in query]
     listed = sorted({pk for kind_ids in ids.values() for pk in kind_ids})
-    actions = {action.pk: action for action in listed_actions(scope.actions, listed, today)}
+    actions = {action.pk: action for action in listed_actions(scope.actions, listed)}
     return {kind: [actions[pk] for pk in kind_ids] for kind, kind_ids in ids.items()}
 
 

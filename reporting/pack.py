@@ -335,10 +335,10 @@ def _author(update: ProgressUpdate) -> str:
 # ---- the pack ----------------------------------------------------------------------------
 
 
-def pack_actions(actions: QuerySet[Action], today: datetime.date) -> list[Action]:
+def pack_actions(actions: QuerySet[Action]) -> list[Action]:
     """The actions in reading order with what the pack shows of each
     (`selectors.with_details` and `with_lead_names`): three queries."""
-    listed = list(selectors.with_details(actions, today).order_by(*selectors.reading_order()))
+    listed = list(selectors.with_details(actions).order_by(*selectors.reading_order()))
     selectors.with_lead_names({action.pk: action for action in listed})
     return listed
 
@@ -384,7 +384,7 @@ def build_pack(scope: Scope, *, since: datetime.date, today: datetime.date | Non
     several = scope.kind == "board"
     # The chairs' dashboard's counts and lists, whole: the pack says what the dashboard says.
     board = dashboard(scope, today, limit=None)
-    actions = pack_actions(scope.actions, today)
+    actions = pack_actions(scope.actions)
     changes, _ = changes_part(scope, since)
 
     sections = []  # the themes with actions, in reading order

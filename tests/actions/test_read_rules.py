@@ -5,6 +5,7 @@ RAG counts. Every page, pack and dashboard reads them from there."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from actions import selectors
@@ -16,6 +17,7 @@ from tests.factories import (
     PlanFactory,
     ProgressUpdateFactory,
     ThemeFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +183,19 @@ def test_rag_counts_name_every_status_zero_included_overall_and_grouped():
     for counts in grouped.values():
         selectors.add_counts(total, counts)
     assert total == overall
+
+
+def test_the_action_page_names_the_board_that_monitors_it(client, monitoring):
+    client.force_login(UserFactory(is_superuser=True))
+    actions, own, themes_board = monitoring["actions"], monitoring["own"], monitoring["theme's"]
+    expected = {
+        "own": own.name,
+        "theme's": f"{themes_board.name} (the subgroup that monitors its theme)",
+        "own over theme's": own.name,
+        "neither": "Not given",
+    }
+    for name, action in actions.items():
+        page = client.get(reverse("actions:action-detail", args=[action.pk]))
+        assert page.context["monitoring_board"] == selectors.monitoring_board(action)
+        row = page.content.decode().split("Monitoring subgroup", 1)[1].split("</dd>", 1)[0]
+        assert " ".join(row.split()).endswith(expected[name]), name
