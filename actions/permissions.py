@@ -267,7 +267,8 @@ def importable_plans(user) -> QuerySet[Plan]:
         return Plan.objects.all()
     if access.role != Role.ANALYST:
         return Plan.objects.none()
-    hidden = Action.objects.filter(restricted=True).exclude(_visible(access))
+    visible = Action.objects.filter(_visible(access)).values("pk")
+    hidden = Action.objects.filter(restricted=True).exclude(pk__in=visible)
     return Plan.objects.filter(partnership_id__in=access.partnership_ids).exclude(
         pk__in=hidden.values("theme__plan_id")
     )

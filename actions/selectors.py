@@ -41,7 +41,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import In
+from django.db.models.lookups import In, IsNull
 from django.utils import timezone
 
 # A module import, not names: permissions uses the rules below (monitored_by), and the
@@ -137,7 +137,10 @@ def monitored_by(boards: Iterable[int], prefix: str = "") -> Q:
     """Actions monitored (`monitor_id`) by one of `boards` (pks). One rule for what a chair
     sees, a board's dashboard counts and the plan page's monitoring filter, so every
     dashboard number has a page."""
-    return Q(In(monitor_id(prefix), list(boards)))
+    monitor = monitor_id(prefix)
+    # IS NOT NULL as well, so that the condition is false, never NULL, for an action no board
+    # monitors, and its negation (exclude) true.
+    return Q(In(monitor, list(boards))) & Q(IsNull(monitor, False))
 
 
 def monitoring_board(action: Action) -> Board | None:

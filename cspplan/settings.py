@@ -74,6 +74,8 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
+        # With no "loaders" option Django wraps these in its cached loader, DEBUG on or off
+        # (since Django 4.1): each template is compiled once per process, not per request.
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

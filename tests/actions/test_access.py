@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from actions import permissions, selectors
-from actions.models import Action
+from actions.models import Action, Plan
 from boards.models import Role
 from boards.selectors import with_subgroups
 from tests.factories import (
@@ -101,6 +101,19 @@ def test_a_boards_visible_actions_are_visible_actions_of_its_scope(world):
         owned_or_monitored = Q(theme__plan__board_id__in=boards) | selectors.monitored_by(boards)
         expected = pks(permissions.visible_actions(user).filter(owned_or_monitored))
         assert pks(permissions.visible_in_boards(user, boards)) == expected, (who, board)
+
+
+def test_the_plans_offered_for_import_are_those_that_may_be_imported(world):
+    for who, user in world["users"].items():
+        offered = set(permissions.importable_plans(user))
+        allowed = {plan for plan in Plan.objects.all() if permissions.can_import_plan(user, plan)}
+        assert offered == allowed, who
+    # The analyst on the board sees the restricted actions of its plan, but not all of those
+    # of the second board's plan: only that one of the two is theirs to import.
+    analyst = world["users"]["analyst on the board"]
+    plans = world["plans"]
+    assert plans["board"] in permissions.importable_plans(analyst)
+    assert plans["second"] not in permissions.importable_plans(analyst)
 
 
 def test_the_shortcuts_take_nothing_a_chair_or_officer_may_not_see(world):

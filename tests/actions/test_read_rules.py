@@ -140,6 +140,9 @@ def test_monitored_by_is_the_actions_own_board_else_its_themes(monitoring):
 
     assert pks(Action.objects.filter(selectors.monitored_by([own.pk]))) == by_own
     assert pks(Action.objects.filter(selectors.monitored_by([themes_board.pk]))) == by_theme
+    # Never NULL, so that excluding them leaves exactly the others, unmonitored ones included.
+    others = pks(Action.objects.exclude(selectors.monitored_by([own.pk])))
+    assert others == pks(Action.objects.all()) - by_own
     # As a form gives it, text.
     assert pks(Action.objects.filter(selectors.monitored_by([str(own.pk)]))) == by_own
     assert not Action.objects.filter(selectors.monitored_by([])).exists()
