@@ -116,6 +116,17 @@ def test_the_plans_offered_for_import_are_those_that_may_be_imported(world):
     assert plans["second"] not in permissions.importable_plans(analyst)
 
 
+def test_a_restricted_action_no_board_monitors_keeps_its_plan_from_import():
+    # Hidden from an analyst who sits on another board: no board owns or monitors it that
+    # they sit on (the test of "monitored by" is false for it, not unknown).
+    here = PartnershipFactory()
+    analyst = user_in_role(Role.ANALYST, partnerships=[here], boards=[BoardFactory()])
+    plan = PlanFactory(partnership=here, board=BoardFactory(partnership=here))
+    ActionFactory(theme=ThemeFactory(plan=plan), restricted=True)
+    assert not permissions.can_import_plan(analyst, plan)
+    assert plan not in permissions.importable_plans(analyst)
+
+
 def test_the_shortcuts_take_nothing_a_chair_or_officer_may_not_see(world):
     # The equivalences above would hold trivially if everyone saw everything.
     users = world["users"]
