@@ -121,23 +121,23 @@ def with_progress(queryset: QuerySet[Action], today: datetime.date | None = None
 # Monitored by --------------------------------------------------------------------------------
 
 
-def monitor_id(prefix: str = ""):
+def monitor_id():
     """The id of the board that monitors the action, as SQL: the action's own monitoring
-    board, else its theme's (None if neither names one). `prefix` reaches the action from
-    another model, e.g. "action__". `monitoring_board` is the same rule in Python."""
+    board, else its theme's (None if neither names one). `monitoring_board` is the same
+    rule in Python."""
     return Coalesce(
-        f"{prefix}monitoring_board_id",
-        f"{prefix}theme__monitoring_board_id",
+        "monitoring_board_id",
+        "theme__monitoring_board_id",
         # So that `monitored_by` takes board ids given as text, from a form, as numbers.
         output_field=IntegerField(),
     )
 
 
-def monitored_by(boards: Iterable[int], prefix: str = "") -> Q:
+def monitored_by(boards: Iterable[int]) -> Q:
     """Actions monitored (`monitor_id`) by one of `boards` (pks). One rule for what a chair
     sees, a board's dashboard counts and the plan page's monitoring filter, so every
     dashboard number has a page."""
-    monitor = monitor_id(prefix)
+    monitor = monitor_id()
     # IS NOT NULL as well, so that the condition is false, never NULL, for an action no board
     # monitors, and its negation (exclude) true.
     return Q(In(monitor, list(boards))) & Q(IsNull(monitor, False))
