@@ -20,7 +20,6 @@ from django.db.models.functions import Coalesce
 
 from actions import selectors
 from actions.models import Action, ActionOrigin, Plan, ProgressUpdate
-from actions.permissions import monitored_by
 from actions.rag import MEANINGS, RAG
 
 # The origin left blank in the model ("Not stated") needs a value that a query string and a
@@ -113,9 +112,9 @@ def _choice_error(what: str) -> dict:
 
 class ActionFilter(django_filters.FilterSet):
     """Filters for one plan's actions. Give it `plan_actions(plan, user)` as the queryset
-    (the `last_update` and `is_overdue` annotations are used) and the plan: the choices of
-    theme, people, organisations and subgroups are only those that appear in the actions
-    given, so a lead of an action the user may not see is not offered either."""
+    and the plan: the choices of theme, people, organisations and subgroups are only those
+    that appear in the actions given, so a lead of an action the user may not see is not
+    offered either."""
 
     q = django_filters.CharFilter(
         label="Search",
@@ -241,17 +240,17 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=supported.values("action_id"))
 
     def filter_monitoring_board(self, queryset, name, value):
-        return queryset.filter(monitored_by([value]))
+        return queryset.filter(selectors.monitored_by([value]))
 
     def filter_not_updated_since(self, queryset, name, value: datetime.date):
-        return queryset.filter(Q(last_update__isnull=True) | Q(last_update__lt=value))
+        return queryset.filter(selectors.not_updated_since(value))
 
     def filter_origin(self, queryset, name, values: list[str]):
         origins = ["" if value == NOT_STATED else value for value in values]
         return queryset.filter(origin__in=origins)
 
     def filter_overdue(self, queryset, name, value: bool):
-        return queryset.filter(is_overdue=True) if value else queryset
+        return queryset.filter(selectors.overdue_condition()) if value else queryset
 
 
 def _organisation_choices(organisations) -> list[tuple[str, str]]:

@@ -16,11 +16,22 @@ plan or monitors it, or on a board above that one; seeing its plan is not enough
 with no person, or an inactive one, sees nothing outside the admin.
 
 The querysets here are what views filter by, so a page can only show what its user may see,
-and a change can only be made where the user may make it.
+and a change can only be made where the user may make it. Each starts from the user's
+`Access`: their role and the ids that decide what they see (their person, organisation,
+partnerships and boards), resolved once per request (`access_for`), so that the querysets
+filter by lists of ids rather than by subqueries of memberships.
 """
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+# A module import, not names: selectors builds on the querysets here, and the rules this
+# module applies ("monitored by") are defined there; the two modules import each other.
+from actions import selectors
 from actions.models import (
     Action,
     Indicator,
@@ -55,58 +66,158 @@ def is_administrator(user) -> bool:
     return role_of(user) == Role.ADMINISTRATOR
 
 
+# Access ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Access:
+    """What decides what one user may see and do, as plain values (see the module's
+    docstring): their role (None: nothing), and for a role other than administrator their
+    person, organisation, partnerships and boards."""
+
+    role: Role | None = None
+    person_id: int | None = None
+    organisation_id: int | None = None
+    partnership_ids: frozenset[int] = frozenset()
+    # The boards the person sits on, in any role, and every board under them.
+    board_ids: frozenset[int] = frozenset()
+
+
+# Each user's Access within the current request (see `once_per_request`); None outside one.
+_resolved: ContextVar[dict | None] = ContextVar("resolved_access", default=None)
+
+
+@contextmanager
+def once_per_request() -> Iterator[None]:
+    """Within this block `access_for` resolves each user once: a page asks the querysets
+    below many times, and their answers must not change half way through it.
+    `actions.middleware.AccessMiddleware` wraps every request in it; outside one (tests,
+    commands) every call resolves afresh."""
+    token = _resolved.set({})
+    try:
+        yield
+    finally:
+        _resolved.reset(token)
+
+
+def access_for(user) -> Access:
+    """The user's `Access`, once per request: after their person (which Django keeps on the
+    user), two queries for a chair (their seats on boards, and those boards' trees), three
+    for an officer or analyst (and their partnerships), none for an administrator."""
+    resolved = _resolved.get()
+    if resolved is None:
+        return _resolve(user)
+    key = (user.pk, user.is_active, user.is_superuser)
+    if key not in resolved:
+        resolved[key] = _resolve(user)
+    return resolved[key]
+
+
+def _resolve(user) -> Access:
+    role = role_of(user)
+    person = person_of(user)
+    if role is None or person is None:
+        return Access(role=role)
+    if role == Role.ADMINISTRATOR:
+        # Everything is theirs to see; who they are matters only for what they lead.
+        return Access(role=role, person_id=person.pk, organisation_id=person.organisation_id)
+    seats = Membership.objects.filter(person=person).order_by().values_list("board_id", flat=True)
+    # What a chair sees does not depend on their partnerships: no need to ask.
+    partnerships = ()
+    if role != Role.CHAIR:
+        partnerships = person.partnerships.order_by().values_list("pk", flat=True)
+    return Access(
+        role=role,
+        person_id=person.pk,
+        organisation_id=person.organisation_id,
+        partnership_ids=frozenset(partnerships),
+        board_ids=frozenset(with_subgroups(seats)),
+    )
+
+
 # Seeing ----------------------------------------------------------------------------------
 
 
 def visible_plans(user) -> QuerySet[Plan]:
     """The plans the user may open: those they have any business with, per their role."""
-    role = role_of(user)
-    if role is None:
+    access = access_for(user)
+    if access.role is None:
         return Plan.objects.none()
-    if role == Role.ADMINISTRATOR:
+    if access.role == Role.ADMINISTRATOR:
         return Plan.objects.all()
-    person = person_of(user)
-    led_plans = Plan.objects.filter(themes__actions__in=_led_actions(person)).values("pk")
-    if role == Role.CHAIR:
-        boards = _board_scope(person)
-        monitored = Action.objects.filter(monitored_by(boards)).values("theme__plan_id")
+    led_plans = Action.objects.filter(_led(access)).values("theme__plan_id")
+    if access.role == Role.CHAIR:
+        boards = access.board_ids
+        monitored = Action.objects.filter(selectors.monitored_by(boards)).values("theme__plan_id")
         scope = Q(board_id__in=boards) | Q(pk__in=monitored)
     else:
-        scope = Q(partnership_id__in=_partnership_ids(person))
+        scope = Q(partnership_id__in=access.partnership_ids)
     return Plan.objects.filter(scope | Q(pk__in=led_plans))
 
 
 def visible_actions(user) -> QuerySet[Action]:
-    """The actions the user may see, in every plan. Filter a plan's actions by this."""
-    role = role_of(user)
-    if role is None:
+    """The actions the user may see, in every plan. Filter a plan's actions by this (or
+    use `visible_in_plan`)."""
+    access = access_for(user)
+    if access.role is None:
         return Action.objects.none()
-    if role == Role.ADMINISTRATOR:
+    if access.role == Role.ADMINISTRATOR:
         return Action.objects.all()
-    person = person_of(user)
-    if role == Role.CHAIR:
-        boards = _board_scope(person)
-        scope = Q(theme__plan__board_id__in=boards) | monitored_by(boards)
+    return Action.objects.filter(_visible(access))
+
+
+def visible_in_plan(user, plan: Plan) -> QuerySet[Action]:
+    """`visible_actions(user)` in the plan, asking as little as the user's access allows:
+    nothing more than the plan when they may see all of it, which the plan page and the
+    plan's dashboard, reading its actions several times, benefit from."""
+    access = access_for(user)
+    actions = Action.objects.filter(theme__plan=plan)
+    if access.role is None:
+        return Action.objects.none()
+    if access.role == Role.ADMINISTRATOR:
+        return actions
+    # Their scope holds the whole plan...
+    if access.role == Role.CHAIR:
+        in_scope = plan.board_id in access.board_ids
     else:
-        scope = Q(theme__plan__partnership_id__in=_partnership_ids(person))
-    scope |= Q(pk__in=_led_actions(person).values("pk"))
-    return Action.objects.filter(scope & _restricted_ok(person))
+        in_scope = plan.partnership_id in access.partnership_ids
+    # ...and restricted actions too, when they sit on (or above) the board that owns it.
+    if in_scope and plan.board_id in access.board_ids:
+        return actions
+    if in_scope:
+        return actions.filter(_restricted_ok(access))
+    return actions.filter(_visible(access))
+
+
+def visible_in_boards(user, boards: Iterable[int]) -> QuerySet[Action]:
+    """`visible_actions(user)` among the actions of the plans that `boards` (pks) own and
+    those the boards monitor: a board's scope. For a chair of all those boards, and an
+    administrator, that is every one of them, with no further test."""
+    access = access_for(user)
+    boards = set(boards)
+    actions = Action.objects.filter(_owned_or_monitored(boards))
+    if access.role is None:
+        return Action.objects.none()
+    if access.role == Role.ADMINISTRATOR or (
+        access.role == Role.CHAIR and boards <= access.board_ids
+    ):
+        return actions
+    return actions.filter(_visible(access))
 
 
 def visible_boards(user) -> QuerySet[Board]:
     """The boards whose dashboards the user may open: a chair's boards and their subgroups;
     every board of an officer's or analyst's partnerships; all for administrators. What a
     dashboard shows is still limited to `visible_actions`."""
-    role = role_of(user)
-    if role is None:
+    access = access_for(user)
+    if access.role is None:
         return Board.objects.none()
-    if role == Role.ADMINISTRATOR:
+    if access.role == Role.ADMINISTRATOR:
         return Board.objects.all()
-    person = person_of(user)
-    if role == Role.CHAIR:
-        return Board.objects.filter(pk__in=_board_scope(person))
+    if access.role == Role.CHAIR:
+        return Board.objects.filter(pk__in=access.board_ids)
     return Board.objects.filter(
-        Q(partnership_id__in=_partnership_ids(person)) | Q(pk__in=_board_scope(person))
+        Q(partnership_id__in=access.partnership_ids) | Q(pk__in=access.board_ids)
     )
 
 
@@ -115,25 +226,27 @@ def visible_boards(user) -> QuerySet[Board]:
 
 def actions_led_by(user) -> QuerySet[Action]:
     """The actions the user is a named lead of, or whose lead organisations include theirs."""
-    person = person_of(user)
-    if person is None:
+    access = access_for(user)
+    if access.person_id is None:
         return Action.objects.none()
+    led = Action.objects.filter(_led(access))
+    if access.role == Role.ADMINISTRATOR:
+        return led
     # A restricted action led by their organisation stays hidden unless they may see it.
-    return _led_actions(person).filter(_restricted_ok(person))
+    return led.filter(_restricted_ok(access))
 
 
 def editable_actions(user) -> QuerySet[Action]:
     """The actions whose fields the user may change and to which they may add updates."""
-    role = role_of(user)
-    if role is None:
+    access = access_for(user)
+    if access.role is None:
         return Action.objects.none()
-    if role == Role.ADMINISTRATOR:
+    if access.role == Role.ADMINISTRATOR:
         return Action.objects.all()
-    person = person_of(user)
-    scope = Q(pk__in=_led_actions(person).values("pk"))
-    if role == Role.ANALYST:
-        scope |= Q(theme__plan__partnership_id__in=_partnership_ids(person))
-    return Action.objects.filter(scope & _restricted_ok(person))
+    scope = _led(access)
+    if access.role == Role.ANALYST:
+        scope |= Q(theme__plan__partnership_id__in=access.partnership_ids)
+    return Action.objects.filter(scope & _restricted_ok(access))
 
 
 def can_edit_action(user, action: Action) -> bool:
@@ -149,15 +262,14 @@ def can_export_plan(user, plan: Plan | None = None) -> bool:
 
 def importable_plans(user) -> QuerySet[Plan]:
     """The plans `can_import_plan` allows, for choosing one."""
-    role = role_of(user)
-    if role == Role.ADMINISTRATOR:
+    access = access_for(user)
+    if access.role == Role.ADMINISTRATOR:
         return Plan.objects.all()
-    if role != Role.ANALYST:
+    if access.role != Role.ANALYST:
         return Plan.objects.none()
-    hidden = Action.objects.filter(restricted=True).exclude(
-        pk__in=visible_actions(user).values("pk")
-    )
-    return Plan.objects.filter(partnership_id__in=_partnership_ids(person_of(user))).exclude(
+    visible = Action.objects.filter(_visible(access)).values("pk")
+    hidden = Action.objects.filter(restricted=True).exclude(pk__in=visible)
+    return Plan.objects.filter(partnership_id__in=access.partnership_ids).exclude(
         pk__in=hidden.values("theme__plan_id")
     )
 
@@ -181,62 +293,53 @@ def hidden_in_plan(user, plan: Plan) -> bool:
 
 
 def _analyst_of(user, plan: Plan | None) -> bool:
-    role = role_of(user)
-    if role == Role.ADMINISTRATOR:
+    access = access_for(user)
+    if access.role == Role.ADMINISTRATOR:
         return True
-    if role != Role.ANALYST:
+    if access.role != Role.ANALYST:
         return False
-    partnerships = _partnership_ids(person_of(user))
+    partnerships = access.partnership_ids
     return plan.partnership_id in partnerships if plan else bool(partnerships)
 
 
-def _led_actions(person: Person) -> QuerySet[Action]:
+def _visible(access: Access) -> Q:
+    """What `visible_actions` shows a person who is not an administrator: their scope
+    (a chair's boards' plans and what those boards monitor; anyone else's partnerships'
+    plans) and what they lead, less the restricted actions they may not see."""
+    if access.role == Role.CHAIR:
+        scope = _owned_or_monitored(access.board_ids)
+    else:
+        scope = Q(theme__plan__partnership_id__in=access.partnership_ids)
+    return (scope | _led(access)) & _restricted_ok(access)
+
+
+def _owned_or_monitored(boards: Iterable[int]) -> Q:
+    """Actions of the plans that `boards` own, and those the boards monitor."""
+    return Q(theme__plan__board_id__in=boards) | selectors.monitored_by(boards)
+
+
+def _named(access: Access) -> QuerySet:
+    """The ids of the actions the person is a named lead of."""
+    lead_people = Action.lead_people.through.objects
+    return lead_people.filter(person_id=access.person_id).values("action_id")
+
+
+def _led(access: Access) -> Q:
     # Subqueries rather than joins through the lead tables, so that an action led by both
     # the person and their organisation is not counted twice by whoever filters by this.
-    by_person = Action.lead_people.through.objects.filter(person_id=person.pk)
-    led = Q(pk__in=by_person.values("action_id"))
-    if person.organisation_id:
+    led = Q(pk__in=_named(access))
+    if access.organisation_id:
         by_organisation = Action.lead_organisations.through.objects.filter(
-            organisation_id=person.organisation_id
+            organisation_id=access.organisation_id
         )
         led |= Q(pk__in=by_organisation.values("action_id"))
-    return Action.objects.filter(led)
+    return led
 
 
-def _restricted_ok(person: Person) -> Q:
+def _restricted_ok(access: Access) -> Q:
     """Which actions the person may see as far as restriction goes: the unrestricted ones,
     those they are a named lead of, and those of the boards they sit on or sit above."""
-    boards = _board_scope(person)
-    named = Action.lead_people.through.objects.filter(person_id=person.pk).values("action_id")
-    return (
-        Q(restricted=False)
-        | Q(pk__in=named)
-        | Q(theme__plan__board_id__in=boards)
-        | monitored_by(boards)
-    )
-
-
-def monitored_by(boards) -> Q:
-    """Actions monitored by one of `boards` (pks): by the action's own monitoring board, or
-    by its theme's when it names none. One rule for what a chair sees, a board's dashboard
-    counts and the plan page's monitoring filter, so every dashboard number has a page."""
-    return Q(monitoring_board_id__in=boards) | Q(
-        monitoring_board__isnull=True, theme__monitoring_board_id__in=boards
-    )
-
-
-def _partnership_ids(person: Person) -> set[int]:
-    if not hasattr(person, "_partnership_ids"):
-        person._partnership_ids = set(person.partnerships.values_list("pk", flat=True))
-    return person._partnership_ids
-
-
-def _board_scope(person: Person) -> set[int]:
-    """The boards the person sits on in any role, and every board under them."""
-    if not hasattr(person, "_board_scope"):
-        seats = Membership.objects.filter(person=person).values_list("board_id", flat=True)
-        person._board_scope = with_subgroups(seats)
-    return person._board_scope
+    return Q(restricted=False) | Q(pk__in=_named(access)) | _owned_or_monitored(access.board_ids)
 
 
 # The admin --------------------------------------------------------------------------------

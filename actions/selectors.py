@@ -4,17 +4,26 @@ them (last update, overdue, stale), in the plan's reading order, and their RAG c
 Every function here starts from, or is given, a queryset that `actions.permissions` has
 already limited to what the user may see; none of them widens it.
 
-Terms, as the pages use them:
+The rules chairs act on are defined here once, in SQL (and in Python where a page needs
+them on rows already loaded), and every page, pack, export and dashboard uses them:
 
-- last update: the date of the action's newest progress update (None if it has none);
+- newest update: an action's progress update with the latest date, of those the one
+  written last (`NEWEST_FIRST`, `newest_update`); its date is the action's last update
+  (None if it has none);
 - overdue: the end date has passed (before today) and the action is not complete; an end
-  written only in words ("Ongoing", "TBC") is never overdue;
+  written only in words ("Ongoing", "TBC") is never overdue (`overdue_condition`);
 - stale: not complete, and no progress update dated within the last
-  `settings.STALE_AFTER_WEEKS` weeks (an action never updated is stale);
+  `settings.STALE_AFTER_WEEKS` weeks (an action never updated is stale)
+  (`stale_cutoff`, `not_updated_since`, `stale_condition`);
+- monitored by: the action's own monitoring board, else its theme's (`monitor_id` and
+  `monitored_by` in SQL, `monitoring_board` in Python);
+- RAG counts: how many actions have each status, zero included, overall and grouped
+  (`rag_aggregates`, `rag_counts`, `rag_counts_by`, `zero_counts`, `add_counts`);
 - needs attention (My actions): overdue, stale or red, in a plan that is not closed.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import (
@@ -23,8 +32,8 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -32,27 +41,18 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import In, IsNull
 from django.utils import timezone
 
+# A module import, not names: permissions uses the rules below (monitored_by), and the
+# two modules import each other.
+from actions import permissions
 from actions.models import Action, Plan, ProgressUpdate
-from actions.permissions import (
-    actions_led_by,
-    editable_actions,
-    visible_actions,
-    visible_plans,
-)
 from actions.rag import RAG
 from boards.models import Board, Organisation, Person
 
 # The My actions groups, in the order the page shows them.
 ATTENTION = ("overdue", "stale", "red")
-
-
-def stale_cutoff(today: datetime.date | None = None) -> datetime.date:
-    """The earliest update date that still counts as recent: an action whose last update is
-    before it (or that has none) has not been updated in `STALE_AFTER_WEEKS` weeks."""
-    today = today or timezone.localdate()
-    return today - datetime.timedelta(weeks=settings.STALE_AFTER_WEEKS)
 
 
 def _flag(condition: Q) -> Case:
@@ -63,25 +63,129 @@ def _flag(condition: Q) -> Case:
     )
 
 
-def _newest_update():
-    # The model's own order: newest date first, then the one written last.
-    return ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(
-        "-date", "-created_at", "-pk"
-    )
+# The newest update ---------------------------------------------------------------------------
+
+# An action's progress updates, newest first: the latest date, then the one written last.
+# The index `progressupdate_newest` (actions/models.py) serves this order.
+NEWEST_FIRST = ("-date", "-created_at", "-pk")
+
+
+def newest_update(field: str) -> Subquery:
+    """`field` ("date", "text", ...) of the action's newest progress update, None if it has
+    none: a subquery on the action's `pk`."""
+    updates = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(*NEWEST_FIRST)
+    return Subquery(updates.values(field)[:1])
+
+
+# Overdue and stale ---------------------------------------------------------------------------
+
+
+def overdue_condition(today: datetime.date | None = None) -> Q:
+    """Overdue: past its end date (before today) and not complete."""
+    today = today or timezone.localdate()
+    return Q(end_date__lt=today) & ~Q(rag=RAG.COMPLETE)
+
+
+def stale_cutoff(today: datetime.date | None = None) -> datetime.date:
+    """The earliest update date that still counts as recent: an action whose last update is
+    before it (or that has none) has not been updated in `STALE_AFTER_WEEKS` weeks."""
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(weeks=settings.STALE_AFTER_WEEKS)
+
+
+def not_updated_since(date: datetime.date) -> Q:
+    """No progress update dated on or after `date` (none at all included): the newest
+    update, if any, is older. NOT EXISTS rather than a test of the newest update's date, so
+    that the database looks for one recent update per action instead of sorting each
+    action's updates (benchmarks/README.md)."""
+    recent = ProgressUpdate.objects.filter(action=OuterRef("pk"), date__gte=date)
+    return ~Exists(recent)
+
+
+def stale_condition(today: datetime.date | None = None) -> Q:
+    """Stale: not complete, and not updated since `stale_cutoff`."""
+    return ~Q(rag=RAG.COMPLETE) & not_updated_since(stale_cutoff(today))
 
 
 def with_progress(queryset: QuerySet[Action], today: datetime.date | None = None):
-    """Annotate `last_update` (date or None), `is_overdue` and `is_stale` (booleans)."""
+    """Annotate `last_update` (the newest update's date, or None), `is_overdue` and
+    `is_stale` (booleans)."""
     today = today or timezone.localdate()
-    not_complete = ~Q(rag=RAG.COMPLETE)
     return queryset.annotate(
-        last_update=Subquery(_newest_update().values("date")[:1]),
-    ).annotate(
-        is_overdue=_flag(Q(end_date__lt=today) & not_complete),
-        is_stale=_flag(
-            (Q(last_update__isnull=True) | Q(last_update__lt=stale_cutoff(today))) & not_complete
-        ),
+        last_update=newest_update("date"),
+        is_overdue=_flag(overdue_condition(today)),
+        is_stale=_flag(stale_condition(today)),
     )
+
+
+# Monitored by --------------------------------------------------------------------------------
+
+
+def monitor_id():
+    """The id of the board that monitors the action, as SQL: the action's own monitoring
+    board, else its theme's (None if neither names one). `monitoring_board` is the same
+    rule in Python."""
+    return Coalesce(
+        "monitoring_board_id",
+        "theme__monitoring_board_id",
+        # So that `monitored_by` takes board ids given as text, from a form, as numbers.
+        output_field=IntegerField(),
+    )
+
+
+def monitored_by(boards: Iterable[int]) -> Q:
+    """Actions monitored (`monitor_id`) by one of `boards` (pks). One rule for what a chair
+    sees, a board's dashboard counts and the plan page's monitoring filter, so every
+    dashboard number has a page."""
+    monitor = monitor_id()
+    # IS NOT NULL as well, so that the condition is false, never NULL, for an action no board
+    # monitors, and its negation (exclude) true.
+    return Q(In(monitor, list(boards))) & Q(IsNull(monitor, False))
+
+
+def monitoring_board(action: Action) -> Board | None:
+    """The board that monitors the action, as `monitor_id` has it in SQL: its own
+    monitoring board, else its theme's."""
+    if action.monitoring_board_id is not None:
+        return action.monitoring_board
+    return action.theme.monitoring_board
+
+
+# RAG counts ----------------------------------------------------------------------------------
+
+
+def rag_aggregates() -> dict[str, Count]:
+    """A count of the actions of each RAG status, by status value, to aggregate or
+    annotate with (the SQL behind `rag_counts` and `rag_counts_by`)."""
+    return {rag.value: Count("pk", filter=Q(rag=rag)) for rag in RAG}
+
+
+def zero_counts() -> dict[str, int]:
+    """RAG counts of no actions: every status, at zero."""
+    return dict.fromkeys(RAG.values, 0)
+
+
+def add_counts(into: dict[str, int], counts: dict) -> None:
+    """Add `counts` (anything keyed by every RAG value, e.g. a row of `rag_counts_by`) to
+    the RAG counts `into`."""
+    for rag in RAG.values:
+        into[rag] += counts[rag]
+
+
+def rag_counts(actions: QuerySet[Action]) -> dict[str, int]:
+    """How many of the actions have each RAG status, keyed by every `RAG` value (zero
+    included), in one aggregate query."""
+    return actions.order_by().aggregate(**rag_aggregates())
+
+
+def rag_counts_by(actions: QuerySet[Action], key: str) -> dict[object, dict[str, int]]:
+    """`rag_counts` grouped by a field, e.g. "theme__plan_id" or "theme_id": one query.
+    Groups with no actions are absent."""
+    rows = actions.order_by().values(key).annotate(**rag_aggregates())
+    return {row.pop(key): row for row in rows}
+
+
+# Reading order and the pages' lists ------------------------------------------------------------
 
 
 def reading_order() -> list:
@@ -105,14 +209,17 @@ def reading_order() -> list:
 def with_can_edit(queryset: QuerySet[Action], user) -> QuerySet[Action]:
     """Annotate `can_edit`: whether the user may update the action (one subquery, rather
     than asking `permissions.can_edit_action` row by row)."""
-    return queryset.annotate(can_edit=Exists(editable_actions(user).filter(pk=OuterRef("pk"))))
+    editable = permissions.editable_actions(user).filter(pk=OuterRef("pk"))
+    return queryset.annotate(can_edit=Exists(editable))
 
 
 def my_actions(user, today: datetime.date | None = None) -> QuerySet[Action]:
     """The actions the user leads, by name or through their organisation, that they may see;
     annotated as `with_progress` and `with_can_edit`, plus `needs_attention`; what needs
     attention first (overdue, then red, then stale), then by end date and reading order."""
-    led = actions_led_by(user).filter(pk__in=visible_actions(user).values("pk"))
+    led = permissions.actions_led_by(user).filter(
+        pk__in=permissions.visible_actions(user).values("pk")
+    )
     actions = with_progress(led, today).select_related("theme__plan", "theme__parent")
     actions = with_can_edit(actions, user).annotate(
         needs_attention=_flag(
@@ -146,50 +253,60 @@ def attention_counts(actions: QuerySet[Action]) -> dict[str, int]:
     )
 
 
-def plan_actions(plan: Plan, user, today: datetime.date | None = None) -> QuerySet[Action]:
-    """The actions of `plan` the user may see, in reading order, annotated as
-    `with_progress` and with `last_update_text` (the newest update's words), with their
-    themes (and parent themes), monitoring boards, lead people and lead organisations
-    loaded: joins, and two prefetch queries however many actions."""
-    actions = visible_actions(user).filter(theme__plan=plan)
-    people = Person.objects.order_by("name")
-    organisations = Organisation.objects.order_by("name")
-    return (
-        with_progress(actions, today)
-        .annotate(last_update_text=Subquery(_newest_update().values("text")[:1]))
-        .select_related("theme__parent", "theme__monitoring_board", "monitoring_board")
-        .prefetch_related(
-            Prefetch("lead_people", queryset=people),
-            Prefetch("lead_organisations", queryset=organisations),
-        )
-        .order_by(*reading_order())
+def plan_actions(plan: Plan, user) -> QuerySet[Action]:
+    """The actions of `plan` the user may see, in reading order: what the plan page filters,
+    counts and pages (`listed_actions` for the page's own)."""
+    return permissions.visible_in_plan(user, plan).order_by(*reading_order())
+
+
+def with_details(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """What a list of actions shows of each: annotated with `last_update` and
+    `last_update_text` (the newest update's date and words), with their theme, its parent
+    and its plan. Add their leads' names with `with_lead_names`."""
+    return actions.annotate(
+        last_update=newest_update("date"), last_update_text=newest_update("text")
+    ).select_related("theme__parent", "theme__plan")
+
+
+def listed_actions(actions: QuerySet[Action], ids: list[int]) -> list[Action]:
+    """The actions `ids` of `actions`, in that order, `with_details` and `with_lead_names`:
+    three queries. Pages choose the actions they list by id first, with a query that reads
+    no more than it sorts, and then read these details for those actions alone."""
+    if not ids:
+        return []
+    details = with_details(actions.filter(pk__in=ids)).order_by()
+    by_pk = with_lead_names({action.pk: action for action in details})
+    return [by_pk[pk] for pk in ids]
+
+
+def with_lead_names(actions: dict[int, Action]) -> dict[int, Action]:
+    """Give each action (by pk) `lead_people_names` and `lead_organisation_names` (each
+    organisation as its short name, else its name, as `str` has it), in name order: two
+    queries of plain values, lighter than prefetching the people and organisations."""
+    for action in actions.values():
+        action.lead_people_names, action.lead_organisation_names = [], []
+    people = (
+        Action.lead_people.through.objects.filter(action_id__in=actions)
+        .order_by("person__name", "person_id")
+        .values_list("action_id", "person__name")
     )
-
-
-def rag_counts(actions: QuerySet[Action]) -> dict[str, int]:
-    """How many of the actions have each RAG status, keyed by every `RAG` value (zero
-    included), in one aggregate query."""
-    return actions.order_by().aggregate(
-        **{rag.value: Count("pk", filter=Q(rag=rag)) for rag in RAG}
+    for action_id, name in people:
+        actions[action_id].lead_people_names.append(name)
+    organisations = (
+        Action.lead_organisations.through.objects.filter(action_id__in=actions)
+        .order_by("organisation__name", "organisation_id")
+        .values_list("action_id", "organisation__short_name", "organisation__name")
     )
-
-
-def rag_counts_by(actions: QuerySet[Action], key: str) -> dict[object, dict[str, int]]:
-    """`rag_counts` grouped by a field, e.g. "theme__plan_id" or "theme_id": one query.
-    Groups with no actions are absent."""
-    rows = (
-        actions.order_by()
-        .values(key)
-        .annotate(**{rag.value: Count("pk", filter=Q(rag=rag)) for rag in RAG})
-    )
-    return {row.pop(key): row for row in rows}
+    for action_id, short_name, name in organisations:
+        actions[action_id].lead_organisation_names.append(short_name or name)
+    return actions
 
 
 def plans_with_counts(user) -> tuple[QuerySet[Plan], dict[int, dict[str, int]]]:
     """The plans the user may see, by partnership then newest first, and the RAG counts of
     the actions they may see in each (two queries)."""
     plans = (
-        visible_plans(user)
+        permissions.visible_plans(user)
         .select_related("partnership", "board")
         .order_by(
             "partnership__name",
@@ -198,7 +315,7 @@ def plans_with_counts(user) -> tuple[QuerySet[Plan], dict[int, dict[str, int]]]:
             "title",
         )
     )
-    counts = rag_counts_by(visible_actions(user), "theme__plan_id")
+    counts = rag_counts_by(permissions.visible_actions(user), "theme__plan_id")
     return plans, counts
 
 
@@ -220,9 +337,6 @@ def organisations_of(actions: QuerySet[Action], role: str) -> QuerySet[Organisat
 
 
 def monitoring_boards_of(actions: QuerySet[Action]) -> QuerySet[Board]:
-    """The boards that monitor any of the actions, as `monitored_by` has it."""
-    own = actions.filter(monitoring_board__isnull=False).values("monitoring_board_id")
-    inherited = actions.filter(monitoring_board__isnull=True).values("theme__monitoring_board_id")
-    return Board.objects.filter(Q(pk__in=own) | Q(pk__in=inherited)).order_by(
-        "partnership_id", "order", "name"
-    )
+    """The boards that monitor any of the actions (`monitor_id`)."""
+    used = actions.order_by().values(board=monitor_id())
+    return Board.objects.filter(pk__in=used).order_by("partnership_id", "order", "name")

@@ -1,4 +1,5 @@
-"""Dashboard server time at 100, 1,000, 5,000 and 10,000 actions, on SQLite or PostgreSQL.
+"""Server time of the chairs' dashboards and the plan page at 100, 1,000, 5,000 and 10,000
+actions, on SQLite or PostgreSQL.
 
     DEBUG=1 .venv/bin/python benchmarks/dashboards.py [--sizes 100 1000 5000 10000]
         [--database-url postgres://postgres@127.0.0.1:5432/postgres] [--repeat 9]
@@ -14,6 +15,7 @@ import cProfile
 import datetime
 import io
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -28,10 +30,15 @@ SOURCE_PLAN = "bd-vru-2021-22"  # the real Barking & Dagenham VRU plan, 67 actio
 CHAIR = "chair"  # the demo chair: Councillor Mullane, chair of its CSP Board
 RAGS = ("red", "amber", "green", "complete", "not_rated")
 
-# The issue's targets, for the board and plan dashboards.
-TARGET_MS = {5000: 100, 10000: 300}
+# The targets of issue 10 (median ms by page and number of actions); the dashboards' earlier
+# targets (100 ms at 5,000, 300 ms at 10,000, 10,000 within 3x of 100) are within them.
+TARGET_MS = {
+    "board dashboard": {100: 60, 10000: 100},
+    "plan dashboard": {100: 60, 10000: 100},
+    "plan page": {10000: 120},
+}
 FLAT_FACTOR = 3.0  # 10,000 actions within 3x of 100
-PAGES = ("board dashboard", "plan dashboard", "boards list")
+PAGES = ("board dashboard", "plan dashboard", "plan page", "boards list")
 
 
 def build(size: int):
@@ -169,10 +176,30 @@ def remove(board, plan) -> None:
         cursor.execute(f"DELETE FROM {Board._meta.db_table} WHERE id = %s", [board.pk])
 
 
+def database_cpu_ms() -> float | None:
+    """The CPU time used so far by the database server's process serving this connection,
+    in ms: PostgreSQL on this machine only (read from /proc), else None."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # utime and stime, the 14th and 15th fields, in clock ticks.
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def measure(client, url: str, repeat: int, profile: Path | None) -> dict:
     """The median, fastest and slowest of `repeat` timed requests (after one to warm up),
-    the median CPU time of this process in them, the number of queries (a separate
-    request) and the page's size."""
+    the median CPU time of this process in them, the database server's mean CPU time per
+    request (PostgreSQL on this machine), the number of queries (a separate request) and
+    the page's size. On a machine shared with other work the CPU times vary less than the
+    wall times: they leave out the time spent waiting for a core."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
@@ -185,11 +212,13 @@ def measure(client, url: str, repeat: int, profile: Path | None) -> dict:
     with override_settings(DEBUG=False):
         response = once()
         times, cpu = [], []
+        database_before = database_cpu_ms()
         for _ in range(repeat):
             start, start_cpu = time.perf_counter(), time.process_time()
             once()
             times.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - start_cpu) * 1000)
+        database_after = database_cpu_ms()
         if profile:
             profiler = cProfile.Profile()
             profiler.enable()
@@ -198,9 +227,13 @@ def measure(client, url: str, repeat: int, profile: Path | None) -> dict:
             profiler.dump_stats(profile)
     with CaptureQueriesContext(connection) as queries:
         once()
+    database = None
+    if database_before is not None and database_after is not None:
+        database = (database_after - database_before) / repeat
     return {
         "median_ms": statistics.median(times),
         "cpu_ms": statistics.median(cpu),
+        "db_cpu_ms": database,
         "min_ms": min(times),
         "max_ms": max(times),
         "queries": len(queries),
@@ -232,6 +265,8 @@ def run(options) -> list[dict]:
         urls = {
             "board dashboard": reverse("reporting:board-dashboard", args=[board.pk]),
             "plan dashboard": reverse("reporting:plan-dashboard", args=[plan.slug]),
+            # The first page (100 actions) of the plan, unfiltered.
+            "plan page": reverse("actions:plan-detail", args=[plan.slug]),
             "boards list": reverse("reporting:board-list"),
         }
         for page, url in urls.items():
@@ -252,15 +287,16 @@ def report(results: list[dict], database: str, repeat: int) -> list[str]:
     lines = [
         f"Database: {database}. Machine: {machine()}. Median of {repeat} requests.",
         "",
-        "| actions | page | median ms | CPU ms | fastest | slowest | queries | KB |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| actions | page | median ms | CPU ms | DB CPU ms | fastest | slowest | queries | KB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         page = r["page"]
         if page == "boards list":
             page += f" ({r['actions_seen']:,} actions)"
+        database = "" if r["db_cpu_ms"] is None else f"{r['db_cpu_ms']:.1f}"
         lines.append(
-            f"| {r['size']:,} | {page} | {r['median_ms']:.1f} | {r['cpu_ms']:.1f} "
+            f"| {r['size']:,} | {page} | {r['median_ms']:.1f} | {r['cpu_ms']:.1f} | {database} "
             f"| {r['min_ms']:.1f} | {r['max_ms']:.1f} | {r['queries']} | {r['kb']:.0f} |"
         )
     lines += ["", "Targets:", ""] + [f"- {line}" for line in targets(results)]
@@ -271,8 +307,8 @@ def targets(results: list[dict]) -> list[str]:
     lines = []
     by = {(r["size"], r["page"]): r for r in results}
     sizes = sorted({r["size"] for r in results})
-    for page in PAGES[:2]:
-        for size, limit in TARGET_MS.items():
+    for page in PAGES[:3]:
+        for size, limit in TARGET_MS[page].items():
             if (size, page) in by:
                 ms = by[size, page]["median_ms"]
                 ok = "met" if ms < limit else "**NOT MET**"

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # What the signed-in user may see, worked out once per request (actions/permissions.py).
+    "actions.middleware.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every history row written during a request.
@@ -72,6 +74,8 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
+        # With no "loaders" option Django wraps these in its cached loader, DEBUG on or off
+        # (since Django 4.1): each template is compiled once per process, not per request.
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -15,7 +15,9 @@ plan page they can be found on:
   `monitoring_board` filter: the action's own monitoring board, else its theme's).
 
 The scope's and the filter's idea of "monitored by" are one rule
-(`actions.permissions.monitored_by`), so every group has its plan page.
+(`actions.selectors.monitored_by`), so every group has its plan page. So are stale, overdue,
+the newest update and the RAG counts: everything counted here is counted by the rules of
+`actions.selectors`.
 
 Queries. `dashboard` takes a fixed number of queries however many actions there are (each
 count is one `values(...).annotate(Count(...))` over the scope; the latest update's words
@@ -33,29 +35,27 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import (
-    Case,
-    Count,
-    DateField,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, DateField, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from actions.filters import NOT_STATED, theme_name
-from actions.models import Action, ActionOrigin, Plan, ProgressUpdate, Theme
+from actions.models import Action, ActionOrigin, Plan, Theme
 from actions.permissions import visible_actions, visible_boards
 from actions.rag import MEANINGS, RAG
-from actions.selectors import reading_order, stale_cutoff, with_progress
+from actions.selectors import (
+    add_counts,
+    listed_actions,
+    monitor_id,
+    newest_update,
+    overdue_condition,
+    rag_aggregates,
+    reading_order,
+    stale_condition,
+    stale_cutoff,
+    zero_counts,
+)
 from boards.models import Board
 from boards.selectors import children_of, with_subgroups_in
 from reporting.scopes import Scope
@@ -102,13 +102,13 @@ class PlanLink:
 
 
 def overdue_filters() -> dict:
-    """The plan page's filters for overdue actions (end date passed, not complete)."""
+    """The plan page's filters for exactly the overdue actions (`overdue_condition`)."""
     return {"overdue": "on"}
 
 
 def stale_filters(today: datetime.date) -> dict:
-    """The plan page's filters for stale actions: not complete, and no update on or after
-    the stale cutoff (so none in `STALE_AFTER_WEEKS` weeks)."""
+    """The plan page's filters for exactly the stale actions (`stale_condition`): not
+    complete, and not updated since the stale cutoff."""
     not_complete = [rag.value for rag in RAG if rag != RAG.COMPLETE]
     return {"rag": not_complete, **_date_params(NOT_UPDATED_SINCE, stale_cutoff(today))}
 
@@ -181,51 +181,17 @@ class Tally:
         return segments
 
 
-def zero_counts() -> dict[str, int]:
-    return dict.fromkeys(RAG.values, 0)
-
-
-def _rag_aggregates(prefix: str = "") -> dict:
-    return {rag.value: Count("pk", filter=Q(**{f"{prefix}rag": rag.value})) for rag in RAGS}
-
-
-def _add(into: dict[str, int], counts: dict) -> None:
-    for rag in RAG.values:
-        into[rag] += counts[rag]
-
-
-def monitor_key(scope: Scope, prefix: str = ""):
+def monitor_key(scope: Scope):
     """An expression giving each action's group within its plan (see the module's
     docstring): None for the whole plan, else the board whose monitoring brings it into the
-    scope. `prefix` reaches the action from another model, e.g. "action__"."""
+    scope (`selectors.monitor_id`)."""
     if scope.board is None:
         return Value(None, output_field=IntegerField())
     return Case(
-        When(**{f"{prefix}theme__plan__board_id__in": scope.boards}, then=Value(None)),
-        default=Coalesce(f"{prefix}monitoring_board_id", f"{prefix}theme__monitoring_board_id"),
+        When(theme__plan__board_id__in=scope.boards, then=Value(None)),
+        default=monitor_id(),
         output_field=IntegerField(),
     )
-
-
-def with_updated(actions: QuerySet[Action]) -> QuerySet[Action]:
-    """Annotate `updated`: the `last_update` of `selectors.with_progress` (which must be
-    annotated already), with "never updated" as the earliest date, so that never updated
-    sorts first."""
-    return actions.annotate(
-        updated=Coalesce("last_update", Value(datetime.date.min), output_field=DateField())
-    )
-
-
-def stale_condition(today: datetime.date) -> Q:
-    """`selectors.with_progress`'s `is_stale`: not complete, and no progress update dated on
-    or after `selectors.stale_cutoff` (none at all included). Written as NOT EXISTS rather
-    than as a test of the newest update's date: the database then looks for one recent
-    update per action instead of sorting each action's updates, twice (`is_stale` reads the
-    newest update once for each of its two comparisons), which was a third of a dashboard's
-    database time at 10,000 actions. tests/reporting/test_dashboards.py checks that the two
-    agree."""
-    recent = ProgressUpdate.objects.filter(action=OuterRef("pk"), date__gte=stale_cutoff(today))
-    return ~Q(rag=RAG.COMPLETE) & ~Exists(recent)
 
 
 def _group_keys(scope: Scope) -> dict:
@@ -242,16 +208,15 @@ def _group_keys(scope: Scope) -> dict:
 def action_counts(scope: Scope, today: datetime.date) -> dict[tuple, list[dict]]:
     """{(plan id, monitor key): rows}: the actions counted by theme and origin at once, each
     row with `theme_id`, `origin`, the RAG counts and how many are `overdue` and `stale`
-    (`selectors.with_progress`). One query; the rows are few (themes times origins), and
-    the callers add them up by theme, by origin and in all."""
+    (`selectors.overdue_condition`, `stale_condition`). One query; the rows are few (themes
+    times origins), and the callers add them up by theme, by origin and in all."""
     rows = (
-        with_progress(scope.actions, today)
-        .annotate(**_group_keys(scope))
+        scope.actions.annotate(**_group_keys(scope))
         .order_by()
         .values("group_plan", "group_monitor", "theme_id", "origin")
         .annotate(
-            **_rag_aggregates(),
-            overdue=Count("pk", filter=Q(is_overdue=True)),
+            **rag_aggregates(),
+            overdue=Count("pk", filter=overdue_condition(today)),
             stale=Count("pk", filter=stale_condition(today)),
         )
     )
@@ -276,7 +241,7 @@ def counts_by_lead_organisation(scope: Scope) -> dict[tuple, list[dict]]:
             name=F("lead_organisations__name"),
             short_name=F("lead_organisations__short_name"),
         )
-        .annotate(**_rag_aggregates())
+        .annotate(**rag_aggregates())
     )
     found = defaultdict(list)
     for row in rows:
@@ -336,9 +301,9 @@ def _theme_tallies(themes, counts, link, whole_plan) -> list[Tally]:
     filter does). A plan seen whole lists every theme; part of one, those with actions."""
     with_children = defaultdict(zero_counts)
     for theme in themes:
-        _add(with_children[theme.pk], counts.get(theme.pk, zero_counts()))
+        add_counts(with_children[theme.pk], counts.get(theme.pk, zero_counts()))
         if theme.parent_id:
-            _add(with_children[theme.parent_id], counts.get(theme.pk, zero_counts()))
+            add_counts(with_children[theme.parent_id], counts.get(theme.pk, zero_counts()))
     by_pk = {theme.pk: theme for theme in themes}
     tallies = []
     for theme in _ordered_themes(themes):
@@ -432,9 +397,9 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
         summary = zero_counts()
         by_theme, by_origin = defaultdict(zero_counts), defaultdict(zero_counts)
         for row in rows:
-            _add(summary, row)
-            _add(by_theme[row["theme_id"]], row)
-            _add(by_origin[row["origin"]], row)
+            add_counts(summary, row)
+            add_counts(by_theme[row["theme_id"]], row)
+            add_counts(by_origin[row["origin"]], row)
         overdue = sum(row["overdue"] for row in rows)
         stale = sum(row["stale"] for row in rows)
         organisations = by_organisation.get((plan_pk, monitor), [])
@@ -491,77 +456,40 @@ class ActionList:
         return self.count - len(self.actions)
 
 
-def _newest_update_text():
-    # The same order as actions.selectors: newest date first, then the one written last.
-    newest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(
-        "-date", "-created_at", "-pk"
-    )
-    return Subquery(newest.values("text")[:1])
-
-
 def list_actions(
     scope: Scope, today: datetime.date | None = None, limit: int | dict | None = LIST_LIMITS
 ):
     """The red, amber, overdue and stale actions of the scope: the first `limit` of each
-    (a number for every list, a dict of one per list, or None for all of them); annotated
-    as `selectors.with_progress` and with `last_update_text`, with their plan and theme,
-    and the names of their lead people and organisations (`lead_people_names`,
-    `lead_organisation_names`): seven queries. Red and amber in reading order, plan by
+    (a number for every list, a dict of one per list, or None for all of them), as
+    `selectors.listed_actions` gives them (with their latest update's date and words,
+    theme, plan and leads' names): seven queries. Red and amber in reading order, plan by
     plan; overdue by end date, longest overdue first; stale with the longest without an
     update (or never updated) first."""
     today = today or timezone.localdate()
-    progress = with_progress(scope.actions, today)
     in_order = ["theme__plan__title", *reading_order()]
+    # Never updated sorts first, as the earliest date.
+    updated = Coalesce(newest_update("date"), Value(datetime.date.min), output_field=DateField())
     # Each list's ids first, then the listed actions once with their details: the latest
     # update's words are then read for the few actions shown, not for every red one.
     queries = {
         RAG.RED.value: scope.actions.filter(rag=RAG.RED).order_by(*in_order),
         RAG.AMBER.value: scope.actions.filter(rag=RAG.AMBER).order_by(*in_order),
-        "overdue": progress.filter(is_overdue=True).order_by("end_date", *in_order),
-        "stale": with_updated(progress.filter(stale_condition(today))).order_by(
-            "updated", *in_order
-        ),
+        "overdue": scope.actions.filter(overdue_condition(today)).order_by("end_date", *in_order),
+        # The sort key selected, so that the ORDER BY can name it rather than repeat it.
+        "stale": scope.actions.filter(stale_condition(today))
+        .annotate(updated=updated)
+        .order_by("updated", *in_order),
     }
     limits = limit if isinstance(limit, dict) else dict.fromkeys(LISTS, limit)
     ids = {}
     for kind, query in queries.items():
-        # The stale list selects its sort key so that the ORDER BY can name it, not repeat it.
         query = query.values_list("pk", "updated") if kind == "stale" else query.values_list("pk")
         if limits[kind] is not None:
             query = query[: limits[kind]]
         ids[kind] = [row[0] for row in query]
-    listed = {pk for kind_ids in ids.values() for pk in kind_ids}
-    actions = {}
-    if listed:
-        details = (
-            with_progress(scope.actions.filter(pk__in=listed), today)
-            .annotate(last_update_text=_newest_update_text())
-            .select_related("theme__plan", "theme__parent")
-        )
-        actions = {action.pk: action for action in details}
-        _attach_leads(actions)
+    listed = sorted({pk for kind_ids in ids.values() for pk in kind_ids})
+    actions = {action.pk: action for action in listed_actions(scope.actions, listed)}
     return {kind: [actions[pk] for pk in kind_ids] for kind, kind_ids in ids.items()}
-
-
-def _attach_leads(actions: dict[int, Action]) -> None:
-    """Give each action `lead_people_names` and `lead_organisation_names` (short name, else
-    name), by name: two queries of plain values, lighter than prefetching the models."""
-    for action in actions.values():
-        action.lead_people_names, action.lead_organisation_names = [], []
-    people = (
-        Action.lead_people.through.objects.filter(action_id__in=actions)
-        .order_by("person__name")
-        .values_list("action_id", "person__name")
-    )
-    for action_id, name in people:
-        actions[action_id].lead_people_names.append(name)
-    organisations = (
-        Action.lead_organisations.through.objects.filter(action_id__in=actions)
-        .order_by("organisation__name")
-        .values_list("action_id", "organisation__short_name", "organisation__name")
-    )
-    for action_id, short_name, name in organisations:
-        actions[action_id].lead_organisation_names.append(short_name or name)
 
 
 def _lists(groups: list[PlanGroup], found: dict, today: datetime.date) -> dict[str, ActionList]:
@@ -636,7 +564,7 @@ def dashboard(
     groups = plan_groups(scope, today)
     total = zero_counts()
     for group in groups:
-        _add(total, group.summary.counts)
+        add_counts(total, group.summary.counts)
     single = groups[0].link if len(groups) == 1 else None
     return Dashboard(
         scope=scope,
@@ -687,13 +615,12 @@ def board_tree(user) -> list[tuple[object, list[BoardNode]]]:
 
     # One row per combination of owning and monitoring boards and RAG: few, however many
     # actions there are; each board then adds up the rows that fall in its scope.
-    rows = (
+    rows = list(
         visible_actions(user)
         .order_by()
-        .values("theme__plan__board_id", "monitoring_board_id", "theme__monitoring_board_id")
-        .annotate(**_rag_aggregates())
+        .values(owner=F("theme__plan__board_id"), monitor=monitor_id())
+        .annotate(**rag_aggregates())
     )
-    rows = list(rows)
 
     nodes = {}
     for board in boards:
@@ -702,10 +629,10 @@ def board_tree(user) -> list[tuple[object, list[BoardNode]]]:
         under = with_subgroups_in(children, [board.pk])
         counts = zero_counts()
         for row in rows:
-            # As actions.permissions.monitored_by: the action's own monitor, else its theme's.
-            monitor = row["monitoring_board_id"] or row["theme__monitoring_board_id"]
-            if row["theme__plan__board_id"] in under or monitor in under:
-                _add(counts, row)
+            # The board's scope, as scopes.board_scope has it: its and its subgroups' plans,
+            # and what they monitor.
+            if row["owner"] in under or row["monitor"] in under:
+                add_counts(counts, row)
         nodes[board.pk] = BoardNode(board=board, counts=counts)
 
     tree = defaultdict(list)

@@ -19,15 +19,15 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from actions import selectors
+from actions.display import end_as_written, leads_as_written
 from actions.filters import theme_label
 from actions.models import Action, ProgressUpdate, Theme
 from actions.rag import MEANINGS, RAG
-from boards.models import Organisation, Person
 from cspplan.display import SHORT_DATE, show_date, show_when, user_name
 from reporting.dashboards import Dashboard, dashboard
 from reporting.scopes import Scope
@@ -315,33 +315,18 @@ def _author(update: ProgressUpdate) -> str:
 # ---- the pack ----------------------------------------------------------------------------
 
 
-def pack_actions(actions: QuerySet[Action], today: datetime.date) -> QuerySet[Action]:
-    """The actions in reading order with what the pack shows of each: overdue and stale
-    (actions.selectors), the latest update's date and words, the theme with its parent and
-    plan, lead people and organisations (two prefetch queries)."""
-    # The newest update in the order actions.selectors.with_progress takes its date from.
-    newest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(
-        "-date", "-created_at", "-pk"
-    )
-    return (
-        selectors.with_progress(actions, today)
-        .annotate(last_update_text=Subquery(newest.values("text")[:1]))
-        .select_related("theme__parent", "theme__plan")
-        .prefetch_related(
-            Prefetch("lead_people", queryset=Person.objects.order_by("name")),
-            Prefetch("lead_organisations", queryset=Organisation.objects.order_by("name")),
-        )
-        .order_by(*selectors.reading_order())
-    )
+def pack_actions(actions: QuerySet[Action]) -> list[Action]:
+    """The actions in reading order with what the pack shows of each
+    (`selectors.with_details` and `with_lead_names`): three queries."""
+    listed = list(selectors.with_details(actions).order_by(*selectors.reading_order()))
+    selectors.with_lead_names({action.pk: action for action in listed})
+    return listed
 
 
 def lead_cell(action: Action) -> Cell:
-    """The named leads and lead organisations as written, else as linked."""
-    people = action.leads or ", ".join(person.name for person in action.lead_people.all())
-    organisations = action.lead_organisations_text or ", ".join(
-        str(organisation) for organisation in action.lead_organisations.all()
-    )
-    lines = [[Text(words)] for words in (people, organisations) if words]
+    """The named leads and lead organisations as written, else as linked
+    (`actions.display.leads_as_written`)."""
+    lines = [[Text(words)] for words in leads_as_written(action) if words]
     return lines or [[Text("Not stated")]]
 
 
@@ -358,9 +343,8 @@ def dates_cell(action: Action) -> Cell:
 
 
 def end_cell(action: Action) -> Cell:
-    """As templates/actions/includes/plan_end_date.html: the end as written."""
-    end = action.end_text or show_date(action.end_date, SHORT_DATE) or action.timescale
-    return [[Text(end or "Not set")]]
+    """The end as written (`actions.display.end_as_written`)."""
+    return [[Text(end_as_written(action))]]
 
 
 def update_cell(action: Action) -> Cell:
@@ -383,7 +367,7 @@ def build_pack(scope: Scope, *, since: datetime.date, today: datetime.date | Non
     several = scope.kind == "board"
     # The chairs' dashboard's counts and lists, whole: the pack says what the dashboard says.
     board = dashboard(scope, today, limit=None)
-    actions = list(pack_actions(scope.actions, today))
+    actions = pack_actions(scope.actions)
     changes, _ = changes_part(scope, since)
 
     sections = []  # the themes with actions, in reading order

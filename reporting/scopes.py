@@ -1,7 +1,8 @@
 """What a chair's page is about: one plan, or one board with its subgroups.
 
 The dashboards, "since the last meeting" and the pack all take a `Scope`: its actions are
-already limited to what the user may see (`actions.permissions.visible_actions`), so nothing
+already limited to what the user may see (`actions.permissions.visible_in_plan` and
+`visible_in_boards`, which are `visible_actions` narrowed to the scope), so nothing
 counted or listed from it can include an action hidden from them, restricted or not.
 """
 
@@ -12,7 +13,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from actions.models import Action, Plan
-from actions.permissions import monitored_by, visible_actions, visible_boards, visible_plans
+from actions.permissions import (
+    visible_boards,
+    visible_in_boards,
+    visible_in_plan,
+    visible_plans,
+)
 from boards.models import Board
 from boards.selectors import with_subgroups
 
@@ -43,7 +49,7 @@ def plan_scope(user, slug: str) -> Scope:
     plan = get_object_or_404(visible_plans(user).select_related("board", "partnership"), slug=slug)
     return Scope(
         title=plan.title,
-        actions=visible_actions(user).filter(theme__plan=plan),
+        actions=visible_in_plan(user, plan),
         plans=Plan.objects.filter(pk=plan.pk),
         plan=plan,
     )
@@ -55,9 +61,7 @@ def board_scope(user, pk: int) -> Scope:
     not open the board."""
     board = get_object_or_404(visible_boards(user).select_related("partnership"), pk=pk)
     boards = with_subgroups([board.pk])
-    actions = visible_actions(user).filter(
-        Q(theme__plan__board_id__in=boards) | monitored_by(boards)
-    )
+    actions = visible_in_boards(user, boards)
     return Scope(
         title=board.name,
         actions=actions,

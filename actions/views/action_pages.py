@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from actions import services
+from actions import selectors, services
 from actions.history import action_history, since_version
 from actions.models import Action
 from actions.permissions import can_edit_action, visible_actions
@@ -43,9 +43,10 @@ def action_detail(request, pk):
         "supporting_organisations",
     )
     action = get_object_or_404(queryset, pk=pk)
-    updates = action.updates.select_related("author").order_by("-date", "-created_at", "-pk")
+    updates = action.updates.select_related("author").order_by(*selectors.NEWEST_FIRST)
     context = {
         "action": action,
+        "monitoring_board": selectors.monitoring_board(action),
         "rag_meaning": _meaning(action.rag),
         "updates": list(updates),
         "history": action_history(action),

@@ -79,11 +79,15 @@ def _results(request, actions) -> dict:
     total = sum(counts.values())
     paginator = CountedPaginator(actions, PAGE_SIZE, count=total)
     page = paginator.get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    # The theme of the action just before this page, to say that a theme carries on.
-    previous_theme = None
-    if rows and page.start_index() > 1:
-        previous_theme = actions.values_list("theme_id", flat=True)[page.start_index() - 2]
+    # The page's actions by id first (a narrow sort of the filtered actions), then their
+    # details for this page alone. The row before the page comes too: its theme says
+    # whether the page's first theme carries on from the page before.
+    first = max(page.start_index() - 1, 0)
+    before = 1 if first else 0
+    ids = list(actions.values_list("pk", "theme_id")[first - before : page.end_index()])
+    previous_theme = ids[0][1] if before and ids else None
+    rows = selectors.listed_actions(actions, [pk for pk, _ in ids[before:]])
+    page.object_list = rows
     sections = []
     for action in rows:
         if not sections or sections[-1]["theme"].pk != action.theme_id:

@@ -1,0 +1,90 @@
+"""How the pages show an action's parts, as Python: the plan page, My actions, the
+dashboards' lists and the pack each show many actions, and a template include per cell cost
+more than the rest of such a row. Templates use these through the `action_display` tags
+(actions/templatetags/action_display.py); the includes of the same names are one-line
+wrappers around them."""
+
+import datetime
+import functools
+
+from django.utils import translation
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+
+from actions.models import Action
+from actions.rag import RAG
+
+
+@functools.cache
+def _month_abbreviations(language: str) -> tuple[str, ...]:
+    with translation.override(language):
+        return ("", *(format_date(datetime.date(2000, month, 1), "M") for month in range(1, 13)))
+
+
+def short_date(value: datetime.date | None) -> str:
+    """A date as lists of actions show it: Django's "j M Y" (1 Mar 2022), with the month's
+    abbreviation looked up once per language rather than translated for every date, which
+    was a fifth of the time a page of a hundred actions took to render. "" for None."""
+    if not value:
+        return ""
+    month = _month_abbreviations(translation.get_language())[value.month]
+    return f"{value.day} {month} {value.year}"
+
+
+# The statuses with a colour of their own; anything else shows as Not rated.
+_COLOURED = {RAG.RED.value, RAG.AMBER.value, RAG.GREEN.value, RAG.COMPLETE.value}
+
+
+def rag_tag(rag: str, label: str | None = None) -> SafeString:
+    """A RAG status as a GOV.UK tag that carries its word, never colour alone (colours:
+    .app-rag--* in assets/scss/components/_rag.scss). Without `label` the word is the
+    status's (red: Red); blank or unknown shows as Not rated."""
+    if rag in _COLOURED:
+        return format_html(
+            '<strong class="govuk-tag app-rag app-rag--{}">{}</strong>',
+            rag,
+            capfirst(label or RAG(rag).label),
+        )
+    return mark_safe('<strong class="govuk-tag app-rag app-rag--not-rated">Not rated</strong>')
+
+
+def action_name(action: Action) -> str:
+    """An action by its theme and number, e.g. "Governance, action 1a" (a sub-theme's
+    action with its parent theme in front, "Section › Objective, action 2")."""
+    theme = action.theme
+    parent = f"{theme.parent.name} › " if theme.parent_id else ""
+    number = f" {action.ref}" if action.ref else ""
+    return f"{parent}{theme.name}, action{number}"
+
+
+def end_as_written(action: Action) -> str:
+    """The action's end as the plan wrote it: its words ("March 2022", "Ongoing") if it has
+    them, else the date, else the timescale as written ("2019-2022"), else "Not set"."""
+    if action.end_text:
+        return action.end_text
+    if action.end_date:
+        return short_date(action.end_date)
+    return action.timescale or "Not set"
+
+
+def leads_as_written(action: Action) -> tuple[str, str]:
+    """The action's named leads as written, else its lead people's names; and its lead
+    organisations as written, else theirs: (people, organisations), either may be blank.
+    Needs the names that `selectors.with_lead_names` gives the action."""
+    people = action.leads or ", ".join(action.lead_people_names)
+    organisations = action.lead_organisations_text or ", ".join(action.lead_organisation_names)
+    return people, organisations
+
+
+def leads_html(action: Action) -> SafeString:
+    """`leads_as_written` as the pages show it: the people, then the organisations in
+    smaller type, each on its own line; "Not stated" when there are neither."""
+    people, organisations = leads_as_written(action)
+    if not (people or organisations):
+        return mark_safe("Not stated")
+    lines = [("", people), (' class="govuk-body-s govuk-!-margin-bottom-0"', organisations)]
+    return format_html_join(
+        "", "<div{}>{}</div>", ((mark_safe(css), words) for css, words in lines if words)
+    )
