@@ -9,7 +9,7 @@ import functools
 
 from django.utils import translation
 from django.utils.dateformat import format as format_date
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
@@ -37,10 +37,12 @@ def short_date(value: datetime.date | None) -> str:
 _COLOURED = {RAG.RED.value, RAG.AMBER.value, RAG.GREEN.value, RAG.COMPLETE.value}
 
 
+@functools.lru_cache(maxsize=64)
 def rag_tag(rag: str, label: str | None = None) -> SafeString:
     """A RAG status as a GOV.UK tag that carries its word, never colour alone (colours:
     .app-rag--* in assets/scss/components/_rag.scss). Without `label` the word is the
-    status's (red: Red); blank or unknown shows as Not rated."""
+    status's (red: Red); blank or unknown shows as Not rated. Kept once made: a page shows
+    the same few tags many times over."""
     if rag in _COLOURED:
         return format_html(
             '<strong class="govuk-tag app-rag app-rag--{}">{}</strong>',
@@ -84,7 +86,10 @@ def leads_html(action: Action) -> SafeString:
     people, organisations = leads_as_written(action)
     if not (people or organisations):
         return mark_safe("Not stated")
-    lines = [("", people), (' class="govuk-body-s govuk-!-margin-bottom-0"', organisations)]
-    return format_html_join(
-        "", "<div{}>{}</div>", ((mark_safe(css), words) for css, words in lines if words)
-    )
+    lines = []
+    if people:
+        lines.append(f"<div>{escape(people)}</div>")
+    if organisations:
+        small = "govuk-body-s govuk-!-margin-bottom-0"
+        lines.append(f'<div class="{small}">{escape(organisations)}</div>')
+    return mark_safe("".join(lines))  # the words are escaped above

@@ -26,8 +26,9 @@ in two more queries). The pack can use `dashboard(scope, limit=None)` for full l
 
 Reuse. `dashboard(scope)` gives everything a dashboard shows (`Dashboard`); its parts stand
 alone: `plan_groups` (the counts, `PlanGroup` and `Tally`), `list_actions` (the lists) and
-`board_tree` (the boards list). `Tally.cells` and `Tally.segments` feed the tables and bars
-of templates/reporting/includes/dashboard_table.html and dashboard_bar.html.
+`board_tree` (the boards list). `Tally.cells` and `Tally.segments` feed the tables' counts
+and bars (reporting/templatetags/dashboard_tags.py, in
+templates/reporting/includes/dashboard_table.html).
 """
 
 import datetime
