@@ -4,34 +4,15 @@ more than the rest of such a row. Templates use these through the `action_displa
 (actions/templatetags/action_display.py); the includes of the same names are one-line
 wrappers around them."""
 
-import datetime
 import functools
 
-from django.utils import translation
-from django.utils.dateformat import format as format_date
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
 from actions.models import Action
 from actions.rag import RAG
-
-
-@functools.cache
-def _month_abbreviations(language: str) -> tuple[str, ...]:
-    with translation.override(language):
-        return ("", *(format_date(datetime.date(2000, month, 1), "M") for month in range(1, 13)))
-
-
-def short_date(value: datetime.date | None) -> str:
-    """A date as lists of actions show it: Django's "j M Y" (1 Mar 2022), with the month's
-    abbreviation looked up once per language rather than translated for every date, which
-    was a fifth of the time a page of a hundred actions took to render. "" for None."""
-    if not value:
-        return ""
-    month = _month_abbreviations(translation.get_language())[value.month]
-    return f"{value.day} {month} {value.year}"
-
+from cspplan.display import short_date
 
 # The statuses with a colour of their own; anything else shows as Not rated.
 _COLOURED = {RAG.RED.value, RAG.AMBER.value, RAG.GREEN.value, RAG.COMPLETE.value}

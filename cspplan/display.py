@@ -2,14 +2,15 @@
 the history and in the import preview."""
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 
 DATE = "j F Y"  # 1 November 2021
-SHORT_DATE = "j M Y"  # 1 Nov 2021, where a table has many dates (the pack)
+SHORT_DATE = "j M Y"  # 1 Nov 2021, where a table has many dates (short_date)
 DATE_TIME = "j M Y, H:i"
 # Who made a change that no user is recorded for (a command run without --user, say).
 NOT_RECORDED = "Not recorded"
@@ -20,9 +21,26 @@ def show_date(value: datetime.date | None, fmt: str = DATE) -> str:
     return format_date(value, fmt) if value else ""
 
 
-def show_when(value: datetime.datetime) -> str:
-    """A moment in the local time zone: "1 Nov 2021, 14:05"."""
-    return format_date(timezone.localtime(value), DATE_TIME)
+@functools.cache
+def _month_abbreviations(language: str) -> tuple[str, ...]:
+    with translation.override(language):
+        return ("", *(format_date(datetime.date(2000, month, 1), "M") for month in range(1, 13)))
+
+
+def short_date(value: datetime.date | None) -> str:
+    """A date as lists and tables of actions show it: SHORT_DATE, "1 Mar 2022" (as
+    `show_date(value, SHORT_DATE)`), with the month's abbreviation looked up once per
+    language rather than translated for every date, which was a fifth of the time a page
+    of a hundred actions took to render. "" for None."""
+    if not value:
+        return ""
+    month = _month_abbreviations(translation.get_language())[value.month]
+    return f"{value.day} {month} {value.year}"
+
+
+def show_when(value: datetime.datetime | None) -> str:
+    """A moment in the local time zone: "1 Nov 2021, 14:05"; "" for none."""
+    return format_date(timezone.localtime(value), DATE_TIME) if value else ""
 
 
 def show_number(value: Decimal | None) -> str:

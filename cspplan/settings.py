@@ -83,6 +83,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Dates, times and numbers shown as everywhere else (cspplan/display.py).
+            "builtins": ["cspplan.display_filters"],
         },
     },
 ]

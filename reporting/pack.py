@@ -28,7 +28,7 @@ from actions.display import end_as_written, leads_as_written
 from actions.filters import theme_label
 from actions.models import Action, ProgressUpdate, Theme
 from actions.rag import MEANINGS, RAG
-from cspplan.display import SHORT_DATE, show_date, show_when, user_name
+from cspplan.display import short_date, show_date, show_when, user_name
 from reporting.dashboards import Dashboard, dashboard
 from reporting.scopes import Scope
 from reporting.since import Changes, changes_since
@@ -211,7 +211,7 @@ def changes_part(scope: Scope, since: datetime.date) -> tuple[Part, Changes]:
         [
             cell(update.action, text=False),
             [[Text(show_when(update.created_at))]],
-            [[Text(update.period or show_date(update.date, SHORT_DATE))]],
+            [[Text(update.period or short_date(update.date))]],
             [[Text(_author(update))]],
             [[rag_piece(update.rag)]] if update.rag else [[Text("No change")]],
             [[Text(update.text)]],
@@ -223,7 +223,7 @@ def changes_part(scope: Scope, since: datetime.date) -> tuple[Part, Changes]:
             cell(action),
             [[rag_piece(action.rag)]],
             [
-                [Text(show_date(action.last_update_date, SHORT_DATE))],
+                [Text(short_date(action.last_update_date))],
                 [Text(f"received {show_when(action.last_update_at)}")],
             ]
             if action.last_update_at
@@ -335,8 +335,8 @@ def dates_cell(action: Action) -> Cell:
     words where the plan had words)."""
     if action.timescale:
         return [[Text(action.timescale)]]
-    start = action.start_text or show_date(action.start_date, SHORT_DATE)
-    end = action.end_text or show_date(action.end_date, SHORT_DATE)
+    start = action.start_text or short_date(action.start_date)
+    end = action.end_text or short_date(action.end_date)
     dates = (("Start", start), ("End", end))
     lines = [[Text(f"{word}: {value}")] for word, value in dates if value]
     return lines or [[Text("Not stated")]]
@@ -352,7 +352,7 @@ def update_cell(action: Action) -> Cell:
     plan was written or imported with."""
     if action.last_update:
         return [
-            [Strong(show_date(action.last_update, SHORT_DATE))],
+            [Strong(short_date(action.last_update))],
             [Text(action.last_update_text)],
         ]
     if action.progress:

@@ -16,7 +16,6 @@ register.simple_tag(display.rag_tag, name="rag_tag")
 register.simple_tag(display.leads_html, name="action_leads")
 register.filter("action_name", display.action_name)
 register.filter("end_as_written", display.end_as_written)
-register.filter("short_date", display.short_date)
 
 # Any number the URL pattern takes whole, standing for the action's pk.
 _PK = 987654321
