@@ -1,8 +1,8 @@
 """What moved in a set of actions since a date: the "since the last meeting" view of a plan.
 
 Everything is read from the change history that django-simple-history keeps for actions
-(`Action.history`), which every path writes: the pages and services (a row per save), the
-Django admin (the same, with the signed-in user from the request) and a workbook import
+(`Action.history`), which every path writes: the pages and the Django admin through the
+services (a row per change, in the signed-in user's name) and a workbook import
 (rows written in bulk by `workbooks.services._write_history`, with the importing user and
 the reason "Imported from a workbook"). Nothing here depends on how a row was written.
 

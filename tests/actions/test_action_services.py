@@ -15,6 +15,7 @@ from actions.rag import RAG
 from actions.services import (
     BROWSER_REASON,
     ActionChanged,
+    action_edit,
     action_update,
     action_version,
     progress_update_create,
@@ -281,8 +282,7 @@ def test_history_names_the_lists_people_and_organisations_and_who_removed_them(a
     action.lead_people.add(lead)
     action.supporting_organisations.add(police)
     admin = UserFactory(first_name="Ada", last_name="Admin")
-    action._history_user = admin
-    action.supporting_organisations.remove(police)
+    action_edit(action=action, user=admin, supporting_organisations=[])
 
     rows = [(c.who, c.what, c.before, c.after) for c in action_history(action)]
 
