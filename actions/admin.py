@@ -27,36 +27,15 @@ from boards import admin as boards_admin
 from boards.models import Board, Membership, Organisation, Partnership, Person
 from cspplan.admin import ScopedAdmin, ScopedInline, Services
 
-PLAN_SERVICES = Services(services.plan_create, services.plan_edit, services.plan_delete, "plan")
-SENIOR_LEADER_SERVICES = Services(
-    services.senior_leader_create,
-    services.senior_leader_edit,
-    services.senior_leader_delete,
-    "senior_leader",
-)
-THEME_SERVICES = Services(
-    services.theme_create, services.theme_edit, services.theme_delete, "theme"
-)
-ACTION_SERVICES = Services(
-    services.action_create, services.action_edit, services.action_delete, "action"
-)
+PLAN_SERVICES = Services.named(services, "plan")
+SENIOR_LEADER_SERVICES = Services.named(services, "senior_leader")
+THEME_SERVICES = Services.named(services, "theme")
+ACTION_SERVICES = Services.named(services, "action")
 # An update added in the admin sets the action's RAG status and history as one added on
 # the update form does: it is the same service.
-PROGRESS_UPDATE_SERVICES = Services(
-    services.progress_update_create,
-    services.progress_update_edit,
-    services.progress_update_delete,
-    "update",
-)
-INDICATOR_SERVICES = Services(
-    services.indicator_create, services.indicator_edit, services.indicator_delete, "indicator"
-)
-INDICATOR_VALUE_SERVICES = Services(
-    services.indicator_value_create,
-    services.indicator_value_edit,
-    services.indicator_value_delete,
-    "value",
-)
+PROGRESS_UPDATE_SERVICES = Services.named(services, "progress_update", "update")
+INDICATOR_SERVICES = Services.named(services, "indicator")
+INDICATOR_VALUE_SERVICES = Services.named(services, "indicator_value", "value")
 
 
 class Permitted:

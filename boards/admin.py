@@ -12,30 +12,11 @@ from boards import services
 from boards.models import Board, Membership
 from cspplan.admin import ScopedAdmin, ScopedInline, Services
 
-PARTNERSHIP_SERVICES = Services(
-    services.partnership_create,
-    services.partnership_edit,
-    services.partnership_delete,
-    "partnership",
-)
-ORGANISATION_SERVICES = Services(
-    services.organisation_create,
-    services.organisation_edit,
-    services.organisation_delete,
-    "organisation",
-)
-PERSON_SERVICES = Services(
-    services.person_create, services.person_edit, services.person_delete, "person"
-)
-BOARD_SERVICES = Services(
-    services.board_create, services.board_edit, services.board_delete, "board"
-)
-MEMBERSHIP_SERVICES = Services(
-    services.membership_create,
-    services.membership_edit,
-    services.membership_delete,
-    "membership",
-)
+PARTNERSHIP_SERVICES = Services.named(services, "partnership")
+ORGANISATION_SERVICES = Services.named(services, "organisation")
+PERSON_SERVICES = Services.named(services, "person")
+BOARD_SERVICES = Services.named(services, "board")
+MEMBERSHIP_SERVICES = Services.named(services, "membership")
 
 
 class PartnershipAdmin(ScopedAdmin):

@@ -28,6 +28,17 @@ class Services:
     delete: Callable
     keyword: str
 
+    @classmethod
+    def named(cls, module, thing: str, keyword: str | None = None) -> "Services":
+        """`thing`_create, `thing`_edit and `thing`_delete of a services module; the
+        record's keyword is `thing` unless given."""
+        return cls(
+            getattr(module, f"{thing}_create"),
+            getattr(module, f"{thing}_edit"),
+            getattr(module, f"{thing}_delete"),
+            keyword or thing,
+        )
+
 
 def form_values(form) -> dict:
     """The model's fields and lists that `form` edits, as it cleaned them, by name."""
