@@ -70,6 +70,7 @@ from workbooks.table import (
     HEADER_SEARCH_ROWS,
     ID_COLUMN,
     ORIGIN_COLUMN,
+    VERSION_COLUMN,
     Column,
     NumberedTextLayout,
     _blank,
@@ -131,6 +132,7 @@ class CSPLayout(NumberedTextLayout):
         Column("Lead", "leads", 22),
         ORIGIN_COLUMN,
         ID_COLUMN,
+        VERSION_COLUMN,
     )
     required = ("focus_area", "text")
     theme_fields = ("focus_area", "objective")

@@ -5,6 +5,7 @@ from django import forms
 from actions.models import Plan
 from workbooks.exports import XLSX_CONTENT_TYPE
 from workbooks.safety import DEFAULT_LIMITS, MB
+from workbooks.versions import KEEP_PLAN, TAKE_WORKBOOK
 
 
 def too_large_message(size: int | None = None) -> str:
@@ -70,3 +71,41 @@ class PlanImportForm(forms.Form):
             self.errors.pop("file", None)
             self.add_error("file", too_large_message(self.too_large))
         return super().clean()
+
+
+class ConflictChoicesForm(forms.Form):
+    """For each conflict of an import preview (workbooks.versions), the side to keep: the
+    plan's value or the workbook's. `conflicted` is the presenter's list of actions with
+    conflicts (workbooks.presenter.describe)."""
+
+    def __init__(self, conflicted: list[dict], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflicted = conflicted
+        for action in conflicted:
+            which = f"action {action['ref']}" if action["ref"] else "the unnumbered action"
+            for found in action["conflicts"]:
+                self.fields[found["name"]] = forms.ChoiceField(
+                    label=found["label"],
+                    choices=[
+                        (KEEP_PLAN, "Keep the plan's value"),
+                        (TAKE_WORKBOOK, "Take the workbook's value"),
+                    ],
+                    widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
+                    error_messages={
+                        "required": f"Choose which {found['label'].lower()} to keep for "
+                        f"{which} in {action['theme']} (row {action['row']})",
+                        "invalid_choice": "Choose the plan's value or the workbook's.",
+                    },
+                )
+
+    def actions(self) -> list[dict]:
+        """The conflicted actions, each conflict with its form field, for the preview page."""
+        return [
+            {
+                **action,
+                "conflicts": [
+                    {**found, "field": self[found["name"]]} for found in action["conflicts"]
+                ],
+            }
+            for action in self.conflicted
+        ]

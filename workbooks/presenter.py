@@ -11,6 +11,7 @@ import hashlib
 import json
 
 from actions.rag import RAG
+from cspplan.display import NOT_RECORDED, show_when, user_name
 from workbooks.preview import (
     ActionChange,
     FieldChange,
@@ -20,6 +21,7 @@ from workbooks.preview import (
     shown_field,
     theme_paths,
 )
+from workbooks.versions import Conflict, choice_name
 
 PATH = " › "
 # How many of the plan's actions (and measures) left out of the workbook the text names.
@@ -39,6 +41,27 @@ def action_row(change: ActionChange) -> dict:
         "theme": PATH.join(change.row.theme),
         "ref": change.row.values.get("ref") or (action.ref if action else ""),
         "text": change.row.values.get("text") or (action.text if action else ""),
+    }
+
+
+def conflict(change: ActionChange, found: Conflict) -> dict:
+    """A conflict as the preview shows it: the value exported, now and in the workbook, and
+    who made the change that gave the plan its value."""
+    name = found.name
+
+    def value(values: tuple) -> str:
+        if len(values) == 2:  # a date and its words: as the cell shows them
+            return shown(values[1] or values[0])
+        return shown_field(name, values[0])
+
+    return {
+        "name": choice_name(change.action.pk, found),
+        "label": label(name),
+        "exported": value(found.exported),
+        "current": value(found.current),
+        "workbook": value(found.workbook),
+        "changed_by": user_name(found.changed_by) if found.changed_at else NOT_RECORDED,
+        "changed_at": show_when(found.changed_at),
     }
 
 
@@ -101,6 +124,8 @@ def describe(preview: ImportPreview) -> dict:
             "create": preview.count("create"),
             "update": preview.count("update"),
             "unchanged": preview.count("unchanged"),
+            "conflict": preview.count("conflict"),
+            "conflicts": sum(len(change.conflicts) for change in rows),
             "refused": preview.refused,
             "problems": len(preview.problems),
         },
@@ -142,6 +167,15 @@ def describe(preview: ImportPreview) -> dict:
             if change.kind == "update"
         ],
         "unchanged": [action_row(change) for change in rows if change.kind == "unchanged"],
+        "conflicted": [
+            {
+                **action_row(change),
+                "conflicts": [conflict(change, found) for found in change.conflicts],
+                "changes": [field_change(field) for field in change.changes],
+            }
+            for change in rows
+            if change.kind == "conflict"
+        ],
         "not_in_workbook": [
             {
                 "theme": PATH.join(paths.get(action.theme_id, ())),
@@ -175,6 +209,15 @@ def _change_line(change: dict) -> str:
     return f"    {change['label']}: {change['old']} → {change['new']}"
 
 
+def _conflict_line(found: dict) -> str:
+    when = f" on {found['changed_at']}" if found["changed_at"] else ""
+    return (
+        f"    CONFLICT {found['label']}: exported {found['exported']}; "
+        f"now {found['current']} (changed by {found['changed_by']}{when}); "
+        f"workbook {found['workbook']}"
+    )
+
+
 def _named(items: list[str], most: int) -> str:
     return ", ".join(items[:most]) + ("" if len(items) <= most else ", ...")
 
@@ -197,6 +240,10 @@ def text_lines(described: dict, *, rows: bool = True) -> list[str]:
             lines.append(f"Row {row['row']}: new {_action_name(row)}: {row['text'][:80]}")
         for row in described["updated"]:
             lines.append(f"Row {row['row']}: changes {_action_name(row)}:")
+            lines += [_change_line(change) for change in row["changes"]]
+        for row in described["conflicted"]:
+            lines.append(f"Row {row['row']}: conflicts on {_action_name(row)}:")
+            lines += [_conflict_line(found) for found in row["conflicts"]]
             lines += [_change_line(change) for change in row["changes"]]
     absent = described["not_in_workbook"]
     if absent:

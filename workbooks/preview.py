@@ -18,6 +18,7 @@ from boards.names import NameIndex
 from cspplan.display import show_date
 from workbooks.indicators import IndicatorChange, indicator_changes
 from workbooks.rows import ActionRow, ParsedWorkbook, Problem, RowMatches, ThemeRow
+from workbooks.versions import Conflict, set_aside
 
 # Lists of people and organisations worked out from the words in a cell.
 NAMED_IN = {
@@ -88,7 +89,7 @@ class FieldChange:
 
 @dataclass
 class ActionChange:
-    kind: str  # "create", "update" or "unchanged"
+    kind: str  # "create", "update", "unchanged" or "conflict" (workbooks.versions)
     row: ActionRow
     action: Action | None = None
     changes: list[FieldChange] = field(default_factory=list)
@@ -96,6 +97,8 @@ class ActionChange:
     order: int = 0
     named: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # e.g. a lead no one is called
+    # Fields both the plan and the workbook changed since the export (workbooks.versions).
+    conflicts: list[Conflict] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -133,8 +136,20 @@ class ImportPreview:
     def summary(self) -> str:
         return (
             f"Summary: created={self.count('create')} updated={self.count('update')} "
-            f"unchanged={self.count('unchanged')} refused={self.refused}"
+            f"unchanged={self.count('unchanged')} conflicts={self.count('conflict')} "
+            f"refused={self.refused}"
         )
+
+    @property
+    def unsettled(self) -> list[Conflict]:
+        """The conflicts no one has chosen a side for yet: nothing may be written."""
+        return [
+            conflict
+            for change in self.actions
+            if not change.refused
+            for conflict in change.conflicts
+            if conflict.choice is None
+        ]
 
     @property
     def changes_anything(self) -> bool:
@@ -146,6 +161,7 @@ class ImportPreview:
             or self.theme_changes
             or self.count("create")
             or self.count("update")
+            or self.count("conflict")
             or any(change.kind in ("create", "update") for change in self.indicators)
         )
 
@@ -181,6 +197,7 @@ def preview_import(parsed: ParsedWorkbook, plan: Plan | None) -> ImportPreview:
     matches = _match_rows(preview, parsed, existing, theme_at)
     names = NameIndex()
     rows = [(row, matches.get(id(row))) for row in parsed.actions]
+    conflicts = set_aside(rows)
     named = [_named_in(row, action, names) for row, action in rows]
     lists = _lists_now(
         (list_field, action)
@@ -190,11 +207,15 @@ def preview_import(parsed: ParsedWorkbook, plan: Plan | None) -> ImportPreview:
     )
     for (row, action), found in zip(rows, named, strict=True):
         change = _action_change(row, action, found, path_of, lists)
+        change.conflicts = conflicts.get(id(row), [])
         preview.actions.append(change)
         preview.notes += change.notes
     _check_numbers(preview, existing, path_of, matches)
     _check_lengths(preview)
     _positions(preview)
+    for change in preview.actions:
+        if change.conflicts:
+            change.kind = "conflict"
     claimed = {change.action.pk for change in preview.actions if change.action}
     preview.not_in_workbook = [action for action in existing if action.pk not in claimed]
     preview.indicators = indicator_changes(parsed, plan)
@@ -240,7 +261,7 @@ def _match_rows(preview, parsed: ParsedWorkbook, existing: list[Action], theme_a
     if preview.plan is None:
         # A copy of another plan (next year's, say): its record numbers mean nothing here.
         for row in parsed.actions:
-            row.id = None
+            row.id = row.version = None
     found = RowMatches()
     found.by_record_number(parsed.actions, by_pk, "action")
     for row in parsed.actions:
@@ -367,7 +388,13 @@ def _check_lengths(preview: ImportPreview) -> None:
         if isinstance(field, models.CharField) and field.max_length
     }
     for change in preview.actions:
-        for name, value in change.row.values.items():
+        # A conflict's workbook value may yet be chosen: it must fit too.
+        set_aside_values = [
+            pair
+            for conflict in change.conflicts
+            for pair in zip(conflict.fields, conflict.workbook, strict=True)
+        ]
+        for name, value in [*change.row.values.items(), *set_aside_values]:
             limit = limits.get(name)
             if limit and len(value) > limit:
                 change.row.problems.append(

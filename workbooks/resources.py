@@ -147,9 +147,10 @@ def _report(preview: ImportPreview, result: WorkbookResult) -> None:
         if change.action is not None:
             row_result.add_instance_info(change.action)
             row_result.instance = change.action
-        if change.refused:
+        problems = change.row.problems or _conflicts(change)
+        if problems:
             row_result.import_type = RowResult.IMPORT_TYPE_INVALID
-            row_result.validation_error = _validation_error(change.row.problems)
+            row_result.validation_error = _validation_error(problems)
             result.invalid_rows.append(
                 InvalidRow(change.row.row, row_result.validation_error, tuple(cells.values()))
             )
@@ -166,6 +167,20 @@ def _report(preview: ImportPreview, result: WorkbookResult) -> None:
             result.invalid_rows.append(
                 InvalidRow(problem.row or "", _validation_error([problem]), values)
             )
+
+
+def _conflicts(change: ActionChange) -> list[Problem]:
+    """A conflict (workbooks.versions) stops the admin's import: its pages offer no choice of
+    side, which the plan's own import page does."""
+    if not change.conflicts:
+        return []
+    fields = ", ".join(label(conflict.name).lower() for conflict in change.conflicts)
+    message = (
+        f"Both the plan and the workbook changed this action's {fields} since the workbook "
+        "was exported. Import the workbook from the plan's Import page, where you can "
+        "choose which value to keep."
+    )
+    return [Problem(message, change.row.sheet, change.row.row)]
 
 
 def _validation_error(problems: list[Problem]) -> ValidationError:

@@ -46,6 +46,9 @@ class ActionRow:
     id: int | None
     values: dict
     problems: list[Problem] = field(default_factory=list)
+    # The history version of the action the row was exported from (workbooks.versions);
+    # None for a row that carries none (a partner's own workbook, or a new row).
+    version: int | None = None
 
 
 @dataclass

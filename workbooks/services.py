@@ -22,6 +22,18 @@ class ImportRefused(ValueError):
         super().__init__(f"The import was refused: {len(problems)} problem(s) in the workbook.")
 
 
+class ConflictsUnsettled(ValueError):
+    """Both the plan and the workbook changed some fields since the export, and no side was
+    chosen for them (workbooks.settling); nothing was written."""
+
+    def __init__(self, count: int):
+        self.count = count
+        super().__init__(
+            f"Nothing was written: choose the plan's or the workbook's value for each of the "
+            f"{count} conflict(s) first."
+        )
+
+
 @transaction.atomic
 def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
     """Apply an import preview (workbooks.preview) in one transaction: all of it,
@@ -33,6 +45,8 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
     """
     if preview.problems:
         raise ImportRefused(preview.problems)
+    if preview.unsettled:
+        raise ConflictsUnsettled(len(preview.unsettled))
     now = timezone.now()
     plan = preview.plan
     if plan is None:
@@ -52,7 +66,7 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
     for change in preview.actions:
         if change.kind == "create":
             new.append(change)
-        elif change.kind == "update":
+        elif change.kind == "update" or (change.kind == "conflict" and change.changes):
             values, action = change.row.values, change.action
             for field_change in change.changes:
                 if field_change.field == "theme":

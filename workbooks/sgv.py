@@ -8,6 +8,7 @@ actions share them; actions are numbered inside their cell: "1)", "1a)".
 from workbooks.table import (
     ID_COLUMN,
     ORIGIN_COLUMN,
+    VERSION_COLUMN,
     Column,
     NumberedTextLayout,
 )
@@ -26,6 +27,7 @@ class SGVLayout(NumberedTextLayout):
         Column("Responsible Team", "responsible_team", 20),
         ORIGIN_COLUMN,
         ID_COLUMN,
+        VERSION_COLUMN,
     )
     required = ("objective", "text")
     theme_fields = ("objective",)

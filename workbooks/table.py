@@ -28,11 +28,13 @@ from workbooks.cells import (
 )
 from workbooks.reading import SheetRow, sheet_rows
 from workbooks.rows import ActionRow, ParsedWorkbook, Problem, ThemeRow
+from workbooks.versions import latest_version
 from workbooks.writing import ORIGIN_FILLS, SheetWriter
 
 # How far down a sheet the header row is looked for (the VRU header block is ~25 rows).
 HEADER_SEARCH_ROWS = 200
 ID_HEADER = "cspplan ID (do not change)"
+VERSION_HEADER = "cspplan version (do not change)"
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Column:
     header: str  # as the template writes it
     field: str  # the model field, or one of the kinds' own names (see TableLayout.parse)
     width: float = 20
-    kind: str = "text"  # text, ref, theme, date, rag, origin, id
+    kind: str = "text"  # text, ref, theme, date, rag, origin, id, version
     aliases: tuple[str, ...] = ()
     hidden: bool = False
 
@@ -51,6 +53,9 @@ class Column:
 
 ORIGIN_COLUMN = Column("Origin", "origin", 12, kind="origin", hidden=True)
 ID_COLUMN = Column(ID_HEADER, "id", 8, kind="id", aliases=("cspplan ID",), hidden=True)
+# Which version of the action (its history row) the row was exported from, so that an
+# import can tell what the workbook changed from what changed in the plan since.
+VERSION_COLUMN = Column(VERSION_HEADER, "version", 8, kind="version", hidden=True)
 
 _ORIGIN_WORDS = {header_key(origin.label): origin for origin in ActionOrigin} | {
     header_key(origin.value): origin for origin in ActionOrigin if origin.value
@@ -334,6 +339,8 @@ class TableLayout:
             return out.cell(ActionOrigin(action.origin).label if action.origin else "", "plain")
         if column.kind == "id":
             return out.cell(action.pk, "plain")
+        if column.kind == "version":
+            return out.cell(action.version, "plain")
         return out.cell(getattr(action, column.field))
 
     # ---- hooks ---------------------------------------------------------------------------
@@ -410,12 +417,14 @@ class _TableState:
             return  # a theme heading, or the theme cell of a theme with no actions
         problems: list[Problem] = []
         values: dict = {}
-        action_id = None
+        action_id = version = None
         for index, column in self.value_columns:
             value = row.value(index)
             try:
                 if column.kind == "id":
                     action_id = _parse_id(value)
+                elif column.kind == "version":
+                    version = _parse_version(value)
                 else:
                     self.layout.parse(column, value, row.cell(index), values)
             except ValueError as error:
@@ -450,7 +459,7 @@ class _TableState:
                 )
             )
         parsed.actions.append(
-            ActionRow(self.sheet, row.number, self.path, action_id, values, problems)
+            ActionRow(self.sheet, row.number, self.path, action_id, values, problems, version)
         )
 
     def _depth_of(self, level: int) -> int:
@@ -474,10 +483,23 @@ def _parse_id(value) -> int | None:
     return int(text)
 
 
+def _parse_version(value) -> int | None:
+    if _blank(value):
+        return None
+    text = cell_text(value)
+    if not text.isdigit():
+        raise ValueError(
+            f"'{text}' is not one of our version numbers: leave this hidden cell as exported, "
+            "or clear it to compare the row with the plan as it is now"
+        )
+    return int(text)
+
+
 def _plan_contents(plan: Plan):
     themes = list(plan.themes.order_by("order", "pk"))
     actions = defaultdict(list)
-    for action in Action.objects.filter(theme__plan=plan).order_by("order", "pk"):
+    in_plan = Action.objects.filter(theme__plan=plan).annotate(version=latest_version())
+    for action in in_plan.order_by("order", "pk"):
         actions[action.theme_id].append(action)
     return themes, actions
 

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actions.models import Plan
 from actions.permissions import can_export_plan, can_import_plan, visible_plans
 from workbooks import exports, uploads
-from workbooks.forms import PlanExportForm, PlanImportForm
+from workbooks.forms import ConflictChoicesForm, PlanExportForm, PlanImportForm
 from workbooks.layouts import read_workbook
 from workbooks.presenter import describe, fingerprint
 from workbooks.preview import preview_import
 from workbooks.safety import WorkbookRefused
 from workbooks.services import ImportRefused, plan_import
+from workbooks.settling import settle
 
 
 def _plan_for(request, slug: str, allowed) -> Plan:
@@ -117,6 +118,14 @@ def plan_import_confirm(request, slug):
         # Someone changed the plan after the preview: show what the import would do now.
         uploads.refingerprint(request, kept, fingerprint(shown))
         return _preview_page(request, plan, shown, **context, kept=kept, changed_since=True)
+    # Where the plan and the workbook both changed a field, the user's choice of side.
+    choices = ConflictChoicesForm(shown["conflicted"], request.POST)
+    if not choices.is_valid():
+        return _preview_page(request, plan, shown, **context, kept=kept, choices=choices)
+    for wrong in settle(preview, choices.cleaned_data):
+        choices.add_error(None, wrong)
+    if choices.errors:
+        return _preview_page(request, plan, shown, **context, kept=kept, choices=choices)
     try:
         plan_import(preview, user=request.user)
     except ImportRefused:  # cannot happen for a preview without problems; be safe anyway
@@ -124,10 +133,13 @@ def plan_import_confirm(request, slug):
         return _preview_page(request, plan, shown, **context)
     uploads.discard(request, kept.token)
     counts = shown["counts"]
+    settled = (
+        f", {counts['conflict']} with conflicts settled as you chose" if counts["conflict"] else ""
+    )
     messages.success(
         request,
         f"Imported {kept.name} into {plan}: {counts['create']} created, "
-        f"{counts['update']} updated.",
+        f"{counts['update']} updated{settled}.",
     )
     return redirect("workbooks:plan-import", slug=plan.slug)
 
@@ -142,8 +154,11 @@ def _upload_page(request, plan, form):
     return render(request, "workbooks/plan_import.html", context)
 
 
-def _preview_page(request, plan, shown, *, layout, name, kept=None, changed_since=False):
+def _preview_page(
+    request, plan, shown, *, layout, name, kept=None, changed_since=False, choices=None
+):
     context = {
+        "choices": choices or ConflictChoicesForm(shown["conflicted"]),
         "plan": plan,
         "preview": shown,
         "layout": Plan.Layout(layout).label,

@@ -9,7 +9,7 @@ import re
 from actions.models import ActionOrigin, Plan
 from workbooks.cells import cell_text, header_key
 from workbooks.reading import SheetRow
-from workbooks.table import ID_COLUMN, ORIGIN_COLUMN, Column, TableLayout
+from workbooks.table import ID_COLUMN, ORIGIN_COLUMN, VERSION_COLUMN, Column, TableLayout
 from workbooks.writing import SheetWriter
 
 MANDATED_PREFIX = "VRU Mandated Action - "
@@ -36,6 +36,7 @@ class VRULayout(TableLayout):
         Column("Risk RAG status", "rag", 11, kind="rag", aliases=("RAG status", "RAG")),
         ORIGIN_COLUMN,
         ID_COLUMN,
+        VERSION_COLUMN,
     )
     required = ("theme", "text")
     theme_fields = ("theme",)

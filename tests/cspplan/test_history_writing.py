@@ -116,7 +116,7 @@ def test_an_import_writes_history_for_the_actions_it_wrote_and_no_others(monkeyp
     sheet = Sheet(export(theme.plan))
     sheet.set(sheet.row_of("Co-ordination"), "Risk RAG status", "Red")
     preview = preview_import(read_workbook(sheet.save(), "vru"), theme.plan)
-    assert preview.summary == "Summary: created=0 updated=1 unchanged=1 refused=0"
+    assert preview.summary == "Summary: created=0 updated=1 unchanged=1 conflicts=0 refused=0"
     # The untouched action was last saved at the very moment the import runs: the import
     # must not take it for one of its own.
     moment = timezone.now() + datetime.timedelta(minutes=1)

@@ -175,7 +175,7 @@ def test_changes_and_new_actions_from_an_import_show(plan, since):
     sheet.set(sheet.row_of("Mentoring"), "Progress", "Provider chosen")  # no RAG change
     add_row(sheet, "GOVERNANCE", 4, "Weapons sweeps in parks", "Complete")
     preview = preview_import(read_workbook(sheet.save(), "vru"), plan)
-    assert preview.summary == "Summary: created=1 updated=3 unchanged=0 refused=0"
+    assert preview.summary == "Summary: created=1 updated=3 unchanged=0 conflicts=0 refused=0"
 
     plan_import(preview, user=analyst)
 

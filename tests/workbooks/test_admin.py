@@ -205,7 +205,10 @@ def test_confirming_writes_the_import_in_the_admins_name(admin_client, admin_use
 def test_a_plan_changed_since_the_preview_is_not_overwritten(admin_client, plan):
     data = edit_row(export(plan), "Weapon sweeps", {"Progress": "From the workbook"})
     preview = upload(admin_client, plan, data)
-    Action.objects.filter(text="Knife bins at stations").update(progress="Edited meanwhile")
+    # Someone adds an action meanwhile: the preview no longer says what the import would do
+    # (it leaves out the new action). A field edited meanwhile that the workbook leaves as
+    # exported would not count: the import leaves it as it is (workbooks.versions).
+    ActionFactory(theme=Action.objects.get(text="Knife bins at stations").theme, ref="9")
 
     response = confirm(admin_client, preview)
 
@@ -213,9 +216,23 @@ def test_a_plan_changed_since_the_preview_is_not_overwritten(admin_client, plan)
     assert response["Location"].startswith(IMPORT_URL)
     progress = dict(Action.objects.filter(theme__plan=plan).values_list("text", "progress"))
     assert progress["Weapon sweeps in parks"] == ""
-    assert progress["Knife bins at stations"] == "Edited meanwhile"
     page = admin_client.get(response["Location"]).content.decode()
     assert "the plan has changed since the preview was made" in page
+
+
+def test_a_conflict_is_not_imported_here_but_sent_to_the_plans_import_page(admin_client, plan):
+    data = edit_row(export(plan), "Weapon sweeps", {"Progress": "From the workbook"})
+    Action.objects.filter(text="Weapon sweeps in parks").update(progress="Edited meanwhile")
+    before = snapshot(plan)
+
+    page = upload(admin_client, plan, data).content.decode()
+
+    assert (
+        "Both the plan and the workbook changed this action&#x27;s progress since the workbook "
+        "was exported. Import the workbook from the plan&#x27;s Import page"
+    ) in page
+    assert "Confirm import" not in page
+    assert snapshot(plan) == before
 
 
 def test_a_bad_rag_word_is_shown_with_its_row_and_cannot_be_confirmed(admin_client, plan):

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from actions.models import Action, Plan
 from actions.rag import RAG
 from tests.factories import ActionFactory, BoardFactory, PlanFactory, ThemeFactory, UserFactory
+from tests.helpers import edit
 from tests.workbooks.workbooks import Sheet
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -43,7 +44,7 @@ def test_export_then_dry_run_import_reports_no_change(plan, tmp_path):
     out, _ = run("import_plan", str(path), "--layout", "vru", "--plan", "vru-plan", "--dry-run")
 
     assert out.splitlines()[-2:] == [
-        "Summary: created=0 updated=0 unchanged=2 refused=0",
+        "Summary: created=0 updated=0 unchanged=2 conflicts=0 refused=0",
         "Dry run: nothing was written.",
     ]
 
@@ -63,7 +64,7 @@ def test_import_shows_each_change_and_writes_it_in_the_users_name(plan, tmp_path
     )
 
     assert "    RAG status: Not rated → Amber" in out.splitlines()
-    assert out.splitlines()[-1] == "Summary: created=0 updated=1 unchanged=1 refused=0"
+    assert out.splitlines()[-1] == "Summary: created=0 updated=1 unchanged=1 conflicts=0 refused=0"
     assert dry.splitlines()[:-1] == out.splitlines()
     action = Action.objects.get(ref="2")
     assert action.rag == RAG.AMBER
@@ -93,7 +94,7 @@ def test_a_refused_import_exits_non_zero_and_writes_nothing(plan, tmp_path):
 
     assert exited.value.code == 1
     assert "column 'Risk RAG status': 'Purple' is not a RAG status" in out.getvalue()
-    assert "Summary: created=0 updated=1 unchanged=0 refused=1" in out.getvalue()
+    assert "Summary: created=0 updated=1 unchanged=0 conflicts=0 refused=1" in out.getvalue()
     assert "Nothing was written" in err.getvalue()
     assert Action.objects.get(ref="1").progress == ""
 
@@ -119,7 +120,7 @@ def test_create_makes_a_new_plan_from_the_workbook(tmp_path):
         import_as_sent("--plan", "new-plan", "--create")
     out, _ = import_as_sent("--plan", "new-plan", "--create", "--board", "csp-board")
 
-    assert out.splitlines()[-1] == "Summary: created=10 updated=0 unchanged=0 refused=0"
+    assert out.splitlines()[-1] == "Summary: created=10 updated=0 unchanged=0 conflicts=0 refused=0"
     plan = Plan.objects.get(slug="new-plan")
     assert (plan.board, plan.partnership, plan.layout) == (board, board.partnership, "vru")
     assert plan.title.startswith("London Borough of Barking and Dagenham")
@@ -135,3 +136,67 @@ def test_unknown_plan_or_user_is_refused(plan, tmp_path):
         import_as_sent("--plan", "vru-plan", "--user", "ghost")
     with pytest.raises(CommandError, match="No plan has the slug 'nope'"):
         run("export_plan", "--plan", "nope", "-o", str(tmp_path / "x.xlsx"))
+
+
+def an_old_workbook_in_conflict(tmp_path) -> Path:
+    """A workbook exported before an officer rated action 2 Green, in which the partner
+    rated it Amber and changed the progress of action 1 (no conflict)."""
+    path = tmp_path / "plan.xlsx"
+    run("export_plan", "--plan", "vru-plan", "-o", str(path))
+    sheet = Sheet(path.read_bytes())
+    sheet.set(sheet.row_of("Daily"), "Risk RAG status", "Amber")
+    sheet.set(sheet.row_of("Set out"), "Progress", "Agreed")
+    path.write_bytes(sheet.save())
+    officer = UserFactory(username="officer", first_name="Angie", last_name="Fuller")
+    action = Action.objects.get(ref="2")
+    edit(action, officer, rag=RAG.GREEN)
+    return path
+
+
+def test_a_conflict_stops_the_import_with_each_value_and_writes_nothing(plan, tmp_path):
+    path = an_old_workbook_in_conflict(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+
+    with pytest.raises(SystemExit) as exited:
+        call_command(
+            "import_plan",
+            str(path),
+            "--layout",
+            "vru",
+            "--plan",
+            "vru-plan",
+            stdout=out,
+            stderr=err,
+        )
+
+    assert exited.value.code == 1
+    lines = out.getvalue().splitlines()
+    assert lines[-1] == "Summary: created=0 updated=1 unchanged=0 conflicts=1 refused=0"
+    conflict = next(line for line in lines if "CONFLICT" in line)
+    assert conflict.startswith(
+        "    CONFLICT RAG status: exported Not rated; now Green (changed by Angie Fuller on "
+    )
+    assert conflict.endswith("); workbook Amber")
+    assert "Run again with --take-workbook" in err.getvalue()
+    assert Action.objects.get(ref="2").rag == RAG.GREEN
+    assert Action.objects.get(ref="1").progress == ""
+
+
+def test_take_workbook_takes_the_workbooks_value_for_each_conflict(plan, tmp_path):
+    path = an_old_workbook_in_conflict(tmp_path)
+    UserFactory(username="analyst")
+    args = ("import_plan", str(path), "--layout", "vru", "--plan", "vru-plan", "--take-workbook")
+
+    dry, _ = run(*args, "--dry-run")
+    assert Action.objects.get(ref="2").rag == RAG.GREEN
+    out, _ = run(*args, "--user", "analyst")
+
+    assert out.splitlines()[-2:] == [
+        "Summary: created=0 updated=1 unchanged=0 conflicts=1 refused=0",
+        "Conflicts: the workbook's value is taken for all 1.",
+    ]
+    assert dry.splitlines()[-1] == "Dry run: nothing was written."
+    action = Action.objects.get(ref="2")
+    assert action.rag == RAG.AMBER
+    assert action.history.first().history_user.username == "analyst"
+    assert Action.objects.get(ref="1").progress == "Agreed"

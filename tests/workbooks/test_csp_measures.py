@@ -127,7 +127,7 @@ def test_the_seed_plan_exports_and_imports_back_with_no_change(plan):
     result = preview(export(plan), plan)
 
     assert result.problems == []
-    assert result.summary == "Summary: created=0 updated=0 unchanged=20 refused=0"
+    assert result.summary == "Summary: created=0 updated=0 unchanged=20 conflicts=0 refused=0"
     assert [change.kind for change in result.indicators] == ["unchanged"] * 15
     assert [change.indicator.pk for change in result.indicators] == [
         row["pk"] for row in snapshot(plan)
@@ -214,7 +214,7 @@ def test_a_target_and_a_description_edited_in_excel_are_exactly_the_changes(plan
     result = preview(sheet.save(), plan)
 
     assert result.problems == []
-    assert result.summary == "Summary: created=0 updated=0 unchanged=20 refused=0"
+    assert result.summary == "Summary: created=0 updated=0 unchanged=20 conflicts=0 refused=0"
     assert changes_of(result) == {
         HATE_CRIME: [("target_text", "Increase", "Increase by 5%")],
         REPEAT_VICTIMS: [("description", REPEAT_VICTIMS, "Reduce repeat victims of abuse")],
@@ -462,7 +462,7 @@ def test_a_workbook_resaved_in_libreoffice_imports_with_no_change(plan, tmp_path
     result = preview(data, plan)
 
     assert result.problems == []
-    assert result.summary == "Summary: created=0 updated=0 unchanged=20 refused=0"
+    assert result.summary == "Summary: created=0 updated=0 unchanged=20 conflicts=0 refused=0"
     assert changes_of(result) == {}
     assert [change.kind for change in result.indicators] == ["unchanged"] * 15
 

@@ -58,7 +58,7 @@ def test_an_unchanged_export_imports_as_no_change(plan):
     result = preview(export(plan), plan)
 
     assert result.problems == []
-    assert result.summary == "Summary: created=0 updated=0 unchanged=3 refused=0"
+    assert result.summary == "Summary: created=0 updated=0 unchanged=3 conflicts=0 refused=0"
     assert not result.changes_anything
 
 
@@ -112,7 +112,7 @@ def test_a_new_row_is_created_with_the_people_and_organisations_it_names(plan):
     data = sheet.save()
 
     result = preview(data, plan)
-    assert result.summary == "Summary: created=1 updated=0 unchanged=3 refused=0"
+    assert result.summary == "Summary: created=1 updated=0 unchanged=3 conflicts=0 refused=0"
     plan_import(result)
 
     action = Action.objects.get(text="Summer programme")
@@ -131,7 +131,7 @@ def test_a_new_row_is_created_with_the_people_and_organisations_it_names(plan):
 
     # Importing the same workbook again changes nothing and duplicates nothing.
     again = preview(data, plan)
-    assert again.summary == "Summary: created=0 updated=0 unchanged=4 refused=0"
+    assert again.summary == "Summary: created=0 updated=0 unchanged=4 conflicts=0 refused=0"
 
 
 def test_rows_without_ids_match_by_theme_and_number(plan):
@@ -141,7 +141,7 @@ def test_rows_without_ids_match_by_theme_and_number(plan):
 
     result = preview(sheet.save(), plan)
 
-    assert result.summary == "Summary: created=0 updated=0 unchanged=3 refused=0"
+    assert result.summary == "Summary: created=0 updated=0 unchanged=3 conflicts=0 refused=0"
 
 
 def test_unnumbered_actions_match_by_position_in_their_theme(plan):
@@ -153,7 +153,7 @@ def test_unnumbered_actions_match_by_position_in_their_theme(plan):
 
     result = preview(sheet.save(), plan)
 
-    assert result.summary == "Summary: created=0 updated=1 unchanged=2 refused=0"
+    assert result.summary == "Summary: created=0 updated=1 unchanged=2 conflicts=0 refused=0"
     [change] = [change for change in result.actions if change.kind == "update"]
     assert change.action.text == "Daily violence meeting"
 
@@ -165,7 +165,7 @@ def test_a_deleted_column_leaves_its_field_alone_and_missing_rows_are_listed(pla
 
     result = preview(sheet.save(), plan)
 
-    assert result.summary == "Summary: created=0 updated=0 unchanged=2 refused=0"
+    assert result.summary == "Summary: created=0 updated=0 unchanged=2 conflicts=0 refused=0"
     assert [action.text for action in result.not_in_workbook] == ["Mentoring for young people"]
     plan_import(result)
     assert Action.objects.get(ref="1", theme__name="GOVERNANCE").comment == "November 2021: agreed"

@@ -64,7 +64,9 @@ def test_the_command_prints_the_presenters_lines(plan, edited, tmp_path):
     assert "    RAG status: Amber → Red" in expected
     printed = out.getvalue().splitlines()
     assert printed[: len(expected)] == expected
-    assert printed[len(expected)] == "Summary: created=0 updated=1 unchanged=1 refused=0"
+    assert (
+        printed[len(expected)] == "Summary: created=0 updated=1 unchanged=1 conflicts=0 refused=0"
+    )
 
 
 def test_the_plan_page_and_the_admin_take_the_same_fingerprint(client, plan, edited):

@@ -65,7 +65,9 @@ def test_a_workbook_as_sent_imports_as_a_new_plan_and_again_without_change(
 
     # A workbook without our ID column matches by theme and number (or position) again.
     again = preview_import(read(name, layout), plan)
-    assert again.summary == f"Summary: created=0 updated=0 unchanged={actions} refused=0"
+    assert (
+        again.summary == f"Summary: created=0 updated=0 unchanged={actions} conflicts=0 refused=0"
+    )
     assert not again.changes_anything
 
 
@@ -227,5 +229,5 @@ def test_a_sheet_without_numbers_matches_the_plans_actions_by_their_words():
 
     result = preview_import(read("csp_as_sent.xlsx", "csp"), plan)
 
-    assert result.summary == "Summary: created=0 updated=0 unchanged=10 refused=0"
+    assert result.summary == "Summary: created=0 updated=0 unchanged=10 conflicts=0 refused=0"
     assert len(result.not_in_workbook) == 10

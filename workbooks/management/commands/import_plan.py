@@ -11,6 +11,7 @@ from workbooks.presenter import preview_lines
 from workbooks.preview import preview_import
 from workbooks.safety import WorkbookRefused
 from workbooks.services import plan_import
+from workbooks.settling import take_workbook
 
 
 class Command(BaseCommand):
@@ -27,8 +28,16 @@ class Command(BaseCommand):
         parser.add_argument("--board", help="With --create: the slug of the owning board.")
         parser.add_argument("--dry-run", action="store_true", help="Show, but write nothing.")
         parser.add_argument("--user", help="Record the changes in the history as this user.")
+        parser.add_argument(
+            "--take-workbook",
+            action="store_true",
+            help="Where both the plan and the workbook changed a field since the export, take "
+            "the workbook's value (without it, such conflicts stop the import).",
+        )
 
-    def handle(self, *args, file, layout, plan, create, board, dry_run, user, **options):
+    def handle(
+        self, *args, file, layout, plan, create, board, dry_run, user, take_workbook, **options
+    ):
         found = Plan.objects.filter(slug=plan).first()
         new_plan = None
         if create:
@@ -56,12 +65,33 @@ class Command(BaseCommand):
                 f"Nothing was written: {len(preview.problems)} problem(s) to correct first."
             )
             sys.exit(1)
+        self._settle(preview, take_workbook)
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
             return
         if new_plan is not None:
             new_plan["title"] = parsed.plan.get("title") or new_plan["title"]
         plan_import(preview, user=importer, new_plan=new_plan)
+
+    def _settle(self, preview, take: bool) -> None:
+        conflicts = len(preview.unsettled)
+        if not conflicts:
+            return
+        if not take:
+            self.stderr.write(
+                f"Nothing was written: {conflicts} conflict(s). Both the plan and the workbook "
+                "changed these fields since the workbook was exported. Run again with "
+                "--take-workbook to take the workbook's values, or import the workbook from "
+                "the plan's Import page to choose for each."
+            )
+            sys.exit(1)
+        wrong = take_workbook(preview)
+        if wrong:
+            for line in wrong:
+                self.stderr.write(line)
+            self.stderr.write("Nothing was written.")
+            sys.exit(1)
+        self.stdout.write(f"Conflicts: the workbook's value is taken for all {conflicts}.")
 
     @staticmethod
     def _new_plan(slug: str, layout: str, board_slug: str | None) -> dict:
