@@ -4,6 +4,7 @@ from django import forms
 
 from actions.models import Plan
 from workbooks.exports import XLSX_CONTENT_TYPE
+from workbooks.presenter import in_sentence
 from workbooks.safety import DEFAULT_LIMITS, MB
 from workbooks.versions import KEEP_PLAN, TAKE_WORKBOOK
 
@@ -92,7 +93,7 @@ class ConflictChoicesForm(forms.Form):
                     ],
                     widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
                     error_messages={
-                        "required": f"Choose which {found['label'].lower()} to keep for "
+                        "required": f"Choose which {in_sentence(found['label'])} to keep for "
                         f"{which} in {action['theme']} (row {action['row']})",
                         "invalid_choice": "Choose the plan's value or the workbook's.",
                     },

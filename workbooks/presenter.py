@@ -44,6 +44,11 @@ def action_row(change: ActionChange) -> dict:
     }
 
 
+def in_sentence(words: str) -> str:
+    """A field's label inside a sentence: "end date", but "RAG status" as it is."""
+    return words if words[:2].isupper() else words[:1].lower() + words[1:]
+
+
 def conflict(change: ActionChange, found: Conflict) -> dict:
     """A conflict as the preview shows it: the value exported, now and in the workbook, and
     who made the change that gave the plan its value."""

@@ -22,6 +22,7 @@ from workbooks.presenter import (
     describe,
     field_change,
     fingerprint,
+    in_sentence,
     new_action,
     text_lines,
 )
@@ -174,7 +175,7 @@ def _conflicts(change: ActionChange) -> list[Problem]:
     side, which the plan's own import page does."""
     if not change.conflicts:
         return []
-    fields = ", ".join(label(conflict.name).lower() for conflict in change.conflicts)
+    fields = ", ".join(in_sentence(label(conflict.name)) for conflict in change.conflicts)
     message = (
         f"Both the plan and the workbook changed this action's {fields} since the workbook "
         "was exported. Import the workbook from the plan's Import page, where you can "

@@ -27,6 +27,7 @@ from tests.factories import (
     UserFactory,
     user_in_role,
 )
+from tests.helpers import edit
 from tests.workbooks.workbooks import Sheet, edit_row, export
 from workbooks import uploads
 from workbooks.csp import MEASURES_SHEET
@@ -402,19 +403,22 @@ def test_a_kept_file_changed_on_the_server_is_not_imported(importing, plan):
 def test_a_plan_changed_since_the_preview_is_previewed_again_before_writing(importing, plan):
     response = upload(importing, plan, edited(plan, **{"Risk RAG status": "Red"}))
     token = token_in(response)
-    # Someone else edits the same action in the meantime.
+    # Someone else edits the same action in the meantime: both changed its RAG status.
     Action.objects.filter(text="Daily violence meeting").update(rag=RAG.AMBER)
+    action = Action.objects.get(text="Daily violence meeting")
 
     response = importing.post(confirm_url(plan), {"token": token})
 
     assert response.status_code == 200
     page = page_of(response)
     assert "The plan has changed since you previewed this workbook" in page
-    assert "Amber → Red" in page
-    assert Action.objects.get(text="Daily violence meeting").rag == RAG.AMBER
+    assert '<h2 id="conflicts">Conflicts (1)</h2>' in page
+    assert action.rag == RAG.AMBER
 
-    # Confirming what is shown now writes it.
-    response = importing.post(confirm_url(plan), {"token": token_in(response)})
+    # Confirming what is shown now, with a side chosen for the conflict, writes it.
+    response = importing.post(
+        confirm_url(plan), {"token": token_in(response), f"conflict-{action.pk}-rag": "workbook"}
+    )
     assert response.status_code == 302
     assert Action.objects.get(text="Daily violence meeting").rag == RAG.RED
 
@@ -496,3 +500,63 @@ def test_posts_need_the_csrf_token(plan, importer):
     response = upload(client, plan, export(plan))
 
     assert response.status_code == 403
+
+
+# An old workbook: conflicts with what changed in the plan since its export
+
+
+def rated_green_since(plan, data: bytes) -> Action:
+    """An officer rates 'Daily violence meeting' Green after `data` was exported."""
+    officer = user_in_role(Role.OFFICER, partnerships=[plan.partnership], name="Angie Fuller")
+    return edit(Action.objects.get(text="Daily violence meeting"), officer, rag=RAG.GREEN)
+
+
+def test_a_conflict_is_shown_with_the_three_values_and_who_changed_the_plan(importing, plan):
+    data = edited(plan, **{"Risk RAG status": "Amber"})
+    action = rated_green_since(plan, data)
+
+    page = page_of(upload(importing, plan, data))
+
+    assert '<dt>Actions with conflicts</dt><dd><a href="#conflicts">1</a></dd>' in page
+    assert "<dt>When exported</dt><dd>Not rated</dd>" in page
+    assert "<dt>In the plan now</dt><dd><div>Green</div><div>Changed by Angie Fuller on " in (page)
+    assert "<dt>In the workbook</dt><dd>Amber</dd>" in page
+    assert page.count(f'name="conflict-{action.pk}-rag"') == 2  # keep the plan's, or take
+
+
+def test_confirming_without_a_side_for_each_conflict_writes_nothing(importing, plan):
+    data = edited(plan, **{"Risk RAG status": "Amber", "Comment": "Weekly"})
+    rated_green_since(plan, data)
+    response = upload(importing, plan, data)
+    before = snapshot()
+
+    response = importing.post(confirm_url(plan), {"token": token_in(response)})
+
+    assert response.status_code == 200
+    page = page_of(response)
+    assert "<title>Error: " in page
+    assert "Choose which RAG status to keep for action 2 in GOVERNANCE (row " in page
+    assert snapshot() == before
+    assert token_in(response)  # still kept, to choose and confirm
+
+
+@pytest.mark.parametrize(("choice", "rag"), [("plan", RAG.GREEN), ("workbook", RAG.AMBER)])
+def test_the_side_chosen_for_a_conflict_is_written_with_the_other_changes(
+    importing, importer, plan, choice, rag
+):
+    data = edited(plan, **{"Risk RAG status": "Amber", "Comment": "Weekly"})
+    action = rated_green_since(plan, data)
+    response = upload(importing, plan, data)
+
+    response = importing.post(
+        confirm_url(plan), {"token": token_in(response), f"conflict-{action.pk}-rag": choice}
+    )
+
+    assert response.status_code == 302
+    assert messages_of(response) == [
+        "Imported plan.xlsx into Violence reduction plan: 0 created, 0 updated, "
+        "1 with conflicts settled as you chose."
+    ]
+    action.refresh_from_db()
+    assert (action.rag, action.comment) == (rag, "Weekly")
+    assert action.history.first().history_user == importer
