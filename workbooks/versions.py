@@ -129,8 +129,14 @@ def _compare(row: ActionRow, action: Action, version) -> list[Conflict]:
 
 
 def _field_groups(values: dict) -> list[tuple[str, ...]]:
+    """The fields of `values` to compare, a date with its words. Only the action's own fields
+    that its history keeps: anything else a row carries (its dated progress updates, say)
+    is not a field of the action and is left to the preview."""
+    tracked = {field.name for field in history_model(Action).tracked_fields}
     groups = []
     for name in values:
+        if name not in tracked:
+            continue
         group = tuple(other for other in TOGETHER.get(name, (name,)) if other in values)
         if group not in groups:
             groups.append(group)

@@ -8,17 +8,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actions.models import Action
+from boards.models import Role
 from tests.factories import (
     ActionFactory,
     OrganisationFactory,
     PersonFactory,
     PlanFactory,
     ThemeFactory,
+    user_in_role,
 )
 from tests.workbooks.workbooks import export as exported
 from workbooks.layouts import read_workbook
+from workbooks.presenter import describe
 from workbooks.preview import preview_import
 from workbooks.services import plan_import
+from workbooks.settling import take_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +90,30 @@ def import_changes(plan):
     return run
 
 
+def import_conflicts(plan):
+    """An old workbook in which every row conflicts with a change made in the plan since
+    its export (by a user with a person, whose name the preview shows): the workbook's
+    value taken for each."""
+    officer = user_in_role(Role.OFFICER, partnerships=[plan.partnership])
+    actions = Action.objects.filter(theme__plan=plan)
+    Action.history.bulk_history_create(list(actions))
+    data = exported(plan)
+    actions.update(rag="amber")
+    Action.history.bulk_history_create(list(actions), update=True, default_user=officer)
+
+    def run():
+        parsed = read_workbook(data, "vru")
+        for row in parsed.actions:
+            row.values["rag"] = "red"
+        preview = preview_import(parsed, plan)
+        assert preview.count("conflict") == len(parsed.actions)
+        describe(preview)
+        take_workbook(preview)
+        plan_import(preview)
+
+    return run
+
+
 def import_new_plan(plan):
     """The workbook as a partner would send it for a new plan: no record numbers."""
     data = exported(plan)
@@ -104,7 +132,9 @@ def import_new_plan(plan):
     return run
 
 
-@pytest.mark.parametrize("step", [export, dry_run, import_changes, import_new_plan])
+@pytest.mark.parametrize(
+    "step", [export, dry_run, import_changes, import_conflicts, import_new_plan]
+)
 def test_queries_do_not_grow_with_actions(step):
     counts = []
     for size in SIZES:
@@ -124,3 +154,10 @@ def test_the_imports_wrote_what_they_were_counted_for():
     copy = Action.objects.filter(theme__plan__slug=f"{plan.slug}-copy")
     assert copy.count() == 200
     assert Action.history.filter(theme__plan__slug=f"{plan.slug}-copy").count() == 200
+
+
+def test_the_conflicts_counted_were_settled_and_written():
+    plan = make_plan(200)
+    import_conflicts(plan)()
+    changed = Action.objects.filter(theme__plan=plan)
+    assert set(changed.values_list("rag", flat=True)) == {"red"}

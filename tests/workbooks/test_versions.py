@@ -21,7 +21,7 @@ from workbooks.presenter import describe, preview_lines
 from workbooks.preview import preview_import
 from workbooks.services import ConflictsUnsettled, plan_import
 from workbooks.settling import settle, take_workbook
-from workbooks.versions import KEEP_PLAN, TAKE_WORKBOOK, VERSION_HEADER, choice_name
+from workbooks.versions import KEEP_PLAN, TAKE_WORKBOOK, VERSION_HEADER, choice_name, set_aside
 
 pytestmark = pytest.mark.django_db
 
@@ -291,3 +291,17 @@ def test_a_workbook_imported_as_a_new_plan_ignores_the_versions(plan):
 
     assert preview.summary == "Summary: created=2 updated=0 unchanged=0 conflicts=0 refused=0"
     assert all(change.row.version is None for change in preview.actions)
+
+
+def test_what_a_row_carries_besides_the_actions_fields_is_left_to_the_preview(plan, officer):
+    """Only the action's own fields are compared three ways: anything else a row carries
+    (dated progress updates read from the Progress cell, say) is not set aside here."""
+    parsed = read_workbook(export(plan), "vru")
+    row = next(row for row in parsed.actions if row.values["text"] == "Daily violence meeting")
+    row.values["not_a_field"] = ["November 2021: met weekly"]
+    edit(daily(), officer, rag=RAG.GREEN)
+
+    set_aside([(row, daily())])
+
+    assert row.values["not_a_field"] == ["November 2021: met weekly"]
+    assert "rag" not in row.values  # as exported: left to the plan
