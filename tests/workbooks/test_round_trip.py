@@ -26,7 +26,9 @@ from openpyxl import load_workbook
 
 from actions.models import Action, ActionOrigin, Plan, SeniorLeader, Theme
 from actions.rag import RAG
-from tests.factories import PlanFactory
+from cspplan.saving import record_edit
+from tests.factories import PlanFactory, UserFactory
+from tests.helpers import edit
 from tests.libreoffice import resave_in_libreoffice
 from tests.workbooks.workbooks import export
 from workbooks.layouts import read_workbook
@@ -78,6 +80,7 @@ def assert_unchanged(preview: ImportPreview, plan: Plan) -> None:
     assert preview.refused == 0, report
     assert preview.count("create") == 0, report
     assert preview.count("update") == 0, report
+    assert preview.count("conflict") == 0, report
     assert not preview.plan_changes, report
     assert preview.leaders is None, report
     assert not preview.new_themes, report
@@ -165,6 +168,30 @@ def test_a_seed_plan_resaved_in_libreoffice_and_imported_back_is_unchanged(slug,
     data = resave_in_libreoffice(export(plan, layout), tmp_path)
 
     assert_unchanged(preview_import(read_workbook(data, layout), plan), plan)
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize("slug, layout", SEED_PLANS)
+def test_a_seed_plans_old_workbook_leaves_every_later_edit_alone(slug, layout, tmp_path):
+    """Exported, then every action edited (its outcomes by an administrator, its RAG status
+    and progress by an officer), then resaved in LibreOffice and imported: nothing to change,
+    no conflict, nothing reverted."""
+    plan = Plan.objects.get(slug=slug)
+    old = resave_in_libreoffice(export(plan, layout), tmp_path)
+    user = UserFactory()
+    for action in Action.objects.filter(theme__plan=plan):
+        record_edit(action, user=user, outcomes=f"{action.outcomes} (revised)")
+        edit(action, user, rag=RAG.RED, progress=f"{action.progress}\nStalled")
+    edited = {
+        a.pk: (a.outcomes, a.rag, a.progress) for a in Action.objects.filter(theme__plan=plan)
+    }
+
+    preview = preview_import(read_workbook(old, layout), plan)
+
+    assert_unchanged(preview, plan)
+    plan_import(preview)
+    after = {a.pk: (a.outcomes, a.rag, a.progress) for a in Action.objects.filter(theme__plan=plan)}
+    assert after == edited
 
 
 # ---- generated plans -----------------------------------------------------------------------
