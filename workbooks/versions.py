@@ -88,6 +88,7 @@ def set_aside(rows: list[tuple[ActionRow, Action | None]]) -> dict[int, list[Con
     history = history_model(Action).objects
     exported = history.in_bulk({row.version for row, _ in versioned}, field_name="history_id")
     conflicts: dict[int, list[Conflict]] = {}
+    tracked = {field.name for field in history_model(Action).tracked_fields}
     for row, action in versioned:
         version = exported.get(row.version)
         if version is None or version.id != action.pk:
@@ -102,16 +103,16 @@ def set_aside(rows: list[tuple[ActionRow, Action | None]]) -> dict[int, list[Con
                 )
             )
             continue
-        found = _compare(row, action, version)
+        found = _compare(row, action, version, tracked)
         if found:
             conflicts[id(row)] = found
     _find_who_changed(conflicts, {id(row): (row, action) for row, action in versioned})
     return conflicts
 
 
-def _compare(row: ActionRow, action: Action, version) -> list[Conflict]:
+def _compare(row: ActionRow, action: Action, version, tracked: set[str]) -> list[Conflict]:
     found = []
-    for fields in _field_groups(row.values):
+    for fields in _field_groups(row.values, tracked):
         workbook = tuple(row.values[name] for name in fields)
         current = tuple(getattr(action, name) for name in fields)
         exported = tuple(getattr(version, name) for name in fields)
@@ -128,11 +129,10 @@ def _compare(row: ActionRow, action: Action, version) -> list[Conflict]:
     return found
 
 
-def _field_groups(values: dict) -> list[tuple[str, ...]]:
+def _field_groups(values: dict, tracked: set[str]) -> list[tuple[str, ...]]:
     """The fields of `values` to compare, a date with its words. Only the action's own fields
-    that its history keeps: anything else a row carries (its dated progress updates, say)
-    is not a field of the action and is left to the preview."""
-    tracked = {field.name for field in history_model(Action).tracked_fields}
+    that its history keeps (`tracked`): anything else a row carries (its dated progress
+    updates, say) is not a field of the action and is left to the preview."""
     groups = []
     for name in values:
         if name not in tracked:

@@ -1,5 +1,6 @@
 """Export and import on the plan pages: download, upload, preview, confirm; who may do which."""
 
+import datetime
 import io
 import os
 import re
@@ -560,3 +561,30 @@ def test_the_side_chosen_for_a_conflict_is_written_with_the_other_changes(
     action.refresh_from_db()
     assert (action.rag, action.comment) == (rag, "Weekly")
     assert action.history.first().history_user == importer
+
+
+def test_choices_that_put_the_end_before_the_start_write_nothing(importing, plan):
+    action = Action.objects.get(text="Daily violence meeting")
+    officer = user_in_role(Role.OFFICER, partnerships=[plan.partnership])
+    edit(action, officer, start_date=datetime.date(2021, 4, 1), end_date=datetime.date(2022, 3, 31))
+    data = edited(
+        plan, **{"Start date": datetime.date(2021, 5, 1), "End date": datetime.date(2021, 6, 30)}
+    )
+    edit(action, officer, start_date=datetime.date(2021, 9, 1), end_date=datetime.date(2022, 9, 1))
+    response = upload(importing, plan, data)
+    before = snapshot()
+
+    response = importing.post(
+        confirm_url(plan),
+        {
+            "token": token_in(response),
+            f"conflict-{action.pk}-start_date": "plan",
+            f"conflict-{action.pk}-end_date": "workbook",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "with the values chosen the end date (30 June 2021) would be before the start date" in (
+        page_of(response)
+    )
+    assert snapshot() == before
