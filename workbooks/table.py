@@ -28,13 +28,12 @@ from workbooks.cells import (
 )
 from workbooks.reading import SheetRow, sheet_rows
 from workbooks.rows import ActionRow, ParsedWorkbook, Problem, ThemeRow
-from workbooks.versions import latest_version
+from workbooks.versions import VERSION_HEADER, latest_version
 from workbooks.writing import ORIGIN_FILLS, SheetWriter
 
 # How far down a sheet the header row is looked for (the VRU header block is ~25 rows).
 HEADER_SEARCH_ROWS = 200
 ID_HEADER = "cspplan ID (do not change)"
-VERSION_HEADER = "cspplan version (do not change)"
 
 
 @dataclass(frozen=True)

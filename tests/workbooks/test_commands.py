@@ -177,7 +177,10 @@ def test_a_conflict_stops_the_import_with_each_value_and_writes_nothing(plan, tm
         "    CONFLICT RAG status: exported Not rated; now Green (changed by Angie Fuller on "
     )
     assert conflict.endswith("); workbook Amber")
-    assert "Run again with --take-workbook" in err.getvalue()
+    assert err.getvalue().startswith(
+        "Nothing was written: 1 field(s) of 1 action(s) were changed both in the plan and in "
+        "the workbook since the workbook was exported. Run again with --take-workbook"
+    )
     assert Action.objects.get(ref="2").rag == RAG.GREEN
     assert Action.objects.get(ref="1").progress == ""
 
@@ -193,7 +196,7 @@ def test_take_workbook_takes_the_workbooks_value_for_each_conflict(plan, tmp_pat
 
     assert out.splitlines()[-2:] == [
         "Summary: created=0 updated=1 unchanged=0 conflicts=1 refused=0",
-        "Conflicts: the workbook's value is taken for all 1.",
+        "--take-workbook: the workbook's values are taken for 1 field(s) of 1 action(s).",
     ]
     assert dry.splitlines()[-1] == "Dry run: nothing was written."
     action = Action.objects.get(ref="2")

@@ -74,15 +74,17 @@ class Command(BaseCommand):
         plan_import(preview, user=importer, new_plan=new_plan)
 
     def _settle(self, preview, take: bool) -> None:
-        conflicts = len(preview.unsettled)
-        if not conflicts:
+        """Conflicts stop the import unless --take-workbook settles them all."""
+        fields = len(preview.unsettled)
+        if not fields:
             return
+        in_conflict = f"{fields} field(s) of {preview.count('conflict')} action(s)"
         if not take:
             self.stderr.write(
-                f"Nothing was written: {conflicts} conflict(s). Both the plan and the workbook "
-                "changed these fields since the workbook was exported. Run again with "
-                "--take-workbook to take the workbook's values, or import the workbook from "
-                "the plan's Import page to choose for each."
+                f"Nothing was written: {in_conflict} were changed both in the plan and in the "
+                "workbook since the workbook was exported. Run again with --take-workbook to "
+                "take the workbook's values, or import the workbook from the plan's Import "
+                "page to choose for each."
             )
             sys.exit(1)
         wrong = take_workbook(preview)
@@ -91,7 +93,7 @@ class Command(BaseCommand):
                 self.stderr.write(line)
             self.stderr.write("Nothing was written.")
             sys.exit(1)
-        self.stdout.write(f"Conflicts: the workbook's value is taken for all {conflicts}.")
+        self.stdout.write(f"--take-workbook: the workbook's values are taken for {in_conflict}.")
 
     @staticmethod
     def _new_plan(slug: str, layout: str, board_slug: str | None) -> dict:
