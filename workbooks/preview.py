@@ -17,6 +17,7 @@ from actions.rag import RAG
 from boards.names import NameIndex
 from cspplan.display import show_date
 from workbooks.indicators import IndicatorChange, indicator_changes
+from workbooks.progress import UpdateChange, progress_changes
 from workbooks.rows import ActionRow, ParsedWorkbook, Problem, RowMatches, ThemeRow
 
 # Lists of people and organisations worked out from the words in a cell.
@@ -96,6 +97,8 @@ class ActionChange:
     order: int = 0
     named: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # e.g. a lead no one is called
+    # New and changed progress updates, from the progress cell (workbooks.progress).
+    updates: list[UpdateChange] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -195,6 +198,7 @@ def preview_import(parsed: ParsedWorkbook, plan: Plan | None) -> ImportPreview:
     _check_numbers(preview, existing, path_of, matches)
     _check_lengths(preview)
     _positions(preview)
+    preview.notes += progress_changes(preview.actions, plan)
     claimed = {change.action.pk for change in preview.actions if change.action}
     preview.not_in_workbook = [action for action in existing if action.pk not in claimed]
     preview.indicators = indicator_changes(parsed, plan)

@@ -46,6 +46,9 @@ class ActionRow:
     id: int | None
     values: dict
     problems: list[Problem] = field(default_factory=list)
+    # The dated paragraphs of the progress cell (workbooks.progress); None when the layout
+    # or the workbook has no progress column, which leaves the action's updates alone.
+    updates: list | None = None
 
 
 @dataclass

@@ -8,6 +8,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from actions.models import ACTION_LIST_FIELDS, Action, Indicator, Plan, SeniorLeader, Theme
+from actions.rag import RAG
+from actions.services import progress_update_create, progress_update_edit
 from cspplan import history
 from cspplan.bulk import insert_records, insert_rows, runs, update_rows, values_table
 from cspplan.saving import save_if_changed
@@ -52,7 +54,7 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
     for change in preview.actions:
         if change.kind == "create":
             new.append(change)
-        elif change.kind == "update":
+        elif change.kind == "update" and change.changes:  # not only its progress updates
             values, action = change.row.values, change.action
             for field_change in change.changes:
                 if field_change.field == "theme":
@@ -87,10 +89,32 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
         when=now,
         user=history.history_user(user),
     )
+    _import_updates(preview, dict(zip(map(id, new), new_pks, strict=True)), user)
     return plan
 
 
 IMPORT_REASON = "Imported from a workbook"
+
+
+def _import_updates(preview, new_pks: dict, user) -> None:
+    """The progress cells' new and changed updates (workbooks.progress), one history row
+    each. A new update is the importing user's, and records the RAG status its action has
+    now (as the update form records it); `new_pks` gives the new actions' records by
+    id(change)."""
+    for change in preview.actions:
+        if change.action is None:
+            action = Action(pk=new_pks[id(change)], rag=change.row.values.get("rag", RAG.NOT_RATED))
+        else:
+            action = change.action
+        for update in change.updates:
+            if update.update is None:
+                progress_update_create(
+                    action=action, user=user, rag=action.rag, reason=IMPORT_REASON, **update.values
+                )
+            else:
+                progress_update_edit(
+                    update=update.update, user=user, reason=IMPORT_REASON, **update.values
+                )
 
 
 def _import_indicators(plan: Plan, preview, user) -> None:

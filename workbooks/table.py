@@ -13,11 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.db.models import Prefetch
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from actions.models import Action, ActionOrigin, Plan, Theme
+from actions.models import Action, ActionOrigin, Plan, ProgressUpdate, Theme
 from actions.rag import MEANINGS, RAG
+from actions.selectors import NEWEST_FIRST
 from workbooks.cells import (
     action_ref,
     cell_text,
@@ -26,6 +28,7 @@ from workbooks.cells import (
     parse_rag,
     rag_from_fill,
 )
+from workbooks.progress import format_progress, parse_progress
 from workbooks.reading import SheetRow, sheet_rows
 from workbooks.rows import ActionRow, ParsedWorkbook, Problem, ThemeRow
 from workbooks.writing import ORIGIN_FILLS, SheetWriter
@@ -33,6 +36,8 @@ from workbooks.writing import ORIGIN_FILLS, SheetWriter
 # How far down a sheet the header row is looked for (the VRU header block is ~25 rows).
 HEADER_SEARCH_ROWS = 200
 ID_HEADER = "cspplan ID (do not change)"
+# Where parse() puts a progress cell's dated updates, taken out of the values into the row.
+UPDATES = "updates"
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class Column:
     header: str  # as the template writes it
     field: str  # the model field, or one of the kinds' own names (see TableLayout.parse)
     width: float = 20
-    kind: str = "text"  # text, ref, theme, date, rag, origin, id
+    kind: str = "text"  # text, ref, theme, date, rag, origin, id, progress
     aliases: tuple[str, ...] = ()
     hidden: bool = False
 
@@ -211,6 +216,10 @@ class TableLayout:
             values[column.field] = rag
         elif column.kind == "origin":
             values[column.field] = parse_origin(value)
+        elif column.kind == "progress":
+            cell = parse_progress(cell_text(value))
+            values[column.field] = cell.undated
+            values[UPDATES] = cell.updates
         else:
             raise AssertionError(f"unknown column kind {column.kind}")
 
@@ -227,7 +236,7 @@ class TableLayout:
             [column.width for column in self.columns],
             hidden={index for index, column in enumerate(self.columns, 1) if column.hidden},
         )
-        themes, actions = _plan_contents(plan)
+        themes, actions = _plan_contents(plan, updates=self.carries_updates)
         table, merges = self._table_rows(out, themes, actions)
         preamble = self.write_preamble(out, plan)
         offset = len(preamble)
@@ -322,7 +331,14 @@ class TableLayout:
                 levels.append((key, theme_cell(inner[level])))
         return levels
 
+    @property
+    def carries_updates(self) -> bool:
+        """Whether the layout has a progress column, which holds the dated updates."""
+        return any(column.kind == "progress" for column in self.columns)
+
     def write_cell(self, out: SheetWriter, column: Column, action: Action):
+        if column.kind == "progress":
+            return out.cell(format_progress(action.progress, action.updates.all()))
         if column.kind == "date":
             words = getattr(action, f"{column.field}_text")
             value = getattr(action, f"{column.field}_date")
@@ -420,6 +436,7 @@ class _TableState:
                     self.layout.parse(column, value, row.cell(index), values)
             except ValueError as error:
                 problems.append(Problem(str(error), self.sheet, row.number, column.header))
+        updates = values.pop(UPDATES, None)
         self.layout.finish_values(values)
         if not values.get("text"):
             problems.append(
@@ -450,7 +467,7 @@ class _TableState:
                 )
             )
         parsed.actions.append(
-            ActionRow(self.sheet, row.number, self.path, action_id, values, problems)
+            ActionRow(self.sheet, row.number, self.path, action_id, values, problems, updates)
         )
 
     def _depth_of(self, level: int) -> int:
@@ -474,10 +491,16 @@ def _parse_id(value) -> int | None:
     return int(text)
 
 
-def _plan_contents(plan: Plan):
+def _plan_contents(plan: Plan, *, updates: bool):
+    """The plan's themes, and its actions by theme; with `updates`, each action's progress
+    updates fetched with them, newest first."""
     themes = list(plan.themes.order_by("order", "pk"))
     actions = defaultdict(list)
-    for action in Action.objects.filter(theme__plan=plan).order_by("order", "pk"):
+    found = Action.objects.filter(theme__plan=plan).order_by("order", "pk")
+    if updates:
+        newest_first = ProgressUpdate.objects.order_by(*NEWEST_FIRST)
+        found = found.prefetch_related(Prefetch("updates", queryset=newest_first))
+    for action in found:
         actions[action.theme_id].append(action)
     return themes, actions
 
