@@ -118,7 +118,9 @@ def _import_updates(preview, new_pks: dict, user, now) -> None:
             action_id, rag = new_pks[id(change)], change.row.values.get("rag", RAG.NOT_RATED)
         else:
             action_id, rag = change.action.pk, change.action.rag
-        for update in change.updates:
+        # Oldest first: updates of one date are shown newest first by creation (the later
+        # key), so that the cell's order comes back.
+        for update in reversed(change.updates):
             if update.update is None:
                 new.append({"action_id": action_id, "rag": rag, **update.values})
             else:

@@ -364,3 +364,22 @@ def test_the_sgv_and_csp_layouts_have_no_progress_column_and_leave_updates_alone
     assert [row.updates for row in parsed.actions] == [None]
     found = preview_import(parsed, plan)
     assert (found.count("unchanged"), found.notes) == (1, [])
+
+
+def test_updates_of_one_date_come_back_in_the_cells_order(plan):
+    action = plan.themes.get().actions.get()
+    ProgressUpdateFactory(action=action, date=datetime.date(2022, 3, 12), text="Later that day.")
+    cell = progress_cell(export(plan))
+    assert "12 March 2022: Later that day.\n\n12 March 2022: Meeting held." in cell
+
+    copy = plan_import(
+        preview_import(read_workbook(export(plan), "vru"), None),
+        new_plan={
+            "partnership": plan.partnership,
+            "slug": "copy",
+            "title": "Copy",
+            "layout": "vru",
+        },
+    )
+
+    assert progress_cell(export(copy)) == cell
