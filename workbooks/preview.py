@@ -17,7 +17,7 @@ from actions.rag import RAG
 from boards.names import NameIndex
 from cspplan.display import show_date
 from workbooks.indicators import IndicatorChange, indicator_changes
-from workbooks.progress import UpdateChange, progress_changes
+from workbooks.progress import UpdateChange, keep_undated, progress_changes
 from workbooks.rows import ActionRow, ParsedWorkbook, Problem, RowMatches, ThemeRow
 
 # Lists of people and organisations worked out from the words in a cell.
@@ -192,6 +192,7 @@ def preview_import(parsed: ParsedWorkbook, plan: Plan | None) -> ImportPreview:
         for list_field in found
     )
     for (row, action), found in zip(rows, named, strict=True):
+        keep_undated(row, action)
         change = _action_change(row, action, found, path_of, lists)
         preview.actions.append(change)
         preview.notes += change.notes

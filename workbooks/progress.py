@@ -20,7 +20,8 @@ what importing it would do to the action's updates: a paragraph with the same da
 written and the same text as an update is that update, unchanged; one with the date of an
 update and other words (or the words of an update and another date) changes that update; any
 other is a new update. An update the cell no longer holds is left as it is: a workbook does
-not delete progress.
+not delete progress. A new paragraph written at the top of the cell, above the undated text,
+leaves that text as it is (`keep_undated`).
 """
 
 import calendar
@@ -128,6 +129,24 @@ def _date_of(match: re.Match) -> datetime.date:
 
 
 # ---- comparing a cell with the action's updates -------------------------------------------
+
+
+def keep_undated(row, action) -> None:
+    """People add the newest update at the top of a cell, above the undated text, which
+    then reads as the end of that update. Where the cell has no undated text of its own and
+    a paragraph ends with the action's undated text, the text is taken back out of it: the
+    action's undated text is unchanged. `row` is a workbooks.rows.ActionRow."""
+    if action is None or row.updates is None or not action.progress:
+        return
+    if row.values.get("progress"):
+        return
+    tail = SEPARATOR + action.progress
+    for index, written in enumerate(row.updates):
+        if written.text.endswith(tail):
+            text = written.text[: -len(tail)].strip()
+            row.updates[index] = WrittenUpdate(written.written, written.date, text)
+            row.values["progress"] = action.progress
+            return
 
 
 @dataclass

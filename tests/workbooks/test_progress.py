@@ -383,3 +383,13 @@ def test_updates_of_one_date_come_back_in_the_cells_order(plan):
     )
 
     assert progress_cell(export(copy)) == cell
+
+
+def test_a_new_update_written_above_the_undated_text_leaves_that_text_as_it_is(plan):
+    found = preview(plan, with_progress(plan, f"1 April 2022: Funding agreed.\n\n{EXPORTED}"))
+
+    [change] = found.actions
+    assert change.changes == []
+    assert [str(update) for update in change.updates] == [
+        "New progress update: (none) → 1 April 2022: Funding agreed."
+    ]
