@@ -33,11 +33,9 @@ from cspplan.display import show_date
 ACTION_FIELDS = ACTION_UPDATE_FIELDS
 
 
-def _rag_choices(*, hints: bool) -> list:
-    return [
-        Choice(rag.value, rag.label, hint=rag.meaning) if hints else (rag.value, rag.label)
-        for rag in RAG
-    ]
+def _rag_choices() -> list:
+    """Each status with what it means as its hint."""
+    return [Choice(rag.value, rag.label, hint=rag.meaning) for rag in RAG]
 
 
 def _lines(text: str) -> str:
@@ -101,11 +99,11 @@ class ActionUpdateForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What has happened since the last update. Leave this blank if you are only "
-        "changing the action's details below.",
+        "changing the RAG status or the action's details.",
     )
     rag = forms.ChoiceField(
         label="RAG status of the action",
-        choices=_rag_choices(hints=True),
+        choices=_rag_choices(),
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose the action's RAG status",
