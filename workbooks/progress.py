@@ -49,6 +49,7 @@ _WRITTEN = (
 # A dated paragraph: at the start of the cell or after a blank line (the blank lines are
 # the separator, not part of either text), a date as written, a colon, and the update.
 _DATED = re.compile(rf"(?:\A|\n[ \t]*\n\s*)(?P<written>{_WRITTEN})[ \t]*:[ \t]*\n?", re.IGNORECASE)
+_WRITTEN_ALONE = re.compile(rf"(?P<written>{_WRITTEN})", re.IGNORECASE)
 SEPARATOR = "\n\n"
 
 
@@ -75,9 +76,20 @@ class ProgressCell:
 
 
 def written_date(update: ProgressUpdate) -> str:
-    """An update's date as written: its period if it has one ("November 2021"), else its
-    date as the app shows dates ("12 March 2022")."""
-    return update.period or show_date(update.date)
+    """An update's date as written: its period if it has one that reads as a date
+    ("November 2021"), else its date as the app shows dates ("12 March 2022"). A period
+    that is not a date ("Autumn 2021", typed in the admin) would not read back as one."""
+    if update.period and _reads_as_date(update.period):
+        return update.period
+    return show_date(update.date)
+
+
+def _reads_as_date(words: str) -> bool:
+    match = _WRITTEN_ALONE.fullmatch(words)
+    try:
+        return match is not None and _date_of(match) is not None
+    except ValueError:
+        return False
 
 
 def format_progress(undated: str, updates) -> str:

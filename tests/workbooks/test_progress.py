@@ -393,3 +393,13 @@ def test_a_new_update_written_above_the_undated_text_leaves_that_text_as_it_is(p
     assert [str(update) for update in change.updates] == [
         "New progress update: (none) → 1 April 2022: Funding agreed."
     ]
+
+
+@pytest.mark.parametrize("period", ["Autumn 2021", "Q3 2021/22", "31 February 2022"])
+def test_an_update_whose_period_is_not_a_date_is_written_with_its_date(plan, period):
+    action = plan.themes.get().actions.get()
+    ProgressUpdateFactory(action=action, date=datetime.date(2021, 10, 1), period=period, text="X")
+
+    assert "\n\n1 October 2021: X" in progress_cell(export(plan))
+    found = preview(plan, export(plan))
+    assert (found.count("unchanged"), found.problems) == (1, [])
