@@ -285,10 +285,12 @@ def action_delete(*, action: Action, user) -> None:
 
 
 @transaction.atomic
-def progress_update_edit(*, update: ProgressUpdate, user, **values) -> ProgressUpdate:
+def progress_update_edit(
+    *, update: ProgressUpdate, user, reason: str | None = None, **values
+) -> ProgressUpdate:
     """Correct an update (its date, words, author, the RAG status it records). The
     action's own RAG status is left as it is: that is changed on the action itself."""
-    return record_edit(update, user=user, **values)
+    return record_edit(update, user=user, reason=reason, **values)
 
 
 @transaction.atomic

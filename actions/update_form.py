@@ -1,5 +1,11 @@
 """The action update form: add a progress update and change the action's status, dates,
-progress and comment in one go (the page is actions.views.action_pages.action_update).
+undated progress and comment in one go (the page is actions.views.action_pages.action_update).
+
+One text box for the update and one RAG choice: the status the action has now, which a
+written update records as the status it set. The action's undated progress text (which the
+VRU workbook's Progress column shows before the dated updates) is shown folded away, and
+only where the plan's layout has that column or the action has such text, so that officers
+are not asked to write their update twice.
 
 Rendered with crispy-forms-gds, so that fields, hints and errors take GOV.UK Frontend's
 markup. The error summary links come from `error_links`, which knows which box of a date
@@ -27,11 +33,9 @@ from cspplan.display import show_date
 ACTION_FIELDS = ACTION_UPDATE_FIELDS
 
 
-def _rag_choices(*, hints: bool) -> list:
-    return [
-        Choice(rag.value, rag.label, hint=rag.meaning) if hints else (rag.value, rag.label)
-        for rag in RAG
-    ]
+def _rag_choices() -> list:
+    """Each status with what it means as its hint."""
+    return [Choice(rag.value, rag.label, hint=rag.meaning) for rag in RAG]
 
 
 def _lines(text: str) -> str:
@@ -95,20 +99,11 @@ class ActionUpdateForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What has happened since the last update. Leave this blank if you are only "
-        "changing the action's details below.",
-    )
-    update_rag = forms.ChoiceField(
-        label="RAG status this update sets",
-        choices=_rag_choices(hints=True),
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the RAG status this update sets",
-            "invalid_choice": "Choose one of the RAG statuses listed",
-        },
+        "changing the RAG status or the action's details.",
     )
     rag = forms.ChoiceField(
         label="RAG status of the action",
-        choices=_rag_choices(hints=False),
+        choices=_rag_choices(),
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose the action's RAG status",
@@ -118,10 +113,12 @@ class ActionUpdateForm(forms.Form):
     start_date = GovukDateField(label="Start date", required=False)
     end_date = GovukDateField(label="End date", required=False)
     progress = forms.CharField(
-        label="Progress",
+        label="Undated progress text",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="The progress summary shown in the plan and its spreadsheets.",
+        help_text="Background that stays true from one update to the next. The VRU "
+        "spreadsheet's Progress column shows it before the dated updates. Write what has "
+        "happened as a progress update above, not here.",
     )
     comment = forms.CharField(
         label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -133,11 +130,12 @@ class ActionUpdateForm(forms.Form):
         error_messages={"required": "Open the action's update page again: the form was incomplete"},
     )
 
-    def __init__(self, data=None, *, action: Action, **kwargs):
+    def __init__(self, data=None, *, action: Action, undated_progress: bool = True, **kwargs):
+        """`undated_progress`: whether to show the undated progress text (when not shown,
+        the form leaves it as it is)."""
         self.action = action
         initial = {
             "update_date": timezone.localdate(),
-            "update_rag": action.rag,
             "rag": action.rag,
             "start_date": action.start_date,
             "end_date": action.end_date,
@@ -147,13 +145,9 @@ class ActionUpdateForm(forms.Form):
         }
         super().__init__(data, initial=initial, **kwargs)
         current = RAG(action.rag).label if action.rag in RAG.values else RAG.NOT_RATED.label
-        self.fields["update_rag"].help_text = (
-            f"The action's status is {current} now. An update with a different status changes "
-            "the action's status to it too."
-        )
         self.fields["rag"].help_text = (
-            "Change this to set the status without writing an update. With an update, the "
-            "status chosen for the update is used."
+            f"The action is {current} now. The status you choose is the action's, and a "
+            "progress update you write records it."
         )
         for name in ("start", "end"):
             self.fields[f"{name}_date"].help_text = self._date_hint(name)
@@ -166,14 +160,30 @@ class ActionUpdateForm(forms.Form):
             HTML('<h2 class="govuk-heading-m">Add a progress update</h2>'),
             Field("update_date"),
             Field.textarea("update_text", rows=6),
-            Field.radios("update_rag"),
+            Field.radios("rag"),
             HTML('<h2 class="govuk-heading-m">Change the action\'s details</h2>'),
-            Field.radios("rag", small=True),
             Field("start_date"),
             Field("end_date"),
-            Field.textarea("progress", rows=6),
             Field.textarea("comment", rows=4),
+            *(self._undated_progress() if undated_progress else ()),
             Field("version"),
+        )
+
+    def _undated_progress(self) -> tuple:
+        # Folded in a details component: most visits add an update and never need it. Open
+        # when the form comes back with the text changed (an error, or someone else's save).
+        sent = self.data.get(self.add_prefix("progress")) if self.is_bound else None
+        opened = (
+            " open" if sent is not None and _lines(sent).strip() != self.action.progress else ""
+        )
+        return (
+            HTML(
+                f'<details class="govuk-details"{opened}><summary class="govuk-details__summary">'
+                '<span class="govuk-details__summary-text">Change the undated progress text'
+                '</span></summary><div class="govuk-details__text">'
+            ),
+            Field.textarea("progress", rows=6),
+            HTML("</div></details>"),
         )
 
     def _date_hint(self, name: str):
@@ -214,7 +224,6 @@ class ActionUpdateForm(forms.Form):
                 "end_date",
                 f"The end date must be the same as or after the start date ({show_date(start)})",
             )
-        self._check_rag(data, text)
         if not self.errors and not text and not self.changes():
             self.add_error(
                 "update_text",
@@ -223,41 +232,14 @@ class ActionUpdateForm(forms.Form):
             )
         return data
 
-    def _check_rag(self, data: dict, text: str) -> None:
-        """The update's status and the action's must agree (see `final_rag`)."""
-        update_rag, rag, current = data.get("update_rag"), data.get("rag"), self.action.rag
-        if update_rag is None or rag is None:
-            return
-        if not text and update_rag != current and update_rag != rag:
-            self.add_error(
-                "update_text",
-                f"Write the progress update that goes with the status {RAG(update_rag).label}, "
-                "or set the status under the action's details instead",
-            )
-        elif text and update_rag != rag and update_rag != current and rag != current:
-            self.add_error(
-                "rag",
-                f"You chose {RAG(update_rag).label} for the update and {RAG(rag).label} for "
-                "the action: choose the same status for both, or change only one of them",
-            )
-
     # ---- what the form asks for (valid forms only) ----------------------------------------
-
-    def final_rag(self) -> str:
-        """The action's status once saved. With an update, whichever of the two statuses was
-        changed from the action's current one (both, if changed, must agree: _check_rag)."""
-        data, current = self.cleaned_data, self.action.rag
-        if not data.get("update_text"):
-            return data["rag"]
-        return data["rag"] if data["rag"] != current else data["update_rag"]
 
     def changes(self) -> dict:
         """The action's fields that differ from the action as saved, with their new values."""
         data = self.cleaned_data
-        if any(name not in data for name in ACTION_FIELDS + ("update_rag",)):
+        if any(name not in data for name in ACTION_FIELDS):
             return {}  # a field is invalid: there is nothing to compare yet
         wanted = {name: data[name] for name in ACTION_FIELDS}
-        wanted["rag"] = self.final_rag()
         return {
             name: value for name, value in wanted.items() if getattr(self.action, name) != value
         }
@@ -267,7 +249,7 @@ class ActionUpdateForm(forms.Form):
         data = self.cleaned_data
         if not data.get("update_text"):
             return None
-        return {"date": data["update_date"], "text": data["update_text"], "rag": self.final_rag()}
+        return {"date": data["update_date"], "text": data["update_text"], "rag": data["rag"]}
 
     # ---- showing errors -------------------------------------------------------------------
 

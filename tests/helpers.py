@@ -36,7 +36,6 @@ def update_form(action: Action, **changes) -> dict:
     data = {
         **date_fields("update_date", timezone.localdate()),
         "update_text": "",
-        "update_rag": action.rag,
         "rag": action.rag,
         "progress": action.progress,
         "comment": action.comment,

@@ -70,9 +70,10 @@ def conflict(change: ActionChange, found: Conflict) -> dict:
     }
 
 
-def new_action(values: dict) -> dict:
+def new_action(values: dict, updates=()) -> dict:
     """What the preview shows of a new action besides its number and text: the columns of
-    the preview page, and every field the row gives (for the admin's row list)."""
+    the preview page, and every field the row gives, its progress updates among them (for
+    the admin's row list)."""
     return {
         "leads": shown(values.get("leads")),
         "organisations": shown(values.get("lead_organisations_text")),
@@ -83,7 +84,8 @@ def new_action(values: dict) -> dict:
             {"label": label(name), "value": shown_field(name, value)}
             for name, value in values.items()
             if name not in ("ref", "text") and value not in (None, "")
-        ],
+        ]
+        + [{"label": update.label, "value": update.new_shown} for update in updates],
     }
 
 
@@ -162,12 +164,15 @@ def describe(preview: ImportPreview) -> dict:
             for change in changes
         ],
         "created": [
-            {**action_row(change), **new_action(change.row.values)}
+            {**action_row(change), **new_action(change.row.values, change.updates)}
             for change in rows
             if change.kind == "create"
         ],
         "updated": [
-            {**action_row(change), "changes": [field_change(field) for field in change.changes]}
+            {
+                **action_row(change),
+                "changes": [field_change(item) for item in [*change.changes, *change.updates]],
+            }
             for change in rows
             if change.kind == "update"
         ],

@@ -17,6 +17,7 @@ from actions.rag import RAG
 from boards.names import NameIndex
 from cspplan.display import show_date
 from workbooks.indicators import IndicatorChange, indicator_changes
+from workbooks.progress import UpdateChange, keep_undated, progress_changes
 from workbooks.rows import ActionRow, ParsedWorkbook, Problem, RowMatches, ThemeRow
 from workbooks.versions import Conflict, set_aside
 
@@ -99,6 +100,8 @@ class ActionChange:
     notes: list[str] = field(default_factory=list)  # e.g. a lead no one is called
     # Fields both the plan and the workbook changed since the export (workbooks.versions).
     conflicts: list[Conflict] = field(default_factory=list)
+    # New and changed progress updates, from the progress cell (workbooks.progress).
+    updates: list[UpdateChange] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -197,6 +200,8 @@ def preview_import(parsed: ParsedWorkbook, plan: Plan | None) -> ImportPreview:
     matches = _match_rows(preview, parsed, existing, theme_at)
     names = NameIndex()
     rows = [(row, matches.get(id(row))) for row in parsed.actions]
+    for row, action in rows:
+        keep_undated(row, action)  # before the three-way comparison sees the undated text
     conflicts = set_aside(rows)
     named = [_named_in(row, action, names) for row, action in rows]
     lists = _lists_now(
@@ -216,6 +221,7 @@ def preview_import(parsed: ParsedWorkbook, plan: Plan | None) -> ImportPreview:
     for change in preview.actions:
         if change.conflicts:
             change.kind = "conflict"
+    preview.notes += progress_changes(preview.actions, plan)
     claimed = {change.action.pk for change in preview.actions if change.action}
     preview.not_in_workbook = [action for action in existing if action.pk not in claimed]
     preview.indicators = indicator_changes(parsed, plan)

@@ -206,7 +206,7 @@ def _changes(change: ActionChange):
     if change.refused:
         return "Not imported: see the problems"
     if change.kind == "update":
-        items = [field_change(item) for item in change.changes]
+        items = [field_change(item) for item in [*change.changes, *change.updates]]
         return format_html(
             '<ul class="workbook-changes">{}</ul>',
             format_html_join(
@@ -216,7 +216,7 @@ def _changes(change: ActionChange):
             ),
         )
     if change.kind == "create":
-        fields = new_action(change.row.values)["fields"]
+        fields = new_action(change.row.values, change.updates)["fields"]
         return format_html(
             '<ul class="workbook-changes">{}</ul>',
             format_html_join(

@@ -49,6 +49,9 @@ class ActionRow:
     # The history version of the action the row was exported from (workbooks.versions);
     # None for a row that carries none (a partner's own workbook, or a new row).
     version: int | None = None
+    # The dated paragraphs of the progress cell (workbooks.progress); None when the layout
+    # or the workbook has no progress column, which leaves the action's updates alone.
+    updates: list | None = None
 
 
 @dataclass

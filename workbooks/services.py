@@ -7,7 +7,17 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from actions.models import ACTION_LIST_FIELDS, Action, Indicator, Plan, SeniorLeader, Theme
+from actions.models import (
+    ACTION_LIST_FIELDS,
+    Action,
+    Indicator,
+    Plan,
+    ProgressUpdate,
+    SeniorLeader,
+    Theme,
+)
+from actions.rag import RAG
+from actions.services import progress_update_edit
 from cspplan import history
 from cspplan.bulk import insert_records, insert_rows, runs, update_rows, values_table
 from cspplan.saving import save_if_changed
@@ -66,7 +76,7 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
     for change in preview.actions:
         if change.kind == "create":
             new.append(change)
-        elif change.kind == "update" or (change.kind == "conflict" and change.changes):
+        elif change.kind in ("update", "conflict") and change.changes:  # not only updates
             values, action = change.row.values, change.action
             for field_change in change.changes:
                 if field_change.field == "theme":
@@ -96,15 +106,53 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
         new=len(new),
     )
     _write_history(
+        Action,
         [*new_pks, *(action.pk for action in updated)],
         [history.CREATED] * len(new_pks) + [history.CHANGED] * len(updated),
         when=now,
         user=history.history_user(user),
+        lists=ACTION_LIST_FIELDS,
     )
+    _import_updates(preview, dict(zip(map(id, new), new_pks, strict=True)), user, now)
     return plan
 
 
 IMPORT_REASON = "Imported from a workbook"
+
+
+def _import_updates(preview, new_pks: dict, user, now) -> None:
+    """The progress cells' new and changed updates (workbooks.progress), one history row
+    each in `user`'s name. A new update is the importing user's (typed in by them, written
+    by their person), dated `now`, and records the RAG status its action has now, as the
+    update form records it; `new_pks` gives the new actions' records by id(change). New
+    ones are written in bulk, as the actions are; a changed one (rare) is saved on its own."""
+    new = []
+    for change in preview.actions:
+        if change.action is None:
+            action_id, rag = new_pks[id(change)], change.row.values.get("rag", RAG.NOT_RATED)
+        else:
+            action_id, rag = change.action.pk, change.action.rag
+        # Oldest first: updates of one date are shown newest first by creation (the later
+        # key), so that the cell's order comes back.
+        for update in reversed(change.updates):
+            if update.update is None:
+                new.append({"action_id": action_id, "rag": rag, **update.values})
+            else:
+                progress_update_edit(
+                    update=update.update, user=user, reason=IMPORT_REASON, **update.values
+                )
+    if not new:
+        return
+    user = history.history_user(user)
+    person = getattr(user, "person", None)
+    pks = insert_records(
+        ProgressUpdate,
+        new,
+        author_id=[person.pk if person else None] * len(new),
+        created_by_id=[user.pk if user else None] * len(new),
+        created_at=[now] * len(new),
+    )
+    _write_history(ProgressUpdate, pks, [history.CREATED] * len(pks), when=now, user=user)
 
 
 def _import_indicators(plan: Plan, preview, user) -> None:
@@ -173,10 +221,11 @@ def _set_named(pks: list, named: list[dict], *, new: int) -> None:
         insert_rows(through, fields, [action_ids, target_ids])
 
 
-def _write_history(pks: list, kinds: list[str], *, when, user) -> None:
-    """One history row for each action the import wrote (`pks`), of its kind (`kinds`: "+"
-    for one created, "~" for one changed), dated `when`, in `user`'s name, for IMPORT_REASON; and
-    the lists of people and organisations each now has.
+def _write_history(model, pks: list, kinds: list[str], *, when, user, lists=()) -> None:
+    """One history row for each record of `model` (an action, a progress update) the
+    import wrote (`pks`), of its kind (`kinds`: "+" for one created, "~" for one changed),
+    dated `when`, in `user`'s name, for IMPORT_REASON; and the lists (`lists`: an action's
+    people and organisations) each now has.
 
     The rows are copied inside the database (INSERT ... SELECT) rather than built in Python
     by django-simple-history's bulk helpers, which takes seconds for thousands of actions.
@@ -186,7 +235,7 @@ def _write_history(pks: list, kinds: list[str], *, when, user) -> None:
     the first part returns, so the lists are copied for those rows and no others."""
     if not pks or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
-    history_model = Action.history.model
+    history_model = model.history.model
     q = connection.ops.quote_name
     date = history_model._meta.get_field("history_date").get_db_prep_save(when, connection)
     values = {
@@ -203,24 +252,24 @@ def _write_history(pks: list, kinds: list[str], *, when, user) -> None:
     if unfilled - {"history_id"}:  # django-simple-history has grown a column left empty
         raise RuntimeError(f"Import history: no value for {', '.join(sorted(unfilled))}")
     keys = history_model._meta.pk, history_model._meta.get_field("id")
-    written = [[], []]  # the history rows written, and the action of each
+    written = [[], []]  # the history rows written, and the record of each
     with connection.cursor() as cursor:
-        fields = [Action._meta.pk, history_model._meta.get_field("history_type")]
+        fields = [model._meta.pk, history_model._meta.get_field("history_type")]
         constants = [date, IMPORT_REASON, user.pk if user else None]
         for start, stop in runs(len(pks), len(fields), other_parameters=len(constants)):
             table, params = values_table(fields, [pks[start:stop], kinds[start:stop]])
             cursor.execute(
                 f"WITH w ({q('id')}, {q('kind')}) AS ({table}) "
                 f"INSERT INTO {q(history_model._meta.db_table)} ({', '.join(map(q, values))}) "
-                f"SELECT {', '.join(values.values())} FROM {q(Action._meta.db_table)} a "
+                f"SELECT {', '.join(values.values())} FROM {q(model._meta.db_table)} a "
                 f"JOIN w ON w.{q('id')} = a.{q('id')} ORDER BY a.{q('id')} "
                 f"RETURNING {q(keys[0].column)}, {q(keys[1].column)}",
                 [*params, *constants],
             )
-            for history_id, action_id in cursor.fetchall():
+            for history_id, record_id in cursor.fetchall():
                 written[0].append(history_id)
-                written[1].append(action_id)
-        for list_field in ACTION_LIST_FIELDS:
+                written[1].append(record_id)
+        for list_field in lists:
             through, target = _through(list_field)
             snapshot = apps.get_model("actions", f"HistoricalAction_{list_field}")
             for start, stop in runs(len(pks), len(keys)):

@@ -13,11 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.db.models import Prefetch
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from actions.models import Action, ActionOrigin, Plan, Theme
+from actions.models import Action, ActionOrigin, Plan, ProgressUpdate, Theme
 from actions.rag import MEANINGS, RAG
+from actions.selectors import NEWEST_FIRST
 from workbooks.cells import (
     action_ref,
     cell_text,
@@ -26,6 +28,7 @@ from workbooks.cells import (
     parse_rag,
     rag_from_fill,
 )
+from workbooks.progress import format_progress, parse_progress
 from workbooks.reading import SheetRow, sheet_rows
 from workbooks.rows import ActionRow, ParsedWorkbook, Problem, ThemeRow
 from workbooks.versions import VERSION_HEADER, latest_version
@@ -34,6 +37,8 @@ from workbooks.writing import ORIGIN_FILLS, SheetWriter
 # How far down a sheet the header row is looked for (the VRU header block is ~25 rows).
 HEADER_SEARCH_ROWS = 200
 ID_HEADER = "cspplan ID (do not change)"
+# Where parse() puts a progress cell's dated updates, taken out of the values into the row.
+UPDATES = "updates"
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,7 @@ class Column:
     header: str  # as the template writes it
     field: str  # the model field, or one of the kinds' own names (see TableLayout.parse)
     width: float = 20
-    kind: str = "text"  # text, ref, theme, date, rag, origin, id, version
+    kind: str = "text"  # text, ref, theme, date, rag, origin, id, version, progress
     aliases: tuple[str, ...] = ()
     hidden: bool = False
 
@@ -215,6 +220,10 @@ class TableLayout:
             values[column.field] = rag
         elif column.kind == "origin":
             values[column.field] = parse_origin(value)
+        elif column.kind == "progress":
+            cell = parse_progress(cell_text(value))
+            values[column.field] = cell.undated
+            values[UPDATES] = cell.updates
         else:
             raise AssertionError(f"unknown column kind {column.kind}")
 
@@ -231,7 +240,7 @@ class TableLayout:
             [column.width for column in self.columns],
             hidden={index for index, column in enumerate(self.columns, 1) if column.hidden},
         )
-        themes, actions = _plan_contents(plan)
+        themes, actions = _plan_contents(plan, updates=self.carries_updates)
         table, merges = self._table_rows(out, themes, actions)
         preamble = self.write_preamble(out, plan)
         offset = len(preamble)
@@ -326,7 +335,14 @@ class TableLayout:
                 levels.append((key, theme_cell(inner[level])))
         return levels
 
+    @property
+    def carries_updates(self) -> bool:
+        """Whether the layout has a progress column, which holds the dated updates."""
+        return any(column.kind == "progress" for column in self.columns)
+
     def write_cell(self, out: SheetWriter, column: Column, action: Action):
+        if column.kind == "progress":
+            return out.cell(format_progress(action.progress, action.updates.all()))
         if column.kind == "date":
             words = getattr(action, f"{column.field}_text")
             value = getattr(action, f"{column.field}_date")
@@ -428,6 +444,7 @@ class _TableState:
                     self.layout.parse(column, value, row.cell(index), values)
             except ValueError as error:
                 problems.append(Problem(str(error), self.sheet, row.number, column.header))
+        updates = values.pop(UPDATES, None)
         self.layout.finish_values(values)
         if not values.get("text"):
             problems.append(
@@ -458,7 +475,9 @@ class _TableState:
                 )
             )
         parsed.actions.append(
-            ActionRow(self.sheet, row.number, self.path, action_id, values, problems, version)
+            ActionRow(
+                self.sheet, row.number, self.path, action_id, values, problems, version, updates
+            )
         )
 
     def _depth_of(self, level: int) -> int:
@@ -494,11 +513,21 @@ def _parse_version(value) -> int | None:
     return int(text)
 
 
-def _plan_contents(plan: Plan):
+def _plan_contents(plan: Plan, *, updates: bool):
+    """The plan's themes, and its actions by theme, each with the version an export records
+    (workbooks.versions); with `updates`, each action's progress updates fetched with them,
+    newest first."""
     themes = list(plan.themes.order_by("order", "pk"))
     actions = defaultdict(list)
-    in_plan = Action.objects.filter(theme__plan=plan).annotate(version=latest_version())
-    for action in in_plan.order_by("order", "pk"):
+    found = (
+        Action.objects.filter(theme__plan=plan)
+        .annotate(version=latest_version())
+        .order_by("order", "pk")
+    )
+    if updates:
+        newest_first = ProgressUpdate.objects.order_by(*NEWEST_FIRST)
+        found = found.prefetch_related(Prefetch("updates", queryset=newest_first))
+    for action in found:
         actions[action.theme_id].append(action)
     return themes, actions
 

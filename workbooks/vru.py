@@ -30,7 +30,7 @@ class VRULayout(TableLayout):
         Column("Start date", "start", 13, kind="date"),
         Column("End date", "end", 13, kind="date"),
         Column("Supporting organisation(s)", "supporting_organisations_text", 20),
-        Column("Progress", "progress", 40),
+        Column("Progress", "progress", 40, kind="progress"),
         Column("Comment", "comment", 40, aliases=("Comments",)),
         Column("Document Reference(s)", "document_references", 20),
         Column("Risk RAG status", "rag", 11, kind="rag", aliases=("RAG status", "RAG")),

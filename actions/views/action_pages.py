@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from actions import selectors, services
 from actions.history import action_history, since_version
-from actions.models import Action
+from actions.models import Action, Plan
 from actions.permissions import can_edit_action, visible_actions
 from actions.rag import RAG
 from actions.services import ActionChanged, action_version
@@ -65,7 +65,8 @@ def action_update(request, pk):
         raise PermissionDenied
     if request.method == "GET":
         next_url = _safe_next(request, request.GET.get("next"))
-        return _update_page(request, action, ActionUpdateForm(action=action), next_url)
+        form = ActionUpdateForm(action=action, undated_progress=_shows_progress(action))
+        return _update_page(request, action, form, next_url)
     next_url = _safe_next(request, request.POST.get("next"))
     # The form is checked against the action as its sender saw it, so that what they
     # changed is told apart from what someone else changed since (and nothing is saved).
@@ -74,7 +75,7 @@ def action_update(request, pk):
     if posted_version != action_version(action):
         since = since_version(action, posted_version)
     seen = since.base if since and since.base is not None else action
-    form = ActionUpdateForm(request.POST, action=seen)
+    form = ActionUpdateForm(request.POST, action=seen, undated_progress=_shows_progress(action))
     if not form.is_valid():
         return _update_page(request, action, form, next_url)
     if since is not None:
@@ -107,6 +108,12 @@ def _save(request, action: Action, form: ActionUpdateForm) -> Action:
         update=form.update(),
         **form.changes(),
     )
+
+
+def _shows_progress(action: Action) -> bool:
+    """Whether the update form shows the action's undated progress text: where the plan's
+    layout has a Progress column for it (VRU), or the action has some to keep editable."""
+    return action.theme.plan.layout == Plan.Layout.VRU or bool(action.progress)
 
 
 def _meaning(rag: str) -> str:
@@ -155,8 +162,6 @@ def _conflict_page(request, form: ActionUpdateForm, current: Action, since, next
         saved = getattr(current, name)
         if base is not None and data[name] == getattr(base, name):
             carried[name] = saved  # this person left it alone: take the saved value
-    if base is not None and data["update_rag"] == base.rag:
-        carried["update_rag"] = current.rag
     for name, yours in form.changes().items():
         saved = getattr(current, name)
         if yours != saved and (base is None or saved != getattr(base, name)):
@@ -168,7 +173,9 @@ def _conflict_page(request, form: ActionUpdateForm, current: Action, since, next
                 }
             )
     again = ActionUpdateForm(
-        form.with_data(**carried, version=action_version(current)), action=current
+        form.with_data(**carried, version=action_version(current)),
+        action=current,
+        undated_progress=_shows_progress(current),
     )
     conflict = {"since": since, "clashes": clashes}
     return _update_page(request, current, again, next_url, conflict=conflict, status=409)

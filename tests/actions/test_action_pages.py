@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, Plan, ProgressUpdate
 from actions.rag import RAG
 from actions.services import action_update, action_version
 from boards.models import Role
@@ -166,7 +166,7 @@ def test_posting_an_update_by_role(client, action, users, who, sees, edits):
     sign_in(client, users, who)
     before = snapshot(action)
     data = update_form(
-        action, update_text="Board agreed the arrangements", update_rag=RAG.GREEN, comment="Done"
+        action, update_text="Board agreed the arrangements", rag=RAG.GREEN, comment="Done"
     )
 
     response = client.post(update_url(action), data)
@@ -432,7 +432,6 @@ def test_the_form_starts_from_the_action_and_today(client, world, action):
     form = client.get(update_url(action)).context["form"]
 
     assert form["update_date"].value() == TODAY
-    assert form["update_rag"].value() == RAG.AMBER
     assert form["rag"].value() == RAG.AMBER
     assert form["progress"].value() == "Terms of reference drafted"
     assert form["version"].value() == action_version(action)
@@ -447,7 +446,7 @@ def test_a_red_update_saves_the_update_and_the_actions_rag_with_a_message(client
         update_form(
             action,
             update_text="Partner withdrew funding",
-            update_rag=RAG.RED,
+            rag=RAG.RED,
             progress="Looking for funding\r\nfrom the VRU",
         ),
     )
@@ -462,7 +461,7 @@ def test_a_red_update_saves_the_update_and_the_actions_rag_with_a_message(client
     [message] = [str(m) for m in get_messages(response.wsgi_request)]
     assert message == (
         "Action 1a saved: progress update added; RAG status changed from Amber to Red; "
-        "progress changed."
+        "undated progress text changed."
     )
 
 
@@ -623,34 +622,59 @@ def test_an_end_date_before_the_start_date_is_refused_on_the_end_date(client, wo
     assert snapshot(action) == before
 
 
-def test_a_status_for_the_update_without_its_words_is_refused(client, world, action):
+def test_the_form_has_one_box_for_the_update_and_one_rag_choice(client, world, action):
     client.force_login(world.officer)
-    before = snapshot(action)
 
-    response = client.post(update_url(action), update_form(action, update_rag=RAG.RED))
+    html = client.get(update_url(action)).content.decode()
 
-    [(target, message)] = summary_links(response)
-    assert target == "id_update_text" and "goes with the status Red" in message
-    assert snapshot(action) == before
+    radios = re.findall(r'type="radio"\s+name="(\w+)"', html)
+    assert radios == ["rag"] * len(RAG)
+    assert html.count('name="update_text"') == 1
+    # The undated progress text is there, folded away, not a second box to fill in.
+    assert html.count("<textarea") == 3  # the update, the comment, the undated progress
+    assert '<details class="govuk-details"><summary' in html
+    assert "Change the undated progress text" in html
 
 
-def test_two_different_statuses_for_the_update_and_the_action_are_refused(client, world, action):
+def test_the_rag_chosen_with_an_update_is_the_actions_and_recorded_on_it(client, world, action):
     client.force_login(world.officer)
-    before = snapshot(action)
 
     response = client.post(
-        update_url(action),
-        update_form(action, update_text="Mixed", update_rag=RAG.RED, rag=RAG.GREEN),
+        update_url(action), update_form(action, update_text="Venue confirmed", rag=RAG.GREEN)
     )
 
-    assert summary_links(response) == [
-        (
-            "id_rag_0",
-            "You chose Red for the update and Green for the action: choose the same status for "
-            "both, or change only one of them",
-        )
-    ]
-    assert snapshot(action) == before
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.rag == RAG.GREEN
+    assert action.updates.get().rag == RAG.GREEN
+
+
+def test_an_update_that_keeps_the_rag_records_the_rag_the_action_has(client, world, action):
+    client.force_login(world.officer)
+
+    client.post(update_url(action), update_form(action, update_text="No change this month"))
+
+    assert action.updates.get().rag == RAG.AMBER
+
+
+def test_where_the_layout_has_no_progress_column_the_undated_text_is_not_asked_for(
+    client, world, action
+):
+    plan = action.theme.plan
+    plan.layout = Plan.Layout.SGV
+    plan.save()
+    client.force_login(world.officer)
+    without = ActionFactory(theme=action.theme, progress="")
+    without.lead_people.add(world.officer.person)
+
+    assert 'name="progress"' not in client.get(update_url(without)).content.decode()
+    # An action that has the text keeps it editable; saving without it leaves it alone.
+    assert 'name="progress"' in client.get(update_url(action)).content.decode()
+    data = update_form(without, update_text="Started")
+    del data["progress"]
+    assert client.post(update_url(without), data).status_code == 302
+    without.refresh_from_db()
+    assert without.progress == ""
 
 
 # ---- two people at once --------------------------------------------------------------------
@@ -668,7 +692,7 @@ def test_a_second_form_from_the_same_version_is_refused_and_keeps_both_peoples_w
     client.post(
         update_url(action),
         update_form(
-            action, update_text="Funding withdrawn", update_rag=RAG.RED, comment="First's comment"
+            action, update_text="Funding withdrawn", rag=RAG.RED, comment="First's comment"
         ),
     )
     client.force_login(second)
@@ -680,7 +704,7 @@ def test_a_second_form_from_the_same_version_is_refused_and_keeps_both_peoples_w
             seen,
             version=opened,
             update_text="All on track",
-            update_rag=RAG.GREEN,
+            rag=RAG.GREEN,
             progress="Second's progress",
             comment="Second's comment",
         ),

@@ -44,7 +44,7 @@ def test_officer_reports_red_and_the_chair_sees_it(page, plan_world):
     # The update link may carry ?next= (where to come back to), so match its start.
     click_and_check(page, main.locator(f'a[href^="{update_url}"]'), "update-form")
     page.get_by_label("Progress update", exact=True).fill(UPDATE_TEXT)
-    page.get_by_role("group", name="RAG status this update sets").get_by_label(
+    page.get_by_role("group", name="RAG status of the action").get_by_label(
         "Red", exact=True
     ).check()
     click_and_check(page, main.get_by_role("button", name="Save"), "saved")

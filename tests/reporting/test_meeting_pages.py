@@ -91,14 +91,14 @@ def post_update(client, user, action, **changes):
 def test_changes_made_on_the_update_form_show_with_who_when_and_why(client, world):
     # The council's officer edits what the council leads: a2 (green) and b1 (amber).
     officer = world.council_officer
-    post_update(client, officer, world.a2, rag=RAG.AMBER, update_rag=RAG.AMBER)
+    post_update(client, officer, world.a2, rag=RAG.AMBER)
     backdate()
     post_update(
         client,
         officer,
         world.a2,
         update_text="Partners met on 3 November",
-        update_rag=RAG.RED,
+        rag=RAG.RED,
     )
     post_update(client, officer, world.b1, rag=RAG.COMPLETE)
 

@@ -1,6 +1,7 @@
 """Importing and exporting plan workbooks in the admin: django-import-export's upload, preview
 and confirm pages on our reader, preview and import; the export on the plan's page."""
 
+import datetime
 import io
 import os
 import re
@@ -131,6 +132,26 @@ def test_an_edited_workbook_is_previewed_field_by_field_and_nothing_is_written(a
     assert "0 new, 1 changed, 2 unchanged and 0 refused actions" in content
     assert "Confirm import" in content
     assert snapshot(plan) == before
+
+
+def test_a_dated_paragraph_is_previewed_as_a_new_update_and_written(admin_client, admin_user, plan):
+    data = edit_row(export(plan), "Weapon sweeps", {"Progress": "12 March 2022: Two parks done"})
+
+    response = upload(admin_client, plan, data)
+
+    content = response.content.decode()
+    assert "New progress update: <del>(none)</del> → <ins>12 March 2022: Two parks done</ins>" in (
+        content
+    )
+    confirm(admin_client, response)
+    action = Action.objects.get(text="Weapon sweeps in parks")
+    update = action.updates.get()
+    assert (update.date, update.text, update.rag) == (
+        datetime.date(2022, 3, 12),
+        "Two parks done",
+        "amber",
+    )
+    assert update.history.get().history_user == admin_user
 
 
 def test_a_new_row_is_previewed_as_new(admin_client, plan):

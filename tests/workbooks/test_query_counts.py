@@ -3,11 +3,13 @@
 benchmarks/spreadsheets.py measures the same at 5,000 and 10,000 actions; this pins it.
 """
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from actions.models import Action
+from actions.models import Action, ProgressUpdate
 from boards.models import Role
 from tests.factories import (
     ActionFactory,
@@ -30,7 +32,8 @@ SIZES = (10, 200)
 
 
 def make_plan(size: int):
-    """A VRU plan of `size` actions in three themes, each led by two named people."""
+    """A VRU plan of `size` actions in three themes, each led by two named people and with a
+    dated progress update (so that a new plan's import adds `size` updates)."""
     plan = PlanFactory(layout="vru")
     people = PersonFactory.create_batch(2)
     organisation = OrganisationFactory()
@@ -53,6 +56,12 @@ def make_plan(size: int):
     )
     Action.lead_organisations.through.objects.bulk_create(
         Action.lead_organisations.through(action=action, organisation=organisation)
+        for action in actions
+    )
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(
+            action=action, date=datetime.date(2021, 11, 1), period="November 2021", text="Met."
+        )
         for action in actions
     )
     return plan
@@ -154,6 +163,11 @@ def test_the_imports_wrote_what_they_were_counted_for():
     copy = Action.objects.filter(theme__plan__slug=f"{plan.slug}-copy")
     assert copy.count() == 200
     assert Action.history.filter(theme__plan__slug=f"{plan.slug}-copy").count() == 200
+    copied = ProgressUpdate.objects.filter(action__theme__plan__slug=f"{plan.slug}-copy")
+    assert copied.count() == 200
+    assert (
+        ProgressUpdate.history.filter(action__theme__plan__slug=f"{plan.slug}-copy").count() == 200
+    )
 
 
 def test_the_conflicts_counted_were_settled_and_written():

@@ -24,16 +24,18 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from actions.models import Action, ActionOrigin, Plan, SeniorLeader, Theme
+from actions.models import Action, ActionOrigin, Plan, ProgressUpdate, SeniorLeader, Theme
 from actions.rag import RAG
 from cspplan.saving import record_edit
 from tests.factories import PlanFactory, UserFactory
 from tests.helpers import edit
 from tests.libreoffice import resave_in_libreoffice
-from tests.workbooks.workbooks import export
+from tests.workbooks.test_progress import updates as stored_updates
+from tests.workbooks.workbooks import Sheet, export
 from workbooks.layouts import read_workbook
 from workbooks.presenter import preview_lines
 from workbooks.preview import ImportPreview, preview_import
+from workbooks.progress import reads_as_dated, written_date
 from workbooks.services import plan_import
 from workbooks.table import NUMBERED
 
@@ -99,9 +101,13 @@ def contents(plan: Plan, layout: str) -> dict:
         children.setdefault(theme.parent_id, []).append(theme)
     actions = {}
     for action in Action.objects.filter(theme__plan=plan).order_by("order", "pk"):
-        actions.setdefault(action.theme_id, []).append(
-            {name: getattr(action, name) for name in CARRIED[layout]}
-        )
+        carried = {name: getattr(action, name) for name in CARRIED[layout]}
+        if layout == "vru":  # the Progress column carries the dated updates too
+            carried["updates"] = [
+                (written_date(update), update.date, update.text)
+                for update in action.updates.order_by("-date", "-created_at", "-pk")
+            ]
+        actions.setdefault(action.theme_id, []).append(carried)
     tree = []
 
     def walk(theme: Theme, path: tuple):
@@ -192,6 +198,18 @@ def test_a_seed_plans_old_workbook_leaves_every_later_edit_alone(slug, layout, t
     plan_import(preview)
     after = {a.pk: (a.outcomes, a.rag, a.progress) for a in Action.objects.filter(theme__plan=plan)}
     assert after == edited
+
+
+@pytest.mark.usefixtures("seeded")
+def test_the_seed_plans_november_2021_updates_are_in_its_exported_progress_column():
+    plan = Plan.objects.get(slug="bd-vru-2021-22")
+    updates = ProgressUpdate.objects.filter(action__theme__plan=plan)
+    assert updates.count() == 5
+    sheet = Sheet(export(plan, "vru"))
+
+    for update in updates:
+        cell = sheet.get(sheet.row_of(update.action.text[:40]), "Progress")
+        assert f"November 2021: {update.text}" in cell
 
 
 # ---- generated plans -----------------------------------------------------------------------
@@ -357,7 +375,10 @@ def action_values(draw, layout: str, ref: str) -> dict:
             "end_text": end_text,
             "end_date": end_date,
             "supporting_organisations_text": draw(field_texts(500)),
-            "progress": draw(field_texts()),
+            # Undated progress: a paragraph of it that began with a date and a colon would be
+            # read back as an update (see tests/workbooks/test_progress.py).
+            "progress": draw(field_texts().filter(lambda text: not reads_as_dated(text))),
+            "updates": draw(st.lists(stored_updates(), max_size=3)),
             "comment": draw(field_texts()),
             "document_references": draw(field_texts()),
             "rag": draw(st.sampled_from(RAG)).value,
@@ -465,6 +486,7 @@ def create_plan(spec: PlanSpec, layout: str) -> Plan:
         SeniorLeader(plan=plan, order=order, **leader) for order, leader in enumerate(spec.leaders)
     )
     actions = []
+    updates_of = {}  # id(action): its progress updates, newest first
 
     def add(themes: list[ThemeSpec], parent: Theme | None) -> None:
         for order, theme_spec in enumerate(themes):
@@ -475,14 +497,21 @@ def create_plan(spec: PlanSpec, layout: str) -> Plan:
                 description=theme_spec.description,
                 order=order,
             )
-            actions.extend(
-                Action(theme=theme, order=position, **values)
-                for position, values in enumerate(theme_spec.actions)
-            )
+            for position, values in enumerate(theme_spec.actions):
+                values = dict(values)
+                updates = values.pop("updates", [])
+                action = Action(theme=theme, order=position, **values)
+                updates_of[id(action)] = updates
+                actions.append(action)
             add(theme_spec.children, theme)
 
     add(spec.themes, None)
     Action.objects.bulk_create(actions)
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(action=action, date=update.date, period=update.period, text=update.text)
+        for action in actions
+        for update in updates_of[id(action)]
+    )
     return plan
 
 
@@ -533,7 +562,14 @@ def typical_spec(layout: str) -> PlanSpec:
                 "end_text": end_text,
                 "end_date": end_date,
                 "supporting_organisations_text": "LBBD, MPS" if index else "",
-                "progress": "November 2021: on track\nDecember 2021: delayed" if index else "",
+                "progress": "On track overall.\n\nSee the board report." if index else "",
+                "updates": [
+                    ProgressUpdate(date=datetime.date(2022, 3, 12), text="Delayed.\n\nAgain."),
+                    ProgressUpdate(
+                        date=datetime.date(2021, 11, 1), period="November 2021", text="On track"
+                    ),
+                    ProgressUpdate(date=datetime.date(2021, 10, 5), period="05/10/2021", text="="),
+                ][: index % 4],
                 "comment": "\t".join(["tab", "separated"]),
                 "document_references": "@docs/plan.pdf",
                 "rag": list(RAG)[index].value,

@@ -285,6 +285,23 @@ def test_confirming_writes_the_changes_in_the_users_name(importing, importer, pl
     assert snapshot() == before
 
 
+def test_a_dated_paragraph_in_the_progress_cell_is_previewed_and_added_as_an_update(
+    importing, importer, plan
+):
+    response = upload(importing, plan, edited(plan, Progress="November 2021: Meets at 9."))
+
+    page = page_of(response)
+    assert "New progress update" in page and "(none) → November 2021: Meets at 9." in page
+    assert "<dt>Changed actions</dt><dd>1</dd>" in page
+    importing.post(confirm_url(plan), {"token": token_in(response)})
+    update = Action.objects.get(text="Daily violence meeting").updates.get()
+    assert (update.period, update.text, update.created_by) == (
+        "November 2021",
+        "Meets at 9.",
+        importer,
+    )
+
+
 def test_a_new_plan_title_is_shown_and_written(importing, importer, plan):
     sheet = Sheet(export(plan))
     sheet.sheet.cell(1, 1).value = "Violence and vulnerability reduction plan"
