@@ -30,8 +30,12 @@ from actions.models import Action, ProgressUpdate, Theme
 from actions.rag import MEANINGS, RAG
 from cspplan.display import short_date, show_date, show_when, user_name
 from reporting.dashboards import Dashboard, dashboard
+from reporting.pack_widths import fitted_widths
 from reporting.scopes import Scope
 from reporting.since import Changes, Travel, changes_since
+
+# About how many characters of the printed page's table text fit across a landscape A4 page.
+PRINTED_CHARACTERS = 150
 
 # ---- the plain structure both renderers lay out ---------------------------------------------
 
@@ -98,6 +102,13 @@ class Table:
     # its rows, rather than on every row), and the id of the row of an action in full.
     groups: dict[int, str] = field(default_factory=dict)
     anchors: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def column_widths(self) -> list[str]:
+        """Each column's share of the table's width, fitted to what it holds
+        (reporting.pack_widths), as CSS percentages: the page's <col> widths."""
+        widths = fitted_widths(self, PRINTED_CHARACTERS)
+        return [f"{100 * width / PRINTED_CHARACTERS:.1f}%" for width in widths]
 
     @property
     def body(self) -> list[BodyRow]:

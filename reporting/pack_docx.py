@@ -13,8 +13,6 @@ and white). Links become their text.
 """
 
 import io
-import itertools
-import math
 import re
 
 from docx import Document
@@ -27,6 +25,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from actions.rag import COLOURS, RAG
 from reporting.pack import Cell, Pack, Section, Table
+from reporting.pack_widths import fitted_widths, piece_words
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -38,13 +37,6 @@ A4_SHORT, A4_LONG, MARGIN = Mm(210), Mm(297), Mm(15)
 TABLE_TEXT = Pt(9)
 # About how wide a character of 9 point text is, on average, to share out a table's width.
 CHARACTER = Mm(1.8)
-# A column whose longest line is at most this many characters gets room for it whole; longer
-# text (an action, an update) shares out what is left by how much of it there is.
-SHORT = 24
-NARROWEST = 14
-MARGINS = 4  # a cell's margins, in characters
-# The shares of the room left that the columns of long text are tried with.
-SHARES = (1, 2, 3, 4, 6)
 
 
 def pack_docx(pack: Pack) -> bytes:
@@ -134,52 +126,10 @@ def _section(document, section: Section) -> None:
 
 
 def _widths(document, table: Table) -> list[int]:
-    """Each column's width (EMU), fitted to what it holds: a short column (a status, a date,
-    a count) as wide as its longest line or heading word; the rest of the page's text width
-    shared among the columns of long text in the way that makes the table shortest (of a
-    few shares tried: the rows' height is the tallest cell's, so a column with little long
-    text can still need room for it)."""
+    """Each column's width (EMU), fitted to what it holds (reporting.pack_widths)."""
     section = document.sections[-1]
-    room = (section.page_width - section.left_margin - section.right_margin) / CHARACTER
-    count = len(table.columns)
-    lines = [[[_length(line) for line in cell] for cell in row] for row in table.rows]
-    longest = [max(len(word) for word in c.name.split()) for c in table.columns]
-    for row in lines:
-        for index, cell in enumerate(row):
-            longest[index] = max([longest[index], *cell])
-    wanted = [min(length, SHORT) + MARGINS for length in longest]
-    long = [index for index in range(count) if longest[index] > SHORT]
-    left = room - sum(wanted[i] for i in range(count) if i not in long)
-    if long:
-        best = None
-        for shares in itertools.product(SHARES, repeat=len(long)):
-            widths = list(wanted)
-            for index, share in zip(long, shares, strict=True):
-                widths[index] = max(left * share / sum(shares), NARROWEST)
-            height = _height(lines, widths)
-            if best is None or height < best[0]:
-                best = (height, widths)
-        wanted = best[1]
-    return [int(room * CHARACTER * width / sum(wanted)) for width in wanted]
-
-
-def _length(line) -> int:
-    return sum(len(_words(piece)) for piece in line)
-
-
-def _height(lines, widths) -> int:
-    """About how many lines of text the table takes with these column widths."""
-    return sum(
-        max(
-            sum(max(1, math.ceil(length / max(width - MARGINS, 1))) for length in cell)
-            for cell, width in zip(row, widths, strict=True)
-        )
-        for row in lines
-    )
-
-
-def _words(piece) -> str:
-    return piece.label if piece.kind == "rag" else piece.text
+    room = section.page_width - section.left_margin - section.right_margin
+    return [int(width * CHARACTER) for width in fitted_widths(table, room / CHARACTER)]
 
 
 def _table(document, table: Table) -> None:
@@ -220,7 +170,7 @@ def _fill(cell, content: Cell, *, numeric: bool, bold: bool) -> None:
         if numeric:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for piece in line:
-            run = paragraph.add_run(NOT_IN_XML.sub(" ", _words(piece)))
+            run = paragraph.add_run(NOT_IN_XML.sub(" ", piece_words(piece)))
             run.font.size = TABLE_TEXT
             if piece.kind == "strong" or bold:
                 run.bold = True
