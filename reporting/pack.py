@@ -6,13 +6,18 @@ link). The HTML page (templates/reporting/pack.html) and the Word document
 (reporting.pack_docx) only lay that data out, so the two cannot say different things. The
 since page renders the same changes part.
 
+The pack leads with the summary and the exceptions, then the changes; every action, theme
+by theme, only when asked for (`everything`). Each action is shown in full once, in the
+first list that names it; later lists name it by theme and number (`InFull`), so that a
+printed pack does not repeat an action in up to five lists.
+
 Everything is computed from a scope's actions (reporting.scopes), which are already limited to
 what the reader may see, so nothing restricted from them is counted or listed. The summary
 and the exceptions are the chairs' dashboard's counts and lists (reporting.dashboards), in
 full, so that the pack and the dashboard agree. The number of queries is fixed however many
-actions the scope has: the dashboard's, three for the action list (the actions, their lead
-people and lead organisations), one for the themes' names and five for the changes
-(reporting.since).
+actions the scope has: the dashboard's (with its red and amber actions' direction of
+travel), one for the themes' names, five for the changes (reporting.since) and, with
+everything, three for the action list (the actions, their lead people and organisations).
 """
 
 import datetime
