@@ -470,6 +470,7 @@ def test_the_pack_holds_the_exceptions_unless_everything_is_chosen(client, world
     assert "contents=everything" in everything.context["docx_url"]
     wrong = get(client, world.chair, url("pack", world, contents="some"))
     assert "Choose what to include" in wrong.content.decode()
+    assert "Correct the date or the choice of what to include" in wrong.content.decode()
     assert "pack" not in wrong.context
 
 
