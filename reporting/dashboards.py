@@ -22,7 +22,8 @@ the newest update and the RAG counts: everything counted here is counted by the 
 Queries. `dashboard` takes a fixed number of queries however many actions there are (each
 count is one `values(...).annotate(Count(...))` over the scope; the latest update's words
 come from a subquery; the lists are limited and their leads fetched for the listed actions
-in two more queries). The pack can use `dashboard(scope, limit=None)` for full lists.
+in two more queries; the red and amber actions' direction of travel is one more, from their
+history). The pack can use `dashboard(scope, limit=None)` for full lists.
 
 Reuse. `dashboard(scope)` gives everything a dashboard shows (`Dashboard`); its parts stand
 alone: `plan_groups` (the counts, `PlanGroup` and `Tally`), `list_actions` (the lists) and
@@ -60,6 +61,7 @@ from actions.selectors import (
 from boards.models import Board
 from boards.selectors import children_of, with_subgroups_in
 from reporting.scopes import Scope
+from reporting.since import Travel, rag_travel
 
 # How many actions each list shows on a dashboard; the rest are a link away, on the plan page
 # filtered to them. Red and amber are what a chair reads first; overdue and stale actions
@@ -541,6 +543,8 @@ class Dashboard:
     total: Tally
     # red, amber, overdue, stale
     lists: dict[str, ActionList]
+    # The direction of travel of each red and amber action listed, by pk.
+    travel: dict[int, Travel] = field(default_factory=dict)
 
     @property
     def stale_cutoff(self) -> datetime.date:
@@ -567,12 +571,20 @@ def dashboard(
     for group in groups:
         add_counts(total, group.summary.counts)
     single = groups[0].link if len(groups) == 1 else None
+    lists = _lists(groups, list_actions(scope, today, limit), today)
+    # One query more, for the red and amber actions listed: where each came from. Each
+    # carries its own (`action.travel`), for the templates, wherever it is listed.
+    travel = rag_travel(lists[RAG.RED.value].actions + lists[RAG.AMBER.value].actions)
+    for kind in (RAG.RED.value, RAG.AMBER.value):
+        for action in lists[kind].actions:
+            action.travel = travel[action.pk]
     return Dashboard(
         scope=scope,
         today=today,
         groups=groups,
         total=Tally(label=scope.title, counts=total, link=single),
-        lists=_lists(groups, list_actions(scope, today, limit), today),
+        lists=lists,
+        travel=travel,
     )
 
 

@@ -72,3 +72,46 @@ def read_since(query, today: datetime.date) -> tuple[SinceForm, datetime.date | 
         form = SinceForm({"since": since.isoformat()}, today=today)
         form.is_valid()
     return form, since
+
+
+# What the pack holds: the short pack a chair reads first, or everything.
+EXCEPTIONS, EVERYTHING = "exceptions", "everything"
+CONTENTS = [
+    (EXCEPTIONS, "The summary, the exceptions and the changes"),
+    (EVERYTHING, "Everything: also every action, theme by theme"),
+]
+
+
+class PackForm(SinceForm):
+    """The pack's date, and what it holds (`contents`: EXCEPTIONS unless EVERYTHING is
+    asked for)."""
+
+    contents = forms.ChoiceField(
+        label="What to include",
+        choices=CONTENTS,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose what to include: one of the two listed"},
+    )
+
+    def __init__(self, data, *, today: datetime.date):
+        super().__init__(data, today=today)
+        if not self.data.get("contents"):
+            self.data["contents"] = EXCEPTIONS  # so that the first radio shows as chosen
+        self.helper.layout = Layout(Field("since"), Field.radios("contents", small=True))
+
+    @property
+    def everything(self) -> bool:
+        return self.is_valid() and self.cleaned_data["contents"] == EVERYTHING
+
+
+def read_pack(query, today: datetime.date) -> tuple[PackForm, datetime.date | None]:
+    """The pack's form and date, as `read_since` reads the since page's."""
+    form = PackForm(query, today=today)
+    since = form.date
+    if since is not None and not form.data.get(PARTS[0]):
+        form = PackForm(
+            {"since": since.isoformat(), "contents": form.data["contents"]}, today=today
+        )
+        form.is_valid()
+    return form, since

@@ -6,13 +6,18 @@ link). The HTML page (templates/reporting/pack.html) and the Word document
 (reporting.pack_docx) only lay that data out, so the two cannot say different things. The
 since page renders the same changes part.
 
+The pack leads with the summary and the exceptions, then the changes; every action, theme
+by theme, only when asked for (`everything`). Each action is shown in full once, in the
+first list that names it; later lists name it by theme and number (`InFull`), so that a
+printed pack does not repeat an action in up to five lists.
+
 Everything is computed from a scope's actions (reporting.scopes), which are already limited to
 what the reader may see, so nothing restricted from them is counted or listed. The summary
 and the exceptions are the chairs' dashboard's counts and lists (reporting.dashboards), in
 full, so that the pack and the dashboard agree. The number of queries is fixed however many
-actions the scope has: the dashboard's, three for the action list (the actions, their lead
-people and lead organisations), one for the themes' names and five for the changes
-(reporting.since).
+actions the scope has: the dashboard's (with its red and amber actions' direction of
+travel), one for the themes' names, five for the changes (reporting.since) and, with
+everything, three for the action list (the actions, their lead people and organisations).
 """
 
 import datetime
@@ -30,8 +35,12 @@ from actions.models import Action, ProgressUpdate, Theme
 from actions.rag import MEANINGS, RAG
 from cspplan.display import short_date, show_date, show_when, user_name
 from reporting.dashboards import Dashboard, dashboard
+from reporting.pack_widths import fitted_widths
 from reporting.scopes import Scope
-from reporting.since import Changes, changes_since
+from reporting.since import Changes, Travel, changes_since
+
+# About how many characters of the printed page's table text fit across a landscape A4 page.
+PRINTED_CHARACTERS = 150
 
 # ---- the plain structure both renderers lay out ---------------------------------------------
 
@@ -78,17 +87,55 @@ class Column:
 
 
 @dataclass(frozen=True)
+class BodyRow:
+    """A row as the templates lay it out: a heading across the table (`group`: the plan of
+    the rows under it, in a board's pack), or cells, each with its column."""
+
+    cells: list[tuple[Cell, Column]]
+    group: str = ""
+    anchor: str = ""  # the id of an action's row where it is shown in full
+
+
+@dataclass(frozen=True)
 class Table:
     caption: str
     columns: list[Column]
     rows: list[list[Cell]]
     # The first cell of each row names the row (a theme, a status): <th scope="row">.
     row_headers: bool = False
+    # By row index: the plan that row starts (a board's lists name each plan once, above
+    # its rows, rather than on every row), and the id of the row of an action in full.
+    groups: dict[int, str] = field(default_factory=dict)
+    anchors: dict[int, str] = field(default_factory=dict)
 
     @property
-    def body(self) -> list[list[tuple[Cell, Column]]]:
-        """The rows, each cell with its column (for a template, which cannot zip)."""
-        return [list(zip(row, self.columns, strict=True)) for row in self.rows]
+    def column_widths(self) -> list[str]:
+        """Each column's share of the table's width, fitted to what it holds
+        (reporting.pack_widths), as CSS percentages: the page's <col> widths."""
+        widths = fitted_widths(self, PRINTED_CHARACTERS)
+        return [f"{100 * width / PRINTED_CHARACTERS:.1f}%" for width in widths]
+
+    @property
+    def body(self) -> list[BodyRow]:
+        """The rows, each cell with its column (for a template, which cannot zip), with a
+        group row before each row that starts a plan."""
+        body = []
+        for index, row in enumerate(self.rows):
+            if index in self.groups:
+                body.append(BodyRow([], group=self.groups[index]))
+            cells = list(zip(row, self.columns, strict=True))
+            body.append(BodyRow(cells, anchor=self.anchors.get(index, "")))
+        return body
+
+
+@dataclass(frozen=True)
+class Refs:
+    """Actions a list names that are shown in full earlier in the pack, by theme: each
+    theme's action numbers, linked to the rows that show them, and where those rows are."""
+
+    theme: str
+    actions: list[Link]
+    where: str
 
 
 @dataclass(frozen=True)
@@ -99,7 +146,33 @@ class Section:
     intro: str = ""
     empty: str = ""  # said instead of an empty table
     caption: str = ""  # above the heading: the plan or parent theme of a theme
-    page_break: bool = False  # start on a new printed page
+    refs: list[Refs] = field(default_factory=list)
+
+    @property
+    def refs_intro(self) -> str:
+        shown = "Also in this list" if self.table and self.table.rows else "In this list"
+        return f"{shown}, shown in full earlier in the pack:"
+
+    @property
+    def refs_table(self) -> Table | None:
+        """The references as a table of their own (theme, action numbers, where shown)."""
+        if not self.refs:
+            return None
+        rows = [
+            [[[Text(ref.theme)]], [_joined(ref.actions)], [[Text(ref.where)]]] for ref in self.refs
+        ]
+        columns = [Column("Theme"), Column("Actions", wide=True), Column("Shown in full under")]
+        return Table(f"{self.heading}: shown in full earlier in the pack", columns, rows)
+
+
+def _joined(links: list[Link]) -> list:
+    """Links one after another, with commas between them."""
+    pieces = []
+    for link in links:
+        if pieces:
+            pieces.append(Text(", "))
+        pieces.append(link)
+    return pieces
 
 
 @dataclass(frozen=True)
@@ -108,6 +181,8 @@ class Part:
     heading: str
     sections: list[Section]
     intro: str = ""
+    # Its tables have many columns: the Word document lays it out on landscape pages.
+    wide: bool = True
 
 
 @dataclass(frozen=True)
@@ -120,6 +195,7 @@ class Pack:
     # For tests and the page: the scope's counts by RAG value, and how many actions it has.
     counts: dict[str, int] = field(default_factory=dict)
     total: int = 0
+    everything: bool = False  # with every action, theme by theme
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -147,15 +223,20 @@ class ThemeNames:
         )
         return cls({theme.pk: theme for theme in themes})
 
-    def action_name(self, action: Action) -> str:
+    def theme(self, action: Action) -> Theme:
         # An action added since the themes were read has a theme without its parent
         # loaded: named by its own theme alone rather than with a query for the parent.
-        theme = self.themes.get(action.theme_id)
-        return action_name(theme or Theme(name=action.theme.name), action.ref)
+        return self.themes.get(action.theme_id) or Theme(
+            name=action.theme.name, plan=action.theme.plan
+        )
 
-    def plan_title(self, action: Action) -> str:
-        theme = self.themes.get(action.theme_id)
-        return theme.plan.title if theme else ""
+    def action_name(self, action: Action) -> str:
+        return action_name(self.theme(action), action.ref)
+
+    @property
+    def several_plans(self) -> bool:
+        """Whether the actions come from more than one plan, so that lists name the plan."""
+        return len({theme.plan_id for theme in self.themes.values()}) > 1
 
 
 def action_name(theme: Theme, ref: str) -> str:
@@ -165,33 +246,107 @@ def action_name(theme: Theme, ref: str) -> str:
     return f"{name}, action {ref}" if ref else f"{name}, action"
 
 
-def action_cell(action: Action, names: ThemeNames, *, several_plans: bool, text=True) -> Cell:
-    """The action's name as a link to its page, with its text, and its plan in a board's
-    pages (a board's actions come from several plans)."""
-    url = reverse("actions:action-detail", args=[action.pk])
-    lines = [[Link(names.action_name(action), url)]]
-    if several_plans:
-        lines.append([Text(names.plan_title(action))])
-    if text:
-        lines.append([Text(action.text)])
-    return lines
+def action_link(action: Action, names: ThemeNames) -> Link:
+    return Link(names.action_name(action), reverse("actions:action-detail", args=[action.pk]))
+
+
+def plan_groups(actions: list[Action], names: ThemeNames, several_plans: bool) -> dict[int, str]:
+    """For a board's list: the plan's title above each row that starts another plan (by
+    row index), so that the title is said once for its rows, not on each of them."""
+    if not several_plans:
+        return {}
+    groups, plan = {}, None
+    for index, action in enumerate(actions):
+        title = names.theme(action).plan.title
+        if title != plan:
+            groups[index] = plan = title
+    return groups
+
+
+class InFull:
+    """Where the pack shows each action in full (its text, lead, dates, status and latest
+    update): in the first list that names it. Every later list names it by theme and
+    number instead, linked to that row, so that no action's words are printed twice.
+
+    A list's actions in full are grouped under their theme (and plan, in a board's pack of
+    several), named once in a row across the table, each action by its number (linked to
+    its page) beside its words."""
+
+    def __init__(self, names: ThemeNames):
+        self.names = names
+        self.several = names.several_plans
+        self.where: dict[int, str] = {}
+
+    @staticmethod
+    def anchor(action: Action) -> str:
+        return f"action-{action.pk}"
+
+    def theme_label(self, action: Action) -> str:
+        theme = self.names.theme(action)
+        label = theme_label(theme)
+        return f"{theme.plan.title}: {label}" if self.several else label
+
+    def list(
+        self,
+        caption: str,
+        columns: list[Column],
+        actions: list[Action],
+        where: str,
+        row,
+        grouped: bool = True,
+    ) -> tuple[Table, list[Refs]]:
+        """The table of the `actions` shown in full here, a number column and `row(action)`'s
+        cells, under a row naming each theme (unless not `grouped`: a theme's own list), and
+        references to those shown in full earlier, by theme, in list order."""
+        shown, refs = [], {}
+        for action in actions:
+            if action.pk in self.where:
+                key = (self.theme_label(action), self.where[action.pk])
+                link = Link(action.ref or "without a number", f"#{self.anchor(action)}")
+                refs.setdefault(key, []).append(link)
+            else:
+                self.where[action.pk] = where
+                shown.append(action)
+        groups, group = {}, None
+        for index, action in enumerate(shown if grouped else []):
+            label = self.theme_label(action)
+            if label != group:
+                groups[index] = group = label
+        number = Column("No.")
+        table = Table(
+            caption,
+            [number, *columns],
+            [[[[_number(action)]], *row(action)] for action in shown],
+            groups=groups,
+            anchors={index: self.anchor(action) for index, action in enumerate(shown)},
+        )
+        return table, [Refs(theme, links, where) for (theme, where), links in refs.items()]
+
+
+def _number(action: Action) -> Link:
+    """The action's number, linked to its page."""
+    return Link(action.ref or "–", reverse("actions:action-detail", args=[action.pk]))
 
 
 # ---- since the last meeting ------------------------------------------------------------------
 
 
-def changes_part(scope: Scope, since: datetime.date) -> tuple[Part, Changes]:
-    """What moved in the scope's actions on or after `since`, as sections with tables."""
+def changes_part(
+    scope: Scope, since: datetime.date, in_full: InFull | None = None
+) -> tuple[Part, Changes]:
+    """What moved in the scope's actions on or after `since`, as sections with tables.
+    `in_full`: where the pack has shown actions in full already (the since page has
+    nothing before it)."""
     changes = changes_since(scope.actions, since)
-    names = ThemeNames.of(scope.actions)
-    several = scope.kind == "board"
+    in_full = in_full or InFull(ThemeNames.of(scope.actions))
+    names, several = in_full.names, in_full.several
 
-    def cell(action, text=True):
-        return action_cell(action, names, several_plans=several, text=text)
+    def named(action):
+        return [[action_link(action, names)]]
 
     rag_rows = [
         [
-            cell(change.action, text=False),
+            named(change.action),
             [[rag_piece(change.from_rag), Text(" to "), rag_piece(change.to_rag)]],
             [[Text(change.who)]],
             [[Text(show_when(change.when))]],
@@ -199,17 +354,9 @@ def changes_part(scope: Scope, since: datetime.date) -> tuple[Part, Changes]:
         ]
         for change in changes.rag_changes
     ]
-    new_rows = [
-        [cell(action), [[rag_piece(action.rag)]], [[Text(show_when(action.created_at))]]]
-        for action in changes.new_actions
-    ]
-    completed_rows = [
-        [cell(done.action), [[Text(show_when(done.when))]], [[Text(done.who)]]]
-        for done in changes.completed
-    ]
     update_rows = [
         [
-            cell(update.action, text=False),
+            named(update.action),
             [[Text(show_when(update.created_at))]],
             [[Text(update.period or short_date(update.date))]],
             [[Text(_author(update))]],
@@ -218,9 +365,37 @@ def changes_part(scope: Scope, since: datetime.date) -> tuple[Part, Changes]:
         ]
         for update in changes.updates
     ]
-    silent_rows = [
-        [
-            cell(action),
+    since_text = show_date(since)
+    new_table, new_refs = in_full.list(
+        f"Actions added since {since_text}",
+        [Column("Action", wide=True), Column("RAG status"), Column("Added")],
+        changes.new_actions,
+        "New actions",
+        lambda action: [
+            [[Text(action.text)]],
+            [[rag_piece(action.rag)]],
+            [[Text(show_when(action.created_at))]],
+        ],
+    )
+    done = {completion.action.pk: completion for completion in changes.completed}
+    completed_table, completed_refs = in_full.list(
+        f"Actions completed since {since_text}",
+        [Column("Action", wide=True), Column("Completed"), Column("By")],
+        [completion.action for completion in changes.completed],
+        "Completed actions",
+        lambda action: [
+            [[Text(action.text)]],
+            [[Text(show_when(done[action.pk].when))]],
+            [[Text(done[action.pk].who)]],
+        ],
+    )
+    silent_table, silent_refs = in_full.list(
+        f"Actions with no progress update since {since_text}",
+        [Column("Action", wide=True), Column("RAG status"), Column("Last update")],
+        changes.not_updated,
+        "No update since",
+        lambda action: [
+            [[Text(action.text)]],
             [[rag_piece(action.rag)]],
             [
                 [Text(short_date(action.last_update_date))],
@@ -228,10 +403,8 @@ def changes_part(scope: Scope, since: datetime.date) -> tuple[Part, Changes]:
             ]
             if action.last_update_at
             else [[Text("None yet")]],
-        ]
-        for action in changes.not_updated
-    ]
-    since_text = show_date(since)
+        ],
+    )
     sections = [
         Section(
             "rag-changes",
@@ -246,6 +419,7 @@ def changes_part(scope: Scope, since: datetime.date) -> tuple[Part, Changes]:
                     Column("Reason"),
                 ],
                 rag_rows,
+                groups=plan_groups([c.action for c in changes.rag_changes], names, several),
             ),
             intro="Each change of status, in the order it was made, however it was made (the "
             "update form, the admin or a workbook import).",
@@ -253,24 +427,20 @@ def changes_part(scope: Scope, since: datetime.date) -> tuple[Part, Changes]:
         ),
         Section(
             "new-actions",
-            count_heading("New actions", len(new_rows)),
-            Table(
-                f"Actions added since {since_text}",
-                [Column("Action", wide=True), Column("RAG status"), Column("Added")],
-                new_rows,
-            ),
+            count_heading("New actions", len(changes.new_actions)),
+            new_table,
+            intro="Actions added to a plan after it was set up. Those that came with their "
+            "plan, loaded or imported with it on the day it was created, are not new.",
             empty="No actions were added.",
+            refs=new_refs,
         ),
         Section(
             "completed",
-            count_heading("Completed actions", len(completed_rows)),
-            Table(
-                f"Actions completed since {since_text}",
-                [Column("Action", wide=True), Column("Completed"), Column("By")],
-                completed_rows,
-            ),
+            count_heading("Completed actions", len(changes.completed)),
+            completed_table,
             intro="Actions that became Complete and still are, most recent first.",
             empty="No actions were completed.",
+            refs=completed_refs,
         ),
         Section(
             "updates",
@@ -286,20 +456,18 @@ def changes_part(scope: Scope, since: datetime.date) -> tuple[Part, Changes]:
                     Column("Update", wide=True),
                 ],
                 update_rows,
+                groups=plan_groups([u.action for u in changes.updates], names, several),
             ),
             intro="Newest first, by when they were received.",
             empty="No progress updates were received.",
         ),
         Section(
             "not-updated",
-            count_heading("No update since", len(silent_rows)),
-            Table(
-                f"Actions with no progress update since {since_text}",
-                [Column("Action", wide=True), Column("RAG status"), Column("Last update")],
-                silent_rows,
-            ),
+            count_heading("No update since", len(changes.not_updated)),
+            silent_table,
             intro="Actions not complete that have had no progress update since the date.",
             empty="Every action that is not complete has had an update.",
+            refs=silent_refs,
         ),
     ]
     part = Part("changes", f"Changes since {since_text}", sections)
@@ -360,39 +528,55 @@ def update_cell(action: Action) -> Cell:
     return [[Text("None yet")]]
 
 
-def build_pack(scope: Scope, *, since: datetime.date, today: datetime.date | None = None) -> Pack:
-    """The pack for the scope: a summary of RAG counts, the exceptions, the changes since
-    `since` and every action theme by theme."""
+def rag_cell(action: Action, travel: Travel | None = None) -> Cell:
+    """The status, and for a red or amber action its direction of travel: the status it had
+    before and when it changed (`reporting.since.rag_travel`)."""
+    lines = [[rag_piece(action.rag)]]
+    if travel is not None:
+        lines.append([Text(travel.words)])
+    return lines
+
+
+def build_pack(
+    scope: Scope,
+    *,
+    since: datetime.date,
+    today: datetime.date | None = None,
+    everything: bool = False,
+) -> Pack:
+    """The pack for the scope: a summary of RAG counts, the exceptions and the changes since
+    `since`, and with `everything` every action theme by theme. Each action is shown in full
+    once, where it is first listed (`InFull`)."""
     today = today or timezone.localdate()
-    several = scope.kind == "board"
     # The chairs' dashboard's counts and lists, whole: the pack says what the dashboard says.
     board = dashboard(scope, today, limit=None)
-    actions = pack_actions(scope.actions)
-    changes, _ = changes_part(scope, since)
-
-    sections = []  # the themes with actions, in reading order
-    for action in actions:
-        if not sections or sections[-1][0].pk != action.theme_id:
-            sections.append((action.theme, []))
-        sections[-1][1].append(action)
+    in_full = InFull(ThemeNames.of(scope.actions))
+    parts = [_summary(board, len(board.groups) > 1), _exceptions(board, in_full)]
+    changes, _ = changes_part(scope, since, in_full)
+    parts.append(changes)
+    if everything:
+        sections = []  # the themes with actions, in reading order
+        for action in pack_actions(scope.actions):
+            if not sections or sections[-1][0].pk != action.theme_id:
+                sections.append((action.theme, []))
+            sections[-1][1].append(action)
+        parts.append(_themes(sections, in_full))
 
     return Pack(
         title=scope.title,
         kind=scope.kind,
-        facts=_facts(scope, since, today),
+        facts=_facts(scope, since, today, everything),
         since=since,
         counts=board.total.counts,
         total=board.total.total,
-        parts=[
-            _summary(board, several),
-            _exceptions(board, {action.pk: action for action in actions}, several),
-            changes,
-            _themes(sections, several),
-        ],
+        parts=parts,
+        everything=everything,
     )
 
 
-def _facts(scope: Scope, since: datetime.date, today: datetime.date) -> list[tuple[str, str]]:
+def _facts(
+    scope: Scope, since: datetime.date, today: datetime.date, everything: bool
+) -> list[tuple[str, str]]:
     owner = scope.board if scope.board else scope.plan
     facts = [("Partnership", owner.partnership.name)]
     if scope.plan:
@@ -400,6 +584,16 @@ def _facts(scope: Scope, since: datetime.date, today: datetime.date) -> list[tup
     facts += [
         ("Prepared on", show_date(today)),
         ("Changes since", show_date(since)),
+        (
+            "Contents",
+            "Everything: the summary, the exceptions, the changes and every action"
+            if everything
+            else "The summary, the exceptions and the changes",
+        ),
+        (
+            "Each action",
+            "Shown in full once, where it is first listed; later lists give its theme and number",
+        ),
         ("Overdue means", "The end date has passed and the action is not complete"),
         (
             "Not updated recently means",
@@ -421,16 +615,15 @@ def _summary(board: Dashboard, several: bool) -> Part:
         + [[[[Strong("Total")]], [[Strong(str(total))]], [[Text("")]]]],
         row_headers=True,
     )
-    theme_rows, sub_themes = [], False
+    theme_rows, sub_themes, groups = [], False, {}
     for group in board.groups:
+        if several:
+            groups[len(theme_rows)] = group.title
         for tally in group.themes:
             sub_themes = sub_themes or bool(tally.depth)
             label = f"{tally.parent_label}: {tally.label}" if tally.depth else tally.label
-            name = [[Text(label)]]
-            if several:
-                name.append([Text(group.title)])
             theme_rows.append(
-                [name]
+                [[[Text(label)]]]
                 + [[[Text(str(tally.counts[rag]))]] for rag in RAG.values]
                 + [[[Strong(str(tally.total))]]]
             )
@@ -441,6 +634,7 @@ def _summary(board: Dashboard, several: bool) -> Part:
         + [Column("Total", numeric=True)],
         theme_rows,
         row_headers=True,
+        groups=groups,
     )
     return Part(
         "summary",
@@ -460,6 +654,7 @@ def _summary(board: Dashboard, several: bool) -> Part:
                 empty="There are no themes to count.",
             ),
         ],
+        wide=False,
     )
 
 
@@ -472,10 +667,9 @@ NONE_LISTED = {
 }
 
 
-def _exceptions(board: Dashboard, loaded: dict[int, Action], several: bool) -> Part:
+def _exceptions(board: Dashboard, in_full: InFull) -> Part:
     """The dashboard's lists in full: red, amber, overdue and not updated recently, in the
-    dashboard's order. Each action is shown from the pack's own list (`loaded`, by id), so
-    that it reads exactly as it does there."""
+    dashboard's order, red and amber with their direction of travel."""
     columns = [
         Column("Action", wide=True),
         Column("Lead"),
@@ -486,25 +680,27 @@ def _exceptions(board: Dashboard, loaded: dict[int, Action], several: bool) -> P
     sections = []
     for kind, empty in NONE_LISTED.items():
         listed = board.lists[kind]
-        rows = [
-            [
-                _list_action_cell(action, several),
+        table, refs = in_full.list(
+            f"{listed.title} actions",
+            columns,
+            listed.actions,
+            listed.title,
+            lambda action: [
+                [[Text(action.text)]],
                 lead_cell(action),
                 end_cell(action),
-                [[rag_piece(action.rag)]],
+                rag_cell(action, board.travel.get(action.pk)),
                 update_cell(action),
-            ]
-            # Skipping one added between the two reads, should that happen.
-            for action in (loaded.get(shown.pk) for shown in listed.actions)
-            if action is not None
-        ]
+            ],
+        )
         sections.append(
             Section(
                 kind,
-                count_heading(listed.title, len(rows)),
-                Table(f"{listed.title} actions", columns, rows),
+                count_heading(listed.title, len(listed.actions)),
+                table,
                 intro=listed.description,
                 empty=empty,
+                refs=refs,
             )
         )
     return Part(
@@ -515,19 +711,8 @@ def _exceptions(board: Dashboard, loaded: dict[int, Action], several: bool) -> P
     )
 
 
-def _list_action_cell(action: Action, several: bool) -> Cell:
-    """An action of the pack's own list (its theme, parent theme and plan loaded with it)."""
-    url = reverse("actions:action-detail", args=[action.pk])
-    lines = [[Link(action_name(action.theme, action.ref), url)]]
-    if several:
-        lines.append([Text(action.theme.plan.title)])
-    lines.append([Text(action.text)])
-    return lines
-
-
-def _themes(sections, several: bool) -> Part:
+def _themes(sections, in_full: InFull) -> Part:
     columns = [
-        Column("Ref"),
         Column("Action", wide=True),
         Column("Lead"),
         Column("Dates"),
@@ -537,25 +722,27 @@ def _themes(sections, several: bool) -> Part:
     parts = []
     for theme, actions in sections:
         label = theme_label(theme)
-        caption = theme.plan.title if several else ""
-        rows = [
-            [
-                [[Text(action.ref)]],
-                [[Link(action.text, reverse("actions:action-detail", args=[action.pk]))]],
+        table, refs = in_full.list(
+            f"Actions in {label}",
+            columns,
+            actions,
+            label,
+            lambda action: [
+                [[Text(action.text)]],
                 lead_cell(action),
                 dates_cell(action),
                 [[rag_piece(action.rag)]],
                 update_cell(action),
-            ]
-            for action in actions
-        ]
+            ],
+            grouped=False,
+        )
         parts.append(
             Section(
                 f"theme-{theme.pk}",
                 label,
-                Table(f"Actions in {label}", columns, rows),
-                caption=caption,
-                page_break=True,
+                table,
+                caption=theme.plan.title if in_full.several else "",
+                refs=refs,
             )
         )
     return Part(

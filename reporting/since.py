@@ -21,9 +21,9 @@ from django.db.models.expressions import RowRange
 from django.db.models.functions import FirstValue, Lag
 from django.utils import timezone
 
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, Plan, ProgressUpdate
 from actions.rag import RAG
-from cspplan.display import NOT_RECORDED, name_of
+from cspplan.display import NOT_RECORDED, SHORT_DATE, name_of, show_date
 
 # Meetings are not recorded yet, so "since the last meeting" starts four weeks back. Once
 # boards have meetings the caller should pass the board's previous meeting date instead.
@@ -61,7 +61,8 @@ class Changes:
     since: datetime.datetime
     # In the order they happened. A change reverted inside the window shows twice.
     rag_changes: list[RagChange]
-    # Created at or after `since`, in plan order.
+    # Created at or after `since`, in plan order, leaving out those that came with their
+    # plan (`arrived_with_plan`).
     new_actions: list[Action]
     # Became Complete at or after `since` and still Complete, most recent first.
     completed: list[Completion]
@@ -94,12 +95,16 @@ def changes_since(actions: QuerySet[Action], since: datetime.date | datetime.dat
     received = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=since)
     latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
     recorded = history.objects.filter(id=OuterRef("pk"), history_date__gte=since)
+    plan_created = Plan.history.model.objects.filter(id=OuterRef("theme__plan_id")).order_by(
+        "history_date", "history_id"
+    )
     listed = list(
         Action.objects.filter(pk__in=in_set)
         .annotate(
             updated=Exists(received),
             last_update_at=Subquery(latest.values("created_at")[:1]),
             last_update_date=Subquery(latest.values("date")[:1]),
+            plan_created_at=Subquery(plan_created.values("history_date")[:1]),
         )
         .filter(
             ~Q(rag=RAG.COMPLETE)  # not updated, unless updated
@@ -119,12 +124,27 @@ def changes_since(actions: QuerySet[Action], since: datetime.date | datetime.dat
     return Changes(
         since=since,
         rag_changes=rag_changes,
-        new_actions=[action for action in listed if action.created_at >= since],
+        new_actions=[
+            action
+            for action in listed
+            if action.created_at >= since and not arrived_with_plan(action)
+        ],
         completed=completed,
         updates=updates,
         # A Complete action is not expected to report any more.
         not_updated=[a for a in listed if not a.updated and a.rag != RAG.COMPLETE],
     )
+
+
+def arrived_with_plan(action: Action) -> bool:
+    """Whether the action came with its plan: created on the day the plan was (in the site's
+    time zone), as every action is when a plan is loaded from the seed files or imported
+    from a workbook as a new plan. Those actions are the plan itself, not actions added to
+    it, so a plan set up since the last meeting does not make every action in it "new".
+    `action.plan_created_at` is when the plan's history begins (None if it has none)."""
+    if action.plan_created_at is None:
+        return False
+    return timezone.localdate(action.created_at) == timezone.localdate(action.plan_created_at)
 
 
 def _as_datetime(since) -> datetime.datetime:
@@ -230,3 +250,69 @@ def _rag(value: str) -> RAG:
         return RAG(value)
     except ValueError:  # a status no longer offered, in an old row
         return RAG.NOT_RATED
+
+
+# ---- direction of travel ---------------------------------------------------------------------
+
+# From worst to best: a move to a later status is better. Not rated is on no side.
+SEVERITY = (RAG.RED, RAG.AMBER, RAG.GREEN, RAG.COMPLETE)
+
+
+@dataclass(frozen=True)
+class Travel:
+    """How an action came to its RAG status, from its history: the status it had before
+    (`previous`, None if it has had no other) and when it took the one it has (`changed`;
+    when it was created if it never changed, None if the history does not say)."""
+
+    rag: RAG
+    previous: RAG | None
+    changed: datetime.datetime | None
+
+    @property
+    def direction(self) -> str:
+        """ "worse", "better" or "" (no earlier status, or Not rated on either side)."""
+        if self.previous not in SEVERITY or self.rag not in SEVERITY:
+            return ""
+        step = SEVERITY.index(self.rag) - SEVERITY.index(self.previous)
+        return "better" if step > 0 else "worse" if step < 0 else ""
+
+    @property
+    def words(self) -> str:
+        """E.g. "Worse: Amber until 3 Nov 2021" or "No earlier status: Red since 1 Nov 2021"."""
+        when = show_date(self.changed and timezone.localdate(self.changed), SHORT_DATE)
+        if self.previous is None:
+            return f"No earlier status; {self.rag.label} since {when}" if when else "No history"
+        direction = f"{self.direction.capitalize()}: " if self.direction else ""
+        return f"{direction}was {self.previous.label} until {when}"
+
+
+def rag_travel(actions: list[Action]) -> dict[int, Travel]:
+    """Each action's `Travel` (by pk), read from its change history: one query, of the rows
+    that set a status (the first, and each that differs from the one before)."""
+    if not actions:
+        return {}
+    history = Action.history.model
+    in_date_order = {
+        "partition_by": [F("id")],
+        "order_by": [F("history_date").asc(), F("history_id").asc()],
+    }
+    rows = (
+        history.objects.filter(id__in=[action.pk for action in actions])
+        .annotate(previous_rag=Window(Lag("rag", default=Value("")), **in_date_order))
+        .exclude(previous_rag=F("rag"))
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "previous_rag", "history_type", "history_date")
+    )
+    found: dict[int, tuple] = {}
+    for pk, previous, kind, when in rows:
+        if previous:
+            found[pk] = (_rag(previous), when)
+        else:
+            # The first row: the status the action was created with, or, when the history
+            # began after it was created, one whose start is not known.
+            found[pk] = (None, when if kind == "+" else None)
+    travels = {}
+    for action in actions:
+        previous, when = found.get(action.pk, (None, None))
+        travels[action.pk] = Travel(rag=_rag(action.rag), previous=previous, changed=when)
+    return travels

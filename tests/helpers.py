@@ -7,7 +7,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, Plan, ProgressUpdate
 from actions.services import action_update, action_version
 
 
@@ -81,5 +81,7 @@ def backdate(days: int = 60) -> None:
     """Move everything recorded so far `days` into the past."""
     shift = datetime.timedelta(days=days)
     Action.history.model.objects.update(history_date=F("history_date") - shift)
+    # When the plans were created: actions created on that day came with their plan.
+    Plan.history.model.objects.update(history_date=F("history_date") - shift)
     Action.objects.update(created_at=F("created_at") - shift)
     ProgressUpdate.objects.update(created_at=F("created_at") - shift)

@@ -76,7 +76,7 @@ from workbooks.table import (
     _blank,
     _parse_id,
 )
-from workbooks.writing import SheetWriter
+from workbooks.writing import SheetWriter, row_heights
 
 MEASURES_SHEET = "Performance measures"
 NO_CATEGORY = "(No category)"
@@ -181,6 +181,9 @@ def write_measures(workbook, plan: Plan) -> None:
             )
             merges.append(f"A{len(rows)}:{get_column_letter(printed)}{len(rows)}")
         rows.append(_measure_cells(out, indicator, header_labels))
+    out.set_page(title=f"{plan.title}: performance measures", header_row=3)
+    shown = [0 if column.hidden else column.width for column in MEASURE_COLUMNS]
+    out.set_heights(row_heights(rows, shown, []))
     for row in rows:
         sheet.append(row)
     for merge in merges:

@@ -1,13 +1,15 @@
 """Exporting a plan as a workbook: the one path the plan's export page, the admin's export
-page and the export_plan command all take."""
+page and the export_plan command all take; and the plan page's actions, as filtered, for
+anyone who may see them."""
 
 import io
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from actions.models import Plan
+from actions.models import Action, Plan
 from workbooks.layouts import write_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -18,10 +20,12 @@ class Export:
     plan: Plan
     layout: str
     content: bytes
+    filtered: bool = False  # some of the plan's actions, as its page showed them
 
     @property
     def filename(self) -> str:
-        return f"{self.plan.slug}-{self.layout}.xlsx"
+        part = "-filtered" if self.filtered else ""
+        return f"{self.plan.slug}-{self.layout}{part}.xlsx"
 
 
 def plan_export(plan: Plan, layout: str | None = None) -> Export:
@@ -30,6 +34,14 @@ def plan_export(plan: Plan, layout: str | None = None) -> Export:
     stream = io.BytesIO()
     write_workbook(plan, layout, stream)
     return Export(plan=plan, layout=layout, content=stream.getvalue())
+
+
+def filtered_export(plan: Plan, actions: QuerySet[Action]) -> Export:
+    """The `actions` of the plan that its page shows with the user's filters (already
+    limited to what the user may see), in the plan's own layout, under their themes."""
+    stream = io.BytesIO()
+    write_workbook(plan, plan.layout, stream, actions)
+    return Export(plan=plan, layout=plan.layout, content=stream.getvalue(), filtered=True)
 
 
 def download(export: Export) -> HttpResponse:

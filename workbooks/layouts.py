@@ -26,5 +26,6 @@ def read_workbook(data: bytes, layout: str) -> ParsedWorkbook:
         workbook.close()
 
 
-def write_workbook(plan: Plan, layout: str, stream) -> None:
-    layout_named(layout).write(plan, stream)
+def write_workbook(plan: Plan, layout: str, stream, actions=None) -> None:
+    """The plan in `layout`; with `actions` (a queryset of the plan's), those alone."""
+    layout_named(layout).write(plan, stream, actions)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -32,7 +32,7 @@ from workbooks.progress import format_progress, parse_progress
 from workbooks.reading import SheetRow, sheet_rows
 from workbooks.rows import ActionRow, ParsedWorkbook, Problem, ThemeRow
 from workbooks.versions import VERSION_HEADER, latest_version
-from workbooks.writing import ORIGIN_FILLS, SheetWriter
+from workbooks.writing import ORIGIN_FILLS, SheetWriter, row_heights
 
 # How far down a sheet the header row is looked for (the VRU header block is ~25 rows).
 HEADER_SEARCH_ROWS = 200
@@ -232,7 +232,9 @@ class TableLayout:
 
     # ---- writing -----------------------------------------------------------------------
 
-    def write(self, plan: Plan, stream) -> None:
+    def write(self, plan: Plan, stream, actions: QuerySet[Action] | None = None) -> None:
+        """The plan as a workbook; with `actions` (of the plan), those alone, under their
+        themes, and none of the plan's other sheets (a filtered plan page's download)."""
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(self.sheet_title)
         out = SheetWriter(sheet)
@@ -240,20 +242,26 @@ class TableLayout:
             [column.width for column in self.columns],
             hidden={index for index, column in enumerate(self.columns, 1) if column.hidden},
         )
-        themes, actions = _plan_contents(plan, updates=self.carries_updates)
-        table, merges = self._table_rows(out, themes, actions)
+        themes, by_theme = _plan_contents(plan, actions, updates=self.carries_updates)
+        table, merges = self._table_rows(out, themes, by_theme)
         preamble = self.write_preamble(out, plan)
         offset = len(preamble)
         first_header = 1 + (1 if self.sections else 0)
         sheet.freeze_panes = f"A{offset + first_header + 1}"
         rows = [*preamble, *table, *self.write_key(out)]
+        merges = [(first + offset, last + offset, index) for first, last, index in merges]
         out.set_size(len(rows), max(len(row) for row in rows))
+        out.set_page(title=plan.title, header_row=offset + first_header)
+        # A hidden column's text is not shown, so it does not make its row taller.
+        shown = [0 if column.hidden else column.width for column in self.columns]
+        out.set_heights(row_heights(rows, shown, merges))
         for row in rows:
             sheet.append(row)
         for first, last, index in merges:
             letter = get_column_letter(index)
-            sheet.merged_cells.add(f"{letter}{first + offset}:{letter}{last + offset}")
-        self.write_other_sheets(workbook, plan)
+            sheet.merged_cells.add(f"{letter}{first}:{letter}{last}")
+        if actions is None:
+            self.write_other_sheets(workbook, plan)
         workbook.save(stream)
 
     def _header(self, out: SheetWriter) -> list:
@@ -513,22 +521,29 @@ def _parse_version(value) -> int | None:
     return int(text)
 
 
-def _plan_contents(plan: Plan, *, updates: bool):
-    """The plan's themes, and its actions by theme, each with the version an export records
-    (workbooks.versions); with `updates`, each action's progress updates fetched with them,
-    newest first."""
-    themes = list(plan.themes.order_by("order", "pk"))
-    actions = defaultdict(list)
-    found = (
-        Action.objects.filter(theme__plan=plan)
-        .annotate(version=latest_version())
-        .order_by("order", "pk")
-    )
+def _plan_contents(plan: Plan, chosen: QuerySet[Action] | None = None, *, updates: bool):
+    """The plan's themes and its actions by theme, each action with the version an export
+    records (workbooks.versions); with `chosen`, those actions alone and the themes they are
+    in (with their parents); with `updates`, each action's progress updates fetched with
+    them, newest first."""
+    found = Action.objects.filter(theme__plan=plan).annotate(version=latest_version())
+    if chosen is not None:
+        found = found.filter(pk__in=chosen.values("pk"))
     if updates:
         newest_first = ProgressUpdate.objects.order_by(*NEWEST_FIRST)
         found = found.prefetch_related(Prefetch("updates", queryset=newest_first))
-    for action in found:
+    actions = defaultdict(list)
+    for action in found.order_by("order", "pk"):
         actions[action.theme_id].append(action)
+    themes = list(plan.themes.order_by("order", "pk"))
+    if chosen is not None:
+        by_pk = {theme.pk: theme for theme in themes}
+        kept = set()
+        for theme_id in actions:
+            while theme_id is not None and theme_id not in kept:
+                kept.add(theme_id)
+                theme_id = by_pk[theme_id].parent_id
+        themes = [theme for theme in themes if theme.pk in kept]
     return themes, actions
 
 

@@ -6,6 +6,7 @@ app_name = "workbooks"
 
 urlpatterns = [
     path("plans/<slug:slug>/export/", views.plan_export, name="plan-export"),
+    path("plans/<slug:slug>/download.xlsx", views.plan_download, name="plan-download"),
     path("plans/<slug:slug>/import/", views.plan_import_upload, name="plan-import"),
     path(
         "plans/<slug:slug>/import/confirm/", views.plan_import_confirm, name="plan-import-confirm"

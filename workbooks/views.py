@@ -8,12 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actions.filters import ActionFilter
 from actions.models import Plan
 from actions.permissions import can_export_plan, can_import_plan, visible_plans
+from actions.selectors import plan_actions
 from workbooks import exports, uploads
 from workbooks.forms import ConflictChoicesForm, PlanExportForm, PlanImportForm
 from workbooks.layouts import read_workbook
@@ -45,6 +48,22 @@ def plan_export(request, slug):
     if not form.is_valid():
         return _export_page(request, plan, form)
     return exports.download(exports.plan_export(plan, form.cleaned_data["layout"]))
+
+
+@require_GET
+@login_required
+@never_cache
+def plan_download(request, slug):
+    """The plan page's actions with its filters (the same query string), as a workbook:
+    what the user sees there, nothing more. Anyone who may see the plan may have it."""
+    plan = get_object_or_404(visible_plans(request.user), slug=slug)
+    filters = ActionFilter(request.GET, queryset=plan_actions(plan, request.user), plan=plan)
+    if not filters.is_valid():
+        # The plan page says what is wrong with the filters.
+        return redirect(
+            reverse("actions:plan-detail", args=[plan.slug]) + "?" + request.GET.urlencode()
+        )
+    return exports.download(exports.filtered_export(plan, filters.qs))
 
 
 # CSRF is checked inside, once the size limit is in place: the check reads the form, and

@@ -5,12 +5,15 @@ fills cell by cell, which is where openpyxl spends its time otherwise.
 """
 
 import datetime
+import math
 import re
 from copy import copy
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 from actions.models import ActionOrigin
 from actions.rag import COLOURS, RAG
@@ -107,9 +110,133 @@ class SheetWriter:
         # has one; write-only sheets have none of their own.
         self.sheet.calculate_dimension = lambda: ref
 
+    def set_page(self, *, title: str, header_row: int | None) -> None:
+        """How the sheet prints: landscape A4, every column fitted to the page's width (as
+        many pages down as it takes), the header row at the top of every page and the title
+        in the page header, with the page number below. Set before any row is written."""
+        sheet = self.sheet
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_margins = PageMargins(
+            left=0.4, right=0.4, top=0.7, bottom=0.6, header=0.3, footer=0.3
+        )
+        if header_row:
+            sheet.print_title_rows = f"{header_row}:{header_row}"
+        # "&" starts a code in a header: one written in the title is doubled to stay one.
+        sheet.oddHeader.center.text = title.replace("&", "&&")
+        sheet.oddHeader.center.size = 10
+        sheet.oddFooter.center.text = "Page &P of &N"
+        sheet.oddFooter.center.size = 9
+
+    def set_heights(self, heights: list[float]) -> None:
+        """Row heights (points), by row from 1, set before the rows are written."""
+        for number, height in enumerate(heights, start=1):
+            self.sheet.row_dimensions[number].height = height
+
     def set_widths(self, widths: list[float], hidden: set[int] = frozenset()) -> None:
         """Column widths (in characters) and hidden columns, set before any row is written."""
         for index, width in enumerate(widths, start=1):
             dimension = self.sheet.column_dimensions[get_column_letter(index)]
             dimension.width = width
             dimension.hidden = index in hidden
+
+
+# ---- printing ----------------------------------------------------------------------------------
+
+# Widths of 11 point Calibri's characters, in pixels at 96 dots an inch (a column's width is
+# counted in widths of its "0", 7 pixels), by kind of character: near enough to wrap text as
+# Excel and LibreOffice (with Carlito, Calibri's metric twin) do.
+_NARROW = frozenset(" ijlI.,:;'!|")
+_SEMI = frozenset('frt()-/[]"J')
+_WIDE = frozenset("mwMW@%")
+ZERO_PIXELS = 7
+CELL_PADDING_PIXELS = 6
+LINE_POINTS = 15  # a line of 11 point Calibri, as Excel spaces a wrapped cell's lines
+TITLE_POINTS = 20  # the 14 point title
+
+
+# Widths in tenths of a pixel: most characters', and how much narrower or wider each other
+# kind is (narrow, semi-narrow, wide, capital).
+_USUAL = 74
+_BY_KIND = ((1, 34 - _USUAL), (2, 50 - _USUAL), (3, 115 - _USUAL), (4, 86 - _USUAL))
+
+
+def _kind(char: str) -> int:
+    if char in _NARROW:
+        return 1
+    if char in _SEMI:
+        return 2
+    if char in _WIDE:
+        return 3
+    return 4 if char.isupper() else 0
+
+
+# Each byte of Latin-1 text mapped to its kind: a text's width is then worked out from how
+# many bytes of each kind it has, counted in C rather than character by character (a
+# 10,000-action export has millions of characters). Outside Latin-1 a character is "?".
+_KIND_OF_BYTE = bytes(_kind(chr(code)) for code in range(256))
+# A wrapped line ends before the word that does not fit: room lost on each line, about a
+# long word's width, so that an estimate errs towards a row too tall rather than cut short.
+WRAP_LOSS_PIXELS = 42
+
+
+def text_pixels(text: str) -> float:
+    kinds = text.encode("latin-1", "replace").translate(_KIND_OF_BYTE)
+    count = kinds.count
+    tenths = len(kinds) * _USUAL
+    for kind, difference in _BY_KIND:
+        tenths += count(kind) * difference
+    return tenths / 10
+
+
+def wrapped_lines(text: str, width: float, *, bold: bool = False) -> int:
+    """About how many lines `text` takes wrapped in a column `width` characters wide."""
+    room = width * ZERO_PIXELS - CELL_PADDING_PIXELS
+    scale = 1.07 if bold else 1.0
+    lines = 0
+    for paragraph in text.split("\n"):
+        pixels = text_pixels(paragraph) * scale
+        if pixels <= room:
+            lines += 1
+        else:
+            # A narrow column loses less: its words are broken, or its lines are short.
+            loss = min(WRAP_LOSS_PIXELS, room / 4)
+            lines += math.ceil(pixels / max(room - loss, ZERO_PIXELS))
+    return lines
+
+
+def row_heights(rows: list[list], widths: list[float], merges) -> list[float]:
+    """The height (points) of each row, tall enough for its wrapped text, and each merged
+    range (first row, last row, column, counted from 1) tall enough in all for its text,
+    the rows it spans growing at the last when they are not.
+
+    Heights are set rather than left to the program: LibreOffice does not fit rows to their
+    wrapped text when it opens a workbook, and printed rows would cut the text short."""
+
+    def lines(cell, column: int) -> int:
+        value = getattr(cell, "_value", None)
+        if not isinstance(value, str) or not value or column >= len(widths) or not widths[column]:
+            return 1  # not text, or in a hidden column (width 0)
+        if not cell.alignment.wrap_text:
+            return value.count("\n") + 1
+        bold = bool(cell.font and cell.font.b)
+        return wrapped_lines(value, widths[column], bold=bold)
+
+    merged_first = {(first, column - 1) for first, _, column in merges}
+    heights = []
+    for number, row in enumerate(rows, start=1):
+        tallest = 1
+        for index, cell in enumerate(row):
+            if cell is not None and (number, index) not in merged_first:
+                tallest = max(tallest, lines(cell, index))
+        title = any(getattr(cell, "font", None) and cell.font.sz == 14 for cell in row if cell)
+        heights.append(TITLE_POINTS if title else tallest * LINE_POINTS)
+    for first, last, column in merges:
+        needed = lines(rows[first - 1][column - 1], column - 1) * LINE_POINTS
+        have = sum(heights[first - 1 : last])
+        if have < needed:
+            heights[last - 1] += needed - have
+    return heights

@@ -116,5 +116,7 @@ def _results(request, actions) -> dict:
         ],
         "page": page,
         "sections": sections,
+        # The same filters, for the workbook of these actions (workbooks:plan-download).
+        "download_query": query_with(request.GET, page=None),
         "pagination": pagination(page, request.GET),
     }

@@ -6,6 +6,8 @@ actions are already limited to what the user may see. A plan or board the user m
 is "not found", so that its existence is not revealed.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from actions.models import IndicatorDirection, IndicatorValue
 from cspplan.display import show_number
-from reporting.forms import read_since
+from reporting.forms import read_pack, read_since
 from reporting.indicator_status import RULE_TEXT, indicator_status, trend_points
 from reporting.pack import build_pack, changes_part
 from reporting.pack_docx import CONTENT_TYPE, pack_docx
@@ -91,22 +93,23 @@ def plan_indicators(request, slug):
 
 def _pack_page(request, scope: Scope):
     today = timezone.localdate()
-    form, since = read_since(request.GET, today)
+    form, since = read_pack(request.GET, today)
     context = _context(scope) | {"form": form, "since": since}
     if since is not None:
-        context["pack"] = build_pack(scope, since=since, today=today)
-        context["docx_url"] = f"{scope.url('pack-docx')}?since={since.isoformat()}"
+        context["pack"] = build_pack(scope, since=since, today=today, everything=form.everything)
+        query = urlencode({"since": since.isoformat(), "contents": form.cleaned_data["contents"]})
+        context["docx_url"] = f"{scope.url('pack-docx')}?{query}"
     return render(request, "reporting/pack.html", context)
 
 
 def _pack_download(request, scope: Scope):
     today = timezone.localdate()
-    form, since = read_since(request.GET, today)
+    form, since = read_pack(request.GET, today)
     if since is None:
-        # The pack page says what is wrong with the date, in GOV.UK's words and layout.
+        # The pack page says what is wrong, in GOV.UK's words and layout.
         query = request.GET.urlencode()
         return redirect(f"{scope.url('pack')}?{query}" if query else scope.url("pack"))
-    pack = build_pack(scope, since=since, today=today)
+    pack = build_pack(scope, since=since, today=today, everything=form.everything)
     owner = scope.plan.slug if scope.plan else scope.board.slug
     response = HttpResponse(pack_docx(pack), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = (

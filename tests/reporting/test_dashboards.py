@@ -27,7 +27,7 @@ from tests.factories import (
     ThemeFactory,
     user_in_role,
 )
-from tests.helpers import days_ago, get
+from tests.helpers import backdate, days_ago, edit, get
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,25 @@ def test_the_lists_show_the_lead_and_the_latest_update(client, world):
     text = response.text
     assert "Meeting moved to weekly" in text and "Pat Example" in text
     assert "Protectively marked operation" in text and "Sam Example" in text
+
+
+def test_red_and_amber_actions_show_their_direction_of_travel(client, world):
+    # a2 was green; it goes red, through the update page's service, ten days ago.
+    edit(world.a2, world.superuser, rag=RAG.RED)
+    backdate(10)
+
+    response = get(client, world.chair, plan_dashboard_url(world.plan))
+
+    lists = response.context["dash"].lists
+    a2 = next(action for action in lists["red"].actions if action.pk == world.a2.pk)
+    assert (a2.travel.previous, a2.travel.direction) == (RAG.GREEN, "worse")
+    assert a2.travel.changed.date() == days_ago(10)
+    words = f"Worse: was Green until {days_ago(10):%-d %b %Y}"
+    attention = response.text[response.text.index('id="attention"') :]
+    assert words in attention
+    # Amber too; green and complete actions have none to show.
+    assert all(action.travel for action in lists["amber"].actions)
+    assert not hasattr(world.c1, "travel")
 
 
 def test_the_board_dashboard_counts_its_plans_and_what_its_subgroups_monitor(client, world):
@@ -431,9 +450,9 @@ def make_board(size: int):
 
 # Pinned per page, the same at every size: the session and user, the person and their
 # boards, the scope, then the dashboard's own reads (two grouped counts, the plans, themes
-# and monitoring boards, four lists, their details and leads); the boards list's tree and
-# counts.
-EXPECTED_QUERIES = {"board": 20, "plan": 16, "boards": 8}
+# and monitoring boards, four lists, their details and leads, and one for the red and amber
+# actions' direction of travel from their history); the boards list's tree and counts.
+EXPECTED_QUERIES = {"board": 21, "plan": 17, "boards": 8}
 
 
 @pytest.mark.parametrize("size", [100, 5000])

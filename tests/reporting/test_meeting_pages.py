@@ -113,7 +113,8 @@ def test_changes_made_on_the_update_form_show_with_who_when_and_why(client, worl
     assert section_text(response, "rag-changes").count(BROWSER_REASON) == 2
     completed = section_text(response, "completed")
     assert completed.startswith("Completed actions (1)")
-    assert "Diversion, action 1 Youth outreach" in completed
+    # Shown in full under its theme, named once above it, by its number.
+    assert "Diversion 1 Youth outreach" in completed
     updates = section_text(response, "updates")
     assert updates.startswith("Updates received (1)")
     assert "Governance, action 2" in updates and "Partners met on 3 November" in updates
@@ -122,7 +123,7 @@ def test_changes_made_on_the_update_form_show_with_who_when_and_why(client, worl
     # Not complete and no update received since: a1, bx2 and c1 (the world's updates are
     # from before the window); a2 had one, b1 and bx1 are complete.
     assert silent.startswith("No update since (3)")
-    assert "Governance, action 1 Daily violence meeting" in silent
+    assert "Governance 1 Daily violence meeting" in silent
     assert SECRET in silent  # the chair may see the restricted action
     assert "New actions (0)" in page_text(response)
     # Each action links to its page.
@@ -192,7 +193,7 @@ def test_changes_and_new_actions_from_an_import_show(client, world):
     assert changes.count(IMPORT_REASON) == 2
     new = section_text(response, "new-actions")
     assert new.startswith("New actions (1)")
-    assert "Governance, action 3 Weapons sweeps in parks Amber" in new
+    assert "Governance 3 Weapons sweeps in parks Amber" in new
     completed = section_text(response, "completed")
     assert completed.startswith("Completed actions (1)")
     assert "Problem profile" in completed
@@ -411,8 +412,9 @@ def html_headings(response, tag: str) -> list[str]:
 
 def test_the_pack_page_and_document_say_the_same(client, world):
     ProgressUpdateFactory(action=world.a2, date=TODAY, text="Terms of reference agreed")
-    response = get(client, world.chair, url("pack", world, since=SINCE.isoformat()))
-    download = get(client, world.chair, url("pack-docx", world, since=SINCE.isoformat()))
+    query = {"since": SINCE.isoformat(), "contents": "everything"}
+    response = get(client, world.chair, url("pack", world, **query))
+    download = get(client, world.chair, url("pack-docx", world, **query))
     document = docx_of(download)
 
     assert (
@@ -431,21 +433,61 @@ def test_the_pack_page_and_document_say_the_same(client, world):
     # Tables: the same number, each with the same number of rows (plus the headings row).
     html = response.content.decode()
     html_rows = [
-        len(re.findall(r"<tr ", table))
+        len(re.findall(r"<tr[ >]", table))
         for table in re.findall(
             r"<table class=\"govuk-table govuk-table--small.*?</table>", html, re.S
         )
     ]
     assert html_rows == [len(table.rows) for table in document.tables]
-    # Each theme starts a new page in both.
-    themes = ("Governance", "Diversion", "Diversion: Schools")
-    theme_headings = [p for p in document.paragraphs if p.text in themes]
-    assert len(theme_headings) == 3
-    assert all(p.paragraph_format.page_break_before for p in theme_headings)
-    assert html.count("app-pack__section--break") == 3
     words = table_words(document)
     assert "Terms of reference agreed" in words and "Youth outreach" in words
     assert "Red" in words and "Not rated" in words  # the RAG as a word in each row
+
+
+def test_the_pack_holds_the_exceptions_unless_everything_is_chosen(client, world):
+    short = get(client, world.chair, url("pack", world))
+    download = docx_of(get(client, world.chair, url("pack-docx", world)))
+    everything = get(client, world.chair, url("pack", world, contents="everything"))
+
+    assert (
+        html_headings(short, "h2")
+        == headings(download, 1)
+        == [
+            "Summary",
+            "Exceptions",
+            f"Changes since {default_since(TODAY):%-d %B %Y}",
+        ]
+    )
+    assert html_headings(everything, "h2")[-1] == "All actions, theme by theme"
+    assert short.context["pack"].everything is False
+    assert everything.context["pack"].everything is True
+    # The choice is on the page, and the document's link carries it.
+    radios = re.findall(r'<input\s+type="radio"\s+name="contents"[^>]*>', short.content.decode())
+    assert [("checked" in radio, 'value="exceptions"' in radio) for radio in radios] == [
+        (True, True),
+        (False, False),
+    ]
+    assert "contents=everything" in everything.context["docx_url"]
+    wrong = get(client, world.chair, url("pack", world, contents="some"))
+    assert "Choose what to include" in wrong.content.decode()
+    assert "Correct the date or the choice of what to include" in wrong.content.decode()
+    assert "pack" not in wrong.context
+
+
+def test_each_action_is_shown_in_full_once_and_named_by_theme_and_number_after(client, world):
+    response = get(client, world.chair, url("pack", world, contents="everything"))
+    html = response.content.decode()
+
+    # a1 is red and overdue: in full under Red, and named in the overdue list and its theme.
+    for action in (world.a1, world.a2, world.b1, world.bx2, world.c1):
+        assert html.count(f'id="action-{action.pk}"') == 1
+        assert page_text(response).count(action.text) == 1
+    overdue = section_text(response, "overdue")
+    assert world.a1.text not in overdue
+    assert "Governance 1 Red" in " ".join(overdue.split())
+    assert f'href="#action-{world.a1.pk}"' in html
+    document = docx_of(get(client, world.chair, url("pack-docx", world, contents="everything")))
+    assert table_words(document).count(world.a1.text) == 1
 
 
 def test_the_pack_lists_exceptions_with_their_lead_and_latest_update(client, world):
@@ -460,11 +502,14 @@ def test_the_pack_lists_exceptions_with_their_lead_and_latest_update(client, wor
     amber = section_text(response, "amber")
     assert amber.startswith("Amber (1)")
     # Led by two organisations and no one by name.
-    assert "Diversion, action 1 Youth outreach TBC, TPS" in amber
+    assert "Diversion 1 Youth outreach TBC, TPS" in amber
     assert f"{TODAY:%-d %b %Y} Meets every morning at 9" in amber
     overdue = section_text(response, "overdue")
     assert overdue.startswith("Overdue (2)")
-    assert f"Daily violence meeting Pat Example TPS {days_ago(10):%-d %b %Y}" in overdue
+    # Red as well: in full under Red, named here by theme and number.
+    assert "Governance 1 Red" in overdue and "Daily violence meeting" not in overdue
+    red = section_text(response, "red")
+    assert f"Daily violence meeting Pat Example TPS {days_ago(10):%-d %b %Y}" in red
     stale = section_text(response, "stale")
     # Never updated (bx2) or not for 100 days (a2) is stale; b1, updated today, is not.
     assert stale.startswith("Not updated recently (2)")
@@ -473,6 +518,18 @@ def test_the_pack_lists_exceptions_with_their_lead_and_latest_update(client, wor
     assert "Governance 1 0 1 0 0 2" in themes
     assert "Diversion 1 1 0 1 1 4" in themes  # with its sub-theme's actions
     assert "Diversion: Schools 1 0 0 1 1 3" in themes
+
+
+def test_the_pack_shows_where_red_and_amber_actions_came_from(client, world):
+    edit(world.a2, world.superuser, rag=RAG.RED)  # was green
+    backdate(10)
+
+    page = section_text(get(client, world.chair, url("pack", world)), "red")
+    document = docx_of(get(client, world.chair, url("pack-docx", world)))
+
+    words = f"Worse: was Green until {days_ago(10):%-d %b %Y}"
+    assert words in page
+    assert words in table_words(document)
 
 
 def test_the_document_is_an_attachment_named_after_the_scope(client, world):
@@ -674,8 +731,9 @@ def test_the_pack_renders_for_every_seed_plan(client, slug):
     actions = Action.objects.filter(theme__plan=plan)
     themes = plan.themes.filter(actions__isnull=False).distinct()
 
-    response = client.get(reverse("reporting:plan-pack", args=[slug]))
-    download = client.get(reverse("reporting:plan-pack-docx", args=[slug]))
+    everything = "?contents=everything"
+    response = client.get(reverse("reporting:plan-pack", args=[slug]) + everything)
+    download = client.get(reverse("reporting:plan-pack-docx", args=[slug]) + everything)
 
     assert response.status_code == 200 and download.status_code == 200
     pack = response.context["pack"]
@@ -687,13 +745,12 @@ def test_the_pack_renders_for_every_seed_plan(client, slug):
     assert headings(document, 1)[0] == "Summary" and headings(document, 1)[-1] == (
         "All actions, theme by theme"
     )
-    # A page-broken heading for every theme with actions, and every action's words.
-    broken = [p for p in document.paragraphs if p.paragraph_format.page_break_before]
-    assert len(broken) == themes.count()
-    words = table_words(document)
+    # A heading for every theme with actions, and every action's words, once.
+    assert len(headings(document, 2)) >= themes.count()
+    words = " ".join(table_words(document).split())
     html = page_text(response)
     for action in actions:
         text = " ".join(action.text.split())
-        assert text in " ".join(words.split())
-        assert text in html
+        same = sum(" ".join(other.text.split()) == text for other in actions)
+        assert words.count(text) == html.count(text) == same
     assert "Not rated" in words

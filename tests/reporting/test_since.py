@@ -8,8 +8,11 @@ starts 30 days back, so which side of `since` each change falls is certain.
 """
 
 import datetime
+import io
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from actions.models import Action
@@ -17,9 +20,11 @@ from actions.permissions import visible_actions
 from actions.rag import RAG
 from actions.services import BROWSER_REASON, progress_update_create
 from boards.models import Role
-from reporting.since import NOT_RECORDED, changes_since, default_since
+from cspplan.display import short_date
+from reporting.since import NOT_RECORDED, changes_since, default_since, rag_travel
 from tests.factories import (
     ActionFactory,
+    BoardFactory,
     PlanFactory,
     ProgressUpdateFactory,
     ThemeFactory,
@@ -35,6 +40,7 @@ from workbooks.services import plan_import
 pytestmark = pytest.mark.django_db
 
 History = Action.history.model
+DATA = Path(__file__).parent.parent / "data"
 
 
 @pytest.fixture
@@ -340,3 +346,78 @@ def test_the_number_of_queries_does_not_grow_with_the_actions(
     assert len(changes.rag_changes) == 2 * count
     assert len(changes.completed) == len(changes.updates) == count
     assert len(changes.new_actions) == len(changes.not_updated) == count
+
+
+# ---- actions that came with their plan -------------------------------------------------------
+
+
+def test_actions_loaded_with_their_plan_are_not_new(since):
+    """load_demo creates each plan and then its actions, one by one: none is new."""
+    call_command("load_demo", stdout=io.StringIO())
+    actions = Action.objects.filter(theme__plan__slug="bd-vru-2021-22")
+    assert actions.count() == 67
+
+    changes = changes_since(actions, since)
+
+    assert changes.new_actions == []
+    # Added later, by hand, it is new.
+    backdate()
+    added = ActionFactory(theme=actions.first().theme, ref="99")
+    assert changes_since(actions, since).new_actions == [added]
+
+
+def test_actions_imported_as_a_new_plan_are_not_new(since):
+    board = BoardFactory()
+    call_command(
+        "import_plan",
+        str(DATA / "vru_as_sent.xlsx"),
+        "--layout",
+        "vru",
+        "--plan",
+        "new-plan",
+        "--create",
+        "--board",
+        board.slug,
+        stdout=io.StringIO(),
+    )
+    actions = Action.objects.filter(theme__plan__slug="new-plan")
+    assert actions.count() == 10
+
+    assert changes_since(actions, since).new_actions == []
+
+
+# ---- direction of travel ---------------------------------------------------------------------
+
+
+def test_travel_gives_the_status_before_and_when_it_changed(plan):
+    officer = user_in_role(Role.OFFICER)
+    one, two, three = plan_actions(plan).order_by("ref")
+    edit(one, officer, rag=RAG.AMBER)
+    backdate(10)
+    edit(one, officer, rag=RAG.RED)  # worse, ten days after
+    edit(two, officer, comment="No change of status")
+    edit(three, officer, rag=RAG.AMBER)  # from Not rated: no direction
+    changed = History.objects.filter(id=one.pk).latest("history_date").history_date
+
+    travel = rag_travel(list(plan_actions(plan).order_by("ref")))
+
+    assert (travel[one.pk].previous, travel[one.pk].changed) == (RAG.AMBER, changed)
+    assert travel[one.pk].direction == "worse"
+    assert travel[one.pk].words == f"Worse: was Amber until {short_date(changed.date())}"
+    created = History.objects.get(id=two.pk, history_type="+").history_date
+    assert (travel[two.pk].previous, travel[two.pk].changed) == (None, created)
+    assert travel[two.pk].words == f"No earlier status; Amber since {short_date(created.date())}"
+    assert (travel[three.pk].previous, travel[three.pk].direction) == (RAG.NOT_RATED, "")
+    assert travel[three.pk].words.startswith("was Not rated until")
+
+
+def test_travel_better_and_without_history(plan):
+    one, two, _ = plan_actions(plan).order_by("ref")
+    edit(two, None, rag=RAG.GREEN)  # amber to green
+    History.objects.filter(id=one.pk).delete()  # history kept from after its creation
+
+    travel = rag_travel([one, Action.objects.get(pk=two.pk)])
+
+    assert travel[two.pk].direction == "better"
+    assert (travel[one.pk].previous, travel[one.pk].changed) == (None, None)
+    assert travel[one.pk].words == "No history"

@@ -1,0 +1,64 @@
+"""How wide each column of a pack table is, fitted to what it holds: the same shares for
+the Word document (reporting.pack_docx) and the printed page (templates' <col> widths).
+
+A short column (a status, a date, a count) gets room for its longest line or heading word;
+the rest of the width is shared among the columns of long text (an action, an update) in
+the way that makes the table shortest, of a few shares tried: a row is as tall as its
+tallest cell, so a column with little long text can still need room for it.
+"""
+
+import itertools
+import math
+
+# A column whose longest line is at most this many characters is short.
+SHORT = 16
+# The fewest characters a column of long text gets, however little it holds.
+NARROWEST = 14
+MARGINS = 4  # a cell's margins (padding), in characters
+# The shares of the room left that the columns of long text are tried with.
+SHARES = (1, 2, 3, 4, 6)
+
+
+def fitted_widths(table, room: float) -> list[float]:
+    """Each column's width, in characters, for a table `room` characters wide (the
+    widths add up to it)."""
+    count = len(table.columns)
+    lines = [[[line_length(line) for line in cell] for cell in row] for row in table.rows]
+    longest = [max(len(word) for word in column.name.split()) for column in table.columns]
+    for row in lines:
+        for index, cell in enumerate(row):
+            longest[index] = max([longest[index], *cell])
+    wanted = [min(length, SHORT) + MARGINS for length in longest]
+    long = [index for index in range(count) if longest[index] > SHORT]
+    left = room - sum(wanted[i] for i in range(count) if i not in long)
+    if long:
+        best = None
+        for shares in itertools.product(SHARES, repeat=len(long)):
+            widths = list(wanted)
+            for index, share in zip(long, shares, strict=True):
+                widths[index] = max(left * share / sum(shares), NARROWEST)
+            height = _height(lines, widths)
+            if best is None or height < best[0]:
+                best = (height, widths)
+        wanted = best[1]
+    return [room * width / sum(wanted) for width in wanted]
+
+
+def piece_words(piece) -> str:
+    """What a piece of a cell says: a RAG status its word, anything else its text."""
+    return piece.label if piece.kind == "rag" else piece.text
+
+
+def line_length(line) -> int:
+    return sum(len(piece_words(piece)) for piece in line)
+
+
+def _height(lines, widths) -> int:
+    """About how many lines of text the table takes with these column widths."""
+    return sum(
+        max(
+            sum(max(1, math.ceil(length / max(width - MARGINS, 1))) for length in cell)
+            for cell, width in zip(row, widths, strict=True)
+        )
+        for row in lines
+    )
