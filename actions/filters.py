@@ -81,6 +81,9 @@ class ActionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # Sent by GET, so that the address is a link to the filtered plan: crispy-forms adds
+        # a CSRF token to a POST form, which would then sit in every shared address.
+        self.helper.form_method = "get"
         self.helper.label_size = "s"
         self.helper.legend_size = "s"
         self.helper.layout = Layout(

@@ -357,6 +357,20 @@ def test_the_form_keeps_the_chosen_filters_and_offers_to_clear_them(client, worl
     assert '<form method="get"' in text
 
 
+def test_the_filter_address_carries_only_the_filters(client, world):
+    # A GET form needs no CSRF token, and one in the address would go into every link
+    # people share to the filtered plan.
+    client.force_login(world.officer)
+    text = client.get(plan_url(world.plan), {"rag": "red"}).text
+    start = text.index(f'<form method="get" action="{plan_url(world.plan)}"')
+    form = text[start : text.index("</form>", start)]
+    names = set(re.findall(r'<(?:input|select)[^>]*\sname="([^"]+)"', form))
+    filters = {"q", "theme", "lead_person", "lead_org", "supporting_org", "monitoring_board"}
+    filters |= {"rag", "origin", "overdue", *FEB_1}  # FEB_1: the date's three boxes
+    assert names == filters
+    assert "csrfmiddlewaretoken" not in form
+
+
 FEB_1 = date_fields("not_updated_since", datetime.date(2022, 2, 1))
 
 
