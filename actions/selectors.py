@@ -11,7 +11,8 @@ them on rows already loaded), and every page, pack, export and dashboard uses th
   written last (`NEWEST_FIRST`, `newest_update`); its date is the action's last update
   (None if it has none);
 - overdue: the end date has passed (before today) and the action is not complete; an end
-  written only in words ("Ongoing", "TBC") is never overdue (`overdue_condition`);
+  written only in words ("Ongoing", "TBC") is never overdue (`overdue_condition`, and
+  `is_overdue` in Python);
 - stale: not complete, and no progress update dated within the last
   `settings.STALE_AFTER_WEEKS` weeks (an action never updated is stale)
   (`stale_cutoff`, `not_updated_since`, `stale_condition`);
@@ -84,6 +85,12 @@ def overdue_condition(today: datetime.date | None = None) -> Q:
     """Overdue: past its end date (before today) and not complete."""
     today = today or timezone.localdate()
     return Q(end_date__lt=today) & ~Q(rag=RAG.COMPLETE)
+
+
+def is_overdue(action: Action, today: datetime.date | None = None) -> bool:
+    """`overdue_condition` in Python, for an action already loaded."""
+    today = today or timezone.localdate()
+    return action.end_date is not None and action.end_date < today and action.rag != RAG.COMPLETE
 
 
 def stale_cutoff(today: datetime.date | None = None) -> datetime.date:

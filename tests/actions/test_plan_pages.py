@@ -18,7 +18,7 @@ from tests.factories import (
     ThemeFactory,
     user_in_role,
 )
-from tests.helpers import date_fields, days_ago
+from tests.helpers import date_fields, days_ago, overdue_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -197,6 +197,19 @@ def test_each_row_shows_the_latest_update_or_else_the_progress_as_written(client
     assert "Progress as imported" in text
     assert "Knife crime statistics shared" not in text  # a2's progress: it has an update
     assert "None yet" in text  # b1: neither
+
+
+def test_an_overdue_action_carries_the_overdue_tag_with_its_word(client, world):
+    client.force_login(world.analyst)
+    rows = overdue_rows(client.get(plan_url(world.plan)).text)
+    # a1 ended 10 days ago, red; bx1 ended 100 days ago but is complete; b1 ends in 30 days.
+    assert rows == {
+        world.a1.pk: True,
+        world.a2.pk: False,
+        world.b1.pk: False,
+        world.bx1.pk: False,
+        world.c1.pk: False,
+    }
 
 
 def test_a_missing_end_date_shows_the_timescale_and_a_missing_lead_says_so(client, world):

@@ -27,7 +27,7 @@ from tests.factories import (
     ThemeFactory,
     user_in_role,
 )
-from tests.helpers import days_ago, get
+from tests.helpers import OVERDUE_TAG, days_ago, get, overdue_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,21 @@ def board_dashboard_url(board) -> str:
 
 
 # Counts with known answers -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["plan", "board"])
+def test_every_list_tags_its_overdue_actions_with_the_word(client, world, which):
+    url = plan_dashboard_url(world.plan) if which == "plan" else board_dashboard_url(world.board)
+    text = get(client, world.chair, url).text
+    rows = overdue_rows(text)
+    # a1 (red) and bx2 (red, restricted: the chair's board owns it) are overdue; b1 (amber)
+    # and a2 (not updated recently) are not.
+    assert rows[world.a1.pk] and rows[world.bx2.pk]
+    assert not rows[world.b1.pk] and not rows[world.a2.pk]
+    # Tagged in every list it is in: a1 in red and overdue, bx2 (never updated) in red,
+    # overdue and not updated recently.
+    assert text.count(OVERDUE_TAG) == 5
+
 
 
 def test_the_plan_dashboard_counts_what_the_chair_sees_restricted_included(client, world):
