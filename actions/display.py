@@ -39,7 +39,7 @@ _OVERDUE = mark_safe('<strong class="govuk-tag govuk-tag--pink app-overdue">Over
 
 
 def overdue_tag(action: Action) -> SafeString:
-    """"Overdue" as a tag, with its word, if the action is overdue (`selectors.is_overdue`);
+    """ "Overdue" as a tag, with its word, if the action is overdue (`selectors.is_overdue`);
     nothing otherwise."""
     return _OVERDUE if selectors.is_overdue(action) else mark_safe("")
 

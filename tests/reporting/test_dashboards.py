@@ -65,7 +65,6 @@ def test_every_list_tags_its_overdue_actions_with_the_word(client, world, which)
     assert text.count(OVERDUE_TAG) == 5
 
 
-
 def test_the_plan_dashboard_counts_what_the_chair_sees_restricted_included(client, world):
     dash = get(client, world.chair, plan_dashboard_url(world.plan)).context["dash"]
     assert as_list(dash.total.counts) == [2, 1, 1, 1, 1]
