@@ -48,7 +48,12 @@ class FilterDateField(DateInputField):
             return None
         day, month, year = (value.strip() for value in data_list)
         if len(year) != 4:
-            raise ValidationError(f"Enter the year as 4 digits ({DATE_EXAMPLE})")
+            message = f"Enter the year as 4 digits ({DATE_EXAMPLE})"
+            # On the year box too, as crispy-forms-gds marks a box's own errors, so that the
+            # year alone is outlined rather than the whole date.
+            year_box = self.fields[2].widget
+            year_box.errors = [*getattr(year_box, "errors", []), message]
+            raise ValidationError(message)
         try:
             return datetime.date(int(year), int(month), int(day))
         except ValueError:

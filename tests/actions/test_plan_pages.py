@@ -432,6 +432,25 @@ def test_invalid_filters_say_what_to_fix_and_show_no_actions(client, world, data
     assert "Fix the filters to see the plan" in response.text
 
 
+@pytest.mark.parametrize(
+    ("box", "wrong"),
+    [
+        ("month", {"not_updated_since_1": ""}),
+        ("year", {"not_updated_since_2": "22"}),
+        ("all", {"not_updated_since_0": "31"}),  # 31 February: the date as a whole
+    ],
+)
+def test_a_date_error_outlines_only_the_wrong_box(client, world, box, wrong):
+    client.force_login(world.officer)
+    text = client.get(plan_url(world.plan), FEB_1 | wrong).text
+    outlined = {
+        name
+        for index, name in enumerate(("day", "month", "year"))
+        if re.search(rf'<input[^>]*govuk-input--error[^>]*id="id_not_updated_since_{index}"', text)
+    }
+    assert outlined == ({"day", "month", "year"} if box == "all" else {box})
+
+
 def test_the_error_summary_links_to_the_field(client, world):
     client.force_login(world.officer)
     text = client.get(plan_url(world.plan), {"rag": "purple"}).text
