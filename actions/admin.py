@@ -35,7 +35,7 @@ ACTION_SERVICES = Services.named(services, "action")
 # the update form does: it is the same service.
 PROGRESS_UPDATE_SERVICES = Services.named(services, "progress_update", "update")
 INDICATOR_SERVICES = Services.named(services, "indicator")
-INDICATOR_VALUE_SERVICES = Services.named(services, "indicator_value", "value")
+INDICATOR_VALUE_SERVICES = Services.named(services, "indicator_value")
 
 
 class Permitted:
