@@ -12,7 +12,7 @@ import django_filters
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Div, Field, Layout
+from crispy_forms_gds.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
@@ -102,7 +102,9 @@ class ActionFilterForm(forms.Form):
             _row(
                 Field.checkboxes("rag", small=True),
                 Field.checkboxes("origin", small=True),
-                Field.checkbox("overdue", small=True),
+                # A heading like its neighbours' (RAG status, Origin), so that the box is
+                # not a bare label under their headings.
+                Fieldset(Field.checkbox("overdue", small=True), legend="Overdue", legend_size="s"),
             ),
         )
 
@@ -182,7 +184,7 @@ class ActionFilter(django_filters.FilterSet):
         error_messages=_choice_error("origins"),
     )
     overdue = CheckboxFilter(
-        label="Overdue only",
+        label="Only overdue actions",
         method="filter_overdue",
         help_text="Past the end date and not complete",
     )

@@ -6,6 +6,7 @@ all of its reasons."""
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_safe
 
 from actions import selectors
@@ -16,6 +17,12 @@ from actions.views.plans import PAGE_SIZE, rag_meanings
 from boards.models import Membership, Role
 
 
+def _weeks() -> str:
+    """The stale period in words: "8 weeks", "1 week"."""
+    weeks = settings.STALE_AFTER_WEEKS
+    return f"{weeks} week{pluralize(weeks)}"
+
+
 def _reasons(action) -> list[str]:
     """The words for why the action needs the user first, all of them."""
     if not action.needs_attention:
@@ -24,7 +31,7 @@ def _reasons(action) -> list[str]:
     if action.is_overdue:
         reasons.append("overdue")
     if action.is_stale:
-        reasons.append(f"no update in {settings.STALE_AFTER_WEEKS} weeks")
+        reasons.append(f"no update in {_weeks()}")
     if action.rag == RAG.RED:
         reasons.append("red")
     return reasons
@@ -80,7 +87,7 @@ def my_actions(request):
     lists = [_list(request, actions, counts, which, organisation) for which in shown]
     total = sum(counts[which]["total"] for which in selectors.MY_LISTS)
     one_plan_rows = next((lst["rows"] for lst in lists if lst["rows"]), [])
-    stale_weeks = settings.STALE_AFTER_WEEKS
+    stale_weeks = _weeks()
     return render(
         request,
         "actions/my_actions.html",
@@ -92,7 +99,7 @@ def my_actions(request):
             "one_plan": one_plan_rows[0].theme.plan if counts["plans"] == 1 else None,
             "flag_headings": {
                 "overdue": "Overdue",
-                "stale": f"No update in {stale_weeks} weeks",
+                "stale": f"No update in {stale_weeks}",
                 "red": "Red",
             },
             "needs_attention": any(

@@ -206,6 +206,10 @@ def test_the_stale_period_is_the_setting(client, officer, theme, settings):
     assert counts(response)["stale"] == 1
     assert the_list(response, "named")["rows"][0].reasons == ["no update in 2 weeks"]
     assert "No update in 2 weeks</th>" in response.text
+    settings.STALE_AFTER_WEEKS = 1
+    response = client.get(URL)
+    assert the_list(response, "named")["rows"][0].reasons == ["no update in 1 week"]
+    assert "No update in 1 week</th>" in response.text
 
 
 def test_each_list_counts_its_own_and_lists_each_action_once_with_all_its_flags(

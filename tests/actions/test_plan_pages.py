@@ -370,6 +370,16 @@ def test_the_form_keeps_the_chosen_filters_and_offers_to_clear_them(client, worl
     assert '<form method="get"' in text
 
 
+def test_the_overdue_checkbox_has_a_heading_like_its_neighbours(client, world):
+    client.force_login(world.officer)
+    text = client.get(plan_url(world.plan)).text
+    legends = re.findall(
+        r'<legend class="govuk-fieldset__legend[^"]*">\s*([^<]+?)\s*</legend>', text
+    )
+    assert legends[-3:] == ["RAG status", "Origin", "Overdue"]
+    assert re.search(r'for="id_overdue">\s*Only overdue actions\s*</label>', text)
+
+
 def test_the_filter_address_carries_only_the_filters(client, world):
     # A GET form needs no CSRF token, and one in the address would go into every link
     # people share to the filtered plan.

@@ -217,6 +217,14 @@ def test_following_the_red_count_shows_exactly_the_red_actions(client, world):
     assert sorted(shown) == sorted([world.a1.pk, world.bx2.pk])
 
 
+def test_a_list_of_one_links_to_it_in_the_singular(client, world):
+    text = get(client, world.chair, plan_dashboard_url(world.plan)).text
+    amber = f'href="/plans/{world.plan.slug}/?rag=amber">'
+    assert f"{amber}The amber action on the plan page</a>" in text  # b1 alone
+    assert f'href="/plans/{world.plan.slug}/?rag=red">All 2 red actions on the plan page' in text
+    assert "All 1 " not in text
+
+
 def test_theme_stale_and_overdue_links_carry_their_filters(client, world):
     dash = get(client, world.chair, plan_dashboard_url(world.plan)).context["dash"]
     (group,) = dash.groups
