@@ -35,7 +35,7 @@ ACTION_SERVICES = Services.named(services, "action")
 # the update form does: it is the same service.
 PROGRESS_UPDATE_SERVICES = Services.named(services, "progress_update", "update")
 INDICATOR_SERVICES = Services.named(services, "indicator")
-INDICATOR_VALUE_SERVICES = Services.named(services, "indicator_value", "value")
+INDICATOR_VALUE_SERVICES = Services.named(services, "indicator_value")
 
 
 class Permitted:
@@ -169,12 +169,13 @@ class ProgressUpdateInline(ScopedInline, admin.StackedInline):
 
 class ActionAdmin(Permitted, ScopedAdmin):
     services = ACTION_SERVICES
+    # The status beside the action, so that both are on screen on a phone.
     list_display = [
         "ref",
         "short_text",
-        "theme",
-        "plan",
         "rag_status",
+        "theme_name",
+        "plan",
         "origin",
         "leads",
         "end_date",
@@ -260,6 +261,12 @@ class ActionAdmin(Permitted, ScopedAdmin):
     @admin.display(description="action", ordering="text")
     def short_text(self, action):
         return action.text if len(action.text) <= 90 else action.text[:89] + "…"
+
+    # The theme by a method rather than the field: the admin keeps a related field's cells on
+    # one line, and a theme's long name then pushed the other columns out of view.
+    @admin.display(description="theme", ordering="theme__name")
+    def theme_name(self, action):
+        return action.theme.name
 
     @admin.display(description="plan", ordering="theme__plan__title")
     def plan(self, action):

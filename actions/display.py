@@ -10,6 +10,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
+from actions import selectors
 from actions.models import Action
 from actions.rag import RAG
 from cspplan.display import short_date
@@ -31,6 +32,16 @@ def rag_tag(rag: str, label: str | None = None) -> SafeString:
             capfirst(label or RAG(rag).label),
         )
     return mark_safe('<strong class="govuk-tag app-rag app-rag--not-rated">Not rated</strong>')
+
+
+# Pink: a colour no RAG status uses, so that "Overdue" beside a red tag reads as a second fact.
+_OVERDUE = mark_safe('<strong class="govuk-tag govuk-tag--pink app-overdue">Overdue</strong>')
+
+
+def overdue_tag(action: Action) -> SafeString:
+    """ "Overdue" as a tag, with its word, if the action is overdue (`selectors.is_overdue`);
+    nothing otherwise."""
+    return _OVERDUE if selectors.is_overdue(action) else mark_safe("")
 
 
 def action_name(action: Action) -> str:

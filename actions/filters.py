@@ -12,7 +12,7 @@ import django_filters
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Div, Field, Layout
+from crispy_forms_gds.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
@@ -48,7 +48,12 @@ class FilterDateField(DateInputField):
             return None
         day, month, year = (value.strip() for value in data_list)
         if len(year) != 4:
-            raise ValidationError(f"Enter the year as 4 digits ({DATE_EXAMPLE})")
+            message = f"Enter the year as 4 digits ({DATE_EXAMPLE})"
+            # On the year box too, as crispy-forms-gds marks a box's own errors, so that the
+            # year alone is outlined rather than the whole date.
+            year_box = self.fields[2].widget
+            year_box.errors = [*getattr(year_box, "errors", []), message]
+            raise ValidationError(message)
         try:
             return datetime.date(int(year), int(month), int(day))
         except ValueError:
@@ -81,6 +86,9 @@ class ActionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # Sent by GET, so that the address is a link to the filtered plan: crispy-forms adds
+        # a CSRF token to a POST form, which would then sit in every shared address.
+        self.helper.form_method = "get"
         self.helper.label_size = "s"
         self.helper.legend_size = "s"
         self.helper.layout = Layout(
@@ -94,7 +102,9 @@ class ActionFilterForm(forms.Form):
             _row(
                 Field.checkboxes("rag", small=True),
                 Field.checkboxes("origin", small=True),
-                Field.checkbox("overdue", small=True),
+                # A heading like its neighbours' (RAG status, Origin), so that the box is
+                # not a bare label under their headings.
+                Fieldset(Field.checkbox("overdue", small=True), legend="Overdue", legend_size="s"),
             ),
         )
 
@@ -174,7 +184,7 @@ class ActionFilter(django_filters.FilterSet):
         error_messages=_choice_error("origins"),
     )
     overdue = CheckboxFilter(
-        label="Overdue only",
+        label="Only overdue actions",
         method="filter_overdue",
         help_text="Past the end date and not complete",
     )

@@ -18,11 +18,11 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.utils.text import capfirst
 
 from actions.models import ACTION_LIST_FIELDS as LIST_FIELDS
-from actions.models import Action, ProgressUpdate, Theme
+from actions.models import Action, Indicator, IndicatorValue, ProgressUpdate, Theme
 from actions.rag import RAG
 from actions.services import VERSIONED_FIELDS, action_version
 from boards.models import Board
-from cspplan.display import show_date, user_name
+from cspplan.display import show_date, show_number, user_name
 
 LABELS = {"text": "Action", "order": "Position in its theme", "theme": "Theme"}
 UPDATE_FIELDS = ("date", "period", "text", "rag", "author")
@@ -274,6 +274,105 @@ def _update_value(record, name: str) -> str:
     if isinstance(value, datetime.date):
         return show_date(value)
     return value or ""
+
+
+# ---- indicators ----------------------------------------------------------------------------
+
+INDICATOR_FIELDS = (
+    "ref",
+    "category",
+    "description",
+    "direction",
+    "baseline_label",
+    "baseline",
+    "target_label",
+    "target",
+    "target_text",
+)
+VALUE_FIELDS = ("date", "period", "value", "note")
+
+
+def indicators_history(indicators: list[Indicator]) -> dict[int, list[Change]]:
+    """Every recorded change to each indicator (its target and other fields) and to its
+    values (added, corrected, removed), newest first, by indicator pk: two queries for any
+    number of indicators."""
+    pks = [indicator.pk for indicator in indicators]
+    found: dict[int, list[Change]] = {pk: [] for pk in pks}
+    records = (
+        Indicator.history.filter(id__in=pks)
+        .select_related("history_user__person")
+        .order_by("history_date", "history_id")
+    )
+    for indicator_pk, record, what, before, after, position in _record_changes(
+        records, INDICATOR_FIELDS, Indicator, "Indicator", lambda record: record.id
+    ):
+        found[indicator_pk].append(
+            _change(record, what, before=before, after=after, position=position)
+        )
+    records = (
+        IndicatorValue.history.filter(indicator_id__in=pks)
+        .select_related("history_user__person")
+        .order_by("history_date", "history_id")
+    )
+    for indicator_pk, record, what, before, after, position in _record_changes(
+        records, VALUE_FIELDS, IndicatorValue, "Value", lambda record: record.indicator_id
+    ):
+        found[indicator_pk].append(
+            _change(record, what, before=before, after=after, position=position)
+        )
+    for changes in found.values():
+        changes.sort(key=lambda change: change.order, reverse=True)
+    return found
+
+
+def _record_changes(records, fields, model, noun: str, owner):
+    """(owner pk, record, what, before, after, position) for each change in `records`
+    (oldest first): a record created or deleted, or each of `fields` that changed."""
+    previous_of: dict[int, object] = {}
+    for record in records:
+        previous = previous_of.get(record.id)
+        previous_of[record.id] = record
+        name = noun if model is Indicator else f"Value for {_value_when(record)}"
+        if record.history_type == "+":
+            after = "" if model is Indicator else _value_summary(record)
+            yield owner(record), record, f"{name} added", "", after, 0
+        elif record.history_type == "-":
+            before = "" if model is Indicator else _value_summary(record)
+            yield owner(record), record, f"{name} removed", before, "", 0
+        elif previous is not None:
+            delta = record.diff_against(previous, included_fields=list(fields))
+            for position, change in enumerate(delta.changes):
+                label = capfirst(model._meta.get_field(change.field).verbose_name)
+                yield (
+                    owner(record),
+                    record,
+                    f"{name}: {label}",
+                    _plain(model, change.field, change.old),
+                    _plain(model, change.field, change.new),
+                    position,
+                )
+
+
+def _value_when(record) -> str:
+    return record.period or show_date(record.date)
+
+
+def _value_summary(record) -> str:
+    text = show_number(record.value)
+    return f"{text} ({record.note})" if record.note else text
+
+
+def _plain(model, name: str, value) -> str:
+    if value is None or value == "":
+        return ""
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, datetime.date):
+        return show_date(value)
+    if model_field.get_internal_type() == "DecimalField":
+        return show_number(value)
+    return str(value)
 
 
 # ---- common --------------------------------------------------------------------------------

@@ -281,6 +281,13 @@ def can_import_plan(user, plan: Plan | None = None) -> bool:
     return _analyst_of(user, plan) and (plan is None or not hidden_in_plan(user, plan))
 
 
+def can_edit_indicators(user, plan: Plan) -> bool:
+    """Enter the plan's indicator values and change their targets (the indicators page):
+    analysts of the plan's partnership and administrators. Unlike an import, this touches no
+    action, so a restricted action the analyst may not see does not stand in the way."""
+    return _analyst_of(user, plan)
+
+
 def hidden_in_plan(user, plan: Plan) -> bool:
     """Whether the plan holds restricted actions the user may not see."""
     if is_administrator(user):

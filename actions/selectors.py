@@ -11,7 +11,8 @@ them on rows already loaded), and every page, pack, export and dashboard uses th
   written last (`NEWEST_FIRST`, `newest_update`); its date is the action's last update
   (None if it has none);
 - overdue: the end date has passed (before today) and the action is not complete; an end
-  written only in words ("Ongoing", "TBC") is never overdue (`overdue_condition`);
+  written only in words ("Ongoing", "TBC") is never overdue (`overdue_condition`, and
+  `is_overdue` in Python);
 - stale: not complete, and no progress update dated within the last
   `settings.STALE_AFTER_WEEKS` weeks (an action never updated is stale)
   (`stale_cutoff`, `not_updated_since`, `stale_condition`);
@@ -51,8 +52,11 @@ from actions.models import Action, Plan, ProgressUpdate
 from actions.rag import RAG
 from boards.models import Board, Organisation, Person
 
-# The My actions groups, in the order the page shows them.
+# What makes one of My actions need the user first, in the order the page shows it.
 ATTENTION = ("overdue", "stale", "red")
+# My actions' two lists, in the order the page shows them: the actions that name the user as
+# a lead, and those their organisation leads that do not.
+MY_LISTS = ("named", "organisation")
 
 
 def _flag(condition: Q) -> Case:
@@ -84,6 +88,12 @@ def overdue_condition(today: datetime.date | None = None) -> Q:
     """Overdue: past its end date (before today) and not complete."""
     today = today or timezone.localdate()
     return Q(end_date__lt=today) & ~Q(rag=RAG.COMPLETE)
+
+
+def is_overdue(action: Action, today: datetime.date | None = None) -> bool:
+    """`overdue_condition` in Python, for an action already loaded."""
+    today = today or timezone.localdate()
+    return action.end_date is not None and action.end_date < today and action.rag != RAG.COMPLETE
 
 
 def stale_cutoff(today: datetime.date | None = None) -> datetime.date:
@@ -215,13 +225,18 @@ def with_can_edit(queryset: QuerySet[Action], user) -> QuerySet[Action]:
 
 def my_actions(user, today: datetime.date | None = None) -> QuerySet[Action]:
     """The actions the user leads, by name or through their organisation, that they may see;
-    annotated as `with_progress` and `with_can_edit`, plus `needs_attention`; what needs
-    attention first (overdue, then red, then stale), then by end date and reading order."""
+    annotated as `with_progress` and `with_can_edit`, plus `named` (the user is a named
+    lead) and `needs_attention`; what needs attention first (overdue, then red, then
+    stale), then by end date and reading order."""
     led = permissions.actions_led_by(user).filter(
         pk__in=permissions.visible_actions(user).values("pk")
     )
+    names_them = Action.lead_people.through.objects.filter(
+        action=OuterRef("pk"), person_id=permissions.access_for(user).person_id
+    )
     actions = with_progress(led, today).select_related("theme__plan", "theme__parent")
     actions = with_can_edit(actions, user).annotate(
+        named=Exists(names_them),
         needs_attention=_flag(
             ~Q(theme__plan__status=Plan.Status.CLOSED)
             & (Q(is_overdue=True) | Q(is_stale=True) | Q(rag=RAG.RED))
@@ -238,19 +253,33 @@ def my_actions(user, today: datetime.date | None = None) -> QuerySet[Action]:
     )
 
 
+def my_list_filter(which: str) -> Q:
+    """The actions of `my_actions` in one of MY_LISTS. An action that names the user and is
+    led by their organisation as well is in "named" alone, so each is listed once."""
+    return Q(named=(which == "named"))
+
+
 def attention_filter(group: str) -> Q:
     """The actions of `my_actions` in one of the ATTENTION groups."""
     conditions = {"overdue": Q(is_overdue=True), "stale": Q(is_stale=True), "red": Q(rag=RAG.RED)}
     return Q(needs_attention=True) & conditions[group]
 
 
-def attention_counts(actions: QuerySet[Action]) -> dict[str, int]:
-    """How many of `my_actions` are in each ATTENTION group, in all ("total"), and how many
-    plans they are in ("plans"): one query."""
-    counts = {group: Count("pk", filter=attention_filter(group)) for group in ATTENTION}
-    return actions.order_by().aggregate(
-        total=Count("pk"), plans=Count("theme__plan_id", distinct=True), **counts
-    )
+def my_actions_counts(actions: QuerySet[Action]) -> dict:
+    """For each of MY_LISTS, a dict of how many of `my_actions` it holds ("total") and how
+    many of those are in each ATTENTION group; and how many plans the actions are in
+    ("plans"): one query."""
+    aggregates = {}
+    for which in MY_LISTS:
+        in_list = my_list_filter(which)
+        aggregates[f"{which}__total"] = Count("pk", filter=in_list)
+        for group in ATTENTION:
+            aggregates[f"{which}__{group}"] = Count("pk", filter=in_list & attention_filter(group))
+    row = actions.order_by().aggregate(plans=Count("theme__plan_id", distinct=True), **aggregates)
+    counts = {"plans": row["plans"]}
+    for which in MY_LISTS:
+        counts[which] = {key: row[f"{which}__{key}"] for key in ("total", *ATTENTION)}
+    return counts
 
 
 def plan_actions(plan: Plan, user) -> QuerySet[Action]:

@@ -319,10 +319,11 @@ def indicator_value_create(*, user, **values) -> IndicatorValue:
 
 
 @transaction.atomic
-def indicator_value_edit(*, value: IndicatorValue, user, **values) -> IndicatorValue:
-    return record_edit(value, user=user, **values)
+def indicator_value_edit(*, indicator_value: IndicatorValue, user, **values) -> IndicatorValue:
+    # Not `value=`: that is the name of the record's number, which `values` may change.
+    return record_edit(indicator_value, user=user, **values)
 
 
 @transaction.atomic
-def indicator_value_delete(*, value: IndicatorValue, user) -> None:
-    history.delete(value, user=user)
+def indicator_value_delete(*, indicator_value: IndicatorValue, user) -> None:
+    history.delete(indicator_value, user=user)

@@ -10,4 +10,19 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.plan_detail, name="plan-detail"),
     path("actions/<int:pk>/", views.action_detail, name="action-detail"),
     path("actions/<int:pk>/update/", views.action_update, name="action-update"),
+    path(
+        "plans/<slug:slug>/indicators/<int:pk>/values/add/",
+        views.indicator_value,
+        name="indicator-value-add",
+    ),
+    path(
+        "plans/<slug:slug>/indicators/<int:pk>/values/<int:value_pk>/",
+        views.indicator_value,
+        name="indicator-value-change",
+    ),
+    path(
+        "plans/<slug:slug>/indicators/<int:pk>/target/",
+        views.indicator_target,
+        name="indicator-target",
+    ),
 ]

@@ -4,6 +4,10 @@ from django.urls import include, path
 
 admin.site.site_header = "cspplan administration"
 admin.site.site_title = "cspplan"
+# No sidebar of every model beside each admin page: it took a quarter of a 1280 px screen
+# from the lists, whose columns then ran out of view. The home page and breadcrumbs lead
+# to every model.
+admin.site.enable_nav_sidebar = False
 admin.site.index_title = "Partnerships, boards and plans"
 
 urlpatterns = [

@@ -449,6 +449,7 @@ class ActionList:
     kind: str
     title: str
     noun: str  # "red actions"
+    noun_one: str  # "red action": the link to one says "The red action", not "All 1 red actions"
     description: str
     count: int
     actions: list[Action]
@@ -498,17 +499,21 @@ def list_actions(
 def _lists(groups: list[PlanGroup], found: dict, today: datetime.date) -> dict[str, ActionList]:
     cutoff = stale_cutoff(today)
     described = {
-        RAG.RED.value: ("Red", "red actions", MEANINGS[RAG.RED]),
-        RAG.AMBER.value: ("Amber", "amber actions", MEANINGS[RAG.AMBER]),
-        "overdue": ("Overdue", "overdue actions", "Past their end date and not complete."),
+        RAG.RED.value: ("Red", ("red action", "red actions"), MEANINGS[RAG.RED]),
+        RAG.AMBER.value: ("Amber", ("amber action", "amber actions"), MEANINGS[RAG.AMBER]),
+        "overdue": (
+            "Overdue",
+            ("overdue action", "overdue actions"),
+            "Past their end date and not complete.",
+        ),
         "stale": (
             "Not updated recently",
-            "actions not updated recently",
+            ("action not updated recently", "actions not updated recently"),
             f"Not complete, and no progress update since {cutoff:%-d %B %Y}.",
         ),
     }
     lists = {}
-    for kind, (title, noun, description) in described.items():
+    for kind, (title, (noun_one, noun), description) in described.items():
         links = []
         for group in groups:
             if kind in RAG.values:
@@ -523,6 +528,7 @@ def _lists(groups: list[PlanGroup], found: dict, today: datetime.date) -> dict[s
             kind=kind,
             title=title,
             noun=noun,
+            noun_one=noun_one,
             description=description,
             count=sum(link["count"] for link in links),
             actions=found[kind],

@@ -2,6 +2,7 @@
 people post (the update form, the admin's change form), and moving history into the past."""
 
 import datetime
+import re
 
 from django.db.models import F
 from django.urls import reverse
@@ -85,3 +86,17 @@ def backdate(days: int = 60) -> None:
     Plan.history.model.objects.update(history_date=F("history_date") - shift)
     Action.objects.update(created_at=F("created_at") - shift)
     ProgressUpdate.objects.update(created_at=F("created_at") - shift)
+
+
+OVERDUE_TAG = '<strong class="govuk-tag govuk-tag--pink app-overdue">Overdue</strong>'
+
+
+def overdue_rows(page: str) -> dict[int, bool]:
+    """Each table row of `page` that links to an action: the action's pk, and whether the
+    row carries the "Overdue" tag."""
+    rows = {}
+    for row in re.findall(r"<tr\b.*?</tr>", page, flags=re.S):
+        linked = re.search(r'href="/actions/(\d+)/"', row)
+        if linked:
+            rows[int(linked.group(1))] = OVERDUE_TAG in row
+    return rows

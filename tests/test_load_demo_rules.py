@@ -64,6 +64,20 @@ def load(folder):
     call_command("load_demo", fixtures=folder, stdout=io.StringIO())
 
 
+def test_quiet_at_verbosity_0_and_says_what_it_loaded_otherwise(tmp_path, capfd):
+    folder = write(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("load_demo", fixtures=folder, verbosity=0, stdout=out, stderr=err)
+    assert (out.getvalue(), err.getvalue()) == ("", "")
+    assert capfd.readouterr() == ("", "")  # nothing printed past the command's streams
+    assert Plan.objects.filter(slug="test-plan").exists()
+    call_command("load_demo", fixtures=folder, stdout=out)
+    assert out.getvalue().splitlines() == [
+        "testshire/partnership.yaml: 0 created or changed",
+        "testshire/test-plan.yaml: 0 created or changed",
+    ]
+
+
 def test_loads_boards_people_plan_and_resolves_names(tmp_path):
     load(write(tmp_path))
     action = Action.objects.get(ref="1")

@@ -26,6 +26,7 @@ from workbooks import exports
 from workbooks.formats import WORKBOOK_FORMATS
 from workbooks.resources import ActionWorkbookResource
 from workbooks.safety import WorkbookRefused
+from workbooks.table import ID_HEADER
 
 
 class ExportWorkbookForm(forms.Form):
@@ -91,7 +92,7 @@ class WorkbookImportForm(ImportForm):
     plan = forms.ModelChoiceField(
         queryset=Plan.objects.none(),  # the user's: ActionWorkbookAdmin.create_import_form
         help_text="The plan the workbook was exported from. Its actions are matched to the "
-        "rows by the hidden ID column, or by theme and action number.",
+        f"rows by the hidden column “{ID_HEADER}”, or by theme and action number.",
     )
     field_order = ["resource", "plan", "import_file", "format"]
 

@@ -25,6 +25,7 @@ from workbooks.preview import preview_import
 from workbooks.safety import WorkbookRefused
 from workbooks.services import ImportRefused, plan_import
 from workbooks.settling import settle
+from workbooks.table import ID_HEADER
 
 
 def _plan_for(request, slug: str, allowed) -> Plan:
@@ -164,7 +165,13 @@ def plan_import_confirm(request, slug):
 
 
 def _export_page(request, plan, form):
-    context = {"plan": plan, "form": form, "can_import": can_import_plan(request.user, plan)}
+    context = {
+        "plan": plan,
+        "form": form,
+        "can_import": can_import_plan(request.user, plan),
+        # The page names the column as the workbook heads it, so that people can find it.
+        "id_header": ID_HEADER,
+    }
     return render(request, "workbooks/plan_export.html", context)
 
 

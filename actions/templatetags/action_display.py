@@ -2,7 +2,8 @@
 
 {% load action_display %}
 {% rag_tag action.rag action.get_rag_display %}  {{ action|action_name }}
-{{ action|end_as_written }}  {% action_leads action %}  {% action_href action %}
+{{ action|end_as_written }}  {% overdue_tag action %}  {% action_leads action %}
+{% action_href action %}
 """
 
 from django import template
@@ -14,6 +15,7 @@ register = template.Library()
 
 register.simple_tag(display.rag_tag, name="rag_tag")
 register.simple_tag(display.leads_html, name="action_leads")
+register.simple_tag(display.overdue_tag, name="overdue_tag")
 register.filter("action_name", display.action_name)
 register.filter("end_as_written", display.end_as_written)
 

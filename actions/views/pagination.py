@@ -30,24 +30,27 @@ def query_with(query: QueryDict, **changes) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
-def pagination(page: Page, query: QueryDict) -> dict | None:
-    """What templates/actions/includes/plan_pagination.html needs, or None for one page."""
+def pagination(
+    page: Page, query: QueryDict, *, param: str = "page", anchor: str = ""
+) -> dict | None:
+    """What templates/actions/includes/plan_pagination.html needs, or None for one page.
+    `param` is the query parameter that holds the page number (a page with two paged lists
+    gives each its own), and `anchor` the id of the list on the page, which the links go to."""
     if page.paginator.num_pages <= 1:
         return None
+    fragment = f"#{anchor}" if anchor else ""
+
+    def href(number: int) -> str:
+        return query_with(query, **{param: str(number)}) + fragment
+
     items = []
     for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
         if number == Paginator.ELLIPSIS:
             items.append({"ellipsis": True})
         else:
-            items.append(
-                {
-                    "number": number,
-                    "href": query_with(query, page=str(number)),
-                    "current": number == page.number,
-                }
-            )
+            items.append({"number": number, "href": href(number), "current": number == page.number})
     return {
-        "previous": query_with(query, page=str(page.number - 1)) if page.has_previous() else "",
-        "next": query_with(query, page=str(page.number + 1)) if page.has_next() else "",
+        "previous": href(page.number - 1) if page.has_previous() else "",
+        "next": href(page.number + 1) if page.has_next() else "",
         "items": items,
     }

@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from actions.history import indicators_history
 from actions.models import IndicatorDirection, IndicatorValue
+from actions.permissions import can_edit_indicators
 from cspplan.display import show_number
 from reporting.forms import read_pack, read_since
 from reporting.indicator_status import RULE_TEXT, indicator_status, trend_points
@@ -65,9 +67,11 @@ def plan_indicators(request, slug):
     indicators = scope.plan.indicators.order_by("order", "pk").prefetch_related(
         Prefetch("values", queryset=IndicatorValue.objects.order_by("date"))
     )
+    indicators = list(indicators)
+    history = indicators_history(indicators)
     rows = []
     for indicator in indicators:
-        values = list(indicator.values.all())
+        values = list(indicator.values.all())  # by date, as the trend's points
         status = indicator_status(indicator, values)
         trend = trend_points(values, TREND_WIDTH, TREND_HEIGHT)
         latest = status.latest
@@ -76,15 +80,21 @@ def plan_indicators(request, slug):
                 "indicator": indicator,
                 "status": status,
                 "trend": trend,
-                "numbers": [(point.period, show_number(point.value)) for point in trend.points],
+                # Each with its value's pk, for the link to correct it.
+                "numbers": [
+                    (point.period, show_number(point.value), value.pk)
+                    for point, value in zip(trend.points, values, strict=True)
+                ],
                 "latest": latest
                 and f"{show_number(latest.value)} ({latest.period or latest.date})",
                 "baseline": show_number(indicator.baseline),
                 "target": show_number(indicator.target),
                 "lower_is_better": indicator.direction == IndicatorDirection.REDUCE,
+                "history": history[indicator.pk],
             }
         )
-    context = _context(scope) | {"rows": rows, "rule": RULE_TEXT}
+    can_edit = can_edit_indicators(request.user, scope.plan)
+    context = _context(scope) | {"rows": rows, "rule": RULE_TEXT, "can_edit": can_edit}
     return render(request, "reporting/meeting_indicators.html", context)
 
 

@@ -27,7 +27,7 @@ from tests.factories import (
     ProgressUpdateFactory,
     user_in_role,
 )
-from tests.helpers import admin_change, update_form
+from tests.helpers import OVERDUE_TAG, admin_change, update_form
 from tests.workbooks.workbooks import Sheet
 
 pytestmark = pytest.mark.django_db
@@ -267,6 +267,20 @@ def test_the_action_page_shows_every_field(client, world, action):
         assert shown in page, shown
     assert "Governance, action 1a" in page
     assert "Plans" in page and world.plan.title in page
+
+
+def test_an_overdue_action_says_so_by_its_status_and_its_end_date(client, world, action):
+    # Action 1a ended on 31 March 2022, amber.
+    client.force_login(world.officer)
+    url = reverse("actions:action-detail", args=[action.pk])
+    text = client.get(url).text
+    assert text.count(OVERDUE_TAG) == 2
+    assert re.search(r'app-rag--amber">Amber</strong>\s*' + re.escape(OVERDUE_TAG), text)
+    assert "The end date has passed and the action is not complete." in text
+    Action.objects.filter(pk=action.pk).update(rag=RAG.COMPLETE)
+    text = client.get(url).text
+    assert OVERDUE_TAG not in text
+    assert "The end date has passed" not in text
 
 
 def test_progress_updates_are_shown_newest_first_with_date_author_rag_and_text(

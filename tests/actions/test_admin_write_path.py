@@ -296,6 +296,20 @@ def test_indicator_values_and_memberships_added_inline_are_recorded(admin_client
     assert membership.history.get().history_user == administrator
 
 
+def test_an_indicator_values_number_corrected_inline_is_recorded(admin_client, administrator):
+    # The service's keyword for the record is not `value`, the name of the number itself.
+    indicator = IndicatorFactory()
+    value = IndicatorValueFactory(indicator=indicator, date=datetime.date(2017, 3, 31), value=10)
+    address = url(Indicator, "change", indicator.pk)
+    data = form_data(admin_client, address)
+    data |= {"values-0-value": "12"}
+    post(admin_client, address, data)
+    value.refresh_from_db()
+    assert value.value == 12
+    record = value.history.latest("history_date")
+    assert (record.history_type, record.history_user) == ("~", administrator)
+
+
 def test_deleting_in_the_admin_is_recorded_in_the_admins_name(admin_client, administrator):
     one, two, three = ActionFactory.create_batch(3)
 

@@ -1,7 +1,9 @@
-"""Home / My actions: the actions the user or their organisation leads, and what needs them
-first (overdue, no update in STALE_AFTER_WEEKS weeks, red)."""
+"""Home / My actions: the actions that name the user as a lead and those their organisation
+leads, in two lists counted apart, each action once with every reason it needs them first
+(overdue, no update in STALE_AFTER_WEEKS weeks, red)."""
 
 import datetime
+import html
 
 import pytest
 from django.urls import reverse
@@ -10,7 +12,6 @@ from django.utils import timezone
 from actions import selectors
 from actions.models import Plan
 from actions.rag import RAG
-from actions.views.my_actions import GROUP_SIZE
 from actions.views.plans import PAGE_SIZE
 from boards.models import Role
 from tests.factories import (
@@ -22,7 +23,7 @@ from tests.factories import (
     UserFactory,
     user_in_role,
 )
-from tests.helpers import days_ago
+from tests.helpers import OVERDUE_TAG, days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +55,22 @@ def recent(action):
     return action
 
 
-def context_pks(response, key="rows"):
-    return [action.pk for action in response.context[key]]
+def the_list(response, which):
+    return next(lst for lst in response.context["lists"] if lst["key"] == which)
 
 
-def group(response, key):
-    return next(g for g in response.context["groups"] if g["key"] == key)
+def listed(response, which="named") -> list[int]:
+    """The pks of one list's rows on the page, in order."""
+    return [action.pk for action in the_list(response, which)["rows"]]
+
+
+def context_pks(response) -> list[int]:
+    """Both lists' rows."""
+    return [action.pk for lst in response.context["lists"] for action in lst["rows"]]
+
+
+def counts(response, which="named") -> dict:
+    return the_list(response, which)["count"]
 
 
 # Who may see the page ------------------------------------------------------------------
@@ -107,7 +118,8 @@ def test_every_role_sees_the_actions_they_lead_and_no_others(client, world, them
     client.force_login(user)
     response = client.get(URL)
     assert response.status_code == 200
-    assert sorted(context_pks(response)) == sorted([by_name.pk, by_organisation.pk])
+    assert listed(response, "named") == [by_name.pk]
+    assert listed(response, "organisation") == [by_organisation.pk]
     assert "Someone else" not in response.text
     # Each links to its page and, being theirs, to its update form.
     for action in (by_name, by_organisation):
@@ -119,7 +131,10 @@ def test_an_action_led_by_name_and_organisation_is_listed_once(client, officer, 
     action = led(officer, theme)
     action.lead_organisations.add(officer.person.organisation)
     client.force_login(officer)
-    assert context_pks(client.get(URL)) == [action.pk]
+    response = client.get(URL)
+    assert listed(response, "named") == [action.pk]
+    assert listed(response, "organisation") == []
+    assert (counts(response, "named")["total"], counts(response, "organisation")["total"]) == (1, 0)
 
 
 def test_a_restricted_action_of_their_organisation_that_they_may_not_see_is_not_listed(
@@ -185,39 +200,59 @@ def test_the_stale_period_is_the_setting(client, officer, theme, settings):
     ProgressUpdateFactory(action=action, date=days_ago(20))
     client.force_login(officer)
     settings.STALE_AFTER_WEEKS = 8
-    assert group(client.get(URL), "stale")["count"] == 0
+    assert counts(client.get(URL))["stale"] == 0
     settings.STALE_AFTER_WEEKS = 2
     response = client.get(URL)
-    assert [a.pk for a in group(response, "stale")["actions"]] == [action.pk]
-    assert "No update in the last 2 weeks" in response.text
+    assert counts(response)["stale"] == 1
+    assert the_list(response, "named")["rows"][0].reasons == ["no update in 2 weeks"]
+    assert "No update in 2 weeks</th>" in response.text
+    settings.STALE_AFTER_WEEKS = 1
+    response = client.get(URL)
+    assert the_list(response, "named")["rows"][0].reasons == ["no update in 1 week"]
+    assert "No update in 1 week</th>" in response.text
 
 
-def test_the_groups_hold_overdue_stale_and_red_actions_and_nothing_else(client, officer, theme):
+def test_each_list_counts_its_own_and_lists_each_action_once_with_all_its_flags(
+    client, officer, theme
+):
+    organisation = officer.person.organisation
+
+    def theirs(**fields):
+        action = ActionFactory(theme=theme, **fields)
+        action.lead_organisations.add(organisation)
+        return action
+
     overdue = recent(led(officer, theme, end_date=days_ago(1), rag=RAG.GREEN, text="Overdue one"))
     stale = led(officer, theme, rag=RAG.AMBER, text="Stale one")
     red = recent(led(officer, theme, rag=RAG.RED, text="Red one"))
     everything = led(officer, theme, end_date=days_ago(5), rag=RAG.RED, text="All three")
     fine = recent(led(officer, theme, end_date=days_ago(-30), rag=RAG.GREEN, text="Fine one"))
+    org_red = theirs(rag=RAG.RED, text="Their red stale one")
+    org_fine = recent(theirs(rag=RAG.GREEN, end_date=days_ago(-3), text="Their fine one"))
     client.force_login(officer)
     response = client.get(URL)
 
-    def members(key):
-        return sorted(a.pk for a in group(response, key)["actions"])
-
-    assert members("overdue") == sorted([overdue.pk, everything.pk])
-    assert members("stale") == sorted([stale.pk, everything.pk])
-    assert members("red") == sorted([red.pk, everything.pk])
-    assert [group(response, key)["count"] for key in selectors.ATTENTION] == [2, 2, 2]
-    # All the actions follow, those needing attention first, then by end date.
-    rows = context_pks(response)
-    assert rows[-1] == fine.pk
-    assert set(rows[:4]) == {overdue.pk, stale.pk, red.pk, everything.pk}
-    assert rows[0] == everything.pk  # overdue and red come before overdue alone
-    assert rows[1] == overdue.pk
-    reasons = {a.pk: a.reasons for a in response.context["rows"]}
+    assert counts(response, "named") == {"total": 5, "overdue": 2, "stale": 2, "red": 2}
+    assert counts(response, "organisation") == {"total": 2, "overdue": 0, "stale": 1, "red": 1}
+    # Each action once, those needing attention first, then by end date.
+    named = listed(response, "named")
+    assert len(named) == len(set(named)) == 5
+    assert named[0] == everything.pk  # overdue and red come before overdue alone
+    assert named[1] == overdue.pk
+    assert set(named[2:4]) == {stale.pk, red.pk}
+    assert named[-1] == fine.pk
+    assert listed(response, "organisation") == [org_red.pk, org_fine.pk]
+    reasons = {a.pk: a.reasons for lst in response.context["lists"] for a in lst["rows"]}
     assert reasons[everything.pk] == ["overdue", "no update in 8 weeks", "red"]
-    assert reasons[fine.pk] == []
-    assert "Needs you first: overdue, no update in 8 weeks, red" in response.text
+    assert reasons[org_red.pk] == ["no update in 8 weeks", "red"]
+    assert reasons[fine.pk] == reasons[org_fine.pk] == []
+    text = html.unescape(response.text)
+    for action in (everything, org_red):
+        assert text.count(f'href="{reverse("actions:action-detail", args=[action.pk])}"') == 1
+    assert "Needs you first: overdue, no update in 8 weeks, red" in text
+    assert text.count(OVERDUE_TAG) == 2  # beside the end dates of the two overdue ones
+    assert "Actions you are named on (5)" in text
+    assert f"{organisation}'s actions (2)" in text
 
 
 def test_each_row_shows_the_rag_end_date_as_written_and_last_update(client, officer, theme):
@@ -250,33 +285,27 @@ def test_actions_in_closed_plans_need_nothing_but_are_still_listed(client, offic
     old = led(officer, closed, rag=RAG.RED, end_date=days_ago(400))
     client.force_login(officer)
     response = client.get(URL)
-    assert [group(response, key)["count"] for key in selectors.ATTENTION] == [0, 0, 0]
+    assert counts(response) == {"total": 1, "overdue": 0, "stale": 0, "red": 0}
     assert context_pks(response) == [old.pk]
+    assert the_list(response, "named")["rows"][0].reasons == []
 
 
-def test_a_long_group_shows_its_first_actions_and_says_how_many_there_are(client, officer, theme):
-    for _ in range(GROUP_SIZE + 3):
-        recent(led(officer, theme, rag=RAG.RED))
-    client.force_login(officer)
-    response = client.get(URL)
-    red = group(response, "red")
-    assert red["count"] == GROUP_SIZE + 3
-    assert len(red["actions"]) == GROUP_SIZE
-    assert f"These are the first {GROUP_SIZE} of {GROUP_SIZE + 3}" in response.text
-
-
-def test_all_actions_are_paged(client, officer, theme):
+def test_each_list_is_paged_on_its_own(client, officer, theme):
     many = [recent(led(officer, theme, rag=RAG.GREEN)) for _ in range(PAGE_SIZE + 5)]
+    theirs = ActionFactory(theme=theme, text="Their one")
+    theirs.lead_organisations.add(officer.person.organisation)
     client.force_login(officer)
     first = client.get(URL)
-    assert len(first.context["rows"]) == PAGE_SIZE
-    second = client.get(URL, {"page": 2})
-    assert len(second.context["rows"]) == 5
-    assert set(context_pks(first)) | set(context_pks(second)) == {a.pk for a in many}
-    assert 'href="?page=1"' in second.text
-    # The groups are on the first page only.
-    assert "Needs you first</h2>" in first.text
-    assert "Needs you first</h2>" not in second.text
+    assert len(listed(first, "named")) == PAGE_SIZE
+    assert listed(first, "organisation") == [theirs.pk]
+    second = client.get(URL, {"named_page": 2})
+    assert len(listed(second, "named")) == 5
+    assert listed(second, "organisation") == [theirs.pk]
+    assert set(listed(first)) | set(listed(second)) == {a.pk for a in many}
+    # The links keep the list's place on the page.
+    assert 'href="?named_page=1#named"' in second.text
+    assert 'aria-label="Pagination: Actions you are named on"' in second.text
+    assert counts(second)["total"] == PAGE_SIZE + 5
 
 
 def test_a_chair_who_leads_an_action_outside_their_boards_sees_it(client, world):
@@ -291,7 +320,7 @@ def test_one_plan_is_named_once_and_several_on_each_row(client, officer, theme, 
     client.force_login(officer)
     response = client.get(URL)
     plan = theme.plan
-    assert response.context["one_plan"]
+    assert response.context["one_plan"] == plan
     assert response.text.count(f">{plan.title}</a>") == 1
     assert "Plan and theme" not in response.text
     led(officer, ThemeFactory(plan=world.other_plan))

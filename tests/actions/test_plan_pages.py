@@ -18,7 +18,7 @@ from tests.factories import (
     ThemeFactory,
     user_in_role,
 )
-from tests.helpers import date_fields, days_ago
+from tests.helpers import date_fields, days_ago, overdue_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -199,6 +199,19 @@ def test_each_row_shows_the_latest_update_or_else_the_progress_as_written(client
     assert "None yet" in text  # b1: neither
 
 
+def test_an_overdue_action_carries_the_overdue_tag_with_its_word(client, world):
+    client.force_login(world.analyst)
+    rows = overdue_rows(client.get(plan_url(world.plan)).text)
+    # a1 ended 10 days ago, red; bx1 ended 100 days ago but is complete; b1 ends in 30 days.
+    assert rows == {
+        world.a1.pk: True,
+        world.a2.pk: False,
+        world.b1.pk: False,
+        world.bx1.pk: False,
+        world.c1.pk: False,
+    }
+
+
 def test_a_missing_end_date_shows_the_timescale_and_a_missing_lead_says_so(client, world):
     world.a2.timescale = "2019-2022"
     world.a2.save()
@@ -357,6 +370,30 @@ def test_the_form_keeps_the_chosen_filters_and_offers_to_clear_them(client, worl
     assert '<form method="get"' in text
 
 
+def test_the_overdue_checkbox_has_a_heading_like_its_neighbours(client, world):
+    client.force_login(world.officer)
+    text = client.get(plan_url(world.plan)).text
+    legends = re.findall(
+        r'<legend class="govuk-fieldset__legend[^"]*">\s*([^<]+?)\s*</legend>', text
+    )
+    assert legends[-3:] == ["RAG status", "Origin", "Overdue"]
+    assert re.search(r'for="id_overdue">\s*Only overdue actions\s*</label>', text)
+
+
+def test_the_filter_address_carries_only_the_filters(client, world):
+    # A GET form needs no CSRF token, and one in the address would go into every link
+    # people share to the filtered plan.
+    client.force_login(world.officer)
+    text = client.get(plan_url(world.plan), {"rag": "red"}).text
+    start = text.index(f'<form method="get" action="{plan_url(world.plan)}"')
+    form = text[start : text.index("</form>", start)]
+    names = set(re.findall(r'<(?:input|select)[^>]*\sname="([^"]+)"', form))
+    filters = {"q", "theme", "lead_person", "lead_org", "supporting_org", "monitoring_board"}
+    filters |= {"rag", "origin", "overdue", *FEB_1}  # FEB_1: the date's three boxes
+    assert names == filters
+    assert "csrfmiddlewaretoken" not in form
+
+
 FEB_1 = date_fields("not_updated_since", datetime.date(2022, 2, 1))
 
 
@@ -403,6 +440,25 @@ def test_invalid_filters_say_what_to_fix_and_show_no_actions(client, world, data
     assert "<title>Error: " in response.text
     assert "sections" not in response.context
     assert "Fix the filters to see the plan" in response.text
+
+
+@pytest.mark.parametrize(
+    ("box", "wrong"),
+    [
+        ("month", {"not_updated_since_1": ""}),
+        ("year", {"not_updated_since_2": "22"}),
+        ("all", {"not_updated_since_0": "31"}),  # 31 February: the date as a whole
+    ],
+)
+def test_a_date_error_outlines_only_the_wrong_box(client, world, box, wrong):
+    client.force_login(world.officer)
+    text = client.get(plan_url(world.plan), FEB_1 | wrong).text
+    outlined = {
+        name
+        for index, name in enumerate(("day", "month", "year"))
+        if re.search(rf'<input[^>]*govuk-input--error[^>]*id="id_not_updated_since_{index}"', text)
+    }
+    assert outlined == ({"day", "month", "year"} if box == "all" else {box})
 
 
 def test_the_error_summary_links_to_the_field(client, world):

@@ -80,6 +80,8 @@ def test_overdue_is_past_the_end_date_and_not_complete():
     assert pks(Action.objects.filter(selectors.overdue_condition(today))) == {overdue.pk}
     flagged = selectors.with_progress(Action.objects.all(), today).filter(is_overdue=True)
     assert pks(flagged) == {overdue.pk}
+    # The same rule in Python, for actions already loaded.
+    assert {a.pk for a in Action.objects.all() if selectors.is_overdue(a, today)} == {overdue.pk}
 
 
 def test_stale_is_no_update_since_the_cutoff_and_not_complete():

@@ -205,6 +205,13 @@ def sign_in(
     assert login_path not in page.url, f"signing in as {username} failed: still on {page.url}"
 
 
+def submit(page: Page, form_selector: str = "main form") -> None:
+    """Send the form by its submit button, and wait for the page that answers."""
+    form = page.locator(form_selector)
+    with page.expect_navigation():
+        form.locator(":is(button:not([type]), button[type=submit], input[type=submit])").click()
+
+
 def sign_in_quickly(context: BrowserContext, base_url: str, user) -> None:
     """Sign a user in by giving the browser a session cookie made by Django's test client:
     for tests about a page, not about signing in."""

@@ -9,15 +9,16 @@ from pathlib import Path
 
 from django.urls import reverse
 
-from tests.browser.pages import PageChecks, assert_reflows, check_page, sign_in_quickly, visit
+from tests.browser.pages import (
+    PageChecks,
+    assert_reflows,
+    check_page,
+    sign_in_quickly,
+    submit,
+    visit,
+)
 
 WORKBOOK = Path(__file__).parent.parent / "data" / "vru_as_sent.xlsx"
-
-
-def submit(page, form_selector: str = "main form") -> None:
-    form = page.locator(form_selector)
-    with page.expect_navigation():
-        form.locator(":is(button:not([type]), button[type=submit], input[type=submit])").click()
 
 
 def test_signed_out_pages(page, live_server):

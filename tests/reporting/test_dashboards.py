@@ -27,7 +27,7 @@ from tests.factories import (
     ThemeFactory,
     user_in_role,
 )
-from tests.helpers import backdate, days_ago, edit, get
+from tests.helpers import OVERDUE_TAG, backdate, days_ago, edit, get, overdue_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,20 @@ def board_dashboard_url(board) -> str:
 
 
 # Counts with known answers -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["plan", "board"])
+def test_every_list_tags_its_overdue_actions_with_the_word(client, world, which):
+    url = plan_dashboard_url(world.plan) if which == "plan" else board_dashboard_url(world.board)
+    text = get(client, world.chair, url).text
+    rows = overdue_rows(text)
+    # a1 (red) and bx2 (red, restricted: the chair's board owns it) are overdue; b1 (amber)
+    # and a2 (not updated recently) are not.
+    assert rows[world.a1.pk] and rows[world.bx2.pk]
+    assert not rows[world.b1.pk] and not rows[world.a2.pk]
+    # Tagged in every list it is in: a1 in red and overdue, bx2 (never updated) in red,
+    # overdue and not updated recently.
+    assert text.count(OVERDUE_TAG) == 5
 
 
 def test_the_plan_dashboard_counts_what_the_chair_sees_restricted_included(client, world):
@@ -220,6 +234,14 @@ def test_following_the_red_count_shows_exactly_the_red_actions(client, world):
     plan_page = client.get(href)
     shown = [a.pk for s in plan_page.context["sections"] for a in s["actions"]]
     assert sorted(shown) == sorted([world.a1.pk, world.bx2.pk])
+
+
+def test_a_list_of_one_links_to_it_in_the_singular(client, world):
+    text = get(client, world.chair, plan_dashboard_url(world.plan)).text
+    amber = f'href="/plans/{world.plan.slug}/?rag=amber">'
+    assert f"{amber}The amber action on the plan page</a>" in text  # b1 alone
+    assert f'href="/plans/{world.plan.slug}/?rag=red">All 2 red actions on the plan page' in text
+    assert "All 1 " not in text
 
 
 def test_theme_stale_and_overdue_links_carry_their_filters(client, world):

@@ -129,6 +129,43 @@ def test_create_makes_a_new_plan_from_the_workbook(tmp_path):
         import_as_sent("--plan", "new-plan", "--create")
 
 
+def test_create_names_the_board_by_partnership_where_main_boards_share_a_slug():
+    # As with the seeds: every borough's main board is csp-board.
+    here = BoardFactory(slug="csp-board", partnership__slug="barking-dagenham")
+    there = BoardFactory(slug="csp-board", partnership__slug="havering")
+
+    with pytest.raises(CommandError) as refused:
+        import_as_sent("--plan", "new-plan", "--create", "--board", "csp-board")
+    assert str(refused.value) == (
+        "More than one partnership has a board with the slug 'csp-board': say which with "
+        "--board barking-dagenham/csp-board or havering/csp-board."
+    )
+    out, _ = import_as_sent("--plan", "new-plan", "--create", "--board", "havering/csp-board")
+
+    assert out.splitlines()[-1] == "Summary: created=10 updated=0 unchanged=0 refused=0"
+    plan = Plan.objects.get(slug="new-plan")
+    assert (plan.board, plan.partnership) == (there, there.partnership)
+    import_as_sent("--plan", "other-plan", "--create", "--board", "barking-dagenham/csp-board")
+    assert Plan.objects.get(slug="other-plan").board == here
+
+
+@pytest.mark.parametrize(
+    ("board", "message"),
+    [
+        ("nowhere/csp-board", "No partnership has the slug 'nowhere' (there are: havering)."),
+        ("havering/sgv-board", "Partnership 'havering' has no board with the slug 'sgv-board'."),
+        ("sgv-board", "There is no board with the slug 'sgv-board'."),
+    ],
+)
+def test_create_with_an_unknown_board_says_so_and_writes_nothing(board, message):
+    BoardFactory(slug="csp-board", partnership__slug="havering")
+    with pytest.raises(CommandError) as refused:
+        import_as_sent("--plan", "new-plan", "--create", "--board", board)
+    assert str(refused.value) == message
+    assert not Plan.objects.exists()
+    assert not Action.objects.exists()
+
+
 def test_unknown_plan_or_user_is_refused(plan, tmp_path):
     with pytest.raises(CommandError, match="No plan has the slug 'nope'. Add --create"):
         import_as_sent("--plan", "nope")

@@ -150,6 +150,18 @@ def test_export_without_a_layout_offers_the_choice_with_the_plans_own_chosen(cli
     assert "Download workbook" in page
 
 
+def test_the_export_page_names_the_hidden_id_column_as_the_workbook_heads_it(client, plan):
+    client.force_login(analyst_of(plan))
+    page = page_of(client.get(export_url(plan)))
+    # The header of the exported workbook's hidden column, which people look for in Excel.
+    sheet = Sheet(export(plan, "vru"))
+    header = "cspplan ID (do not change)"
+    letter = sheet.sheet.cell(1, sheet.columns[header]).column_letter
+    assert sheet.sheet.column_dimensions[letter].hidden
+    assert f"keep the hidden column\n        “{header}” as it is" in page
+    assert "record number" not in page
+
+
 def test_export_of_an_unknown_layout_says_so_on_the_form(client, plan):
     client.force_login(analyst_of(plan))
 

@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--fixtures", type=Path, default=FIXTURES, help="Fixture folder.")
 
-    def handle(self, *args, fixtures: Path, **options):
+    def handle(self, *args, fixtures: Path, verbosity: int, **options):
         # Partnerships first: plans refer to their boards, people and organisations.
         partnership_files = sorted(fixtures.glob("*/partnership.yaml"))
         plan_files = sorted(set(fixtures.glob("*/*.yaml")) - set(partnership_files))
@@ -40,4 +40,6 @@ class Command(BaseCommand):
                     ) from None
                 except RecordError as error:
                     raise CommandError(f"Nothing was loaded: {error}") from None
-                self.stdout.write(f"{name}: {changed} created or changed")
+                # -v0 is for scripts (make run, CI): errors only, as Django's commands do.
+                if verbosity:
+                    self.stdout.write(f"{name}: {changed} created or changed")

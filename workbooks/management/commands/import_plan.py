@@ -25,7 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--layout", required=True, choices=sorted(LAYOUTS))
         parser.add_argument("--plan", required=True, help="The plan's slug.")
         parser.add_argument("--create", action="store_true", help="Make a new plan with this slug.")
-        parser.add_argument("--board", help="With --create: the slug of the owning board.")
+        parser.add_argument(
+            "--board",
+            help="With --create: the owning board, as PARTNERSHIP_SLUG/BOARD_SLUG "
+            "(or BOARD_SLUG alone where no other partnership has a board of that slug).",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Show, but write nothing.")
         parser.add_argument("--user", help="Record the changes in the history as this user.")
         parser.add_argument(
@@ -101,19 +105,40 @@ class Command(BaseCommand):
             raise CommandError(f"'{slug}' is not a slug: try '{slugify(slug)}'.")
         plan = {"slug": slug, "title": slug, "layout": layout}
         if board_slug:
-            boards = list(Board.objects.filter(slug=board_slug).select_related("partnership")[:2])
-            if len(boards) != 1:
-                problem = (
-                    "No board has" if not boards else "More than one partnership has a board with"
-                )
-                raise CommandError(f"{problem} the slug '{board_slug}'.")
-            return {**plan, "board": boards[0], "partnership": boards[0].partnership}
+            board = owning_board(board_slug)
+            return {**plan, "board": board, "partnership": board.partnership}
         partnerships = list(Partnership.objects.all()[:2])
         if len(partnerships) != 1:
             raise CommandError(
-                "Say which board owns the new plan with --board BOARD_SLUG "
+                "Say which board owns the new plan with --board PARTNERSHIP_SLUG/BOARD_SLUG "
                 "(there is more than one partnership)."
                 if partnerships
                 else "There is no partnership to add the plan to: load or create one first."
             )
         return {**plan, "partnership": partnerships[0]}
+
+
+def owning_board(given: str) -> Board:
+    """The board `given` as PARTNERSHIP_SLUG/BOARD_SLUG, or as a board slug that only one
+    partnership uses. Board slugs are unique within a partnership only: every borough's main
+    board is "csp-board"."""
+    partnership_slug, _, board_slug = given.rpartition("/")
+    boards = Board.objects.filter(slug=board_slug).select_related("partnership")
+    if partnership_slug:
+        if not Partnership.objects.filter(slug=partnership_slug).exists():
+            known = ", ".join(Partnership.objects.order_by("slug").values_list("slug", flat=True))
+            raise CommandError(
+                f"No partnership has the slug '{partnership_slug}' (there are: {known or 'none'})."
+            )
+        boards = boards.filter(partnership__slug=partnership_slug)
+    found = list(boards.order_by("partnership__slug"))
+    if not found:
+        where = f"Partnership '{partnership_slug}' has" if partnership_slug else "There is"
+        raise CommandError(f"{where} no board with the slug '{board_slug}'.")
+    if len(found) > 1:
+        paths = " or ".join(f"{board.partnership.slug}/{board.slug}" for board in found)
+        raise CommandError(
+            f"More than one partnership has a board with the slug '{board_slug}': "
+            f"say which with --board {paths}."
+        )
+    return found[0]
