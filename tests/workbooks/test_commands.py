@@ -142,7 +142,7 @@ def test_create_names_the_board_by_partnership_where_main_boards_share_a_slug():
     )
     out, _ = import_as_sent("--plan", "new-plan", "--create", "--board", "havering/csp-board")
 
-    assert out.splitlines()[-1] == "Summary: created=10 updated=0 unchanged=0 refused=0"
+    assert out.splitlines()[-1] == "Summary: created=10 updated=0 unchanged=0 conflicts=0 refused=0"
     plan = Plan.objects.get(slug="new-plan")
     assert (plan.board, plan.partnership) == (there, there.partnership)
     import_as_sent("--plan", "other-plan", "--create", "--board", "barking-dagenham/csp-board")
