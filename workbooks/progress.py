@@ -36,6 +36,7 @@ from actions.models import Plan, ProgressUpdate
 from actions.selectors import NEWEST_FIRST
 from cspplan.display import show_date
 from workbooks.rows import Problem
+from workbooks.writing import CELL_LIMIT
 
 _MONTHS = {name.casefold(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.casefold(): number for number, name in enumerate(calendar.month_abbr) if name}
@@ -94,9 +95,20 @@ def _reads_as_date(words: str) -> bool:
 
 def format_progress(undated: str, updates) -> str:
     """The Progress cell of an action with the undated text `undated` and `updates` (newest
-    first, as ProgressUpdate's ordering gives them)."""
+    first, as ProgressUpdate's ordering gives them).
+
+    A cell holds at most CELL_LIMIT characters, and a longer one would be cut in the middle
+    of an update, which an import would then read as that update shortened. So the oldest
+    updates that do not fit whole are left out: an import keeps an update missing from the
+    cell as it is, and its preview says so."""
     paragraphs = [undated] if undated else []
-    paragraphs += [f"{written_date(update)}: {update.text}" for update in updates]
+    length = len(undated)
+    for update in updates:
+        paragraph = f"{written_date(update)}: {update.text}"
+        length += len(paragraph) + (len(SEPARATOR) if paragraphs else 0)
+        if length > CELL_LIMIT:
+            break
+        paragraphs.append(paragraph)
     return SEPARATOR.join(paragraphs)
 
 

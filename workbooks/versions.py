@@ -25,7 +25,7 @@ from actions.models import Action
 from cspplan.history import history_model
 from workbooks.cells import cell_text
 from workbooks.rows import ActionRow, Problem
-from workbooks.writing import clean_text
+from workbooks.writing import CELL_LIMIT, clean_text
 
 VERSION_HEADER = "cspplan version (do not change)"
 KEEP_PLAN, TAKE_WORKBOOK = "plan", "workbook"
@@ -146,7 +146,7 @@ def _field_groups(values: dict, tracked: set[str]) -> list[tuple[str, ...]]:
 def _as_read_back(values: tuple) -> tuple:
     """Values as an untouched exported workbook reads back: text as a cell holds it."""
     return tuple(
-        cell_text(clean_text(value)[:32767]) if isinstance(value, str) else value
+        cell_text(clean_text(value)[:CELL_LIMIT]) if isinstance(value, str) else value
         for value in values
     )
 

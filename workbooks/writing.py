@@ -36,6 +36,10 @@ def _solid(hex_colour: str) -> PatternFill:
     return PatternFill(fill_type="solid", fgColor="FF" + hex_colour.lstrip("#").upper())
 
 
+# The most characters an Excel cell holds; openpyxl cuts longer text there.
+CELL_LIMIT = 32767
+
+
 def clean_text(text: str) -> str:
     """Text as a cell can hold it: Word's vertical tab (a line break) becomes a line break;
     other control characters, which the file format cannot store, are dropped."""
@@ -90,9 +94,9 @@ class SheetWriter:
         cell = Cell(self.sheet, row=1, column=1, style_array=copy(self.styles[style]))
         if isinstance(value, str):
             # Text is stored directly: Cell.value's checks are clean_text's over again, and
-            # they are a third of the time a cell takes. It cuts text to 32,767 characters,
-            # the most a cell holds, and so does this.
-            cell._value = clean_text(value)[:32767]
+            # they are a third of the time a cell takes. It cuts text to CELL_LIMIT
+            # characters, the most a cell holds, and so does this.
+            cell._value = clean_text(value)[:CELL_LIMIT]
             cell.data_type = "s"  # text that starts with "=" stays text, never a formula
         elif value is not None:
             cell.value = value

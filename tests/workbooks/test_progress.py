@@ -403,3 +403,38 @@ def test_an_update_whose_period_is_not_a_date_is_written_with_its_date(plan, per
     assert "\n\n1 October 2021: X" in progress_cell(export(plan))
     found = preview(plan, export(plan))
     assert (found.count("unchanged"), found.problems) == (1, [])
+
+
+def test_updates_that_would_overflow_the_cell_are_left_out_whole_and_kept(plan):
+    """Excel holds 32,767 characters in a cell. Cutting the cell there would end the oldest
+    update mid-sentence, and the next import would read it as that update shortened: the
+    oldest updates that do not fit are left out whole instead, and an import keeps them."""
+    action = plan.themes.get().actions.get()
+    long_updates = [
+        ProgressUpdateFactory(
+            action=action, date=datetime.date(2022, 4, day), text=" ".join([words] * 1500)
+        )
+        for day, words in ((1, "Alpha ten"), (2, "Beta nine"), (3, "Gamma ten"))
+    ]
+    data = export(plan)
+    cell = progress_cell(data)
+
+    assert len(cell) <= 32767
+    written = parse_progress(cell)
+    assert written.undated == "The profile was developed in partnership."
+    # Newest first, each whole; the third long one and the two older updates do not fit.
+    assert [update.text for update in written.updates] == [
+        long_updates[2].text,
+        long_updates[1].text,
+    ]
+    found = preview(plan, data)
+    assert found.count("unchanged") == 1
+    assert found.actions[0].updates == []
+    assert sum("is kept as it is" in note for note in found.notes) == 3
+
+    plan_import(found, user=user_in_role(Role.ANALYST))
+    assert {update.text for update in action.updates.all()} == {
+        "Limited.",
+        "Meeting held.",
+        *(update.text for update in long_updates),
+    }
