@@ -43,8 +43,10 @@ _MONTHS |= {name.casefold(): number for number, name in enumerate(calendar.month
 _MONTHS["sept"] = 9
 # Month names only, so that "Phase 2021: ..." is words, not a date that is wrong.
 _MONTH = rf"(?P<month>{'|'.join(sorted(_MONTHS, key=len, reverse=True))})\.?"
+# The parts of a date on one line ([ \t], not \s): an undated text ending in a number must
+# not join the next paragraph's "January 2000" into a date ("0\n\nJanuary 2000").
 _WRITTEN = (
-    rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+)?{_MONTH},?\s+(?P<year>\d{{4}})"
+    rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?[ \t]+)?{_MONTH},?[ \t]+(?P<year>\d{{4}})"
     r"|(?P<nday>\d{1,2})[/.-](?P<nmonth>\d{1,2})[/.-](?P<nyear>\d{4})"
 )
 # A dated paragraph: at the start of the cell or after a blank line (the blank lines are

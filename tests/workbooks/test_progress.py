@@ -95,6 +95,11 @@ def as_written(update) -> tuple:
         ),
     ],
 )
+# Found by hypothesis: a number ending the undated text ran on into the next paragraph's date.
+@example(
+    undated="0",
+    stored=[ProgressUpdate(date=datetime.date(2000, 1, 1), period="January 2000", text="0")],
+)
 def test_formatting_then_parsing_gives_the_same_undated_text_and_updates_back(undated, stored):
     cell = parse_progress(format_progress(undated, stored))
 
