@@ -57,6 +57,8 @@ def conflict(change: ActionChange, found: Conflict) -> dict:
     def value(values: tuple) -> str:
         if len(values) == 2:  # a date and its words: as the cell shows them
             return shown(values[1] or values[0])
+        if name == "theme":  # a path of names
+            return shown(PATH.join(values[0]))
         return shown_field(name, values[0])
 
     return {

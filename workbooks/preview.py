@@ -202,7 +202,7 @@ def preview_import(parsed: ParsedWorkbook, plan: Plan | None) -> ImportPreview:
     rows = [(row, matches.get(id(row))) for row in parsed.actions]
     for row, action in rows:
         keep_undated(row, action)  # before the three-way comparison sees the undated text
-    conflicts = set_aside(rows)
+    conflicts = set_aside(rows, path_of)
     named = [_named_in(row, action, names) for row, action in rows]
     lists = _lists_now(
         (list_field, action)
@@ -415,11 +415,19 @@ def _check_lengths(preview: ImportPreview) -> None:
 def _positions(preview: ImportPreview) -> None:
     """Where each action goes in its theme. Existing actions keep their positions unless the
     workbook reorders them or moves one into the theme; new rows are slotted in between
-    where there is room, so a plan whose positions were never set is not reported as moved."""
+    where there is room, so a plan whose positions were never set is not reported as moved.
+    Where the rows carry versions, the workbook reorders a theme only if its order differs
+    from the order exported (workbooks.versions); an action that stays in its theme by the
+    three-way rule keeps its position there."""
     by_theme = defaultdict(list)
     for change in preview.actions:
-        by_theme[change.row.theme].append(change)
+        if change.row.stays:
+            change.order = change.action.order
+        else:
+            by_theme[change.row.theme].append(change)
     for changes in by_theme.values():
+        if _kept_as_exported(changes):
+            changes = _in_current_order(changes)
         kept = [change.action for change in changes if change.action]
         in_order = kept == sorted(kept, key=lambda action: (action.order, action.pk))
         if in_order and len({action.theme_id for action in kept}) <= 1 and _slot_new(changes):
@@ -429,6 +437,37 @@ def _positions(preview: ImportPreview) -> None:
             if change.action and change.action.order != position:
                 change.changes.append(FieldChange("order", change.action.order + 1, position + 1))
                 change.kind = "update"
+
+
+def _moved(change: ActionChange) -> bool:
+    return any(field_change.field == "theme" for field_change in change.changes)
+
+
+def _kept_as_exported(changes: list[ActionChange]) -> bool:
+    """Whether the workbook keeps the theme's versioned rows in the order they were exported
+    in (as the export ordered them); False when none carries a version. Rows exported from
+    another theme (moved since, in the workbook or the plan) say nothing of this order."""
+    exported = [
+        (change.row.exported.order, change.row.exported.id)
+        for change in changes
+        if change.row.exported is not None
+        and change.row.exported.theme_id == change.action.theme_id
+        and not _moved(change)
+    ]
+    return bool(exported) and exported == sorted(exported)
+
+
+def _in_current_order(changes: list[ActionChange]) -> list[ActionChange]:
+    """The theme's rows with its actions in the order they have now, each row the workbook
+    adds (or moves into the theme) kept after the action it follows there."""
+    leading, runs = [], []  # rows before the first action; each action and the rows after it
+    for change in changes:
+        if change.action and not _moved(change):
+            runs.append([change])
+        else:
+            (runs[-1] if runs else leading).append(change)
+    runs.sort(key=lambda run: (run[0].action.order, run[0].action.pk))
+    return leading + [change for run in runs for change in run]
 
 
 def _slot_new(changes: list[ActionChange]) -> bool:

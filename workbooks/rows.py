@@ -52,6 +52,10 @@ class ActionRow:
     # The dated paragraphs of the progress cell (workbooks.progress); None when the layout
     # or the workbook has no progress column, which leaves the action's updates alone.
     updates: list | None = None
+    # Set by workbooks.versions: the history row `version` names, and whether the action
+    # stays in the theme it is in now, whatever theme the row names.
+    exported: object = None
+    stays: bool = False
 
 
 @dataclass

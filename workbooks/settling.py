@@ -4,7 +4,7 @@ takes the workbook's value for all of them with --take-workbook."""
 
 from boards.names import NameIndex
 from cspplan.display import show_date
-from workbooks.preview import NAMED_IN, FieldChange, ImportPreview
+from workbooks.preview import NAMED_IN, FieldChange, ImportPreview, theme_paths
 from workbooks.versions import KEEP_PLAN, TAKE_WORKBOOK, choice_name
 
 
@@ -24,7 +24,9 @@ def settle(preview: ImportPreview, choices: dict[str, str]) -> list[str]:
             if choice not in (KEEP_PLAN, TAKE_WORKBOOK):
                 continue
             conflict.choice = choice
-            if choice == TAKE_WORKBOOK:
+            if choice == TAKE_WORKBOOK and conflict.name == "theme":
+                _move(preview, change, conflict.workbook[0])
+            elif choice == TAKE_WORKBOOK:
                 _take(change, conflict, names)
         wrong += _dates_out_of_order(change)
     return wrong
@@ -52,6 +54,21 @@ def _take(change, conflict, names: NameIndex) -> None:
             # The people or organisations the words name, as for any changed cell.
             list_field, finder = NAMED_IN[name]
             change.named[list_field] = getattr(names, finder)(value)[0]
+
+
+def _move(preview: ImportPreview, change, path: tuple[str, ...]) -> None:
+    """Move the action to the workbook's theme `path`, after the actions that will be in it."""
+    paths = theme_paths(list(preview.plan.themes.all()))
+    there = [other.order for other in preview.actions if other.row.theme == path] + [
+        action.order for action in preview.not_in_workbook if paths[action.theme_id] == path
+    ]
+    action = change.action
+    change.changes.append(
+        FieldChange("theme", " › ".join(paths[action.theme_id]), " › ".join(path))
+    )
+    change.row.theme, change.order = path, max(there, default=-1) + 1
+    if change.order != action.order:
+        change.changes.append(FieldChange("order", action.order + 1, change.order + 1))
 
 
 def _dates_out_of_order(change) -> list[str]:

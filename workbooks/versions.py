@@ -12,6 +12,19 @@ history row), the value now (the action) and the value in the workbook:
 - both changed it, to different values: a conflict, settled by the person importing (keep
   the plan's value or take the workbook's) before anything is written.
 
+An action's theme is compared the same way: exported, the theme of the version; now, the
+action's; in the workbook, the theme the row sits under. A row the workbook leaves under
+the theme exported, while the plan has moved the action since, stays where the plan put it
+(and is no part of the workbook theme's order); the workbook moving it is a move; both
+moving it to different themes is a conflict, shown with the themes' paths. Taking the
+workbook's theme puts the action at the end of that theme.
+
+Positions within a theme (workbooks.preview._positions): the workbook's order of a theme's
+actions counts only where it differs from the order they were exported in (the exported
+versions' positions). Otherwise the workbook has not reordered them, and they keep the
+order they have now (which the plan may have changed since), rows added in the workbook
+staying after the action they follow there.
+
 A row without a version (a partner's own workbook, a row added in Excel) is compared with the
 plan as it is now. Progress updates are records of their own, not fields of the action, and
 are not compared here.
@@ -70,13 +83,17 @@ def latest_version() -> Subquery:
     return Subquery(rows.values("id").annotate(newest=Max("history_id")).values("newest")[:1])
 
 
-def set_aside(rows: list[tuple[ActionRow, Action | None]]) -> dict[int, list[Conflict]]:
+def set_aside(
+    rows: list[tuple[ActionRow, Action | None]], path_of: dict[int, tuple[str, ...]]
+) -> dict[int, list[Conflict]]:
     """Compare each row that carries its version with that version and with the action.
 
     Fields the workbook leaves as exported are taken out of the row's values, as a deleted
     column's are, so the plan keeps whatever it holds now; fields in conflict are taken out
-    too and returned, {id(row): conflicts}, to be settled. A version that is not one of the
-    row's action is a problem on the row. Two queries at most, however many rows.
+    too and returned, {id(row): conflicts}, to be settled. A theme left as exported, or in
+    conflict, is set aside likewise: the row is put under the action's theme now and marked
+    to stay there (`path_of`: the plan's themes' paths by pk). A version that is not one of
+    the row's action is a problem on the row. Two queries at most, however many rows.
     """
     versioned = [
         (row, action)
@@ -89,6 +106,7 @@ def set_aside(rows: list[tuple[ActionRow, Action | None]]) -> dict[int, list[Con
     exported = history.in_bulk({row.version for row, _ in versioned}, field_name="history_id")
     conflicts: dict[int, list[Conflict]] = {}
     tracked = {field.name for field in history_model(Action).tracked_fields}
+    theme_at = {path: pk for pk, path in path_of.items()}
     for row, action in versioned:
         version = exported.get(row.version)
         if version is None or version.id != action.pk:
@@ -103,7 +121,10 @@ def set_aside(rows: list[tuple[ActionRow, Action | None]]) -> dict[int, list[Con
                 )
             )
             continue
-        found = _compare(row, action, version, tracked)
+        row.exported = version
+        found = _compare(row, action, version, tracked) + _compare_theme(
+            row, action, path_of, theme_at
+        )
         if found:
             conflicts[id(row)] = found
     _find_who_changed(conflicts, {id(row): (row, action) for row, action in versioned})
@@ -126,6 +147,19 @@ def _compare(row: ActionRow, action: Action, version, tracked: set[str]) -> list
             found.append(Conflict(fields, exported, current, workbook))
         for name in fields:
             del row.values[name]
+    return found
+
+
+def _compare_theme(row: ActionRow, action: Action, path_of: dict, theme_at: dict) -> list:
+    workbook, current, exported = theme_at.get(row.theme), action.theme_id, row.exported.theme_id
+    found = []
+    if workbook == current or (workbook != exported and current == exported):
+        return found  # not moved, or moved in the workbook only: as any other row
+    if workbook != exported:
+        # The theme exported may since have been deleted: no path then.
+        paths = (path_of.get(exported, ()), path_of[current], row.theme)
+        found.append(Conflict(("theme",), *((path,) for path in paths)))
+    row.theme, row.stays = path_of[current], True
     return found
 
 
@@ -170,10 +204,15 @@ def _find_who_changed(conflicts: dict[int, list[Conflict]], rows: dict) -> None:
     for key, found in conflicts.items():
         row, action = rows[key]
         for conflict in found:
-            before = conflict.exported
+            before = _value(row.exported, conflict.fields)
             for version in by_action.get(action.pk, []):
-                value = tuple(getattr(version, name) for name in conflict.fields)
+                value = _value(version, conflict.fields)
                 if value != before:
                     conflict.changed_by = version.history_user
                     conflict.changed_at = version.history_date
                     before = value
+
+
+def _value(version, fields: tuple[str, ...]) -> tuple:
+    """A version's value of a conflict's fields; a theme by its key (not a query for it)."""
+    return tuple(getattr(version, "theme_id" if name == "theme" else name) for name in fields)

@@ -9,16 +9,18 @@ side is chosen for it. A workbook without version columns is compared with the p
 import datetime
 
 import pytest
+from openpyxl.cell.cell import MergedCell
 
 from actions.models import Action
 from actions.rag import RAG
+from actions.services import action_edit
 from boards.models import Role
 from tests.factories import ActionFactory, PersonFactory, PlanFactory, ThemeFactory, user_in_role
 from tests.helpers import edit
-from tests.workbooks.workbooks import Sheet, edit_row, export
+from tests.workbooks.workbooks import Sheet, edit_row, export, move_row
 from workbooks.layouts import read_workbook
 from workbooks.presenter import describe, preview_lines
-from workbooks.preview import preview_import
+from workbooks.preview import preview_import, theme_paths
 from workbooks.services import ConflictsUnsettled, plan_import
 from workbooks.settling import settle, take_workbook
 from workbooks.versions import KEEP_PLAN, TAKE_WORKBOOK, VERSION_HEADER, choice_name, set_aside
@@ -301,7 +303,114 @@ def test_what_a_row_carries_besides_the_actions_fields_is_left_to_the_preview(pl
     row.values["not_a_field"] = ["November 2021: met weekly"]
     edit(daily(), officer, rag=RAG.GREEN)
 
-    set_aside([(row, daily())])
+    set_aside([(row, daily())], theme_paths(list(plan.themes.all())))
 
     assert row.values["not_a_field"] == ["November 2021: met weekly"]
     assert "rag" not in row.values  # as exported: left to the plan
+
+
+@pytest.fixture
+def administrator(plan):
+    return user_in_role(Role.ADMINISTRATOR, name="Ada Moore")
+
+
+def set_out() -> Action:
+    return Action.objects.get(text="Set out the co-ordination arrangements")
+
+
+def test_an_old_workbook_leaves_an_action_moved_in_the_plan_since(plan, administrator):
+    prevention = ThemeFactory(plan=plan, name="PREVENTION")
+    old = export(plan)
+    action_edit(action=daily(), user=administrator, theme=prevention)
+    order = daily().order
+
+    preview = preview_of(plan, old)
+
+    assert preview.summary == "Summary: created=0 updated=0 unchanged=2 conflicts=0 refused=0"
+    plan_import(preview)
+    assert (daily().theme, daily().order) == (prevention, order)
+
+
+def test_an_action_moved_in_the_workbook_only_is_moved(plan, officer):
+    prevention = ThemeFactory(plan=plan, name="PREVENTION")
+    old = export(plan)
+    edit(daily(), officer, rag=RAG.GREEN)  # a version after the export, of another field
+
+    preview = preview_of(plan, move_row(old, "Daily", "PREVENTION"))
+
+    assert preview.summary == "Summary: created=0 updated=1 unchanged=1 conflicts=0 refused=0"
+    [change] = [change for change in preview.actions if change.kind == "update"]
+    assert "Theme: GOVERNANCE → PREVENTION" in [str(field) for field in change.changes]
+    plan_import(preview)
+    assert (daily().theme, daily().rag) == (prevention, RAG.GREEN)
+
+
+@pytest.mark.parametrize("choice", [KEEP_PLAN, TAKE_WORKBOOK])
+def test_an_action_moved_to_different_themes_in_both_is_a_conflict(plan, administrator, choice):
+    prevention = ThemeFactory(plan=plan, name="PREVENTION")
+    training = ThemeFactory(plan=plan, name="TRAINING")
+    trained = ActionFactory(theme=training, ref="1", text="Train the call handlers")
+    old = export(plan)
+    action_edit(action=daily(), user=administrator, theme=prevention)
+    order = daily().order
+    preview = preview_of(plan, move_row(old, "Daily", "TRAINING"))
+
+    assert preview.summary == "Summary: created=0 updated=0 unchanged=2 conflicts=1 refused=0"
+    [shown] = describe(preview)["conflicted"]
+    assert [
+        (c["label"], c["exported"], c["current"], c["workbook"], c["changed_by"])
+        for c in shown["conflicts"]
+    ] == [("Theme", "GOVERNANCE", "PREVENTION", "TRAINING", "Ada Moore")]
+    with pytest.raises(ConflictsUnsettled):
+        plan_import(preview)
+    assert daily().theme == prevention
+
+    if choice == TAKE_WORKBOOK:
+        assert take_workbook(preview) == []  # as import_plan --take-workbook settles
+    else:
+        [change] = [change for change in preview.actions if change.conflicts]
+        assert settle(preview, {choice_name(daily().pk, change.conflicts[0]): choice}) == []
+    plan_import(preview)
+
+    if choice == KEEP_PLAN:
+        assert (daily().theme, daily().order) == (prevention, order)
+    else:  # after the actions of the workbook's theme
+        assert daily().theme == training
+        assert list(training.actions.order_by("order")) == [trained, daily()]
+
+
+def swap_rows(data: bytes, first: str, second: str) -> bytes:
+    """The workbook with two action rows of a theme swapped, as a partner reordering them
+    would (the theme's merged cell is shared by both)."""
+    sheet = Sheet(data)
+    one, other = sheet.row_of(first), sheet.row_of(second)
+    for column in sheet.columns.values():
+        a, b = sheet.sheet.cell(one, column), sheet.sheet.cell(other, column)
+        if not isinstance(b, MergedCell):
+            a.value, b.value = b.value, a.value
+    return sheet.save()
+
+
+def test_an_old_workbook_leaves_the_order_the_plan_has_now(plan, administrator):
+    old = export(plan)
+    first, second = set_out().order, daily().order
+    action_edit(action=daily(), user=administrator, order=first)
+    action_edit(action=set_out(), user=administrator, order=second)
+
+    preview = preview_of(plan, old)
+
+    assert preview.summary == "Summary: created=0 updated=0 unchanged=2 conflicts=0 refused=0"
+    plan_import(preview)
+    assert list(Action.objects.order_by("order", "pk")) == [daily(), set_out()]
+
+
+def test_actions_reordered_in_the_workbook_only_are_reordered(plan, officer):
+    old = export(plan)
+    edit(daily(), officer, rag=RAG.GREEN)  # a version after the export, of another field
+
+    preview = preview_of(plan, swap_rows(old, "Set out", "Daily"))
+
+    assert preview.summary == "Summary: created=0 updated=2 unchanged=0 conflicts=0 refused=0"
+    plan_import(preview)
+    assert list(Action.objects.order_by("order", "pk")) == [daily(), set_out()]
+    assert daily().rag == RAG.GREEN

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from actions.models import Action
 from actions.rag import RAG
+from actions.services import action_edit
 from boards.models import Role
 from tests.factories import (
     ActionFactory,
@@ -29,7 +30,7 @@ from tests.factories import (
     user_in_role,
 )
 from tests.helpers import edit
-from tests.workbooks.workbooks import Sheet, edit_row, export
+from tests.workbooks.workbooks import Sheet, edit_row, export, move_row
 from workbooks import uploads
 from workbooks.csp import MEASURES_SHEET
 from workbooks.layouts import read_workbook
@@ -590,6 +591,30 @@ def test_the_side_chosen_for_a_conflict_is_written_with_the_other_changes(
     action.refresh_from_db()
     assert (action.rag, action.comment) == (rag, "Weekly")
     assert action.history.first().history_user == importer
+
+
+@pytest.mark.parametrize(
+    ("choice", "theme"), [("plan", "PREVENTION"), ("workbook", "POSITIVE DIVERSION")]
+)
+def test_an_action_moved_to_different_themes_is_settled_like_any_conflict(
+    importing, plan, choice, theme
+):
+    prevention = ThemeFactory(plan=plan, name="PREVENTION")
+    data = move_row(export(plan), "Daily violence meeting", "POSITIVE DIVERSION")
+    action = Action.objects.get(text="Daily violence meeting")
+    action_edit(action=action, user=analyst_of(plan), theme=prevention)
+
+    response = upload(importing, plan, data)
+    page = page_of(response)
+    assert "<dt>When exported</dt><dd>GOVERNANCE</dd>" in page
+    assert "<dt>In the workbook</dt><dd>POSITIVE DIVERSION</dd>" in page
+    response = importing.post(
+        confirm_url(plan), {"token": token_in(response), f"conflict-{action.pk}-theme": choice}
+    )
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.theme.name == theme
 
 
 def test_choices_that_put_the_end_before_the_start_write_nothing(importing, plan):

@@ -66,3 +66,13 @@ def edit_row(data: bytes, text: str, cells: dict) -> bytes:
     for header, value in cells.items():
         sheet.set(row, header, value)
     return sheet.save()
+
+
+def move_row(data: bytes, text: str, theme: str) -> bytes:
+    """The workbook with the row whose action text holds `text` put under `theme` (the merged
+    theme cells unmerged first), as a partner moving an action in Excel would."""
+    sheet = Sheet(data)
+    for merged in list(sheet.sheet.merged_cells.ranges):
+        sheet.sheet.unmerge_cells(str(merged))
+    sheet.set(sheet.row_of(text), "Ref Theme", theme)
+    return sheet.save()
