@@ -170,3 +170,16 @@ def test_the_key_columns_and_update_links_are_on_screen_at_375_px(
                 assert updates.count()
                 assert page.evaluate(_LINKS_OFF_SCREEN_JS, "main a[href$='/update/']") == []
     checks.assert_all_passed()
+
+
+def test_the_import_preview_keeps_every_column_in_reach_at_375_px(page, context, live_server, demo):
+    """On a phone the preview's page does not widen: each wide table scrolls in its own box,
+    so every column (the row, the action and its changes among them) is in reach."""
+    page.set_viewport_size(PHONE)
+    sign_in_quickly(context, live_server.url, demo["analyst"])
+    visit(page, reverse("workbooks:plan-import", args=[bd_plan().slug]), "phone-import")
+    page.locator("input[type=file]").set_input_files(WORKBOOK)
+    submit(page)
+    check_page(page, "phone-import-preview")
+    assert page.locator("main table").count()
+    assert_reflows(page, "import preview")
