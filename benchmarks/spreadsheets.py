@@ -104,11 +104,9 @@ def seed_texts():
         seed = yaml.safe_load(stream)
     themes = [(theme["name"], theme.get("description", "")) for theme in seed["themes"]]
     actions = [action for theme in seed["themes"] for action in theme["actions"]]
-    updates = [
-        f"{update['period']}: {update['text'].strip()}"
-        for action in actions
-        for update in action.get("updates", ())
-    ]
+    # The updates' words alone, for the actions' undated progress text: with its date in
+    # front, a paragraph in the Progress column is read back as a dated progress update.
+    updates = [update["text"].strip() for action in actions for update in action.get("updates", ())]
     return seed["plan"], themes, actions, updates
 
 
