@@ -298,28 +298,26 @@ def indicators_history(indicators: list[Indicator]) -> dict[int, list[Change]]:
     number of indicators."""
     pks = [indicator.pk for indicator in indicators]
     found: dict[int, list[Change]] = {pk: [] for pk in pks}
-    records = (
-        Indicator.history.filter(id__in=pks)
-        .select_related("history_user__person")
-        .order_by("history_date", "history_id")
+    kinds = (
+        (Indicator.history.filter(id__in=pks), INDICATOR_FIELDS, Indicator, "Indicator", "id"),
+        (
+            IndicatorValue.history.filter(indicator_id__in=pks),
+            VALUE_FIELDS,
+            IndicatorValue,
+            "Value",
+            "indicator_id",
+        ),
     )
-    for indicator_pk, record, what, before, after, position in _record_changes(
-        records, INDICATOR_FIELDS, Indicator, "Indicator", lambda record: record.id
-    ):
-        found[indicator_pk].append(
-            _change(record, what, before=before, after=after, position=position)
+    for records, fields, model, noun, indicator_of in kinds:
+        records = records.select_related("history_user__person").order_by(
+            "history_date", "history_id"
         )
-    records = (
-        IndicatorValue.history.filter(indicator_id__in=pks)
-        .select_related("history_user__person")
-        .order_by("history_date", "history_id")
-    )
-    for indicator_pk, record, what, before, after, position in _record_changes(
-        records, VALUE_FIELDS, IndicatorValue, "Value", lambda record: record.indicator_id
-    ):
-        found[indicator_pk].append(
-            _change(record, what, before=before, after=after, position=position)
-        )
+        for indicator_pk, record, what, before, after, position in _record_changes(
+            records, fields, model, noun, lambda record, key=indicator_of: getattr(record, key)
+        ):
+            found[indicator_pk].append(
+                _change(record, what, before=before, after=after, position=position)
+            )
     for changes in found.values():
         changes.sort(key=lambda change: change.order, reverse=True)
     return found

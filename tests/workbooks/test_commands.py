@@ -36,6 +36,25 @@ def plan():
     return plan
 
 
+def import_refused(path) -> tuple[io.StringIO, io.StringIO]:
+    """Import `path` into the VRU plan, expecting the command to refuse (exit 1); its
+    output and errors."""
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command(
+            "import_plan",
+            str(path),
+            "--layout",
+            "vru",
+            "--plan",
+            "vru-plan",
+            stdout=out,
+            stderr=err,
+        )
+    assert exited.value.code == 1
+    return out, err
+
+
 def test_export_then_dry_run_import_reports_no_change(plan, tmp_path):
     path = tmp_path / "plan.xlsx"
     out, _ = run("export_plan", "--plan", "vru-plan", "--layout", "vru", "-o", str(path))
@@ -78,21 +97,7 @@ def test_a_refused_import_exits_non_zero_and_writes_nothing(plan, tmp_path):
     sheet.set(sheet.row_of("Set out"), "Progress", "Agreed")
     sheet.set(sheet.row_of("Daily"), "Risk RAG status", "Purple")
     path.write_bytes(sheet.save())
-    out, err = io.StringIO(), io.StringIO()
-
-    with pytest.raises(SystemExit) as exited:
-        call_command(
-            "import_plan",
-            str(path),
-            "--layout",
-            "vru",
-            "--plan",
-            "vru-plan",
-            stdout=out,
-            stderr=err,
-        )
-
-    assert exited.value.code == 1
+    out, err = import_refused(path)
     assert "column 'Risk RAG status': 'Purple' is not a RAG status" in out.getvalue()
     assert "Summary: created=0 updated=1 unchanged=0 conflicts=0 refused=1" in out.getvalue()
     assert "Nothing was written" in err.getvalue()
@@ -192,21 +197,7 @@ def an_old_workbook_in_conflict(tmp_path) -> Path:
 
 def test_a_conflict_stops_the_import_with_each_value_and_writes_nothing(plan, tmp_path):
     path = an_old_workbook_in_conflict(tmp_path)
-    out, err = io.StringIO(), io.StringIO()
-
-    with pytest.raises(SystemExit) as exited:
-        call_command(
-            "import_plan",
-            str(path),
-            "--layout",
-            "vru",
-            "--plan",
-            "vru-plan",
-            stdout=out,
-            stderr=err,
-        )
-
-    assert exited.value.code == 1
+    out, err = import_refused(path)
     lines = out.getvalue().splitlines()
     assert lines[-1] == "Summary: created=0 updated=1 unchanged=0 conflicts=1 refused=0"
     conflict = next(line for line in lines if "CONFLICT" in line)
