@@ -17,14 +17,23 @@ NOT_RECORDED = "Not recorded"
 
 
 def show_date(value: datetime.date | None, fmt: str = DATE) -> str:
-    """A date in words ("1 November 2021"), or "" for none."""
-    return format_date(value, fmt) if value else ""
+    """A date in words ("1 November 2021"), or "" for none. In the usual format the month's
+    name is looked up once per language (see `short_date`): an import preview of 10,000
+    actions shows 40,000 dates."""
+    if not value:
+        return ""
+    if fmt == DATE:
+        month = _month_names(translation.get_language(), "F")[value.month]
+        return f"{value.day} {month} {value.year}"
+    return format_date(value, fmt)
 
 
 @functools.cache
-def _month_abbreviations(language: str) -> tuple[str, ...]:
+def _month_names(language: str, code: str) -> tuple[str, ...]:
+    """Each month's name in `language` (from index 1), as the date format `code` ("F" or
+    "M") writes it."""
     with translation.override(language):
-        return ("", *(format_date(datetime.date(2000, month, 1), "M") for month in range(1, 13)))
+        return ("", *(format_date(datetime.date(2000, month, 1), code) for month in range(1, 13)))
 
 
 def short_date(value: datetime.date | None) -> str:
@@ -34,7 +43,7 @@ def short_date(value: datetime.date | None) -> str:
     of a hundred actions took to render. "" for None."""
     if not value:
         return ""
-    month = _month_abbreviations(translation.get_language())[value.month]
+    month = _month_names(translation.get_language(), "M")[value.month]
     return f"{value.day} {month} {value.year}"
 
 

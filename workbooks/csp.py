@@ -76,7 +76,7 @@ from workbooks.table import (
     _blank,
     _parse_id,
 )
-from workbooks.writing import SheetWriter, row_heights
+from workbooks.writing import SheetWriter
 
 MEASURES_SHEET = "Performance measures"
 NO_CATEGORY = "(No category)"
@@ -183,7 +183,7 @@ def write_measures(workbook, plan: Plan) -> None:
         rows.append(_measure_cells(out, indicator, header_labels))
     out.set_page(title=f"{plan.title}: performance measures", header_row=3)
     shown = [0 if column.hidden else column.width for column in MEASURE_COLUMNS]
-    out.set_heights(row_heights(rows, shown, []))
+    out.fit_heights(rows, shown)
     for row in rows:
         sheet.append(row)
     for merge in merges:

@@ -7,6 +7,7 @@ writes; `workbooks.services.plan_import` applies a preview that has no problems.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -41,6 +42,9 @@ def label(name: str, model=Action) -> str:
     return words[:1].upper() + words[1:]
 
 
+RAG_CODES = frozenset(RAG.values)  # RAG.values builds its list afresh at every use
+
+
 def shown(value, choices: dict | None = None) -> str:
     """A value as the preview shows it; `choices` gives the words for a stored code."""
     if value is None or value == "":
@@ -51,7 +55,7 @@ def shown(value, choices: dict | None = None) -> str:
         return ", ".join(str(item) for item in value) or "(none)"
     if choices and value in choices:
         return str(choices[value])
-    if choices is None and isinstance(value, str) and value in RAG.values:
+    if choices is None and isinstance(value, str) and value in RAG_CODES:
         return RAG(value).label  # a RAG code, from a caller that passed no choices
     return str(value)
 
@@ -59,10 +63,16 @@ def shown(value, choices: dict | None = None) -> str:
 def shown_field(name: str, value, model=Action) -> str:
     """A value of the model's field `name` as the preview shows it: a coded choice (RAG,
     origin) as its words."""
-    choices = None
-    if name not in ("theme", "order"):
-        choices = dict(model._meta.get_field(name).flatchoices) or None
+    choices = None if name in ("theme", "order") else _choices(model, name)
     return shown(value, choices)
+
+
+@functools.cache
+def _choices(model, name: str) -> dict | None:
+    """The words for each stored code of the model's field `name`, or None for a field
+    without choices (looked up once: a large import's preview shows every field of
+    thousands of rows)."""
+    return dict(model._meta.get_field(name).flatchoices) or None
 
 
 @dataclass

@@ -32,7 +32,7 @@ from workbooks.progress import format_progress, parse_progress
 from workbooks.reading import SheetRow, sheet_rows
 from workbooks.rows import ActionRow, ParsedWorkbook, Problem, ThemeRow
 from workbooks.versions import VERSION_HEADER, latest_version
-from workbooks.writing import ORIGIN_FILLS, SheetWriter, row_heights
+from workbooks.writing import ORIGIN_FILLS, SheetWriter
 
 # How far down a sheet the header row is looked for (the VRU header block is ~25 rows).
 HEADER_SEARCH_ROWS = 200
@@ -254,7 +254,7 @@ class TableLayout:
         out.set_page(title=plan.title, header_row=offset + first_header)
         # A hidden column's text is not shown, so it does not make its row taller.
         shown = [0 if column.hidden else column.width for column in self.columns]
-        out.set_heights(row_heights(rows, shown, merges))
+        out.fit_heights(rows, shown, merges)
         for row in rows:
             sheet.append(row)
         for first, last, index in merges:
@@ -350,7 +350,7 @@ class TableLayout:
 
     def write_cell(self, out: SheetWriter, column: Column, action: Action):
         if column.kind == "progress":
-            return out.cell(format_progress(action.progress, action.updates.all()))
+            return out.cell(format_progress(action.progress, action.newest_updates))
         if column.kind == "date":
             words = getattr(action, f"{column.field}_text")
             value = getattr(action, f"{column.field}_date")
@@ -525,13 +525,16 @@ def _plan_contents(plan: Plan, chosen: QuerySet[Action] | None = None, *, update
     """The plan's themes and its actions by theme, each action with the version an export
     records (workbooks.versions); with `chosen`, those actions alone and the themes they are
     in (with their parents); with `updates`, each action's progress updates fetched with
-    them, newest first."""
+    them, newest first, as `newest_updates`."""
     found = Action.objects.filter(theme__plan=plan).annotate(version=latest_version())
     if chosen is not None:
         found = found.filter(pk__in=chosen.values("pk"))
     if updates:
         newest_first = ProgressUpdate.objects.order_by(*NEWEST_FIRST)
-        found = found.prefetch_related(Prefetch("updates", queryset=newest_first))
+        # Into a list (to_attr): a related manager per action costs a queryset each.
+        found = found.prefetch_related(
+            Prefetch("updates", queryset=newest_first, to_attr="newest_updates")
+        )
     actions = defaultdict(list)
     for action in found.order_by("order", "pk"):
         actions[action.theme_id].append(action)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from django.db.models import Max, OuterRef, Subquery
 
 from actions.models import Action
+from cspplan.bulk import runs
 from cspplan.history import history_model
 from workbooks.cells import cell_text
 from workbooks.rows import ActionRow, Problem
@@ -93,7 +94,8 @@ def set_aside(
     too and returned, {id(row): conflicts}, to be settled. A theme left as exported, or in
     conflict, is set aside likewise: the row is put under the action's theme now and marked
     to stay there (`path_of`: the plan's themes' paths by pk). A version that is not one of
-    the row's action is a problem on the row. Two queries at most, however many rows.
+    the row's action is a problem on the row. Two queries at most, however many rows
+    (up to SQLite's limit on a statement's parameters, 32,766 by default).
     """
     versioned = [
         (row, action)
@@ -102,8 +104,7 @@ def set_aside(
     ]
     if not versioned:
         return {}
-    history = history_model(Action).objects
-    exported = history.in_bulk({row.version for row, _ in versioned}, field_name="history_id")
+    exported = _versions(sorted({row.version for row, _ in versioned}))
     conflicts: dict[int, list[Conflict]] = {}
     tracked = {field.name for field in history_model(Action).tracked_fields}
     theme_at = {path: pk for pk, path in path_of.items()}
@@ -129,6 +130,18 @@ def set_aside(
             conflicts[id(row)] = found
     _find_who_changed(conflicts, {id(row): (row, action) for row, action in versioned})
     return conflicts
+
+
+def _versions(wanted: list[int]) -> dict[int, object]:
+    """The history rows `wanted`, by history_id: one query for as many as SQLite takes in
+    one statement (Django's in_bulk would ask 999 at a time there, so the query count would
+    grow with the plan)."""
+    history = history_model(Action).objects
+    found = {}
+    for start, stop in runs(len(wanted), 1):
+        for version in history.filter(history_id__in=wanted[start:stop]):
+            found[version.history_id] = version
+    return found
 
 
 def _compare(row: ActionRow, action: Action, version, tracked: set[str]) -> list[Conflict]:

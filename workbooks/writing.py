@@ -8,6 +8,7 @@ import datetime
 import math
 import re
 from copy import copy
+from dataclasses import dataclass
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -36,6 +37,22 @@ def _solid(hex_colour: str) -> PatternFill:
     return PatternFill(fill_type="solid", fgColor="FF" + hex_colour.lstrip("#").upper())
 
 
+@dataclass(frozen=True)
+class _Traits:
+    wrap: bool
+    bold: bool
+    title: bool
+
+
+def _traits_of(cell: Cell) -> _Traits:
+    font = cell.font
+    return _Traits(
+        wrap=bool(cell.alignment.wrap_text),
+        bold=bool(font and font.b),
+        title=bool(font and font.sz == 14),
+    )
+
+
 # The most characters an Excel cell holds; openpyxl cuts longer text there.
 CELL_LIMIT = 32767
 
@@ -56,6 +73,10 @@ class SheetWriter:
     def __init__(self, sheet):
         self.sheet = sheet
         self.styles = {}
+        # What fitting a row's height needs of each style (wrapped, bold, the title's size),
+        # by the style's array: reading them through a cell's font and alignment builds
+        # style objects every time, and a 10,000-action plan has 150,000 cells.
+        self._traits: dict[tuple, _Traits] = {}
         self._define("text", alignment=_WRAP, border=_BORDER)
         self._define("plain")
         self._define("date", alignment=_WRAP, border=_BORDER, number_format=DATE_FORMAT)
@@ -87,6 +108,7 @@ class SheetWriter:
         for attribute, value in attributes.items():
             setattr(template, attribute, value)
         self.styles[name] = template._style
+        self._traits[tuple(template._style)] = _traits_of(template)
 
     def cell(self, value, style: str = "text") -> Cell:
         if isinstance(value, datetime.date) and style == "text":
@@ -135,10 +157,19 @@ class SheetWriter:
         sheet.oddFooter.center.text = "Page &P of &N"
         sheet.oddFooter.center.size = 9
 
-    def set_heights(self, heights: list[float]) -> None:
-        """Row heights (points), by row from 1, set before the rows are written."""
+    def fit_heights(self, rows: list[list], widths: list[float], merges=()) -> None:
+        """Set each row's height to fit its wrapped text (see `row_heights`), before the
+        rows are written. `widths` are the columns' widths, 0 for a hidden one."""
+        heights = row_heights(rows, widths, merges, traits=self.traits)
         for number, height in enumerate(heights, start=1):
             self.sheet.row_dimensions[number].height = height
+
+    def traits(self, cell: Cell) -> "_Traits":
+        key = tuple(cell._style) if cell._style is not None else None  # None: no style
+        found = self._traits.get(key)
+        if found is None:  # a style changed after it was made (a date's number format)
+            found = self._traits[key] = _traits_of(cell)
+        return found
 
     def set_widths(self, widths: list[float], hidden: set[int] = frozenset()) -> None:
         """Column widths (in characters) and hidden columns, set before any row is written."""
@@ -212,7 +243,7 @@ def wrapped_lines(text: str, width: float, *, bold: bool = False) -> int:
     return lines
 
 
-def row_heights(rows: list[list], widths: list[float], merges) -> list[float]:
+def row_heights(rows: list[list], widths: list[float], merges, *, traits) -> list[float]:
     """The height (points) of each row, tall enough for its wrapped text, and each merged
     range (first row, last row, column, counted from 1) tall enough in all for its text,
     the rows it spans growing at the last when they are not.
@@ -224,19 +255,21 @@ def row_heights(rows: list[list], widths: list[float], merges) -> list[float]:
         value = getattr(cell, "_value", None)
         if not isinstance(value, str) or not value or column >= len(widths) or not widths[column]:
             return 1  # not text, or in a hidden column (width 0)
-        if not cell.alignment.wrap_text:
+        style = traits(cell)
+        if not style.wrap:
             return value.count("\n") + 1
-        bold = bool(cell.font and cell.font.b)
-        return wrapped_lines(value, widths[column], bold=bold)
+        return wrapped_lines(value, widths[column], bold=style.bold)
 
     merged_first = {(first, column - 1) for first, _, column in merges}
     heights = []
     for number, row in enumerate(rows, start=1):
-        tallest = 1
+        tallest, title = 1, False
         for index, cell in enumerate(row):
-            if cell is not None and (number, index) not in merged_first:
+            if cell is None:
+                continue
+            title = title or traits(cell).title
+            if (number, index) not in merged_first:
                 tallest = max(tallest, lines(cell, index))
-        title = any(getattr(cell, "font", None) and cell.font.sz == 14 for cell in row if cell)
         heights.append(TITLE_POINTS if title else tallest * LINE_POINTS)
     for first, last, column in merges:
         needed = lines(rows[first - 1][column - 1], column - 1) * LINE_POINTS

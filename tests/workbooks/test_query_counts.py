@@ -152,6 +152,28 @@ def test_queries_do_not_grow_with_actions(step):
     assert counts[0] == counts[1], f"{step.__name__}: {counts} queries for {SIZES} actions"
 
 
+def re_import_unchanged(plan):
+    """A workbook exported with each action's version (its history), imported back as it
+    was: every version is looked up."""
+    Action.history.bulk_history_create(list(Action.objects.filter(theme__plan=plan)))
+    data = exported(plan)
+
+    def run():
+        parsed = read_workbook(data, "vru")
+        assert all(row.version for row in parsed.actions)
+        preview = preview_import(parsed, plan)
+        assert preview.count("unchanged") == len(parsed.actions)
+
+    return run
+
+
+def test_versions_are_looked_up_in_one_query_past_a_thousand_rows():
+    """Django's in_bulk asks SQLite for 999 at a time: past that, one query per thousand
+    rows would creep in."""
+    counts = [count_queries(re_import_unchanged(make_plan(size))) for size in (10, 1100)]
+    assert counts[0] == counts[1], f"{counts} queries for 10 and 1,100 actions"
+
+
 def test_the_imports_wrote_what_they_were_counted_for():
     """The counted imports really write: 200 actions changed and 200 created, with history."""
     plan = make_plan(200)
