@@ -91,6 +91,10 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "cspplan.wsgi.application"
 
+# How long an import waits for another import or save of the same plan before it is told
+# to try again (workbooks.services.plan_locked).
+IMPORT_LOCK_WAIT_SECONDS = int(os.environ.get("IMPORT_LOCK_WAIT_SECONDS", "10"))
+
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -100,7 +104,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite does not enforce foreign keys by name; Django turns them on. WAL lets the
     # development server read while a management command writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["init_command"] = "PRAGMA journal_mode=WAL;"
+    # Every transaction takes the write lock when it begins, not at its first write: an
+    # import previews the plan and writes it in one transaction (workbooks.services.
+    # plan_locked), and nothing may be saved in between. A writer waits up to `timeout`
+    # seconds for the lock.
+    options["transaction_mode"] = "IMMEDIATE"
+    options["timeout"] = IMPORT_LOCK_WAIT_SECONDS
+
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

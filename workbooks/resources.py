@@ -28,7 +28,7 @@ from workbooks.presenter import (
 )
 from workbooks.preview import ActionChange, ImportPreview, label, preview_import
 from workbooks.rows import Problem
-from workbooks.services import plan_import
+from workbooks.services import PlanBusy, plan_import, plan_locked
 
 IMPORT_TYPES = {
     "create": RowResult.IMPORT_TYPE_NEW,
@@ -39,6 +39,16 @@ IMPORT_TYPES = {
 # (a column per field would be too wide to read for a layout of a dozen columns).
 DIFF_HEADERS = ["Where", "Theme", "Action", "Changes"]
 SHORT_TEXT = 120
+
+
+class PlanBusyNow(Exception):
+    """Another import or save held the plan for longer than an import waits."""
+
+    def __init__(self):
+        super().__init__(
+            "Nothing was imported: someone else is importing into this plan or saving one of "
+            "its actions right now. Wait a minute, then upload the workbook again."
+        )
 
 
 class PlanChangedSincePreview(Exception):
@@ -125,6 +135,21 @@ class ActionWorkbookResource(Resource):
         """
         if self.plan is None:
             raise ValueError("Choose the plan the workbook is imported into.")
+        if dry_run:
+            return self._preview(dataset, dry_run=True, user=user, expected_digest=None)
+        # Previewed again and applied in one locked transaction (plan_locked): nothing saved
+        # since the preview the user confirmed is written over.
+        try:
+            with plan_locked(self.plan):
+                return self._preview(
+                    dataset, dry_run=False, user=user, expected_digest=expected_digest
+                )
+        except PlanBusy:
+            result = WorkbookResult(preview_import(dataset.parsed, self.plan))
+            result.append_base_error(Error(PlanBusyNow()))
+            return result
+
+    def _preview(self, dataset, *, dry_run, user, expected_digest) -> WorkbookResult:
         preview = preview_import(dataset.parsed, self.plan)
         result = WorkbookResult(preview)
         result.diff_headers = self.get_diff_headers()

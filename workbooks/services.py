@@ -1,10 +1,12 @@
 """Applying a workbook import: the preview's changes written in one transaction."""
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from actions.models import (
@@ -42,6 +44,48 @@ class ConflictsUnsettled(ValueError):
             f"Nothing was written: choose the plan's or the workbook's value for each of the "
             f"{count} conflict(s) first."
         )
+
+
+class PlanBusy(Exception):
+    """Another import or save held the plan for longer than an import waits; nothing was
+    written, and confirming again later will do."""
+
+
+@contextmanager
+def plan_locked(plan: Plan | None) -> Iterator[None]:
+    """A transaction in which nobody else can change `plan` or its actions: preview an
+    import inside it and apply that preview with `plan_import` before it ends, so that the
+    preview is of the plan as the import finds it, and nothing saved after the preview is
+    written over (two imports, or an import and the update form, take turns).
+
+    PostgreSQL: the plan's row and its actions' rows are locked (the update form locks the
+    action it saves, so it waits for the import, and then finds the action changed, or the
+    import waits for it, and then previews its change). SQLite cannot lock rows: its
+    transactions begin IMMEDIATE (cspplan/settings.py), taking the database's write lock at
+    once, so no other write can come between. Either way, one that waits longer than
+    settings.IMPORT_LOCK_WAIT_SECONDS raises PlanBusy. With no plan (a new one) it is just
+    a transaction."""
+    locked = False
+    try:
+        with transaction.atomic():
+            if plan is not None:
+                _lock(plan)
+            locked = True
+            yield
+    except OperationalError as error:
+        if locked:
+            raise
+        raise PlanBusy(f"The plan '{plan}' is being changed by someone else.") from error
+
+
+def _lock(plan: Plan) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Until the transaction ends; a wait beyond it fails (LockNotAvailable).
+            cursor.execute("SET LOCAL lock_timeout = %s", [f"{settings.IMPORT_LOCK_WAIT_SECONDS}s"])
+    list(Plan.objects.select_for_update().filter(pk=plan.pk).values_list("pk"))
+    actions = Action.objects.filter(theme__plan=plan).select_for_update(of=("self",))
+    list(actions.order_by("pk").values_list("pk"))  # in one order: no deadlock between two
 
 
 @transaction.atomic

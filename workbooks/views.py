@@ -1,7 +1,8 @@
 """Export a plan as a workbook, and import one into it: upload, preview, confirm.
 
 Nothing is written until the user confirms a preview without problems; the confirmation
-reads the kept upload again and previews it afresh, because the plan may have changed since.
+reads the kept upload again and previews it afresh, because the plan may have changed since,
+and writes it in the same locked transaction (workbooks.services.plan_locked).
 """
 
 from django.contrib import messages
@@ -23,7 +24,7 @@ from workbooks.layouts import read_workbook
 from workbooks.presenter import describe, fingerprint
 from workbooks.preview import preview_import
 from workbooks.safety import WorkbookRefused
-from workbooks.services import ImportRefused, plan_import
+from workbooks.services import ImportRefused, PlanBusy, plan_import, plan_locked
 from workbooks.settling import settle
 from workbooks.table import ID_HEADER
 
@@ -123,6 +124,24 @@ def plan_import_confirm(request, slug):
             "later upload or kept too long. Upload the workbook again to preview it.",
         )
         return redirect("workbooks:plan-import", slug=plan.slug)
+    try:
+        # Previewed again and written in one locked transaction: nothing saved since the
+        # preview the user saw (or while this runs) is written over.
+        with plan_locked(plan):
+            return _confirm(request, plan, kept, data)
+    except PlanBusy:
+        messages.error(
+            request,
+            "Someone else is importing into this plan or saving one of its actions right now, "
+            "so nothing was written. Wait a minute, then confirm the import again.",
+        )
+        shown = describe(preview_import(read_workbook(data, kept.layout), plan))
+        return _preview_page(request, plan, shown, layout=kept.layout, name=kept.name, kept=kept)
+
+
+def _confirm(request, plan, kept, data):
+    """The confirmation's work, inside the plan's lock: preview the kept upload afresh; if
+    it is still what the user saw and their choices settle its conflicts, apply it."""
     context = {"layout": kept.layout, "name": kept.name}
     try:
         preview = preview_import(read_workbook(data, kept.layout), plan)

@@ -10,7 +10,7 @@ from workbooks.layouts import LAYOUTS, read_workbook
 from workbooks.presenter import preview_lines
 from workbooks.preview import preview_import
 from workbooks.safety import WorkbookRefused
-from workbooks.services import plan_import
+from workbooks.services import PlanBusy, plan_import, plan_locked
 from workbooks.settling import take_workbook
 
 
@@ -60,6 +60,23 @@ class Command(BaseCommand):
                 parsed = read_workbook(stream.read(), layout)
         except (OSError, WorkbookRefused) as error:
             raise CommandError(str(error)) from error
+        if dry_run:
+            self._preview(parsed, found, take_workbook)
+            self.stdout.write("Dry run: nothing was written.")
+            return
+        if new_plan is not None:
+            new_plan["title"] = parsed.plan.get("title") or new_plan["title"]
+        try:
+            # Previewed and written in one locked transaction: nothing saved meanwhile is
+            # written over (workbooks.services.plan_locked).
+            with plan_locked(found):
+                preview = self._preview(parsed, found, take_workbook)
+                plan_import(preview, user=importer, new_plan=new_plan)
+        except PlanBusy as busy:
+            raise CommandError(f"{busy} Nothing was written: run the import again.") from busy
+
+    def _preview(self, parsed, found, take_workbook):
+        """The import's preview, printed, its conflicts settled; exits if it has problems."""
         preview = preview_import(parsed, found)
         for line in preview_lines(preview):
             self.stdout.write(line)
@@ -70,12 +87,7 @@ class Command(BaseCommand):
             )
             sys.exit(1)
         self._settle(preview, take_workbook)
-        if dry_run:
-            self.stdout.write("Dry run: nothing was written.")
-            return
-        if new_plan is not None:
-            new_plan["title"] = parsed.plan.get("title") or new_plan["title"]
-        plan_import(preview, user=importer, new_plan=new_plan)
+        return preview
 
     def _settle(self, preview, take: bool) -> None:
         """Conflicts stop the import unless --take-workbook settles them all."""
