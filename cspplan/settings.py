@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
-    # --- end of production settings.
+    # --- end of production-settings middleware.
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -213,13 +213,13 @@ CONTENT_SECURITY_POLICY = {
 
 # Permissions-Policy (django-permissions-policy): browser features the service never uses,
 # turned off for every page and anything that might get into one. interest-cohort (FLoC) was
-# withdrawn and browsers now warn about it; browsing-topics is what replaced it.
+# withdrawn and browsers now warn about it; browsing-topics is what replaced it. Only names
+# Chromium knows (an unknown one is a console warning on every page): bluetooth is not one.
 PERMISSIONS_POLICY = {
     feature: []
     for feature in [
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",
@@ -234,6 +234,13 @@ PERMISSIONS_POLICY = {
         "usb",
     ]
 }
+
+# Who runs the service and whom to tell about a problem, as the accessibility statement
+# (templates/accessibility.html) names them. Set both for each installation.
+SERVICE_OPERATOR = os.environ.get(
+    "SERVICE_OPERATOR", "the council that hosts it for the Community Safety Partnership"
+)
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "")
 # --- end of production settings.
 
 LOGIN_URL = "login"
