@@ -4,10 +4,14 @@ the admin's load with nothing refused. Every page any browser test visits is che
 each by a user who may see it."""
 
 import pytest
+from pathlib import Path
+
 from django.urls import reverse
 
 from tests.browser.pages import PageChecks, check_page, sign_in_quickly, visit
 from tests.factories import UserFactory
+
+WORKBOOK = Path(__file__).parent.parent / "data" / "vru_as_sent.xlsx"
 
 
 def test_the_policy_refuses_inline_style_and_the_check_reports_it(page, context, live_server):
@@ -83,6 +87,20 @@ def test_the_admin_keeps_to_the_policy(page, context, live_server, plan_world):
     ]:
         with checks.page(name):
             visit(page, url, name.replace(" ", "-"), axe=False)
+    with checks.page("admin plan export"):
+        url = reverse("admin:actions_plan_export_workbook", args=[plan_world.plan.pk])
+        visit(page, url, "admin-plan-export", axe=False)
+    with checks.page("admin import preview"):
+        # django-import-export's preview page, with its table of rows and problems.
+        visit(page, reverse("admin:actions_action_import"), "admin-import", axe=False)
+        form = page.locator("form:has(input[type=file])")
+        form.locator("select[name=plan]").select_option(str(plan_world.plan.pk))
+        form.locator("input[type=file]").set_input_files(WORKBOOK)
+        form.locator("select[name=format]").select_option(index=1)
+        with page.expect_navigation():
+            form.locator("input[type=submit], button[type=submit]").first.click()
+        page.locator(".import-preview, .errorlist, .validation-error-list").first.wait_for()
+        check_page(page, "admin-import-preview", axe=False)
     with checks.page("admin autocomplete opened"):
         # The lead people's autocomplete (select2) builds its markup in the page's script.
         url = reverse("admin:actions_action_change", args=[action.pk])
