@@ -3,9 +3,9 @@ the admin's load with nothing refused. Every page any browser test visits is che
 (pages.check_page fails on a violation); this test makes sure the main ones are visited,
 each by a user who may see it."""
 
-import pytest
 from pathlib import Path
 
+import pytest
 from django.urls import reverse
 
 from tests.browser.pages import PageChecks, check_page, sign_in_quickly, visit
