@@ -55,8 +55,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    # Production settings: the Content-Security-Policy (see "Production settings" below).
+    # Production settings (see below): the Content-Security-Policy, and our own signals
+    # (cspplan.apps: idle sessions).
     "csp",
+    "cspplan.apps.CspplanConfig",
     "django_filters",
     "crispy_forms",
     "crispy_forms_gds",
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # --- end of production-settings middleware.
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Production settings (issue 12): sessions end after a working day without a request.
+    "cspplan.idle_sessions.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -182,10 +186,10 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Sessions end after a working day without a request (each request saves the session, so
-# the age counts from the last one, not from signing in) and when the browser closes.
+# Sessions end after a working day without a request and when the browser closes. The age
+# counts from the session's last save, which cspplan.idle_sessions renews every few minutes
+# of use (rather than SESSION_SAVE_EVERY_REQUEST's write on every request: it says why).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_HOURS", 8) * 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Headers on every response. Django's defaults for the first three, stated so that they are

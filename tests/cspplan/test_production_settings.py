@@ -15,6 +15,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
+from cspplan.idle_sessions import SAVED_AT
 from tests.factories import UserFactory
 
 # What an operator sets behind a proxy that terminates HTTPS (README, "Settings for
@@ -168,7 +169,6 @@ def test_sessions_end_after_a_working_day_idle_and_at_browser_close():
     got = settings_from(
         [
             "SESSION_COOKIE_AGE",
-            "SESSION_SAVE_EVERY_REQUEST",
             "SESSION_EXPIRE_AT_BROWSER_CLOSE",
             "SESSION_COOKIE_HTTPONLY",
         ],
@@ -176,7 +176,6 @@ def test_sessions_end_after_a_working_day_idle_and_at_browser_close():
     )
     assert got == {
         "SESSION_COOKIE_AGE": 8 * 60 * 60,
-        "SESSION_SAVE_EVERY_REQUEST": True,
         "SESSION_EXPIRE_AT_BROWSER_CLOSE": True,
         "SESSION_COOKIE_HTTPONLY": True,
     }
@@ -185,23 +184,66 @@ def test_sessions_end_after_a_working_day_idle_and_at_browser_close():
     }
 
 
+def session_of(client) -> Session:
+    return Session.objects.get(pk=client.session.session_key)
+
+
+def saved(client, ago: timedelta, left: timedelta) -> None:
+    """Make the client's session look last saved `ago`, with `left` before it ends."""
+    session = client.session
+    session[SAVED_AT] = (timezone.now() - ago).timestamp()
+    session.save()
+    Session.objects.filter(pk=session.session_key).update(expire_date=timezone.now() + left)
+
+
 @pytest.mark.django_db
-def test_each_request_pushes_the_end_of_the_session_a_working_day_on(client):
+def test_using_the_service_pushes_the_end_of_the_session_a_working_day_on(client):
     client.force_login(UserFactory())
-    [session] = Session.objects.all()
     # Seven hours without a request: an hour left.
-    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(hours=1))
+    saved(client, ago=timedelta(hours=7), left=timedelta(hours=1))
 
     response = client.get(reverse("actions:my-actions"))
 
     assert response.status_code == 200
-    session.refresh_from_db()
-    left = session.expire_date - timezone.now()
+    left = session_of(client).expire_date - timezone.now()
     assert timedelta(hours=7, minutes=59) < left <= timedelta(hours=8)
     # No expiry date on the cookie: the browser forgets it when it closes.
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert (cookie["max-age"], cookie["expires"]) == ("", "")
     assert cookie["httponly"] is True
+
+
+@pytest.mark.django_db
+def test_a_session_is_not_written_on_every_request(client):
+    client.force_login(UserFactory())
+    saved(client, ago=timedelta(minutes=4), left=timedelta(hours=7, minutes=56))
+    before = session_of(client).expire_date
+
+    client.get(reverse("actions:my-actions"))
+
+    # Saved four minutes ago: not saved again, so it still ends at the same time.
+    assert session_of(client).expire_date == before
+    assert settings.SESSION_COOKIE_NAME not in client.get(reverse("login")).cookies
+
+
+@pytest.mark.django_db
+def test_signing_in_starts_the_working_day_with_no_extra_write(client):
+    user = UserFactory()
+    client.post(reverse("login"), {"username": user.username, "password": "test-password"})
+    stamp = client.session[SAVED_AT]
+    assert abs(stamp - timezone.now().timestamp()) < 60
+    before = session_of(client).expire_date
+
+    client.get(reverse("actions:my-actions"))
+
+    assert session_of(client).expire_date == before
+
+
+@pytest.mark.django_db
+def test_a_visitor_without_a_session_is_not_given_one(client):
+    response = client.get(reverse("accessibility"))
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not Session.objects.exists()
 
 
 @pytest.mark.django_db
