@@ -37,6 +37,8 @@ SETTINGS_VARIABLES = {
     "ALLOWED_HOSTS",
     "SECURE_COOKIES",
     "SESSION_IDLE_HOURS",
+    # Set by tests/browser/conftest.py for Playwright; the deploy check rightly refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     *PRODUCTION_ENV,
 }
 
