@@ -7,7 +7,7 @@ PORT ?= 8000
 # Tests need a secret key like any run without DEBUG; this one is for tests only.
 TEST_ENV := SECRET_KEY=tests-only-not-a-secret
 
-.PHONY: install assets run test lint format migrations-check ci
+.PHONY: install assets collectstatic run test lint format migrations-check deploy-check ci
 
 install: $(VENV)/.installed
 
@@ -18,6 +18,11 @@ node_modules/.installed: package.json package-lock.json
 
 assets: node_modules/.installed
 	npm run --silent build
+
+# The static files of a release, with hashed names, into staticfiles/ for whitenoise to serve
+# (README, "Settings for production"). Needs SECRET_KEY like any run without DEBUG.
+collectstatic: install assets
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +55,15 @@ format: install
 
 migrations-check: install
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+# Django's deploy check with production-like settings: HTTPS behind a proxy, HSTS, a long
+# random key made here and thrown away. Any warning fails it.
+deploy-check: install
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	ALLOWED_HOSTS=cspplan.example.org CSRF_TRUSTED_ORIGINS=https://cspplan.example.org \
+	SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 \
+	SECURE_HSTS_PRELOAD=1 SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto \
+	$(PY) manage.py check --deploy --fail-level WARNING
 
 ci:
 	bash .ci/run

@@ -37,14 +37,13 @@ COLOURS = {
 
 
 def rag_label(value: str):
-    """The status as a coloured label that carries its word (never colour alone)."""
+    """The status as a coloured label that carries its word (never colour alone), for the
+    admin's lists. The colours are COLOURS, in static/css/admin-lists.css as classes: the
+    Content-Security-Policy allows no style attribute."""
     rag = RAG(value) if value in RAG.values else RAG.NOT_RATED
-    background, foreground = COLOURS[rag]
     return format_html(
-        '<span title="{}" style="display:inline-block;padding:2px 8px;font-weight:bold;'
-        'background:{};color:{}">{}</span>',
+        '<span title="{}" class="admin-rag admin-rag--{}">{}</span>',
         rag.meaning,
-        background,
-        foreground,
+        rag.value.replace("_", "-"),
         rag.label,
     )

@@ -6,9 +6,11 @@ an SQLite file under the project, so nothing needs installing to try it. Set DAT
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,6 +25,16 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 DEBUG = env_bool("DEBUG")
@@ -43,6 +55,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Production settings (see below): the Content-Security-Policy, and our own signals
+    # (cspplan.apps: idle sessions).
+    "csp",
+    "cspplan.apps.CspplanConfig",
     "django_filters",
     "crispy_forms",
     "crispy_forms_gds",
@@ -56,7 +72,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # --- Production settings (issue 12): static files, then the two policy headers.
+    # Whitenoise serves the collected static files by their hashed names, before anything
+    # else works on the request; the headers are configured under "Production settings".
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # --- end of production-settings middleware.
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Production settings (issue 12): sessions end after a working day without a request.
+    "cspplan.idle_sessions.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -132,8 +157,107 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# ---------------------------------------------------------------------------------------------
+# Production settings (issue 12, finding 8). Each is read from the environment; README,
+# "Settings for production", lists them, and `manage.py check --deploy` in .ci/run checks them.
+# ---------------------------------------------------------------------------------------------
+
+# Static files: `collectstatic` copies them to STATIC_ROOT with a hash of their content in
+# each name (and compressed copies), and whitenoise serves them from there, so a new release
+# never meets an old cached stylesheet. cspplan.storage says why it is a subclass.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "cspplan.storage.HashedStaticFilesStorage"},
+}
+
+# HTTPS. Off unless asked for: a proxy in front may already redirect, and HSTS is a promise
+# to browsers that lasts its whole max-age, so the operator makes it (the deploy check warns
+# until they do). SECURE_PROXY_SSL_HEADER names the header the proxy sets to "https"
+# (e.g. X-Forwarded-Proto); without it no such header is believed, since any client could
+# send one. Behind such a proxy, request.is_secure() is true and reset links are https://.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+_proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_header and not re.fullmatch(r"[A-Za-z0-9-]+", _proxy_header):
+    raise ImproperlyConfigured(
+        f"SECURE_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, "
+        f"not {_proxy_header!r}."
+    )
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
+)
+
+# Cookies: sent over HTTPS only (unless DEBUG, or SECURE_COOKIES=0 for a trial over plain
+# HTTP), never readable by scripts, and not sent with requests from other sites' pages.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Sessions end after a working day without a request and when the browser closes. The age
+# counts from the session's last save, which cspplan.idle_sessions renews every few minutes
+# of use (rather than SESSION_SAVE_EVERY_REQUEST's write on every request: it says why).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_HOURS", 8) * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Headers on every response. Django's defaults for the first three, stated so that they are
+# seen and kept.
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (django-csp 4): only our own scripts, stylesheets and images, and
+# no inline script or style at all, so injected markup cannot run or restyle anything.
+# Templates keep to it (tests/browser/test_content_security_policy.py visits the pages).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Permissions-Policy (django-permissions-policy): browser features the service never uses,
+# turned off for every page and anything that might get into one. interest-cohort (FLoC) was
+# withdrawn and browsers now warn about it; browsing-topics is what replaced it. Only names
+# Chromium knows (an unknown one is a console warning on every page): bluetooth is not one.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    ]
+}
+
+# Who runs the service and whom to tell about a problem, as the accessibility statement
+# (templates/accessibility.html) names them. Set both for each installation.
+SERVICE_OPERATOR = os.environ.get(
+    "SERVICE_OPERATOR", "the council that hosts it for the Community Safety Partnership"
+)
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "")
+# --- end of production settings.
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "actions:my-actions"

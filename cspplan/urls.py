@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 admin.site.site_header = "cspplan administration"
 admin.site.site_title = "cspplan"
@@ -12,6 +14,18 @@ admin.site.index_title = "Partnerships, boards and plans"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The accessibility statement: public, linked from every page's footer (base.html).
+    path(
+        "accessibility/",
+        TemplateView.as_view(
+            template_name="accessibility.html",
+            extra_context={
+                "operator": settings.SERVICE_OPERATOR,
+                "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            },
+        ),
+        name="accessibility",
+    ),
     # Sign in, sign out and password reset: Django's views with our templates
     # (templates/registration/). Changing a password has its own templates
     # (templates/accounts/), because the admin's page of the same name reads

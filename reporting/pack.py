@@ -109,11 +109,13 @@ class Table:
     anchors: dict[int, str] = field(default_factory=dict)
 
     @property
-    def column_widths(self) -> list[str]:
+    def column_widths(self) -> list[int]:
         """Each column's share of the table's width, fitted to what it holds
-        (reporting.pack_widths), as CSS percentages: the page's <col> widths."""
+        (reporting.pack_widths), in whole percent: the page's <col> widths, as classes
+        (app-pack__col--N in assets/scss/components/_pack.scss), since the
+        Content-Security-Policy allows no style attribute."""
         widths = fitted_widths(self, PRINTED_CHARACTERS)
-        return [f"{100 * width / PRINTED_CHARACTERS:.1f}%" for width in widths]
+        return [max(1, min(100, round(100 * width / PRINTED_CHARACTERS))) for width in widths]
 
     @property
     def body(self) -> list[BodyRow]:

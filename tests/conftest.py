@@ -34,6 +34,21 @@ def quick_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    # Production names static files by the manifest that `collectstatic` writes
+    # (settings.STORAGES). Running collectstatic before every test run would add seconds to
+    # each and test a copy of the files rather than the files being edited, so pages here
+    # name them plainly and the live server serves them from where they are.
+    # tests/cspplan/test_static_files.py runs the real collectstatic and checks the hashed
+    # names, the manifest and whitenoise for the pages' files; test_base_template.py
+    # checks that no template writes a script or style inline.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @dataclass
 class World:
     """Two partnerships, their boards, organisations, people, users in every role, and plans

@@ -1,13 +1,17 @@
 """The administration: every model's list, search, filters and edit page, for staff only."""
 
 import datetime
+import re
+from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from actions.models import Action, ProgressUpdate
+from actions.rag import COLOURS
 from tests.factories import (
     ActionFactory,
     IndicatorValueFactory,
@@ -75,8 +79,17 @@ def test_signed_out_and_non_staff_users_are_sent_to_sign_in(client, one_of_every
 def test_action_list_shows_rag_as_a_labelled_colour(admin_client, one_of_everything):
     response = admin_client.get(_url(Action, "changelist"))
     content = response.content.decode()
-    assert "background:#d4351c" in content
-    assert ">Red</span>" in content
+    assert 'class="admin-rag admin-rag--red">Red</span>' in content
+    # The colour comes from the admin lists' stylesheet, which the page links and which
+    # colours each status as actions.rag.COLOURS says (the spreadsheets and pack use those).
+    assert "css/admin-lists.css" in content
+    css = finders.find("css/admin-lists.css")
+    rules = Path(css).read_text()
+    for rag, (background, foreground) in COLOURS.items():
+        rule = re.search(r"\.admin-rag--" + rag.value.replace("_", "-") + r" \{([^}]*)\}", rules)
+        assert rule, f"no rule for {rag}"
+        assert f"background: {background};" in rule.group(1)
+        assert f"color: {foreground};" in rule.group(1)
 
 
 def test_action_list_filters_by_plan_rag_and_lead_organisation(admin_client):

@@ -328,6 +328,17 @@ def test_the_stylesheet_loads_no_gov_uk_font_or_crown():
     assert ".govuk-service-navigation" in css and ".app-rag--red" in css  # it is built
 
 
+def test_no_script_or_style_is_inline():
+    # The Content-Security-Policy refuses them (tests/browser/test_content_security_policy.py
+    # checks in the browser); this finds them in any template at once.
+    inline = []
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        text = template.read_text()
+        for pattern in [r"<script(?![^>]*\bsrc=)[^>]*>", r"<style\b", r"\sstyle=", r"\son[a-z]+="]:
+            inline += [f"{template}: {match}" for match in re.findall(pattern, text)]
+    assert not inline, "\n".join(inline)
+
+
 def test_the_script_is_govuk_frontends_own():
     copied = BUILD / "govuk-frontend.min.js"
 
@@ -339,9 +350,10 @@ def test_the_script_is_govuk_frontends_own():
 def test_the_page_asks_for_files_that_exist(client):
     page = client.get(reverse("login")).content.decode()
     wanted = [link.attrs["href"] for link in elements(page, "link")]
-    wanted += re.findall(r'import \{ initAll \} from "([^"]+)"', page)
+    wanted += [script.attrs["src"] for script in elements(page, "script")]
 
-    assert len(wanted) == 3  # icon, stylesheet, script
+    # Icon, stylesheet, and the two scripts (body classes first, then the module).
+    assert len(wanted) == 4
     for url in wanted:
         assert url.startswith(settings.STATIC_URL) or url.startswith("/" + settings.STATIC_URL)
         path = url.split(settings.STATIC_URL, 1)[1]

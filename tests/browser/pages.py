@@ -8,6 +8,7 @@ screenshot in test-artifacts/screenshots/<test name>/ for people to look at.
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
@@ -35,6 +36,7 @@ class PageRecord:
     count: int = 0
     broken: list[str] = field(default_factory=list)
     script_errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
 
 _records: WeakKeyDictionary[Page, PageRecord] = WeakKeyDictionary()
@@ -50,10 +52,29 @@ def artifact_dir(test_name: str) -> Path:
     return directory
 
 
+# Injected by the test (not by the page) before any of the page's own code: hands each
+# Content-Security-Policy violation to the test through a function Playwright exposes.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", event => {
+  window.__reportCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`
+    + (event.sample ? ` (${event.sample})` : "")
+  );
+});
+"""
+
+
 def record(page: Page, directory: Path) -> None:
     """Start keeping screenshots and problems for this page (the `page` fixture does it)."""
     rec = PageRecord(directory)
     _records[page] = rec
+    # Every page the tests visit must keep to the Content-Security-Policy (settings.py): an
+    # inline script or style attribute it refuses is a page that works differently in use.
+    page.expose_function(
+        "__reportCspViolation", lambda violation: rec.csp_violations.append(violation)
+    )
+    page.add_init_script(_CSP_LISTENER)
 
     def on_response(response: Response) -> None:
         # A stylesheet, script or image the page asks for and does not get makes it look or
@@ -72,36 +93,57 @@ def record(page: Page, directory: Path) -> None:
     page.on("pageerror", lambda error: rec.script_errors.append(str(error)))
 
 
-def visit(page: Page, url_or_path: str, name: str, *, status: int = 200) -> Response:
-    """Open a URL (or a path on the live server), expect the HTTP status, and check the page."""
+def visit(
+    page: Page, url_or_path: str, name: str, *, status: int = 200, axe: bool = True
+) -> Response:
+    """Open a URL (or a path on the live server), expect the HTTP status, and check the page
+    (`axe=False`: everything but axe-core's WCAG checks, for pages that are not ours to fix,
+    such as the admin's change forms; templates/accessibility.html lists them)."""
     response = page.goto(url_or_path)
     assert response is not None, f"no response for {url_or_path}"
     assert response.status == status, (
         f"{url_or_path} answered {response.status}, expected {status} "
         f"(screenshot: {screenshot(page, name)})"
     )
-    check_page(page, name)
+    check_page(page, name, axe=axe)
     return response
 
 
-def check_page(page: Page, name: str) -> None:
+def check_page(page: Page, name: str, *, axe: bool = True) -> None:
     """Check the page now showing, e.g. after a click or a form submission: save a screenshot,
-    then fail on any axe-core WCAG 2.2 AA violation, broken subresource or script error."""
+    then fail on any axe-core WCAG 2.2 AA violation, broken subresource, script error or
+    Content-Security-Policy violation."""
     page.wait_for_load_state("load")
     path = screenshot(page, name)
     rec = _records[page]
-    problems = [f"  {line}" for line in rec.broken] + [
-        f"  script error: {error}" for error in rec.script_errors
-    ]
+    _let_reports_arrive(page)
+    problems = (
+        [f"  {line}" for line in rec.broken]
+        + [f"  script error: {error}" for error in rec.script_errors]
+        + [f"  Content-Security-Policy: {violation}" for violation in rec.csp_violations]
+    )
     rec.broken.clear()
     rec.script_errors.clear()
+    rec.csp_violations.clear()
     assert not problems, f"{name} ({page.url}, {path}):\n" + "\n".join(problems)
 
+    if not axe:
+        return
     violations = axe_violations(page)
+    # axe-core adds a <style> of its own to some pages while it checks them, which the
+    # policy refuses: the test's doing, not the page's.
+    _let_reports_arrive(page)
+    rec.csp_violations.clear()
     assert not violations, (
         f"axe-core found {len(violations)} WCAG 2.2 AA violation(s) on {name} "
         f"({page.url}, screenshot {path}):\n" + format_violations(violations)
     )
+
+
+def _let_reports_arrive(page: Page) -> None:
+    """Wait for the page's queued events (a policy violation is reported in a task of its own)
+    and for their reports to reach the test, which come before this evaluation's answer."""
+    page.evaluate("() => new Promise(resolve => setTimeout(resolve, 20))")
 
 
 def screenshot(page: Page, name: str) -> Path:
@@ -115,12 +157,21 @@ def screenshot(page: Page, name: str) -> Path:
 
 def axe_violations(page: Page) -> list[dict]:
     """Run axe-core on the page as it is now, limited to WCAG 2.2 A and AA rules."""
-    page.add_script_tag(path=AXE_JS)
+    # Evaluated by the browser's debugging protocol, which the page's Content-Security-Policy
+    # does not govern: a <script> element added to the page would be refused (inline) and
+    # reported as the page's violation.
+    if not page.evaluate("() => typeof axe === 'object'"):
+        page.evaluate(_axe_source() + "\n;undefined")
     result = page.evaluate(
         "options => axe.run(document, options)",
         {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
     )
     return result["violations"]
+
+
+@cache
+def _axe_source() -> str:
+    return AXE_JS.read_text()
 
 
 def format_violations(violations: list[dict]) -> str:

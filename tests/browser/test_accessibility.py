@@ -33,6 +33,9 @@ def test_signed_out_pages(page, live_server):
         check_page(page, "sign-in-errors")
     with checks.page("password reset"):
         visit(page, reverse("password_reset"), "password-reset")
+    with checks.page("accessibility statement"):
+        # Public, and it states what these checks cover (templates/accessibility.html).
+        visit(page, reverse("accessibility"), "accessibility")
     checks.assert_all_passed()
 
 
