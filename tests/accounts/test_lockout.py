@@ -94,9 +94,7 @@ def test_guessing_one_username_from_many_addresses_locks_that_username(client):
 
 def test_one_address_trying_many_usernames_is_locked_at_its_higher_limit(client):
     users = UserFactory.create_batch(10)
-    answers = [
-        sign_in(client, users[n % 10].username, f"guess-{n}").status_code for n in range(20)
-    ]
+    answers = [sign_in(client, users[n % 10].username, f"guess-{n}").status_code for n in range(20)]
 
     assert set(answers[:19]) == {200}  # no username has reached 5 failures here
     assert answers[19] == 429

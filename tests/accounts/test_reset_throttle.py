@@ -18,7 +18,9 @@ def limits(settings):
 
 
 def ask(client, email, address="10.0.0.1"):
-    return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address, follow=True)
+    return client.post(
+        reverse("password_reset"), {"email": email}, REMOTE_ADDR=address, follow=True
+    )
 
 
 def test_twenty_reset_requests_send_three_emails(client, mailoutbox):
