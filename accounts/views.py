@@ -144,7 +144,10 @@ def second_factor_verify(request):
         request.POST or None,
         help_text="The 6-digit code your authenticator app shows, or one of your recovery codes.",
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and second_factor.must_wait(user):
+        # Asked before checking: after a wrong code django-otp checks none for a while.
+        form.refuse("Too many wrong codes. Wait a minute, then enter the code your app shows")
+    elif request.method == "POST" and form.is_valid():
         used = second_factor.second_factor_verify(request=request, code=form.cleaned_data["code"])
         if used == second_factor.Verified.RECOVERY_CODE:
             left = second_factor.recovery_codes_left(user)
@@ -158,10 +161,7 @@ def second_factor_verify(request):
             )
         if used is not None:
             return redirect(_next(request))
-        if second_factor.must_wait(user):
-            form.refuse("Too many wrong codes. Wait a minute, then enter the code your app shows")
-        else:
-            form.refuse("Enter the code your authenticator app shows now, or a recovery code")
+        form.refuse("Enter the code your authenticator app shows now, or a recovery code")
     return render(
         request, "accounts/second_factor_verify.html", {"form": form, "next": _next(request)}
     )
