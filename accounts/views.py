@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts import second_factor, throttle
+from accounts import second_factor, services, throttle
 from accounts.addresses import client_address
 from accounts.forms import CodeForm
 
@@ -92,10 +92,10 @@ def second_factor_setup(request):
         return redirect(
             f"{reverse('accounts:second-factor')}?{urlencode({'next': _next(request)})}"
         )
-    device = second_factor.app_device_to_set_up(user)
+    device = services.app_device_to_set_up(user=user)
     form = CodeForm(request.POST or None, help_text="The 6-digit code your app shows now.")
     if request.method == "POST" and form.is_valid():
-        codes = second_factor.second_factor_confirm(
+        codes = services.second_factor_confirm(
             request=request, device=device, code=form.cleaned_data["code"]
         )
         if codes is not None:
@@ -122,7 +122,7 @@ def second_factor_qr_code(request):
     user = request.user
     if not second_factor.needs_second_factor(user) or second_factor.has_second_factor(user):
         raise Http404
-    device = second_factor.app_device_to_set_up(user)
+    device = services.app_device_to_set_up(user=user)
     image = io.BytesIO()
     segno.make(device.config_url, error="m").save(image, kind="svg", scale=5, border=4)
     return _private(HttpResponse(image.getvalue(), content_type="image/svg+xml"))
@@ -148,7 +148,7 @@ def second_factor_verify(request):
         # Asked before checking: after a wrong code django-otp checks none for a while.
         form.refuse("Too many wrong codes. Wait a minute, then enter the code your app shows")
     elif request.method == "POST" and form.is_valid():
-        used = second_factor.second_factor_verify(request=request, code=form.cleaned_data["code"])
+        used = services.second_factor_verify(request=request, code=form.cleaned_data["code"])
         if used == second_factor.Verified.RECOVERY_CODE:
             left = second_factor.recovery_codes_left(user)
             messages.warning(
@@ -174,9 +174,7 @@ def recovery_codes(request):
     if not second_factor.has_second_factor(user):
         raise Http404
     if request.method == "POST":
-        request.session[RECOVERY_CODES_SESSION_KEY] = second_factor.recovery_codes_replace(
-            user=user
-        )
+        request.session[RECOVERY_CODES_SESSION_KEY] = services.recovery_codes_replace(user=user)
         return redirect(
             f"{reverse('accounts:recovery-codes')}?{urlencode({'next': _next(request)})}"
         )

@@ -17,7 +17,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import SecondFactorEvent
 from boards.models import Role
+from tests.clients import Client
 from tests.factories import UserFactory, user_in_role
 
 pytestmark = pytest.mark.django_db
@@ -271,3 +273,50 @@ def test_the_page_after_the_code_is_never_another_site(analyst):
     )
 
     assert response["Location"] == MY_ACTIONS
+
+
+# Changes are recorded, and administrators can remove an app
+
+
+def test_setting_up_using_a_code_and_new_codes_are_recorded_with_who(analyst):
+    client = sign_in_with_password(analyst)
+    set_up_app(client, analyst)
+    client.post(RECOVERY)
+    codes = list(StaticToken.objects.filter(device__user=analyst).values_list("token", flat=True))
+    sign_in_with_password(analyst).post(VERIFY, {"code": codes[0]})
+
+    events = [
+        (event.what, event.username, event.by_username)
+        for event in SecondFactorEvent.objects.order_by("pk")
+    ]
+    name = analyst.username
+    assert events == [
+        ("app-set-up", name, name),
+        ("codes-made", name, name),
+        ("codes-made", name, name),
+        ("code-used", name, name),
+    ]
+
+
+def test_an_administrator_removes_an_app_in_the_admin_and_its_owner_sets_up_anew(analyst):
+    set_up_app(sign_in_with_password(analyst), analyst)
+    administrator = UserFactory(is_staff=True, is_superuser=True)
+    admin = Client()
+    admin.force_login(administrator)
+    device = TOTPDevice.objects.get(user=analyst)
+    change = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    page = admin.get(change).content.decode()
+    assert device.key not in page  # the key is never shown
+    assert admin.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
+
+    response = admin.post(
+        reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    [event] = SecondFactorEvent.objects.filter(what="app-removed")
+    assert (event.username, event.by_username) == (analyst.username, administrator.username)
+    client = sign_in_with_password(analyst)
+    assert client.get(PLANS)["Location"].startswith(SETUP)
+    events = admin.get(reverse("admin:accounts_secondfactorevent_changelist")).content.decode()
+    assert "Authenticator app removed" in events

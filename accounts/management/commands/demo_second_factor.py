@@ -15,12 +15,9 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.second_factor import (
-    APP_DEVICE_NAME,
-    app_device,
-    needs_second_factor,
-    recovery_codes_replace,
-)
+from accounts.models import SecondFactorEvent
+from accounts.second_factor import APP_DEVICE_NAME, app_device, needs_second_factor
+from accounts.services import recovery_codes_replace, second_factor_event_record
 
 DEMO_USERNAMES = ["admin", "officer", "chair", "analyst"]
 
@@ -46,9 +43,10 @@ class Command(BaseCommand):
         )
 
     def _show(self, user) -> str:
-        device = app_device(user) or TOTPDevice.objects.create(
-            user=user, name=APP_DEVICE_NAME, confirmed=True
-        )
+        device = app_device(user)
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=True)
+            second_factor_event_record(user_id=user.pk, what=SecondFactorEvent.What.APP_SET_UP)
         codes = list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
         if not codes:
             codes = recovery_codes_replace(user=user)
