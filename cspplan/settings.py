@@ -165,7 +165,13 @@ LOGGING = {
 
 
 def env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, str(default)))
+    """A positive whole number from the environment, refused clearly if it is not one."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of 1 or more, not {value!r}.")
+    return int(value)
 
 
 # The lock-out checks every sign-in (the pages and the admin's) before the password.
