@@ -320,3 +320,15 @@ def test_an_administrator_removes_an_app_in_the_admin_and_its_owner_sets_up_anew
     assert client.get(PLANS)["Location"].startswith(SETUP)
     events = admin.get(reverse("admin:accounts_secondfactorevent_changelist")).content.decode()
     assert "Authenticator app removed" in events
+
+
+def test_the_footer_links_to_the_recovery_codes_of_those_signed_in_with_a_second_factor(
+    analyst,
+):
+    client = sign_in_with_password(analyst)
+    set_up_app(client, analyst)
+    officer = sign_in_with_password(user_in_role(Role.OFFICER))
+    link = f'href="{RECOVERY}">Your recovery codes</a>'
+
+    assert link in client.get(PLANS).content.decode()
+    assert link not in officer.get(PLANS).content.decode()
