@@ -44,9 +44,9 @@ def second_factor_confirm(*, request, device: TOTPDevice, code: str) -> list[str
     """Confirm the app being set up with a code from it. On success the session counts as
     verified with it, any earlier app is removed, and the new recovery codes are returned
     (to be shown once); None if the code is wrong."""
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, confirmed=False)
-    if not device.verify_token(normalise(code)):
-        return None
+    device = TOTPDevice.objects.select_for_update().filter(pk=device.pk, confirmed=False).first()
+    if device is None or not device.verify_token(normalise(code)):
+        return None  # wrong, or confirmed meanwhile from another tab
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])

@@ -74,9 +74,9 @@ def _next(request) -> str:
 
 
 def _private(response):
-    # The set-up page and the QR code carry the secret, the recovery codes page the codes.
+    # The set-up page and the QR code carry the secret, the recovery codes page the codes:
+    # no cache may keep them (Django's never-cache headers include no-store).
     add_never_cache_headers(response)
-    response["Cache-Control"] += ", no-store"
     return response
 
 
