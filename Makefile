@@ -34,6 +34,7 @@ run: install assets
 	DEBUG=1 $(PY) manage.py migrate --verbosity 0
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py demo_users
+	DEBUG=1 $(PY) manage.py demo_second_factor
 	@echo "Open http://$(HOST):$(PORT)/ and sign in as one of the demo users above."
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 

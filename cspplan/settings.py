@@ -5,6 +5,7 @@ an SQLite file under the project, so nothing needs installing to try it. Set DAT
 (e.g. postgres://user@127.0.0.1:5432/cspplan) to use PostgreSQL.
 """
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -27,14 +28,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int = 1) -> int:
+    """A whole number from the environment, at least `minimum`, refused clearly if not."""
     value = os.environ.get(name, "").strip()
     if not value:
         return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if not value.isdigit() or int(value) < minimum:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of {minimum} or more, not {value!r}."
+        )
+    return int(value)
 
 
 DEBUG = env_bool("DEBUG")
@@ -64,10 +67,16 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "import_export",
     "simple_history",
+    # Sign-in security (see "Signing in" below).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "boards",
     "actions",
     "workbooks",
     "reporting",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -85,12 +94,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor, if any, this session has been verified with (request.user).
+    "django_otp.middleware.OTPMiddleware",
     # What the signed-in user may see, worked out once per request (actions/permissions.py).
     "actions.middleware.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Sends those who need a second factor to enter (or set up) one before any other page.
+    "accounts.middleware.SecondFactorMiddleware",
+    # Last: turns a locked-out sign-in into the lock-out page (accounts/views.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cspplan.urls"
@@ -118,7 +133,7 @@ WSGI_APPLICATION = "cspplan.wsgi.application"
 
 # How long an import waits for another import or save of the same plan before it is told
 # to try again (workbooks.services.plan_locked).
-IMPORT_LOCK_WAIT_SECONDS = int(os.environ.get("IMPORT_LOCK_WAIT_SECONDS", "10"))
+IMPORT_LOCK_WAIT_SECONDS = env_int("IMPORT_LOCK_WAIT_SECONDS", 10)
 
 DATABASES = {
     "default": dj_database_url.config(
@@ -176,7 +191,7 @@ STORAGES = {
 # (e.g. X-Forwarded-Proto); without it no such header is believed, since any client could
 # send one. Behind such a proxy, request.is_secure() is true and reset links are https://.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 _proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
@@ -280,3 +295,60 @@ LOGGING = {
     "loggers": {"django.request": {"filters": ["no_client_error_traceback"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+
+# Signing in ------------------------------------------------------------------------------
+# The lock-out after wrong passwords (django-axes), the password reset limits and the second
+# factor (django-otp); the code is in accounts/. Kept in one block on purpose.
+
+
+
+# The lock-out checks every sign-in (the pages and the admin's) before the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Wrong passwords are counted for a username at one address, for a username from any
+# address, and for an address whatever the username, each with its own limit (in the same
+# order as AXES_LOCKOUT_PARAMETERS; accounts/lockout.py). The address limit is higher: a
+# council office signs in from one shared address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+SIGNIN_LOCKOUT_LIMITS = [
+    env_int("SIGNIN_FAILURE_LIMIT", 5),
+    env_int("SIGNIN_USERNAME_FAILURE_LIMIT", 10),
+    env_int("SIGNIN_ADDRESS_FAILURE_LIMIT", 50),
+]
+AXES_FAILURE_LIMIT = SIGNIN_LOCKOUT_LIMITS[0]
+AXES_HANDLER = "accounts.lockout.SignInLockoutHandler"
+# A lock ends this long after the last counted failure; tries while locked are not counted.
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGNIN_COOLOFF_MINUTES", 15))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
+# The header a reverse proxy puts the client's address in, as Django names it in
+# request.META (e.g. HTTP_X_FORWARDED_FOR), and how many proxies of ours append to it.
+# Empty (the default): REMOTE_ADDR, and X-Forwarded-For is not trusted (anyone can send it).
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+
+# Password reset emails: at most this many an hour to one email address, and requests an
+# hour from one client address. Counted in the cache below.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
+
+# The default is a memory cache per process. With several app servers or processes the
+# reset limits need a shared cache: CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache
+# with CACHE_LOCATION=cspplan_cache (then `python manage.py createcachetable`).
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "cspplan"),
+    }
+}
+
+# A second factor (a TOTP authenticator app, with recovery codes) is required of
+# administrators (and superusers), analysts and staff; of everyone with this set.
+REQUIRE_2FA_FOR_EVERYONE = env_bool("REQUIRE_2FA_FOR_EVERYONE")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "CSP action plans")
+# Recovery codes given at a time.
+RECOVERY_CODE_COUNT = 10

@@ -42,6 +42,10 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    # Password reset with limits on how often it sends, before Django's own view of the same
+    # name; and the second factor's pages (accounts/).
+    path("accounts/", include("accounts.password_urls")),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("actions.urls")),
     path("", include("workbooks.urls")),

@@ -6,11 +6,13 @@ from dataclasses import dataclass, fields
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.management import call_command
 
 from actions.models import Action, Plan, Theme
 from actions.rag import RAG
 from boards.models import Board, Membership, Organisation, Partnership, Person, Role
+from tests.clients import Client
 from tests.factories import (
     ActionFactory,
     BoardFactory,
@@ -47,6 +49,28 @@ def plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # The password reset limits count in the cache: each test starts with none counted.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, signing in with a second factor where one is needed
+    (tests/clients.py)."""
+    return Client()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    client = Client()
+    client.force_login(admin_user)
+    return client
 
 
 @dataclass

@@ -5,9 +5,9 @@ import re
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.test import Client
 from django.urls import reverse
 
+from tests.clients import Client
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,10 +13,11 @@ from pathlib import Path
 from weakref import WeakKeyDictionary
 
 from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import BrowserContext, Page, Response
 from playwright.sync_api import Error as PlaywrightError
+
+from tests.clients import Client
 
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: what UK public sector sites must meet.

@@ -5,14 +5,18 @@ One test per kind of user keeps the browser suite quick; PageChecks reports ever
 page of a test, not just the first.
 """
 
+import time
+from base64 import b32decode
 from pathlib import Path
 
 from django.urls import reverse
+from django_otp.oath import TOTP
 
 from tests.browser.pages import (
     PageChecks,
     assert_reflows,
     check_page,
+    sign_in,
     sign_in_quickly,
     submit,
     visit,
@@ -36,6 +40,59 @@ def test_signed_out_pages(page, live_server):
     with checks.page("accessibility statement"):
         # Public, and it states what these checks cover (templates/accessibility.html).
         visit(page, reverse("accessibility"), "accessibility")
+    with checks.page("sign-in locked"):
+        for n in range(5):  # the default limit for one username at one address
+            visit(page, reverse("login"), f"sign-in-{n}")
+            page.locator("[name=username]").fill("someone")
+            page.locator("[name=password]").fill(f"guess-{n}")
+            submit(page, "form:has([name=username])")
+        assert page.locator("h1").inner_text() == "Sign-in locked"
+        check_page(page, "sign-in-locked")
+    checks.assert_all_passed()
+
+
+def app_code(key: str, steps_ahead: int = 0) -> str:
+    """What an authenticator app with this key shows (a code works once; one ahead is
+    accepted)."""
+    totp = TOTP(b32decode(key))
+    totp.time = time.time() + 30 * steps_ahead
+    return f"{totp.token():06d}"
+
+
+def test_second_factor_pages(page, live_server, plan_world):
+    """The analyst signs in through the pages, sets up an authenticator app from the key on
+    the page, sees the recovery codes, and at the next sign-in enters a code."""
+    checks = PageChecks()
+    with checks.page("set up the authenticator app"):
+        sign_in(page, plan_world.analyst.username, name="analyst-sign-in")
+        assert "/second-factor/set-up/" in page.url
+        check_page(page, "second-factor-set-up")
+        key = page.locator("#secret-key").inner_text().replace(" ", "")
+    with checks.page("set up with a wrong code"):
+        page.locator("[name=code]").fill("12345")
+        submit(page)
+        check_page(page, "second-factor-set-up-errors")
+        time.sleep(1.1)  # django-otp waits a second after a wrong code
+    with checks.page("recovery codes"):
+        page.locator("[name=code]").fill(app_code(key))
+        submit(page)
+        assert page.locator("h1").inner_text() == "Recovery codes"
+        assert page.locator(".app-recovery-codes li").count() == 10
+        check_page(page, "recovery-codes")
+        page.get_by_text("I have saved my recovery codes").click()
+        page.wait_for_url("**/")
+    with checks.page("enter the code at the next sign-in"):
+        submit(page, "form.app-account__form")  # sign out
+        sign_in(page, plan_world.analyst.username, name="analyst-sign-in-again")
+        assert "/second-factor/" in page.url
+        check_page(page, "second-factor")
+        page.locator("[name=code]").fill("000000")
+        submit(page)
+        check_page(page, "second-factor-errors")
+        time.sleep(1.1)
+        page.locator("[name=code]").fill(app_code(key, steps_ahead=1))
+        submit(page)
+        assert page.url == live_server.url + reverse("actions:my-actions")
     checks.assert_all_passed()
 
 

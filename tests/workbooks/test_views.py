@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import resolve_url
-from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -19,6 +18,7 @@ from actions.models import Action
 from actions.rag import RAG
 from actions.services import action_edit
 from boards.models import Role
+from tests.clients import Client
 from tests.factories import (
     ActionFactory,
     BoardFactory,

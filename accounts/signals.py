@@ -1,0 +1,16 @@
+"""Removing an authenticator app by any path (the admin, deleting the user) is recorded."""
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import SecondFactorEvent
+from accounts.services import second_factor_event_record
+
+
+@receiver(post_delete, sender=TOTPDevice)
+def app_removed(sender, instance, **kwargs):
+    if instance.confirmed:
+        second_factor_event_record(
+            user_id=instance.user_id, what=SecondFactorEvent.What.APP_REMOVED
+        )
