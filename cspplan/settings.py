@@ -302,7 +302,6 @@ LOGGING = {
 # factor (django-otp); the code is in accounts/. Kept in one block on purpose.
 
 
-
 # The lock-out checks every sign-in (the pages and the admin's) before the password.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
