@@ -245,6 +245,20 @@ def world(db) -> World:
     return build_world()
 
 
+@pytest.fixture
+def admin_open_to_staff(monkeypatch):
+    """The admin site letting in every active staff user, as Django's own would, rather than
+    administrators only (actions/sites.py): for the tests of what the admin's pages would
+    still hide from and refuse to such a user, the line of defence behind the door."""
+    from django.contrib import admin
+
+    monkeypatch.setattr(
+        admin.site,
+        "has_permission",
+        lambda request: request.user.is_active and request.user.is_staff,
+    )
+
+
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """The seed partnerships and plans (`load_demo`), loaded once for the module that asks
