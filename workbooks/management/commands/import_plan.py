@@ -60,7 +60,8 @@ class Command(BaseCommand):
                 parsed = read_workbook(stream.read(), layout)
         except (OSError, WorkbookRefused) as error:
             raise CommandError(str(error)) from error
-        preview = preview_import(parsed, found)
+        partnership = new_plan["partnership"] if new_plan else None
+        preview = preview_import(parsed, found, partnership=partnership)
         for line in preview_lines(preview):
             self.stdout.write(line)
         self.stdout.write(preview.summary)
