@@ -21,12 +21,16 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import SecondFactorEvent
 from actions.models import Action, ProgressUpdate
+from tests.clients import Client
 from tests.conftest import build_world
 from tests.factories import IndicatorFactory, IndicatorValueFactory, SeniorLeaderFactory
 
@@ -131,6 +135,24 @@ PAGES = {
     "accounts/reset/done/": Page(
         lambda w: reverse("password_reset_complete"), answers(200, anonymous=200)
     ),
+    # The second factor (accounts/): everyone here who needs one has it and has entered
+    # its code this session (tests/clients.py), so the code and set-up pages send them on,
+    # as they send those who need none; the QR code exists only while one is set up.
+    "accounts/second-factor/": Page(lambda w: reverse("accounts:second-factor"), answers(302)),
+    "accounts/second-factor/set-up/": Page(
+        lambda w: reverse("accounts:second-factor-setup"), answers(302)
+    ),
+    "accounts/second-factor/set-up/qr-code.svg": Page(
+        lambda w: reverse("accounts:second-factor-qr-code"), answers(404)
+    ),
+    # The recovery codes of one's own authenticator app: those who have one.
+    "accounts/second-factor/recovery-codes/": Page(
+        lambda w: reverse("accounts:recovery-codes"),
+        only({"analyst": 200, "administrator": 200}),
+        post=refused(only({"analyst": 200, "administrator": 200}), "analyst", "administrator"),
+    ),
+    # The accessibility statement: public.
+    "accessibility/": Page(lambda w: reverse("accessibility"), answers(200, anonymous=200)),
     # The pages everyone signed in has, showing only what is theirs.
     "": Page(lambda w: reverse("actions:my-actions"), answers(200)),
     "plans/": Page(lambda w: reverse("actions:plan-list"), answers(200)),
@@ -235,6 +257,14 @@ ADMIN_MODELS = {
     "actions.indicator": (lambda w: w.indicator, 200),
     "actions.seniorleader": (lambda w: w.leader, 200),
     "actions.indicatorvalue": (lambda w: w.indicator_value, 200),
+    # The sign-in records (django-axes) and second factors (django-otp, accounts): like
+    # accounts, superusers' (and those given Django's permissions for them).
+    "axes.accessattempt": (lambda w: w.access_attempt, 403),
+    "axes.accesslog": (lambda w: w.access_log, 403),
+    "axes.accessfailurelog": (lambda w: w.access_failure, 403),
+    "otp_totp.totpdevice": (lambda w: TOTPDevice.objects.filter(user=w.analyst).get(), 403),
+    "otp_static.staticdevice": (lambda w: w.recovery_codes, 403),
+    "accounts.secondfactorevent": (lambda w: w.second_factor_event, 403),
 }
 
 
@@ -312,7 +342,7 @@ ADMIN_SITE_PAGES = {
         ),
         admin_only(404),
     ),
-    "^(?P<app_label>auth|boards|actions)/$": Page(
+    "^(?P<app_label>auth|axes|boards|actions|otp_totp|otp_static|accounts)/$": Page(
         lambda w: reverse("admin:app_list", args=["actions"]), admin_only()
     ),
     "(?P<url>.*)$": Page(lambda w: "/admin/no-such-page/", admin_only(404)),
@@ -388,6 +418,14 @@ def world_once(django_db_setup, django_db_blocker):
         world.indicator_value = IndicatorValueFactory(indicator=world.indicator)
         world.leader = SeniorLeaderFactory(plan=world.plan)
         world.group = Group.objects.create(name="Test group")
+        sign_in = {"ip_address": "192.0.2.1", "user_agent": "test", "username": "someone"}
+        world.access_attempt = AccessAttempt.objects.create(failures_since_start=1, **sign_in)
+        world.access_log = AccessLog.objects.create(**sign_in)
+        world.access_failure = AccessFailureLog.objects.create(**sign_in)
+        world.recovery_codes = StaticDevice.objects.create(user=world.analyst, name="Codes")
+        world.second_factor_event = SecondFactorEvent.objects.create(
+            user=world.analyst, username=world.analyst.username, what="codes-made"
+        )
         clients = {"anonymous": Client()}
         for role in SIGNED_IN:
             clients[role] = Client()
