@@ -133,6 +133,20 @@ CRISPY_TEMPLATE_PACK = "gds"
 # An action with no progress update for this many weeks is listed as needing an update.
 STALE_AFTER_WEEKS = int(os.environ.get("STALE_AFTER_WEEKS", "8"))
 
+# Workbook imports (workbooks/safety.py). A real plan has hundreds of actions and the
+# largest seen about 1,000; 20,000 is far above any, yet reads in seconds. Cells are every
+# cell openpyxl hands over, blank and merged ones included: a 20,000-action plan in the
+# widest layout (about 20 columns) is 400,000, so 2,000,000 leaves room for wide
+# formatting and extra sheets while stopping a million-row workbook within a few seconds.
+IMPORT_MAX_ACTIONS = int(os.environ.get("IMPORT_MAX_ACTIONS", "20000"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "2000000"))
+# A preview of more action rows than this shows counts per theme, the first rows, and the
+# full list as a download, rather than every row on the page.
+IMPORT_PREVIEW_ROWS = int(os.environ.get("IMPORT_PREVIEW_ROWS", "300"))
+# Uploads kept between an import's preview and its confirmation are removed when used and
+# after this many minutes (on each new upload, and by `manage.py clear_import_uploads`).
+IMPORT_UPLOAD_MAX_AGE_MINUTES = int(os.environ.get("IMPORT_UPLOAD_MAX_AGE_MINUTES", "240"))
+
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cspplan <noreply@localhost>")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
