@@ -52,10 +52,7 @@ def open_workbook(data: bytes, *, limits: Limits | None = None):
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise WorkbookRefused(
-            f"The workbook could not be read ({error}). Open it in Excel or LibreOffice, "
-            "save it again as an Excel workbook (.xlsx) and upload that."
-        ) from error
+        raise damaged(str(error)) from error
     setattr(workbook, _READING, Reading(limits))
     return workbook
 

@@ -174,10 +174,11 @@ class CellCount:
 
 
 def _inflate_every_part(data: bytes, parts: list[zipfile.ZipInfo], limits: Limits) -> None:
-    """Inflate each part in chunks, counting the bytes that really come out: over the
-    workbook's budget, or over the ratio any real part has, the file is refused there and
-    then. A part that comes out longer or shorter than it says, or with another checksum,
-    is refused as damaged. The cells of the XML parts are counted on the way."""
+    """Inflate each part in chunks, counting the bytes that really come out: a byte more
+    than the part declares (which is within the workbook's budget, and within the ratio
+    any real part has) and the file is refused there and then. A part that comes out
+    shorter than it says, or with another checksum, is refused as damaged. The cells of
+    the XML parts are counted on the way."""
     budget = limits.max_expanded_bytes
     view = memoryview(data)
     cells = CellCount(limits)
@@ -190,7 +191,12 @@ def _inflate_every_part(data: bytes, parts: list[zipfile.ZipInfo], limits: Limit
         raw = view[_data_offset(data, part) :][: part.compress_size]
         if len(raw) != part.compress_size:
             raise damaged("a part is cut short")
+        # What it declares must be within the budget and the ratio; and it must not
+        # inflate to a byte more than it declares, which is checked as it inflates.
         most = min(budget, max(part.compress_size, 1) * limits.max_part_ratio)
+        if part.file_size > most:
+            raise _too_big()
+        most = part.file_size
         xml = part.filename.endswith(".xml")
         size, crc = _inflated(raw, part, most, cells.feed if xml else None)
         if xml:
