@@ -204,7 +204,8 @@ def test_a_merge_over_a_whole_sheet_counts_its_cells(settings):
 
 
 def test_a_row_wider_than_excel_allows_is_refused():
-    row = b'<row r="2">' + b'<c t="inlineStr"><is><t>x</t></is></c>' * 16385 + b"</row>"
+    cells = "".join(f'<c t="inlineStr"><is><t>{n}</t></is></c>' for n in range(16385))
+    row = f'<row r="2">{cells}</row>'.encode()
     data = hostile.workbook_with_sheet(
         [next(hostile.sheet_chunks([])), row, b"</sheetData></worksheet>"]
     )
