@@ -18,6 +18,7 @@ SQLite file with one plan and one analyst.
 """
 
 import argparse
+import html
 import json
 import os
 import resource
@@ -40,12 +41,12 @@ def make_workbooks(folder: Path) -> dict[str, Path]:
 
     def problems():
         for index in range(1_000_000):
-            yield ["Theme 1", str(index + 1), "Action", "Purple"]
+            yield ["Theme 1", str(index + 1), f"Action {index + 1}", "Purple"]
 
     def actions():
         # Words that do not repeat from row to row, so that each row costs its share of
         # the file: about 16 MB for these many rows.
-        for index in range(300_000):
+        for index in range(235_000):
             text = f"Action {index + 1}: " + " ".join(
                 f"{(index * 7919 + n) ** 3:x}" for n in range(4)
             )
@@ -53,7 +54,9 @@ def make_workbooks(folder: Path) -> dict[str, Path]:
 
     made = {
         "bomb": hostile.lying_bomb(1600 * MB),
-        "problems": hostile.workbook_with_sheet(hostile.sheet_chunks(problems()), level=9),
+        "problems": hostile.workbook_with_sheet(
+            hostile.sheet_chunks(problems(), refs=False), level=9
+        ),
         "actions": hostile.workbook_with_sheet(hostile.sheet_chunks(actions()), level=9),
     }
     paths = {}
@@ -116,6 +119,7 @@ def child(folder: Path, path: Path) -> dict:
     page = response.content.decode()
     error = page.split('class="govuk-error-message">', 1)[-1].split("</p>", 1)[0]
     error = error.replace('<span class="govuk-visually-hidden">Error:</span>', "").strip()
+    error = html.unescape(error)
     return {
         "file_mb": round(len(data) / MB, 1),
         "status": response.status_code,
