@@ -33,6 +33,13 @@ _ROW_OR_CELL = re.compile(rb"<(?:\w{1,10}:)?(row|c)[\s/>]")
 OVERLAP = 16
 # Excel's own widest row: a row with more cells than this was not written by a spreadsheet.
 MAX_ROW_CELLS = 16384
+# The start of any XML element. openpyxl parses the parts other than the sheets whole, an
+# object per element, so their elements are counted too: the shared strings (a cell's
+# text each, rich text a few more) against the cap on cells, any other part (styles,
+# workbook, properties) against MAX_PART_ELEMENTS. Excel allows 64,000 cell formats, so a
+# real styles part has a few hundred thousand elements at the very most.
+_ELEMENT = re.compile(rb"<[A-Za-z]")
+MAX_PART_ELEMENTS = 500_000
 
 
 @dataclass(frozen=True)
@@ -173,12 +180,43 @@ class CellCount:
         self.tail, self.in_row = b"", 0
 
 
+class ElementCount:
+    """Counts the elements of one XML part as it is inflated (one split between two chunks
+    may be missed: a bound, not a tally)."""
+
+    def __init__(self, name: str, most: int, refusal):
+        self.name, self.most, self.refusal = name, most, refusal
+        self.count = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.count += len(_ELEMENT.findall(chunk))
+        if self.count > self.most:
+            raise self.refusal
+
+
+def _counter(part: zipfile.ZipInfo, cells: CellCount, limits: Limits):
+    """What counts a part's XML as it is inflated (None: a part that is not XML)."""
+    name = part.filename
+    if not name.endswith((".xml", ".rels")):
+        return None
+    if name.startswith("xl/worksheets/"):
+        return cells.feed
+    if name.endswith("sharedStrings.xml"):
+        return ElementCount(name, limits.max_cells, too_many_cells(limits)).feed
+    refusal = WorkbookRefused(
+        f"Part {name} of the workbook holds far more than a workbook needs, so it was not "
+        "opened. Open it in Excel or LibreOffice, save it again as an Excel workbook (.xlsx) "
+        "and upload that."
+    )
+    return ElementCount(name, MAX_PART_ELEMENTS, refusal).feed
+
+
 def _inflate_every_part(data: bytes, parts: list[zipfile.ZipInfo], limits: Limits) -> None:
     """Inflate each part in chunks, counting the bytes that really come out: a byte more
     than the part declares (which is within the workbook's budget, and within the ratio
     any real part has) and the file is refused there and then. A part that comes out
     shorter than it says, or with another checksum, is refused as damaged. The cells of
-    the XML parts are counted on the way."""
+    the sheets, and the elements of the other XML parts, are counted on the way."""
     budget = limits.max_expanded_bytes
     view = memoryview(data)
     cells = CellCount(limits)
@@ -197,10 +235,8 @@ def _inflate_every_part(data: bytes, parts: list[zipfile.ZipInfo], limits: Limit
         if part.file_size > most:
             raise _too_big()
         most = part.file_size
-        xml = part.filename.endswith(".xml")
-        size, crc = _inflated(raw, part, most, cells.feed if xml else None)
-        if xml:
-            cells.end_part()
+        size, crc = _inflated(raw, part, most, _counter(part, cells, limits))
+        cells.end_part()
         if size != part.file_size or crc != part.CRC:
             raise damaged(f"the part {part.filename} is not what the file says it is")
         budget -= size

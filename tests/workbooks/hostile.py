@@ -85,7 +85,7 @@ def repeated_part(size: int) -> bytes:
     return _OPEN + row * (size // len(row)) + _CLOSE
 
 
-def rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
+def rezip(data: bytes, replace: dict[str, bytes], extra: dict[str, bytes] | None = None) -> bytes:
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as src,
@@ -93,6 +93,8 @@ def rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
     ):
         for item in src.infolist():
             dst.writestr(item.filename, replace.get(item.filename, src.read(item)))
+        for name, content in (extra or {}).items():
+            dst.writestr(name, content)
     return out.getvalue()
 
 

@@ -325,3 +325,25 @@ def test_the_admin_lists_200_problems_and_the_first_rows(settings, admin_client,
     page = response.content.decode()
     assert "there are 30 more problems" in page
     assert "Only the first 30 action rows are listed below; 200 more are counted above" in page
+
+
+def test_more_shared_strings_than_the_cap_on_cells_are_refused(settings):
+    settings.IMPORT_MAX_CELLS = 1000
+    strings = b"".join(b"<si><t>%d</t></si>" % n for n in range(600))  # 1,200 elements
+    data = hostile.workbook_with_sheet(hostile.sheet_chunks([]))
+    data = hostile.rezip(data, {}, extra={"xl/sharedStrings.xml": b"<sst>" + strings + b"</sst>"})
+    assert "more than 1,000 cells" in refused(data)
+
+
+def test_a_styles_part_of_millions_of_elements_is_refused_before_openpyxl_parses_it():
+    styles = (
+        b"<styleSheet><cellXfs>"
+        + b"".join(b'<xf numFmtId="%d"/>' % n for n in range(600_000))
+        + b"</cellXfs></styleSheet>"
+    )
+    data = hostile.rezip(
+        hostile.workbook_with_sheet(hostile.sheet_chunks([])), {"xl/styles.xml": styles}
+    )
+    assert "Part xl/styles.xml of the workbook holds far more than a workbook needs" in refused(
+        data
+    )
