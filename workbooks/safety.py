@@ -46,8 +46,9 @@ MAX_PART_ELEMENTS = 500_000
 class Limits:
     # A 10,000-action plan exported by us is a few MB; partners' copies grow a little.
     max_file_bytes: int = 25 * MB
-    # What the parts inflate to, all together. A 10,000-action VRU export inflates to about
-    # 25 MB; a plan at the action cap below, with long texts, stays well under this.
+    # What the parts inflate to, all together. Sheet XML of varied text inflates about five
+    # times (a 20 MB workbook of 300,000 distinct rows: 98 MB), so a workbook under the
+    # size limit that inflates to more than this is mostly repetition: a bomb.
     max_expanded_bytes: int = 200 * MB
     max_parts: int = 2000
     # Worksheet XML compresses well (20-50 times is usual); far beyond that is a bomb.
