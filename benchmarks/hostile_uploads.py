@@ -8,12 +8,14 @@ Makes three workbooks (tests/workbooks/hostile.py writes them a row at a time):
   bomb       about 1.6 MB whose sheet inflates to about 1.6 GB, declaring twice its
              compressed size (with the CRC of what it really holds);
   problems   1,000,000 action rows, each with a problem (a RAG status of "Purple");
-  actions    a new action on every row, as many rows as make about 16 MB.
+  actions    a new action on every row, as many rows as make about 16 MB;
+  ignored    text in 20 columns no layout has, on as many rows as come just under the cap
+             on cells (IMPORT_MAX_CELLS): read to the end, as it has no action rows.
 
 Each is posted to the plan's import page (`workbooks:plan-import`, through Django's test
 client, so through the same upload handler, form, reader, preview and page as a browser)
 in a fresh process, which reports the wall time of the request, the response, and its peak
-resident memory (ru_maxrss) before and after the request. The database is a throwaway
+resident memory (VmHWM) before and after the request. The database is a throwaway
 SQLite file with one plan and one analyst.
 """
 
@@ -52,12 +54,23 @@ def make_workbooks(folder: Path) -> dict[str, Path]:
             )
             yield [f"Theme {index % 7 + 1}", str(index + 1), text, "Green"]
 
+    def ignored(cells: int):
+        # Text in 20 columns the layout does not have: no actions, so only the cap on
+        # cells stops the reading; just under it, this is the longest a workbook can take.
+        for index in range(cells // 24):
+            yield [None] * 4 + [f"w{index}-{n}" for n in range(20)]
+
+    from django.conf import settings
+
     made = {
         "bomb": hostile.lying_bomb(1600 * MB),
         "problems": hostile.workbook_with_sheet(
             hostile.sheet_chunks(problems(), refs=False), level=9
         ),
         "actions": hostile.workbook_with_sheet(hostile.sheet_chunks(actions()), level=9),
+        "ignored": hostile.workbook_with_sheet(
+            hostile.sheet_chunks(ignored(settings.IMPORT_MAX_CELLS - 100)), level=9
+        ),
     }
     paths = {}
     for name, data in made.items():
@@ -93,7 +106,12 @@ def make_database(folder: Path) -> None:
 
 
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB
+    """This process's peak resident memory. VmHWM rather than ru_maxrss, which Linux carries
+    over from the parent through exec (and the parent has just made the workbooks)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(folder: Path, path: Path) -> dict:
@@ -145,6 +163,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         folder = args.keep or Path(temporary)
         folder.mkdir(parents=True, exist_ok=True)
+        setup_django(folder)  # for the settings (the caps), in this process
         start = time.perf_counter()
         paths = make_workbooks(folder)
         print(f"Made the workbooks in {time.perf_counter() - start:.0f} s.", flush=True)
@@ -170,17 +189,18 @@ def main() -> None:
                 text=True,
             ).stdout
             result = json.loads(out.strip().splitlines()[-1])
+            verdict = "yes" if result["refused"] else "no, read to the end"
             print(
                 f"{name:10} {result['file_mb']:>5} {result['seconds']:>8} {result['peak_mb']:>8} "
-                f"{result['peak_mb_before']:>9}  {'yes' if result['refused'] else 'NO'}: "
-                f"{result['message']}",
+                f"{result['peak_mb_before']:>9}  {verdict}: {result['message']}",
                 flush=True,
             )
-            failed |= not result["refused"] or result["seconds"] >= TARGET_SECONDS
-            failed |= result["peak_mb"] >= TARGET_MB
+            if name in ("bomb", "problems"):  # the issue's targets are for these two
+                failed |= not result["refused"] or result["seconds"] >= TARGET_SECONDS
+                failed |= result["peak_mb"] >= TARGET_MB
         print(
-            f"Targets: each refused in under {TARGET_SECONDS} s with under {TARGET_MB} MB peak: "
-            + ("missed" if failed else "met")
+            f"Targets: the bomb and the million rows refused in under {TARGET_SECONDS} s with "
+            f"under {TARGET_MB} MB peak: " + ("missed" if failed else "met")
         )
 
 

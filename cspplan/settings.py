@@ -134,12 +134,13 @@ CRISPY_TEMPLATE_PACK = "gds"
 STALE_AFTER_WEEKS = int(os.environ.get("STALE_AFTER_WEEKS", "8"))
 
 # Workbook imports (workbooks/safety.py). A real plan has hundreds of actions and the
-# largest seen about 1,000; 20,000 is far above any, yet reads in seconds. Cells are every
-# cell openpyxl hands over, blank and merged ones included: a 20,000-action plan in the
-# widest layout (about 20 columns) is 400,000, so 2,000,000 leaves room for wide
-# formatting and extra sheets while stopping a million-row workbook within a few seconds.
+# largest seen about 1,000; 20,000 is far above any, and reads in about ten seconds.
+# Cells are every cell openpyxl hands over, blank and merged ones included, over all the
+# sheets: a real 1,000-action plan has about 20,000, one at the action cap in the widest
+# layout about 400,000. Reading costs about 20 microseconds a cell, so 500,000 bounds the
+# time any workbook can take to read at about that of a plan at the action cap.
 IMPORT_MAX_ACTIONS = int(os.environ.get("IMPORT_MAX_ACTIONS", "20000"))
-IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "2000000"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "500000"))
 # A preview of more action rows than this shows counts per theme, the first rows, and the
 # full list as a download, rather than every row on the page.
 IMPORT_PREVIEW_ROWS = int(os.environ.get("IMPORT_PREVIEW_ROWS", "300"))

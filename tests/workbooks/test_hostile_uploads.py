@@ -22,7 +22,7 @@ from tests.factories import ActionFactory, PlanFactory, ThemeFactory, user_in_ro
 from tests.workbooks import hostile
 from workbooks.formats import WORKBOOK_FORMATS
 from workbooks.layouts import read_workbook
-from workbooks.safety import MB, WorkbookRefused
+from workbooks.safety import MB, CellCount, Limits, WorkbookRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -347,3 +347,17 @@ def test_a_styles_part_of_millions_of_elements_is_refused_before_openpyxl_parses
     assert "Part xl/styles.xml of the workbook holds far more than a workbook needs" in refused(
         data
     )
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 16, 17, 100, 4096])
+def test_cells_are_counted_the_same_however_the_xml_is_cut_into_chunks(size):
+    rows = (
+        b'<row r="%d">' % n + b'<c r="A1"/><x:c t="s"><v>1</v></x:c>' * (n % 5) + b"</row>"
+        for n in range(300)
+    )
+    xml = b"".join(rows)
+    count = CellCount(Limits())
+    for start in range(0, len(xml), size):
+        count.feed(xml[start : start + size])
+    count.end_part()
+    assert count.cells == sum(n % 5 * 2 for n in range(300))
