@@ -13,11 +13,11 @@ import tracemalloc
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.urls import reverse
 
 from actions.models import Action
 from boards.models import Role
+from tests.clients import Client
 from tests.factories import ActionFactory, PlanFactory, ThemeFactory, user_in_role
 from tests.workbooks import hostile
 from workbooks.formats import WORKBOOK_FORMATS

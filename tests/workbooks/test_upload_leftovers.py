@@ -8,11 +8,11 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from actions.models import Action
 from actions.rag import RAG
+from tests.clients import Client
 from tests.factories import ActionFactory, PlanFactory, ThemeFactory
 from tests.workbooks.workbooks import edit_row, export
 from workbooks.formats import WORKBOOK_FORMATS
