@@ -8,10 +8,11 @@ policy officer. Run `load_demo` first.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from boards.models import Partnership, Person, Role
+from cspplan.origin import RecordedCommand
 
 PARTNERSHIP = "barking-dagenham"
 
@@ -24,7 +25,7 @@ DEMO_USERS = [
 ]
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = "Create (or reset) a demo user per role and print their credentials. DEBUG only."
 
     def handle(self, *args, **options):
