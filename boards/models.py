@@ -115,7 +115,8 @@ class Person(models.Model):
         help_text="The partnerships whose plans they work on; people may work across several.",
     )
 
-    history = HistoricalRecords()
+    # The partnerships decide what the person may see, so each row keeps them too.
+    history = HistoricalRecords(m2m_fields=["partnerships"])
 
     class Meta:
         ordering = ["name"]

@@ -4,7 +4,9 @@ from django.db import transaction
 
 from boards.models import Board, Membership, Organisation, Partnership, Person
 from cspplan import history
-from cspplan.saving import record_create, record_edit, save_if_changed
+from cspplan.saving import create_from, edit_from, record_create, record_edit, save_if_changed
+
+ACCOUNT_UNSET = object()  # person_create/person_edit: the person's account is not changed
 
 
 @transaction.atomic
@@ -136,15 +138,23 @@ def organisation_delete(*, organisation: Organisation, user) -> None:
     history.delete(organisation, user=user)
 
 
+# `user` is who makes the change, as for every record; the person's own user account (their
+# sign-in, Person.user) is given as `account`.
+
+
 @transaction.atomic
-def person_create(*, user, **values) -> Person:
+def person_create(*, user, account=ACCOUNT_UNSET, **values) -> Person:
     """A new person; their partnerships by name among `values`."""
-    return record_create(Person, user=user, **values)
+    return create_from(Person, _with_account(values, account), user=user)
 
 
 @transaction.atomic
-def person_edit(*, person: Person, user, **values) -> Person:
-    return record_edit(person, user=user, **values)
+def person_edit(*, person: Person, user, account=ACCOUNT_UNSET, **values) -> Person:
+    return edit_from(person, _with_account(values, account), user=user)
+
+
+def _with_account(values: dict, account) -> dict:
+    return values if account is ACCOUNT_UNSET else {**values, "user": account}
 
 
 @transaction.atomic
