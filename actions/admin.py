@@ -2,11 +2,11 @@
 registration of every model's admin (boards' too) with what each user may see and change
 there, from actions.permissions.
 
-Who enters the admin: active staff users (Django's is_staff), as Django decides; which pages
-they may use, by Django's model permissions (view, add, change, delete); what those pages
-hold and let them change, by their role, as on every other page. Administrators (and
-superusers) see and change everything. Everything the admin writes goes through the
-services, in the signed-in user's name.
+Who enters the admin: administrators (and superusers) only (actions.sites); they see and
+change everything there, as their role lets them everywhere. The narrowing of each page to
+what a user's role lets them see and change (the `visible`, `editable` and `choosable`
+hooks) stays in place beneath that for anyone else, should the admin ever let them in.
+Everything the admin writes goes through the services, in the signed-in user's name.
 """
 
 from django.contrib import admin

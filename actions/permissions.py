@@ -8,7 +8,8 @@ A signed-in user acts as the `Person` linked to their account, in that person's 
 - chair: sees the plans owned by the boards they chair or sit on and by those boards'
   subgroups, and the actions those boards monitor; edits only what they lead, like an officer;
 - analyst: sees, edits, imports and exports every action of their partnerships' plans;
-- administrator (and any superuser): everything, including the Django admin.
+- administrator (and any superuser): everything, including the Django admin, which no one
+  else may enter (`may_use_admin`).
 
 Everyone also sees the actions they lead. A restricted action (protectively marked) is seen
 only by administrators, its named lead people, and those who sit on the board that owns its
@@ -64,6 +65,13 @@ def role_of(user) -> Role | None:
 
 def is_administrator(user) -> bool:
     return role_of(user) == Role.ADMINISTRATOR
+
+
+def may_use_admin(user) -> bool:
+    """Whether the user may enter the Django admin at all: administrators (and superusers)
+    only, whatever Django's staff flag and model permissions say. Within it they see and
+    change everything, as everywhere (actions.sites)."""
+    return user.is_authenticated and user.is_active and is_administrator(user)
 
 
 # Access ----------------------------------------------------------------------------------

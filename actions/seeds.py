@@ -3,9 +3,12 @@
 The shape is documented in fixtures/README.md.
 """
 
+from django.db.models import Q
+
 from actions import services
-from actions.models import Action, Indicator, Plan, Theme
-from boards.models import Board, Partnership
+from actions.models import Action, Indicator, Plan, ProgressUpdate, Theme
+from boards import services as boards_services
+from boards.models import Board, Organisation, Partnership, Person
 from boards.seeds import load_organisations, load_people, organisation_named, person_named
 from cspplan.records import Record, RecordError
 
@@ -117,13 +120,13 @@ def _load_indicator(record: Record, plan: Plan, order: int) -> int:
 
 def load_plan_file(document: Record) -> int:
     """Load one plan file; returns how many records were created or changed."""
-    changed = load_organisations(document.records("organisations"))
-    changed += load_people(document.records("people"))
     head = document.record("plan")
     partnership_slug = head.text("partnership", required=True)
     partnership = Partnership.objects.filter(slug=partnership_slug).first()
     if partnership is None:
         raise RecordError(f"{head.where}: no partnership has the slug '{partnership_slug}'")
+    changed = load_organisations(document.records("organisations"), partnership)
+    changed += load_people(document.records("people"), partnership)
     with head.located():
         plan, did_change = services.plan_upsert(
             slug=head.text("slug", required=True),
@@ -154,5 +157,26 @@ def load_plan_file(document: Record) -> int:
         changed += _load_theme(theme, plan, None, index)
     for index, indicator in enumerate(document.records("indicators")):
         changed += _load_indicator(indicator, plan, index)
+    changed += _link_named(plan)
     document.finish()
     return changed
+
+
+def _link_named(plan: Plan) -> int:
+    """Link the people and organisations the plan's actions name (leads, supporting bodies,
+    authors of updates) to its partnership, as those who work on its plans: a later import
+    into it names only its partnership's people and organisations."""
+    actions = Action.objects.filter(theme__plan=plan)
+    people = Person.objects.filter(
+        Q(pk__in=Action.lead_people.through.objects.filter(action__in=actions).values("person_id"))
+        | Q(pk__in=ProgressUpdate.objects.filter(action__in=actions).values("author_id"))
+    )
+    lead_bodies = Action.lead_organisations.through.objects.filter(action__in=actions)
+    supporting = Action.supporting_organisations.through.objects.filter(action__in=actions)
+    organisations = Organisation.objects.filter(
+        Q(pk__in=lead_bodies.values("organisation_id"))
+        | Q(pk__in=supporting.values("organisation_id"))
+    )
+    return boards_services.partnership_links_add(
+        partnership=plan.partnership, people=people, organisations=organisations
+    )

@@ -319,8 +319,13 @@ def step_import(workbook: str, plan: str, expect: str, dry_run: bool = False, cr
     with phase("read"):
         parsed = read_workbook(data, "vru")
     target = None if create else Plan.objects.get(slug=plan)
+    board = None
+    if create:
+        board = Board.objects.select_related("partnership").get(
+            slug="csp-board", partnership__slug="barking-dagenham"
+        )
     with phase("preview"):
-        preview = preview_import(parsed, target)
+        preview = preview_import(parsed, target, partnership=board and board.partnership)
         preview_lines(preview)
     if preview.problems or preview.count(expect) != len(parsed.actions):
         raise SystemExit(f"{workbook}: {preview.summary} {preview.problems[:3]}")
@@ -328,9 +333,6 @@ def step_import(workbook: str, plan: str, expect: str, dry_run: bool = False, cr
         return preview.summary
     new_plan = None
     if create:
-        board = Board.objects.select_related("partnership").get(
-            slug="csp-board", partnership__slug="barking-dagenham"
-        )
         new_plan = {
             "slug": create,
             "title": parsed.plan.get("title") or create,

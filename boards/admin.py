@@ -29,8 +29,11 @@ class PartnershipAdmin(ScopedAdmin):
 class OrganisationAdmin(ScopedAdmin):
     services = ORGANISATION_SERVICES
     list_display = ["name", "short_name", "kind"]
-    list_filter = ["kind"]
+    list_filter = [("partnerships", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["name", "short_name", "aliases"]
+    # A shared body (the MPS) is linked to each partnership it works with: imports into a
+    # partnership's plans name only its own organisations.
+    filter_horizontal = ["partnerships"]
 
 
 class PersonAdmin(ScopedAdmin):

@@ -41,7 +41,8 @@ class OrganisationKind(models.TextChoices):
 
 
 class Organisation(models.Model):
-    """A partner body. Organisations are shared: the MPS sits on every London CSP."""
+    """A partner body. Organisations are shared: the MPS sits on every London CSP, and is
+    linked to each partnership it works with (`partnerships`)."""
 
     Kind = OrganisationKind
 
@@ -56,6 +57,13 @@ class Organisation(models.Model):
         default=list,
         blank=True,
         help_text="Other spellings plans use for this organisation, so imported text matches.",
+    )
+    partnerships = models.ManyToManyField(
+        Partnership,
+        blank=True,
+        related_name="organisations",
+        help_text="The partnerships it works with (a shared body such as the MPS: each one). "
+        "A workbook imported into a plan names only its partnership's organisations.",
     )
 
     history = HistoricalRecords()

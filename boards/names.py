@@ -4,7 +4,8 @@
 import re
 from collections import defaultdict
 
-from boards.models import Organisation, Person
+from boards.models import Organisation, Partnership, Person
+from boards.selectors import organisations_of, people_of
 
 _SEPARATORS = re.compile(r"\s*(?:,|;|/|&|\n|\band\b)\s*", re.IGNORECASE)
 
@@ -14,18 +15,21 @@ def split_names(text: str) -> list[str]:
 
 
 class NameIndex:
-    """Every person and organisation by each way of writing them (loaded in two queries).
+    """The people and organisations of one partnership (boards.selectors: `people_of`,
+    `organisations_of`) by each way of writing them, loaded in two queries.
 
-    A name that fits more than one record is not matched rather than guessed.
+    A name that fits more than one of them is not matched rather than guessed. Those of
+    other partnerships are not in the index at all: a name of theirs matches no one, exactly
+    as a name no one has, so that an import neither names them nor reveals that they exist.
     """
 
-    def __init__(self):
-        self.people = self._index(
-            (person, [person.name]) for person in Person.objects.only("pk", "name")
-        )
+    def __init__(self, partnership: Partnership | int):
+        people = people_of(partnership).only("pk", "name")
+        self.people = self._index((person, [person.name]) for person in people)
+        organisations = organisations_of(partnership).only("pk", "name", "short_name", "aliases")
         self.organisations = self._index(
             (organisation, [organisation.name, organisation.short_name, *organisation.aliases])
-            for organisation in Organisation.objects.only("pk", "name", "short_name", "aliases")
+            for organisation in organisations
         )
 
     @staticmethod

@@ -35,11 +35,13 @@ def person_named(name: str) -> Person:
     return people[0]
 
 
-def load_organisations(records: list[Record]) -> int:
-    changed = 0
+def load_organisations(records: list[Record], partnership: Partnership) -> int:
+    """The organisations a partnership's or plan's file lists, linked to that partnership
+    (an import into its plans names only its own organisations)."""
+    changed, loaded = 0, []
     for record in records:
         with record.located():
-            _, did_change = services.organisation_upsert(
+            organisation, did_change = services.organisation_upsert(
                 name=record.text("name", required=True),
                 short_name=record.text("short_name"),
                 kind=record.choice("kind", Organisation.Kind, optional=True),
@@ -47,22 +49,25 @@ def load_organisations(records: list[Record]) -> int:
             )
         record.finish()
         changed += did_change
-    return changed
+        loaded.append(organisation)
+    return changed + services.partnership_links_add(partnership=partnership, organisations=loaded)
 
 
-def load_people(records: list[Record]) -> int:
-    changed = 0
+def load_people(records: list[Record], partnership: Partnership) -> int:
+    """The people a partnership's or plan's file lists, linked to that partnership."""
+    changed, loaded = 0, []
     for record in records:
         organisation_name = record.text("organisation")
         with record.located():
-            _, did_change = services.person_upsert(
+            person, did_change = services.person_upsert(
                 name=record.text("name", required=True),
                 post_title=record.text("post_title"),
                 organisation=organisation_named(organisation_name) if organisation_name else None,
             )
         record.finish()
         changed += did_change
-    return changed
+        loaded.append(person)
+    return changed + services.partnership_links_add(partnership=partnership, people=loaded)
 
 
 def _load_board(record: Record, partnership: Partnership, parent, order: int) -> int:
@@ -101,8 +106,8 @@ def load_partnership_file(document: Record) -> int:
             short_name=head.text("short_name"),
         )
     head.finish()
-    changed += load_organisations(document.records("organisations"))
-    changed += load_people(document.records("people"))
+    changed += load_organisations(document.records("organisations"), partnership)
+    changed += load_people(document.records("people"), partnership)
     for index, board in enumerate(document.records("boards")):
         changed += _load_board(board, partnership, None, index)
     document.finish()

@@ -3,7 +3,9 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
-from boards.models import Board
+from django.db.models import Q, QuerySet
+
+from boards.models import Board, Membership, Organisation, Partnership, Person
 
 
 def with_subgroups(boards: Iterable[int]) -> set[int]:
@@ -33,3 +35,20 @@ def with_subgroups_in(children: dict, boards: Iterable[int]) -> set[int]:
             found.add(board)
             todo.extend(children.get(board, ()))
     return found
+
+
+def people_of(partnership: Partnership | int) -> QuerySet[Person]:
+    """The people of a partnership (or its key): those who work on its plans (their
+    partnerships) and those who sit on its boards. Only they may be named as leads of its
+    actions by an import, which must not reach into another partnership."""
+    working = Person.partnerships.through.objects.filter(partnership=partnership)
+    seated = Membership.objects.filter(board__partnership=partnership)
+    return Person.objects.filter(
+        Q(pk__in=working.values("person_id")) | Q(pk__in=seated.values("person_id"))
+    )
+
+
+def organisations_of(partnership: Partnership | int) -> QuerySet[Organisation]:
+    """The organisations linked to a partnership (a shared body, such as the MPS, to each
+    partnership it works with)."""
+    return Organisation.objects.filter(partnerships=partnership)

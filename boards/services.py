@@ -41,6 +41,24 @@ def organisation_upsert(
     return organisation, changed
 
 
+@transaction.atomic
+def partnership_links_add(*, partnership: Partnership, people=(), organisations=()) -> int:
+    """Link `people` and `organisations` to `partnership` (those not linked yet); returns
+    how many links were added. A person or organisation may work with several partnerships,
+    so nothing is unlinked."""
+    added = 0
+    for records, linked in (
+        (people, partnership.people),
+        (organisations, partnership.organisations),
+    ):
+        wanted = {record.pk: record for record in records}
+        have = set(linked.filter(pk__in=list(wanted)).values_list("pk", flat=True))
+        missing = [record for pk, record in wanted.items() if pk not in have]
+        linked.add(*missing)
+        added += len(missing)
+    return added
+
+
 def _refuse_contradiction(name: str, what: str, recorded, given):
     if recorded and recorded != given:
         raise ValueError(f"{name} already has the {what} '{recorded}', not '{given}'")

@@ -68,8 +68,10 @@ class ScopedAdmin(_Writes, SimpleHistoryAdmin):
     what the user may see, and whose saving and deleting go through the services.
 
     The hooks (`sees_everything`, `visible`, `editable`, `choosable`, `may_add`) come from
-    the permissions module; Django's model permissions (view, add, change, delete) still
-    apply on top, as they decide who may use which of the admin's pages at all.
+    the permissions module. Only those who see everything (administrators) enter the admin
+    (actions.sites), and their role, not Django's model permissions, lets them use every
+    page, as it does everywhere else. For anyone else the narrowing below stays in place,
+    with Django's model permissions on top, should the admin ever let them in.
     """
 
     # ---- hooks --------------------------------------------------------------------------
@@ -105,22 +107,33 @@ class ScopedAdmin(_Writes, SimpleHistoryAdmin):
     def allows(self, request, hook: Callable, obj) -> bool:
         return self.sees_everything(request) or hook(request).filter(pk=obj.pk).exists()
 
+    def has_module_permission(self, request):
+        return self.sees_everything(request) or super().has_module_permission(request)
+
     def has_view_permission(self, request, obj=None):
+        if self.sees_everything(request):
+            return True
         return super().has_view_permission(request, obj) and (
             obj is None or self.allows(request, self.visible, obj)
         )
 
     def has_change_permission(self, request, obj=None):
+        if self.sees_everything(request):
+            return True
         return super().has_change_permission(request, obj) and (
             obj is None or self.allows(request, self.editable, obj)
         )
 
     def has_delete_permission(self, request, obj=None):
+        if self.sees_everything(request):
+            return True
         return super().has_delete_permission(request, obj) and (
             obj is None or self.allows(request, self.editable, obj)
         )
 
     def has_add_permission(self, request):
+        if self.sees_everything(request):
+            return True
         return super().has_add_permission(request) and self.may_add(request)
 
     def get_search_results(self, request, queryset, search_term):
@@ -215,17 +228,31 @@ class ScopedInline(_Writes):
     be added, changed and deleted where the parent record may be changed, through the
     services its `services` names, and its choices are narrowed as the parent's are."""
 
+    def _parent(self):
+        return self.admin_site.get_model_admin(self.parent_model)
+
     def _parent_allows(self, request, obj) -> bool:
-        parent = self.admin_site.get_model_admin(self.parent_model)
+        parent = self._parent()
         return obj is None or parent.allows(request, parent.editable, obj)
 
+    def has_view_permission(self, request, obj=None):
+        if self._parent().sees_everything(request):
+            return True
+        return super().has_view_permission(request, obj)
+
     def has_add_permission(self, request, obj):
+        if self._parent().sees_everything(request):
+            return True
         return super().has_add_permission(request, obj) and self._parent_allows(request, obj)
 
     def has_change_permission(self, request, obj=None):
+        if self._parent().sees_everything(request):
+            return True
         return super().has_change_permission(request, obj) and self._parent_allows(request, obj)
 
     def has_delete_permission(self, request, obj=None):
+        if self._parent().sees_everything(request):
+            return True
         return super().has_delete_permission(request, obj) and self._parent_allows(request, obj)
 
     def get_formset(self, request, obj=None, **kwargs):

@@ -80,8 +80,9 @@ class World:
 
     Here ("Test partnership here"): the CSP board (slug csp-board) with its violence
     subgroup under it, and the other board beside it. Elsewhere: the far board.
-    Organisations: the police (TPS), the council (TBC) and a youth charity (TYC), which leads
-    nothing. Pat Example (police) and Sam Example (council) are leads with no user.
+    Organisations: the police (TPS, linked to both partnerships), the council (TBC) and a
+    youth charity (TYC), which leads nothing (both linked to here). Pat Example (police) and
+    Sam Example (council), of here, are leads with no user.
 
     The CSP board's plan ("Test violence plan", slug violence-plan, VRU, active, 2021/22):
       Governance       a1 "Daily violence meeting": red, VRU mandated, overdue (ended 10 days
@@ -172,8 +173,14 @@ def build_world() -> World:
     police = OrganisationFactory(name="Test police service", short_name="TPS")
     council = OrganisationFactory(name="Test borough council", short_name="TBC")
     charity = OrganisationFactory(name="Test youth charity", short_name="TYC")
+    # The police work with both partnerships, as the MPS does with every London CSP.
+    police.partnerships.set([here, elsewhere])
+    council.partnerships.set([here])
+    charity.partnerships.set([here])
     pat = PersonFactory(name="Pat Example", organisation=police)
     sam = PersonFactory(name="Sam Example", organisation=council)
+    pat.partnerships.set([here])
+    sam.partnerships.set([here])
 
     officer = user_in_role(
         Role.OFFICER, partnerships=[here], organisation=police, name="Olu Officer"
@@ -282,6 +289,20 @@ def build_world() -> World:
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+@pytest.fixture
+def admin_open_to_staff(monkeypatch):
+    """The admin site letting in every active staff user, as Django's own would, rather than
+    administrators only (actions/sites.py): for the tests of what the admin's pages would
+    still hide from and refuse to such a user, the line of defence behind the door."""
+    from django.contrib import admin
+
+    monkeypatch.setattr(
+        admin.site,
+        "has_permission",
+        lambda request: request.user.is_active and request.user.is_staff,
+    )
 
 
 @pytest.fixture(scope="module")

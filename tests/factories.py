@@ -36,17 +36,32 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True  # the hook saves the links itself
 
     name = factory.Sequence(lambda n: f"Organisation {n}")
     short_name = factory.Sequence(lambda n: f"ORG{n}")
+
+    @factory.post_generation
+    def partnerships(self, create, extracted, **kwargs):
+        """The partnerships it works with, if given (`partnerships=[...]`)."""
+        if create and extracted:
+            self.partnerships.set(extracted)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True  # the hook saves the links itself
 
     name = factory.Sequence(lambda n: f"Person {n}")
     organisation = factory.SubFactory(OrganisationFactory)
+
+    @factory.post_generation
+    def partnerships(self, create, extracted, **kwargs):
+        """The partnerships they work in, if given (`partnerships=[...]`): an import into a
+        plan names only its partnership's people."""
+        if create and extracted:
+            self.partnerships.set(extracted)
 
 
 def user_in_role(role, *, partnerships=(), organisation=None, boards=(), **person_fields):

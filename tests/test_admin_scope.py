@@ -1,6 +1,10 @@
-"""The admin shows each staff user what actions.permissions lets them see, and lets them
-change what it lets them change: a restricted action they may not see, or a plan of another
-partnership, cannot be found in any list, page, history, autocomplete, filter or export."""
+"""Behind the door: only administrators enter the admin (tests/test_admin_entry.py), but
+should it ever let in another staff user, its pages would still show them only what
+actions.permissions lets them see, and let them change only what it lets them change: a
+restricted action they may not see, or a plan of another partnership, cannot be found in
+any list, page, history, autocomplete, filter or export. These tests open the door to staff
+(the `admin_open_to_staff` fixture, Django's own rule) to check that second line; the first
+test here checks that the door is shut without it."""
 
 import json
 
@@ -21,7 +25,7 @@ from tests.factories import (
     user_in_role,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin_open_to_staff")]
 
 SECRET = "Covert surveillance of the Eastbury estate"
 
@@ -93,6 +97,22 @@ def autocomplete(client, model, field, term=""):
 def not_found(response) -> bool:
     """As the admin answers for a record that does not exist: to the index, with a message."""
     return response.status_code == 302 and response["Location"] == reverse("admin:index")
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.CHAIR, Role.ANALYST])
+def test_without_the_door_opened_a_staff_user_who_is_not_an_administrator_finds_no_admin(
+    client, world, role, monkeypatch
+):
+    monkeypatch.undo()  # the admin as it is: administrators only
+    client.force_login(staff(role, world["here"], boards=[world["plan"].board]))
+
+    for page in (
+        url(Action, "changelist"),
+        url(Action, "change", world["open"].pk),
+        url(Plan, "export_workbook", world["plan"].pk),
+        reverse("admin:actions_action_import"),
+    ):
+        assert client.get(page).status_code == 404, page
 
 
 def test_lists_and_searches_hold_only_what_the_user_may_see(client, world, analyst):

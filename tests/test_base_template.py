@@ -132,8 +132,8 @@ def test_a_user_without_a_full_name_is_shown_by_username(client):
 
 
 @pytest.mark.django_db
-def test_staff_also_see_admin(client):
-    client.force_login(UserFactory(is_staff=True))
+def test_administrators_also_see_admin_and_other_staff_do_not(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
     page = client.get(reverse("password_change")).content.decode()
 
@@ -141,6 +141,10 @@ def test_staff_also_see_admin(client):
         "Admin",
         reverse("admin:index"),
     )
+    # Only administrators enter the admin (tests/test_admin_entry.py): no link to a 404.
+    client.force_login(UserFactory(is_staff=True))
+    page = client.get(reverse("password_change")).content.decode()
+    assert "Admin" not in [link.words for link in navigation(page)]
 
 
 @pytest.mark.django_db

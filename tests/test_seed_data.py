@@ -9,9 +9,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 
 from actions.models import Action, Indicator, Plan, ProgressUpdate, Theme
-from boards.models import Board, Membership, Person
+from boards.models import Board, Membership, Organisation, Person
+from boards.selectors import organisations_of, people_of
 
 # For each plan: its themes in order, each with its number of actions, and for two-level
 # layouts the number of actions in each child theme in order.
@@ -294,3 +296,38 @@ def test_vru_new_actions_keep_the_boroughs_update_as_written():
     )
     first = communities.actions.order_by("order").first()
     assert first.progress.startswith("We have successfully bid into the VRU Capacity Building")
+
+
+# Who works with which partnership (issue 12, finding 4): an import into a plan names only
+# its partnership's people and organisations, so the demo data links them.
+
+
+@pytest.mark.parametrize("slug", EXPECTED_THEMES)
+def test_everyone_a_plan_names_is_of_its_partnership(slug):
+    plan = Plan.objects.get(slug=slug)
+    actions = Action.objects.filter(theme__plan=plan)
+    leads = Person.objects.filter(led_actions__in=actions)
+    bodies = Organisation.objects.filter(
+        Q(led_actions__in=actions) | Q(supported_actions__in=actions)
+    )
+
+    if slug == "bd-vru-2021-22":  # not a test of nothing: this one names both
+        assert leads.exists() and bodies.exists()
+    assert set(leads) <= set(people_of(plan.partnership))
+    assert set(bodies) <= set(organisations_of(plan.partnership))
+
+
+def test_the_police_work_with_both_partnerships_and_a_borough_council_with_its_own():
+    police = Organisation.objects.get(short_name="MPS")
+    assert set(police.partnerships.values_list("slug", flat=True)) == {
+        "barking-dagenham",
+        "havering",
+    }
+    lbbd = Organisation.objects.get(short_name="LBBD")
+    assert list(lbbd.partnerships.values_list("slug", flat=True)) == ["barking-dagenham"]
+
+
+def test_the_board_members_of_a_partnership_are_its_people():
+    members = Person.objects.filter(memberships__board__partnership__slug="havering")
+    assert members.exists()
+    assert all(person.partnerships.filter(slug="havering").exists() for person in members)

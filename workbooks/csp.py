@@ -184,8 +184,7 @@ def write_measures(workbook, plan: Plan) -> None:
     out.set_page(title=f"{plan.title}: performance measures", header_row=3)
     shown = [0 if column.hidden else column.width for column in MEASURE_COLUMNS]
     out.fit_heights(rows, shown)
-    for row in rows:
-        sheet.append(row)
+    out.write_rows(rows)
     for merge in merges:
         sheet.merged_cells.add(merge)
 

@@ -15,6 +15,7 @@ from django.db import models
 
 from actions.models import Action, Plan, SeniorLeader, Theme
 from actions.rag import RAG
+from boards.models import Partnership
 from boards.names import NameIndex
 from cspplan.display import show_date
 from workbooks.indicators import IndicatorChange, indicator_changes
@@ -133,6 +134,9 @@ class ImportPreview:
     notes: list[str] = field(default_factory=list)
     # The performance measures, compared by workbooks.indicators (not in the counts).
     indicators: list[IndicatorChange] = field(default_factory=list)
+    # The plan's partnership (a new plan's to be), by its key: only its people and
+    # organisations are named by the workbook's words (boards.names.NameIndex).
+    partnership_id: int | None = None
 
     def count(self, kind: str) -> int:
         return sum(1 for change in self.actions if change.kind == kind and not change.refused)
@@ -194,8 +198,17 @@ def theme_paths(themes: list[Theme]) -> dict[int, tuple[str, ...]]:
     return paths
 
 
-def preview_import(parsed: ParsedWorkbook, plan: Plan | None) -> ImportPreview:
-    preview = ImportPreview(layout=parsed.layout, plan=plan, parsed=parsed)
+def preview_import(
+    parsed: ParsedWorkbook, plan: Plan | None, *, partnership: Partnership | None = None
+) -> ImportPreview:
+    """What importing `parsed` into `plan` would do; for a new plan (`plan` None), in the
+    `partnership` it will belong to, whose people and organisations alone the words name."""
+    partnership_id = plan.partnership_id if plan else getattr(partnership, "pk", None)
+    if partnership_id is None:
+        raise ValueError("Say which partnership the new plan belongs to.")
+    preview = ImportPreview(
+        layout=parsed.layout, plan=plan, parsed=parsed, partnership_id=partnership_id
+    )
     preview.notes += [
         f"Column {column} is not part of the {parsed.layout.upper()} layout and was ignored."
         for column in parsed.ignored_columns
@@ -208,7 +221,7 @@ def preview_import(parsed: ParsedWorkbook, plan: Plan | None) -> ImportPreview:
     _plan_changes(preview, parsed, plan)
     _theme_changes(preview, parsed, theme_at)
     matches = _match_rows(preview, parsed, existing, theme_at)
-    names = NameIndex()
+    names = NameIndex(partnership_id)
     rows = [(row, matches.get(id(row))) for row in parsed.actions]
     for row, action in rows:
         keep_undated(row, action)  # before the three-way comparison sees the undated text

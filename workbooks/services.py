@@ -104,6 +104,9 @@ def plan_import(preview, *, user=None, new_plan: dict | None = None) -> Plan:
     now = timezone.now()
     plan = preview.plan
     if plan is None:
+        if getattr(new_plan.get("partnership"), "pk", None) != preview.partnership_id:
+            # The preview named the people and organisations of another partnership.
+            raise ValueError("The new plan's partnership is not the one it was previewed for.")
         plan = Plan(**new_plan)
         save_if_changed(plan, {}, user=user)
     else:

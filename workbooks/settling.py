@@ -14,7 +14,7 @@ def settle(preview: ImportPreview, choices: dict[str, str]) -> list[str]:
     with no choice stays unsettled (and the import refuses to write). Returns what is wrong
     with the combination chosen (an end date before the start), for the person to choose
     again; nothing may be written then."""
-    names = NameIndex()
+    names = NameIndex(preview.partnership_id)
     wrong = []
     for change in preview.actions:
         if change.refused or not change.conflicts:

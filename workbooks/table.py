@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -255,8 +255,7 @@ class TableLayout:
         # A hidden column's text is not shown, so it does not make its row taller.
         shown = [0 if column.hidden else column.width for column in self.columns]
         out.fit_heights(rows, shown, merges)
-        for row in rows:
-            sheet.append(row)
+        out.write_rows(rows)
         for first, last, index in merges:
             letter = get_column_letter(index)
             sheet.merged_cells.add(f"{letter}{first}:{letter}{last}")
@@ -529,14 +528,18 @@ def _plan_contents(plan: Plan, chosen: QuerySet[Action] | None = None, *, update
     found = Action.objects.filter(theme__plan=plan).annotate(version=latest_version())
     if chosen is not None:
         found = found.filter(pk__in=chosen.values("pk"))
+    by_action = defaultdict(list)
     if updates:
-        newest_first = ProgressUpdate.objects.order_by(*NEWEST_FIRST)
-        # Into a list (to_attr): a related manager per action costs a queryset each.
-        found = found.prefetch_related(
-            Prefetch("updates", queryset=newest_first, to_attr="newest_updates")
-        )
+        # By the plan, not by the actions' ids: a prefetch sends every id as a parameter.
+        written = ProgressUpdate.objects.filter(action__theme__plan=plan)
+        if chosen is not None:
+            written = written.filter(action__in=chosen.values("pk"))
+        for update in written.order_by(*NEWEST_FIRST):
+            by_action[update.action_id].append(update)
     actions = defaultdict(list)
     for action in found.order_by("order", "pk"):
+        if updates:
+            action.newest_updates = by_action[action.pk]
         actions[action.theme_id].append(action)
     themes = list(plan.themes.order_by("order", "pk"))
     if chosen is not None:

@@ -164,6 +164,32 @@ class SheetWriter:
         for number, height in enumerate(heights, start=1):
             self.sheet.row_dimensions[number].height = height
 
+    def write_rows(self, rows: list[list]) -> None:
+        """Append the rows (of cells from `cell`, or None for an empty one) to the sheet.
+
+        openpyxl's write-only append first tries each value as a plain value and, when it
+        is a cell, catches the error that raises, whose message holds the cell's repr: a
+        tenth of an export's time, and a new empty cell made after each styled one. Here
+        each cell is given its place and passed on as it is (openpyxl 3.1 internals,
+        pinned, as `set_size`)."""
+        sheet = self.sheet
+
+        def placed(values, row_number):
+            for column, cell in enumerate(values, start=1):
+                if cell is None:
+                    continue
+                if not isinstance(cell, Cell):
+                    cell = Cell(sheet, value=cell)
+                cell.column, cell.row = column, row_number
+                yield cell
+
+        sheet._values_to_row = placed
+        try:
+            for row in rows:
+                sheet.append(row)
+        finally:
+            del sheet._values_to_row
+
     def traits(self, cell: Cell) -> "_Traits":
         key = tuple(cell._style) if cell._style is not None else None  # None: no style
         found = self._traits.get(key)
@@ -197,6 +223,7 @@ TITLE_POINTS = 20  # the 14 point title
 # kind is (narrow, semi-narrow, wide, capital).
 _USUAL = 74
 _BY_KIND = ((1, 34 - _USUAL), (2, 50 - _USUAL), (3, 115 - _USUAL), (4, 86 - _USUAL))
+_WIDEST_PIXELS = max(_USUAL + difference for _, difference in _BY_KIND) / 10  # "m", "W"
 
 
 def _kind(char: str) -> int:
@@ -251,13 +278,19 @@ def row_heights(rows: list[list], widths: list[float], merges, *, traits) -> lis
     Heights are set rather than left to the program: LibreOffice does not fit rows to their
     wrapped text when it opens a workbook, and printed rows would cut the text short."""
 
-    def lines(cell, column: int) -> int:
-        value = getattr(cell, "_value", None)
-        if not isinstance(value, str) or not value or column >= len(widths) or not widths[column]:
+    # Text this short fits on one line even in the widest characters, in any column it
+    # can be in: most cells (numbers, dates, RAG words, names) need no measuring.
+    room = [width * ZERO_PIXELS - CELL_PADDING_PIXELS for width in widths]
+    short = [max(0, int(pixels // (_WIDEST_PIXELS * 1.07))) for pixels in room]
+
+    def lines(cell, column: int, style) -> int:
+        value = cell._value
+        if type(value) is not str or not value or column >= len(widths) or not widths[column]:
             return 1  # not text, or in a hidden column (width 0)
-        style = traits(cell)
         if not style.wrap:
             return value.count("\n") + 1
+        if len(value) <= short[column] and "\n" not in value:
+            return 1
         return wrapped_lines(value, widths[column], bold=style.bold)
 
     merged_first = {(first, column - 1) for first, _, column in merges}
@@ -267,12 +300,14 @@ def row_heights(rows: list[list], widths: list[float], merges, *, traits) -> lis
         for index, cell in enumerate(row):
             if cell is None:
                 continue
-            title = title or traits(cell).title
+            style = traits(cell)
+            title = title or style.title
             if (number, index) not in merged_first:
-                tallest = max(tallest, lines(cell, index))
+                tallest = max(tallest, lines(cell, index, style))
         heights.append(TITLE_POINTS if title else tallest * LINE_POINTS)
     for first, last, column in merges:
-        needed = lines(rows[first - 1][column - 1], column - 1) * LINE_POINTS
+        top = rows[first - 1][column - 1]
+        needed = lines(top, column - 1, traits(top)) * LINE_POINTS
         have = sum(heights[first - 1 : last])
         if have < needed:
             heights[last - 1] += needed - have

@@ -12,9 +12,10 @@ import re
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 
+from tests.clients import Client
 from tests.factories import UserFactory
 
 HASHED = r"\.[0-9a-f]{12}\."

@@ -94,8 +94,10 @@ def test_edits_are_shown_field_by_field_and_written_only_when_applied(plan):
 
 
 def test_a_new_row_is_created_with_the_people_and_organisations_it_names(plan):
-    lead = PersonFactory(name="Chris Lyons")
-    organisation = OrganisationFactory(name="Metropolitan Police Service", short_name="MPS")
+    lead = PersonFactory(name="Chris Lyons", partnerships=[plan.partnership])
+    organisation = OrganisationFactory(
+        name="Metropolitan Police Service", short_name="MPS", partnerships=[plan.partnership]
+    )
     sheet = Sheet(export(plan))
     # A partner adds a row at the bottom of the table, without an ID.
     key_row = next(
@@ -289,7 +291,7 @@ def test_plan_title_theme_description_and_origin_changes_read_in_words(plan):
 
 
 def test_names_that_match_no_one_are_noted_and_kept_as_written(plan):
-    PersonFactory(name="Chris Lyons")
+    PersonFactory(name="Chris Lyons", partnerships=[plan.partnership])
     sheet = Sheet(export(plan))
     sheet.set(sheet.row_of("Daily"), "Named CSP Lead", "Chris Lyons / Board Managers")
 

@@ -17,13 +17,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import OperationalError, connection
-from django.test import Client
 from django.urls import reverse
 
 from actions.models import Action
 from actions.rag import RAG
 from actions.services import ActionChanged, action_update, action_version
 from boards.models import Role
+from tests.clients import Client
 from tests.factories import ActionFactory, PlanFactory, ThemeFactory, user_in_role
 from tests.workbooks.workbooks import Sheet, export
 from workbooks import resources, views

@@ -99,7 +99,7 @@ def test_awkward_text_is_written_as_the_preview_shows_it_when_created_and_change
     parsed = read_workbook(export(plan), "vru")
     for row in parsed.actions:
         row.id = None
-    preview = preview_import(parsed, None)
+    preview = preview_import(parsed, None, partnership=plan.partnership)
     assert preview.count("create") == len(AWKWARD)
     copy = plan_import(
         preview,
@@ -151,7 +151,9 @@ def test_a_new_action_has_the_field_defaults_for_what_its_layout_does_not_carry(
     if layout != "vru":
         theme = ThemeFactory(plan=plan, parent=theme, name="Objective")
     ActionFactory(theme=theme, ref="1", text="Do it", progress="Begun", rag="red")
-    preview = preview_import(read_workbook(export(plan, layout), layout), None)
+    preview = preview_import(
+        read_workbook(export(plan, layout), layout), None, partnership=plan.partnership
+    )
     copy = plan_import(
         preview,
         new_plan={
@@ -193,13 +195,16 @@ def sqlite_parameters(limit: int):
 def test_rows_are_split_into_statements_that_fit_sqlites_limit_on_parameters():
     plan = PlanFactory(layout="vru")
     theme = ThemeFactory(plan=plan, name="Theme")
-    lead, other = PersonFactory(name="Chris Lyons"), PersonFactory(name="Jade Hodgson")
+    lead, other = (
+        PersonFactory(name=name, partnerships=[plan.partnership])
+        for name in ("Chris Lyons", "Jade Hodgson")
+    )
     for number in range(1, 31):
         ActionFactory(theme=theme, ref=str(number), text=f"Action {number}", leads=lead.name)
     parsed = read_workbook(export(plan), "vru")
     for row in parsed.actions:
         row.id = None
-    preview = preview_import(parsed, None)
+    preview = preview_import(parsed, None, partnership=plan.partnership)
     new_plan = {"slug": "copy", "title": "Copy", "layout": "vru", "partnership": plan.partnership}
     # An action's 24 fields fit, but not two actions', nor 30 of anything.
     with sqlite_parameters(25) as created:

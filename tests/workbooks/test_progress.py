@@ -341,7 +341,7 @@ def test_a_date_that_is_not_real_is_a_problem_in_the_progress_cell(plan):
 def test_a_new_action_brings_its_updates_with_it(plan):
     officer = user_in_role(Role.OFFICER)
     data = export(plan)
-    found = preview_import(read_workbook(data, "vru"), None)
+    found = preview_import(read_workbook(data, "vru"), None, partnership=plan.partnership)
 
     assert found.count("create") == 1
     copy = plan_import(
@@ -378,7 +378,7 @@ def test_updates_of_one_date_come_back_in_the_cells_order(plan):
     assert "12 March 2022: Later that day.\n\n12 March 2022: Meeting held." in cell
 
     copy = plan_import(
-        preview_import(read_workbook(export(plan), "vru"), None),
+        preview_import(read_workbook(export(plan), "vru"), None, partnership=plan.partnership),
         new_plan={
             "partnership": plan.partnership,
             "slug": "copy",

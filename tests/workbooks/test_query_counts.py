@@ -35,8 +35,8 @@ def make_plan(size: int):
     """A VRU plan of `size` actions in three themes, each led by two named people and with a
     dated progress update (so that a new plan's import adds `size` updates)."""
     plan = PlanFactory(layout="vru")
-    people = PersonFactory.create_batch(2)
-    organisation = OrganisationFactory()
+    people = PersonFactory.create_batch(2, partnerships=[plan.partnership])
+    organisation = OrganisationFactory(partnerships=[plan.partnership])
     themes = ThemeFactory.create_batch(3, plan=plan)
     # Built by the factory and saved in bulk: saving hundreds one by one is slow to set up.
     actions = Action.objects.bulk_create(
@@ -85,7 +85,7 @@ def dry_run(plan):
 def import_changes(plan):
     """Every row's progress, RAG and leads changed (so the lists are compared and rewritten)."""
     data = exported(plan)
-    other = PersonFactory()
+    other = PersonFactory(partnerships=[plan.partnership])
 
     def run():
         parsed = read_workbook(data, "vru")
@@ -131,7 +131,7 @@ def import_new_plan(plan):
         parsed = read_workbook(data, "vru")
         for row in parsed.actions:
             row.id = None
-        preview = preview_import(parsed, None)
+        preview = preview_import(parsed, None, partnership=plan.partnership)
         assert preview.count("create") == len(parsed.actions)
         new_plan = {"slug": f"{plan.slug}-copy", "title": plan.title, "layout": "vru"}
         plan_import(

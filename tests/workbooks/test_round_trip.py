@@ -127,7 +127,7 @@ def contents(plan: Plan, layout: str) -> dict:
 
 def import_as_new_plan(data: bytes, layout: str, plan: Plan) -> Plan:
     # The rows carry the original plan's record numbers, which a new plan ignores.
-    preview = preview_import(read_workbook(data, layout), None)
+    preview = preview_import(read_workbook(data, layout), None, partnership=plan.partnership)
     assert not preview.problems, "\n".join(preview_lines(preview))
     return plan_import(
         preview,
@@ -719,7 +719,9 @@ def one_theme_plan(layout: str, theme_name: str, actions: list[dict]) -> Plan:
 def test_an_exported_workbook_imports_as_a_new_plan(layout):
     plan = one_theme_plan(layout, "Theme", [{"ref": "1", "text": "Do it"}])
 
-    preview = preview_import(read_workbook(export(plan, layout), layout), None)
+    preview = preview_import(
+        read_workbook(export(plan, layout), layout), None, partnership=plan.partnership
+    )
 
     assert not preview.problems, "\n".join(preview_lines(preview))
     imported = plan_import(

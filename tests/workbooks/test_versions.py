@@ -225,7 +225,7 @@ def test_choices_that_put_the_end_before_the_start_are_refused(plan, officer):
 
 
 def test_taking_the_workbooks_leads_names_them(plan, officer):
-    lead = PersonFactory(name="Jade Hodgson")
+    lead = PersonFactory(name="Jade Hodgson", partnerships=[plan.partnership])
     old = export(plan)
     edit(daily(), officer, comment="x")  # a version after the export, of another field
     Action.objects.filter(pk=daily().pk).update(leads="Someone else")  # no history row
@@ -289,7 +289,7 @@ def test_text_stored_with_spaces_around_it_is_as_exported_when_the_cell_is_untou
 
 
 def test_a_workbook_imported_as_a_new_plan_ignores_the_versions(plan):
-    preview = preview_import(read_workbook(export(plan), "vru"), None)
+    preview = preview_import(read_workbook(export(plan), "vru"), None, partnership=plan.partnership)
 
     assert preview.summary == "Summary: created=2 updated=0 unchanged=0 conflicts=0 refused=0"
     assert all(change.row.version is None for change in preview.actions)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from actions.models import Action, Plan, Theme
 from actions.rag import RAG
-from tests.factories import BoardFactory
+from tests.factories import BoardFactory, PartnershipFactory
 from workbooks.layouts import read_workbook
 from workbooks.preview import preview_import
 from workbooks.safety import WorkbookRefused
@@ -50,7 +50,7 @@ def test_a_workbook_as_sent_imports_as_a_new_plan_and_again_without_change(
 
     board = BoardFactory()
     plan_import(
-        preview_import(parsed, None),
+        preview_import(parsed, None, partnership=board.partnership),
         new_plan={
             "slug": "imported",
             "title": parsed.plan.get("title") or "Imported",
@@ -149,7 +149,7 @@ def test_reordered_and_extra_columns():
     assert rows[13].values["rag"] == RAG.GREEN
     assert parsed.ignored_columns == ["'Notes' (column K)", "'Owner email' (column O)"]
     assert "November 2021" not in rows[20].values["comment"]
-    notes = preview_import(parsed, None).notes
+    notes = preview_import(parsed, None, partnership=PartnershipFactory()).notes
     assert notes[0] == "Column 'Notes' (column K) is not part of the VRU layout and was ignored."
 
 
@@ -196,7 +196,7 @@ def test_csp_focus_areas_and_an_objective_named_again():
 def test_a_bad_workbook_is_refused_with_where_and_what_to_do(name, row, column, message):
     plan_count = Plan.objects.count()
 
-    result = preview_import(read(name), None)
+    result = preview_import(read(name), None, partnership=PartnershipFactory())
 
     [problem] = [problem for problem in result.problems if message in problem.message]
     assert (problem.row, problem.column) == (row, column)

@@ -63,7 +63,7 @@ class Command(RecordedCommand):
         except (OSError, WorkbookRefused) as error:
             raise CommandError(str(error)) from error
         if dry_run:
-            self._preview(parsed, found, take_workbook)
+            self._preview(parsed, found, new_plan, take_workbook)
             self.stdout.write("Dry run: nothing was written.")
             return
         if new_plan is not None:
@@ -72,14 +72,15 @@ class Command(RecordedCommand):
             # Previewed and written in one locked transaction: nothing saved meanwhile is
             # written over (workbooks.services.plan_locked).
             with plan_locked(found):
-                preview = self._preview(parsed, found, take_workbook)
+                preview = self._preview(parsed, found, new_plan, take_workbook)
                 plan_import(preview, user=importer, new_plan=new_plan)
         except PlanBusy as busy:
             raise CommandError(f"{busy} Nothing was written: run the import again.") from busy
 
-    def _preview(self, parsed, found, take_workbook):
+    def _preview(self, parsed, found, new_plan, take_workbook):
         """The import's preview, printed, its conflicts settled; exits if it has problems."""
-        preview = preview_import(parsed, found)
+        partnership = new_plan["partnership"] if new_plan else None
+        preview = preview_import(parsed, found, partnership=partnership)
         for line in preview_lines(preview):
             self.stdout.write(line)
         self.stdout.write(preview.summary)
