@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boards', '0002_person_role_and_partnerships'),
+        ('boards', '0003_organisation_partnerships'),
     ]
 
     operations = [
