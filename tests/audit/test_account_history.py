@@ -169,3 +169,22 @@ def test_demo_second_factor_records_the_system_user(settings):
 
     events = SecondFactorEvent.objects.all()
     assert events and all(event.by_username.startswith(SYSTEM_PREFIX) for event in events)
+
+
+def test_accounts_made_before_their_history_get_a_first_row():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    begins = import_module("accounts.migrations.0003_account_history_begins")
+    group = Group.objects.create(name="Editors")
+    user = UserFactory(username="earlier", is_staff=True)
+    user.groups.add(group)
+    User.history.filter(id=user.pk).delete()  # as if made before the history began
+
+    begins.first_rows(apps, None)
+    begins.first_rows(apps, None)  # once only
+
+    rows = list(User.history.filter(id=user.pk))
+    assert len(rows) == 1 and rows[0].history_change_reason == begins.REASON
+    assert rows[0].is_staff and [g.group_id for g in rows[0].groups.all()] == [group.pk]
