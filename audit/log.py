@@ -17,6 +17,7 @@ from django.contrib import admin
 from django.db.models import BigIntegerField, CharField, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from accounts.models import SecondFactorEvent
@@ -92,10 +93,13 @@ def _part(source: Source, filters: Filters) -> QuerySet:
         rows = rows.filter(**{who: filters.user_id})
     if filters.object_id is not None:
         rows = rows.filter(target)
+    # As moments (the days' starts, in local time) rather than the dates of each row: a
+    # range of the column itself can use its index.
     if filters.on_or_after:
-        rows = rows.filter(**{f"{when}__date__gte": filters.on_or_after})
+        rows = rows.filter(**{f"{when}__gte": _day_starts(filters.on_or_after)})
     if filters.on_or_before:
-        rows = rows.filter(**{f"{when}__date__lte": filters.on_or_before})
+        next_day = filters.on_or_before + datetime.timedelta(days=1)
+        rows = rows.filter(**{f"{when}__lt": _day_starts(next_day)})
     row_id = "pk" if table in (SecondFactorEvent, Download) else "history_id"
     # The same columns, of the same types, from every table: the UNION needs them so.
     # Names no model's field has ("log_"), as values() requires.
@@ -105,6 +109,10 @@ def _part(source: Source, filters: Filters) -> QuerySet:
         log_object=Cast(object_id, BigIntegerField()),
         log_row=Cast(F(row_id), BigIntegerField()),
     )
+
+
+def _day_starts(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 # ---- the page's rows, as shown -------------------------------------------------------------

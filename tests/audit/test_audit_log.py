@@ -201,3 +201,15 @@ def test_the_navigation_links_the_log_for_administrators_only(client, world):
 
     client.force_login(world.analyst)
     assert f'href="{URL}"' not in client.get(reverse("actions:plan-list")).content.decode()
+
+
+def test_the_to_date_takes_in_the_whole_of_that_day(admin_in, world):
+    action_edit(action=world.a1, user=world.chair, rag=RAG.AMBER)
+    today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+
+    def to(day) -> dict:
+        return {"on_or_before_0": day.day, "on_or_before_1": day.month, "on_or_before_2": day.year}
+
+    assert entries(admin_in.get(URL, {"person": world.chair.pk, **to(today)}))
+    assert entries(admin_in.get(URL, {"person": world.chair.pk, **to(yesterday)})) == []
