@@ -66,7 +66,8 @@ class Organisation(models.Model):
         "A workbook imported into a plan names only its partnership's organisations.",
     )
 
-    history = HistoricalRecords()
+    # The partnerships decide whose imports may name it, so each row keeps them too.
+    history = HistoricalRecords(m2m_fields=["partnerships"])
 
     class Meta:
         ordering = ["name"]

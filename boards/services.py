@@ -45,7 +45,8 @@ def organisation_upsert(
 def partnership_links_add(*, partnership: Partnership, people=(), organisations=()) -> int:
     """Link `people` and `organisations` to `partnership` (those not linked yet); returns
     how many links were added. A person or organisation may work with several partnerships,
-    so nothing is unlinked."""
+    so nothing is unlinked. Each one linked gets a history row with its partnerships, in the
+    name of whoever is making the change (cspplan.history.history_user)."""
     added = 0
     for records, linked in (
         (people, partnership.people),
@@ -54,7 +55,11 @@ def partnership_links_add(*, partnership: Partnership, people=(), organisations=
         wanted = {record.pk: record for record in records}
         have = set(linked.filter(pk__in=list(wanted)).values_list("pk", flat=True))
         missing = [record for pk, record in wanted.items() if pk not in have]
-        linked.add(*missing)
+        for record in missing:
+            # From the record's side, through the saving that writes its history: adding
+            # from the partnership's side writes none.
+            listed = [*record.partnerships.all(), partnership]
+            save_if_changed(record, {}, {"partnerships": listed})
         added += len(missing)
     return added
 

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from accounts.models import SecondFactorEvent
 from accounts.services import recovery_codes_replace
 from boards import services
-from boards.models import Person, Role
+from boards.models import Organisation, Person, Role
 from cspplan.origin import SYSTEM_PREFIX
 from tests.factories import PartnershipFactory, PersonFactory, UserFactory
 
@@ -188,3 +188,19 @@ def test_accounts_made_before_their_history_get_a_first_row():
     rows = list(User.history.filter(id=user.pk))
     assert len(rows) == 1 and rows[0].history_change_reason == begins.REASON
     assert rows[0].is_staff and [g.group_id for g in rows[0].groups.all()] == [group.pk]
+
+
+def test_load_demo_links_people_and_organisations_to_partnerships_with_history():
+    call_command("load_demo", stdout=io.StringIO())
+
+    system = User.objects.get(username__startswith=SYSTEM_PREFIX)
+    angie = Person.objects.get(name="Angie Fuller")
+    row = angie.history.latest("history_date")
+    assert row.history_user == system
+    assert [p.partnership.slug for p in row.partnerships.all()] == ["barking-dagenham"]
+    police = Organisation.objects.get(short_name="MPS")
+    row = police.history.latest("history_date")
+    assert {p.partnership_id for p in row.partnerships.all()} == set(
+        police.partnerships.values_list("pk", flat=True)
+    )
+    assert row.partnerships.exists() and row.history_user == system
