@@ -10,6 +10,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from actions.history import action_history
 from actions.models import Action
 from cspplan.display import user_name
 from cspplan.origin import SYSTEM_PREFIX
@@ -117,3 +118,10 @@ def test_import_plan_with_user_writes_in_that_users_name(workbook):
 
     assert unattributed_rows(after=rows) == []
     assert Action.history.latest("history_date").history_user == analyst
+
+
+def test_the_action_history_names_the_system_user_readably(workbook):
+    import_plan(workbook)
+
+    action = Action.objects.get(ref="1")
+    assert action_history(action)[0].who == f"System ({getpass.getuser()})"
