@@ -6,6 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Tests need a secret key like any run without DEBUG; this one is for tests only.
 TEST_ENV := SECRET_KEY=tests-only-not-a-secret
+# Test processes (pytest-xdist), each with its own test database; each test file runs whole
+# in one of them, so a module's shared fixtures are built once. TEST_WORKERS=0 runs one.
+TEST_WORKERS ?= 2
 
 .PHONY: install assets collectstatic run test lint format migrations-check deploy-check ci
 
@@ -43,7 +46,7 @@ run: install assets
 test: install assets
 	bash scripts/libreoffice-up
 	bash scripts/chromium-up >/dev/null
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

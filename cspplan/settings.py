@@ -288,6 +288,24 @@ CRISPY_TEMPLATE_PACK = "gds"
 # An action with no progress update for this many weeks is listed as needing an update.
 STALE_AFTER_WEEKS = int(os.environ.get("STALE_AFTER_WEEKS", "8"))
 
+# Workbook imports (workbooks/safety.py). A real plan has hundreds of actions and the
+# largest seen about 1,000; 20,000 is far above any, and reads in about ten seconds.
+# Cells are every cell openpyxl hands over, blank and merged ones included, over all the
+# sheets: a real 1,000-action plan has about 20,000, one at the action cap in the widest
+# layout about 400,000. Reading costs about 20 microseconds a cell, so 500,000 bounds the
+# time any workbook can take to read at about that of a plan at the action cap.
+IMPORT_MAX_ACTIONS = int(os.environ.get("IMPORT_MAX_ACTIONS", "20000"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "500000"))
+# A preview of more action rows than this shows counts per theme, the first rows, and the
+# full list as a download, rather than every row on the page.
+IMPORT_PREVIEW_ROWS = int(os.environ.get("IMPORT_PREVIEW_ROWS", "300"))
+# Uploads kept between an import's preview and its confirmation are removed when used and
+# after this many minutes (on each new upload, and by `manage.py clear_import_uploads`).
+IMPORT_UPLOAD_MAX_AGE_MINUTES = int(os.environ.get("IMPORT_UPLOAD_MAX_AGE_MINUTES", "240"))
+# Where they are kept: private to this server's user; a folder every server shares when
+# there are several (empty: cspplan-imports in the system's temporary folder).
+IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR", "")
+
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cspplan <noreply@localhost>")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

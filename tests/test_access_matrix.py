@@ -219,7 +219,18 @@ PAGES = {
         OTHER_PLAN_WORKBOOKS,
         post=OTHER_PLAN_WRITES_REFUSED,
     ),
+    # The rows of a previewed upload, for the session that previewed it: asked for with no
+    # token of one, those who may import are told the request was not one we gave out.
+    "plans/<slug:slug>/import/rows.csv": Page(
+        other_plan_url("workbooks:plan-import-rows"),
+        OTHER_PLAN_WORKBOOKS | {"analyst": 400, "administrator": 400},
+    ),
     # Posted to only; its own check comes first.
+    "plans/<slug:slug>/import/cancel/": Page(
+        other_plan_url("workbooks:plan-import-cancel"),
+        answers(405, anonymous=405),
+        post=OTHER_PLAN_WRITES_REFUSED,
+    ),
     "plans/<slug:slug>/import/confirm/": Page(
         other_plan_url("workbooks:plan-import-confirm"),
         answers(405, anonymous=405),
@@ -317,6 +328,12 @@ ADMIN_MODEL_PAGES = {
     ),
     "import/": (lambda base, obj: base + "import/", lambda allowed: allowed, True),
     "process_import/": (lambda base, obj: base + "process_import/", lambda allowed: 405, True),
+    # Cancelling an upload: posted to only (asked for, it says there is nothing to cancel).
+    "process_import/cancel/": (
+        lambda base, obj: base + "process_import/cancel/",
+        lambda allowed: 400,
+        True,
+    ),
 }
 
 # The admin's own pages, by route after admin/.

@@ -4,6 +4,7 @@ all (404), whatever Django's staff flag and model permissions say, so that a sta
 with "view action" cannot read every partnership's actions there."""
 
 import json
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -87,7 +88,11 @@ def test_the_sign_in_page_brings_an_administrator_back_to_the_admin(client, worl
     )
 
     assert response.status_code == 302 and response["Location"] == url
-    assert client.get(url).status_code == 200
+    # An administrator then sets up (or enters) their second factor, and comes back here.
+    second_factor = client.get(url)
+    assert second_factor.status_code == 302
+    assert second_factor["Location"].startswith(reverse("accounts:second-factor-setup"))
+    assert second_factor["Location"].endswith("?next=" + quote(url, safe=""))
 
 
 @pytest.mark.parametrize("who", ["administrator", "superuser"])

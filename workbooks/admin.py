@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from import_export.admin import ImportMixin
@@ -22,7 +23,7 @@ from import_export.signals import post_import
 from actions.admin import ActionAdmin, PlanAdmin
 from actions.models import Action, Plan
 from actions.permissions import can_export_plan, can_import_plan, importable_plans
-from workbooks import exports
+from workbooks import exports, uploads
 from workbooks.formats import WORKBOOK_FORMATS
 from workbooks.resources import ActionWorkbookResource
 from workbooks.safety import WorkbookRefused
@@ -117,6 +118,20 @@ class WorkbookConfirmImportForm(ConfirmImportForm):
     # What the preview showed, so that the import does exactly that or nothing.
     preview_digest = forms.CharField(widget=forms.HiddenInput)
 
+    def clean_import_file_name(self):
+        """One of the tokens AdminUploadStorage names uploads by, and nothing else: the
+        name is sent back by the browser."""
+        name = super().clean_import_file_name()
+        if not uploads.well_formed(name):
+            raise forms.ValidationError("This is not the name of an upload kept for import.")
+        return name
+
+    def clean_format(self):
+        value = self.cleaned_data["format"]
+        if not value.isdigit() or int(value) >= len(WORKBOOK_FORMATS):
+            raise forms.ValidationError("This is not one of the layouts.")
+        return value
+
 
 admin.site.unregister(Action)
 
@@ -128,6 +143,16 @@ class ActionWorkbookAdmin(ImportMixin, ActionAdmin):
     import_form_class = WorkbookImportForm
     confirm_form_class = WorkbookConfirmImportForm
     import_template_name = "admin/workbooks/import_workbook.html"
+    # Kept in our folder under a random token, not in /tmp under a name the form sends back.
+    tmp_storage_class = uploads.AdminUploadStorage
+
+    def get_urls(self):
+        cancel = path(
+            "process_import/cancel/",
+            self.admin_site.admin_view(self.cancel_import),
+            name="actions_action_cancel_import",
+        )
+        return [cancel, *super().get_urls()]
 
     def has_import_permission(self, request):
         return can_import_plan(request.user)
@@ -186,11 +211,64 @@ class ActionWorkbookAdmin(ImportMixin, ActionAdmin):
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None) or {}
-        if context.get("confirm_form") is not None:
-            context["confirm_form"].initial["preview_digest"] = context["result"].digest
+        confirm_form = context.get("confirm_form")
+        if confirm_form is not None:
+            confirm_form.initial["preview_digest"] = context["result"].digest
+            # Only this session may confirm (or cancel) the upload it previewed.
+            plan = context["result"].preview.plan
+            uploads.admin_keep(request, confirm_form.initial["import_file_name"], plan)
         else:
             self._remove_upload(context.get("form"))
         return response
+
+    def process_import(self, request, **kwargs):
+        """Confirm: only an upload this session previewed, for the plan it previewed it for;
+        a confirm form changed on its way (a name, plan or layout we never gave) is a 400.
+        The upload is removed whatever the outcome."""
+        if request.method != "POST":
+            return super().process_import(request, **kwargs)  # django-import-export's 405
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        if not form.is_valid() or not uploads.admin_find(
+            request, form.cleaned_data["import_file_name"], form.cleaned_data["plan"]
+        ):
+            return self._not_confirmable(request)
+        token = form.cleaned_data["import_file_name"]
+        try:
+            return super().process_import(request, **kwargs)
+        except WorkbookRefused as refused:  # it was read before, so not expected
+            messages.error(request, str(refused))
+            return self._back_to_upload(form.cleaned_data["plan"])
+        finally:
+            uploads.admin_discard(request, token)
+
+    def cancel_import(self, request):
+        """Forget a previewed upload and delete its file: nothing is imported."""
+        if request.method != "POST":
+            return self._not_confirmable(request)
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        token = request.POST.get("import_file_name", "")
+        if not uploads.well_formed(token):
+            return self._not_confirmable(request)
+        uploads.admin_discard(request, token)
+        messages.info(request, "The import was cancelled: nothing was saved.")
+        return HttpResponseRedirect(
+            reverse("admin:actions_action_import", current_app=self.admin_site.name)
+        )
+
+    def _not_confirmable(self, request):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "The import could not be confirmed",
+            "opts": self.opts,
+        }
+        return render(request, "admin/workbooks/import_not_confirmable.html", context, status=400)
+
+    def _back_to_upload(self, plan):
+        url = reverse("admin:actions_action_import", current_app=self.admin_site.name)
+        return HttpResponseRedirect(f"{url}?{urlencode({'plan': plan.pk})}")
 
     def _remove_upload(self, form) -> None:
         """Delete the stored upload when no confirm step will read it (a refused file, or

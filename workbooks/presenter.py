@@ -24,6 +24,8 @@ from workbooks.preview import (
 from workbooks.versions import Conflict, choice_name
 
 PATH = " › "
+# How many problems a preview lists; the rest are counted ("and 120 more problems").
+MOST_PROBLEMS = 200
 # How many of the plan's actions (and measures) left out of the workbook the text names.
 NAMED_ABSENT = {"actions": 20, "measures": 10}
 
@@ -147,8 +149,9 @@ def describe(preview: ImportPreview) -> dict:
                 "message": problem.message,
                 "text": str(problem),
             }
-            for problem in preview.problems
+            for problem in preview.problems[:MOST_PROBLEMS]
         ],
+        "more_problems": max(len(preview.problems) - MOST_PROBLEMS, 0),
         "plan_changes": [field_change(change) for change in preview.plan_changes],
         "leaders": None
         if preview.leaders is None
@@ -267,9 +270,95 @@ def text_lines(described: dict, *, rows: bool = True) -> list[str]:
     lines += _measure_lines(described["measures"])
     lines += [f"Note: {note}" for note in described["notes"]]
     if rows and described["problems"]:
-        lines.append(f"Problems ({len(described['problems'])}):")
+        lines.append(f"Problems ({described['counts']['problems']}):")
         lines += [f"    {problem['text']}" for problem in described["problems"]]
+        if described["more_problems"]:
+            lines.append(f"    ... and {more_problems(described)}")
     return lines
+
+
+def more_problems(described: dict) -> str:
+    count = described["more_problems"]
+    return f"{count:,} more problem{'s' if count != 1 else ''}"
+
+
+# ---- a large preview ---------------------------------------------------------------------
+
+ROW_KINDS = (("created", "New"), ("updated", "Changed"), ("unchanged", "Unchanged"))
+
+
+def row_count(described: dict) -> int:
+    return sum(len(described[kind]) for kind, _ in ROW_KINDS) + len(described["conflicted"])
+
+
+def by_theme(described: dict) -> list[dict]:
+    """How many rows of each kind each theme has, in the workbook's order of themes."""
+    themes: dict[str, dict] = {}
+    for kind in ("created", "updated", "unchanged", "conflicted"):
+        for row in described[kind]:
+            counts = themes.setdefault(
+                row["theme"],
+                {
+                    "theme": row["theme"],
+                    "created": 0,
+                    "updated": 0,
+                    "unchanged": 0,
+                    "conflicted": 0,
+                },
+            )
+            counts[kind] += 1
+    kinds = ("created", "updated", "unchanged", "conflicted")
+    return [
+        {"theme": counts["theme"], **{kind: counts.get(kind, 0) for kind in kinds}}
+        for counts in sorted(themes.values(), key=lambda counts: counts["theme"])
+    ]
+
+
+def summarised(described: dict, first: int) -> dict:
+    """The preview with only the `first` rows of each kind listed (and of the plan's
+    actions left out), for a workbook too large to list row by row on a page; the counts
+    per theme say what the rest are. Conflicts are all kept: each needs a choice."""
+    return {
+        **described,
+        "summarised": True,
+        "by_theme": by_theme(described),
+        "rows": row_count(described),
+        "first": first,
+        **{kind: described[kind][:first] for kind in ("created", "updated", "not_in_workbook")},
+        "unchanged": [],
+        "counts": {**described["counts"], "not_in_workbook": len(described["not_in_workbook"])},
+    }
+
+
+PREVIEW_HEADERS = ["Sheet", "Row", "Theme", "Number", "Action", "What the import does"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """A value for a CSV cell that a spreadsheet will show as text, never run as a formula."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def preview_table(described: dict) -> list[list[str]]:
+    """Every action row of the preview, a line each, for the preview's download."""
+    lines = [PREVIEW_HEADERS]
+    for row in described["created"]:
+        fields = "; ".join(f"{f['label']}: {f['value']}" for f in row["fields"])
+        lines.append(_line(row, f"New action. {fields}".strip()))
+    for row in described["updated"]:
+        changes = "; ".join(f"{c['label']}: {c['old']} → {c['new']}" for c in row["changes"])
+        lines.append(_line(row, f"Changes {changes}"))
+    for row in described["conflicted"]:
+        fields = ", ".join(found["label"] for found in row["conflicts"])
+        lines.append(_line(row, f"Conflicts on {fields}: choose on the preview page"))
+    for row in described["unchanged"]:
+        lines.append(_line(row, "No change"))
+    return [[_cell(value) for value in line] for line in lines]
+
+
+def _line(row: dict, what: str) -> list:
+    return [row["sheet"], row["row"], row["theme"], row["ref"], row["text"], what]
 
 
 def _measure_lines(measures: dict) -> list[str]:

@@ -9,6 +9,7 @@ RowResult (new, update, skip, or invalid with its problems) for the stock templa
 the confirm step applies the same preview with `plan_import`.
 """
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.html import format_html, format_html_join
 from import_export.fields import Field
@@ -18,6 +19,7 @@ from import_export.results import Error, InvalidRow, Result, RowResult
 from actions.models import Action, Plan
 from workbooks.layouts import LAYOUTS
 from workbooks.presenter import (
+    MOST_PROBLEMS,
     action_row,
     describe,
     field_change,
@@ -76,6 +78,8 @@ class WorkbookResult(Result):
             (line.strip(), line.startswith(" ")) for line in text_lines(described, rows=False)
         ]
         self.digest = fingerprint(described)
+        self.listed_rows = self.unlisted_rows = 0  # action rows listed, and only counted
+        self.more_problems = 0  # problems counted but not listed
 
     @property
     def counts(self) -> str:
@@ -165,34 +169,47 @@ class ActionWorkbookResource(Resource):
 
 
 def _report(preview: ImportPreview, result: WorkbookResult) -> None:
+    """The action rows as django-import-export's row results, for its preview table: every
+    row counted, the first IMPORT_PREVIEW_ROWS listed (the plan's own import page has the
+    whole list as a download), and the first MOST_PROBLEMS problems."""
+    listed = settings.IMPORT_PREVIEW_ROWS
     on_rows = set()
-    for change in preview.actions:
+    for index, change in enumerate(preview.actions):
         row_result = RowResult()
-        cells = _cells(change)
-        row_result.diff = list(cells.values())
         if change.action is not None:
             row_result.add_instance_info(change.action)
             row_result.instance = change.action
         problems = change.row.problems or _conflicts(change)
-        if problems:
-            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
-            row_result.validation_error = _validation_error(problems)
-            result.invalid_rows.append(
-                InvalidRow(change.row.row, row_result.validation_error, tuple(cells.values()))
-            )
-            on_rows.update(id(problem) for problem in change.row.problems)
-        else:
-            row_result.import_type = IMPORT_TYPES[change.kind]
+        row_result.import_type = (
+            RowResult.IMPORT_TYPE_INVALID if problems else IMPORT_TYPES[change.kind]
+        )
         result.increment_row_result_total(row_result)
-        result.append_row_result(row_result)
+        on_rows.update(id(problem) for problem in change.row.problems)
+        if problems and len(result.invalid_rows) < MOST_PROBLEMS:
+            row_result.validation_error = _validation_error(problems)
+            cells = tuple(_cells(change).values())
+            result.invalid_rows.append(
+                InvalidRow(change.row.row, row_result.validation_error, cells)
+            )
+        elif problems:
+            result.more_problems += len(problems)
+        if index < listed:
+            row_result.diff = list(_cells(change).values())
+            result.append_row_result(row_result)
+    result.unlisted_rows = max(len(preview.actions) - listed, 0)
+    result.listed_rows = min(len(preview.actions), listed)
     # Problems that are not about one action row (no header row, say) are listed too, so
     # that every problem is shown and the import cannot be confirmed.
     for problem in preview.problems:
-        if id(problem) not in on_rows:
-            values = (problem.where or "The workbook", "", "", "")
-            result.invalid_rows.append(
-                InvalidRow(problem.row or "", _validation_error([problem]), values)
-            )
+        if id(problem) in on_rows:
+            continue
+        if len(result.invalid_rows) >= MOST_PROBLEMS:
+            result.more_problems += 1
+            continue
+        values = (problem.where or "The workbook", "", "", "")
+        result.invalid_rows.append(
+            InvalidRow(problem.row or "", _validation_error([problem]), values)
+        )
 
 
 def _conflicts(change: ActionChange) -> list[Problem]:

@@ -29,8 +29,9 @@ from workbooks.cells import (
     rag_from_fill,
 )
 from workbooks.progress import format_progress, parse_progress
-from workbooks.reading import SheetRow, sheet_rows
+from workbooks.reading import SheetRow, reading_of, sheet_rows
 from workbooks.rows import ActionRow, ParsedWorkbook, Problem, ThemeRow
+from workbooks.safety import WorkbookRefused
 from workbooks.versions import VERSION_HEADER, latest_version
 from workbooks.writing import ORIGIN_FILLS, SheetWriter
 
@@ -95,6 +96,15 @@ def shown_date(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def _fill(cell):
+    """A read cell's fill, or None; a hostile file can name a style it does not define,
+    which openpyxl only looks up (and fails on) when asked."""
+    try:
+        return getattr(cell, "fill", None)
+    except (IndexError, KeyError, TypeError):
+        return None
+
+
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -124,7 +134,8 @@ class TableLayout:
             rows = (row for row in sheet_rows(sheet) if not row.blank)
             above = self._down_to_header(rows)
             if above is not None:
-                self._read_sheet(sheet.title, above, rows, parsed)
+                max_actions = reading_of(workbook).limits.max_actions
+                self._read_sheet(sheet.title, above, rows, parsed, max_actions=max_actions)
                 break
         else:
             headings = ", ".join(
@@ -162,8 +173,11 @@ class TableLayout:
                 return above
         return None
 
-    def _read_sheet(self, title: str, above: list[SheetRow], below, parsed) -> None:
-        """Read the table whose header row ends `above`, from the rows `below` it."""
+    def _read_sheet(
+        self, title: str, above: list[SheetRow], below, parsed, *, max_actions: int
+    ) -> None:
+        """Read the table whose header row ends `above`, from the rows `below` it; refused
+        as soon as it has more than `max_actions` action rows."""
         header = above[-1]
         mapping = self._match_header(header)
         for index, value in enumerate(header.values):
@@ -172,7 +186,7 @@ class TableLayout:
                     f"'{cell_text(value)}' (column {get_column_letter(index + 1)})"
                 )
         preamble = above[:-1]
-        state = _TableState(title, mapping, self, parsed)
+        state = _TableState(title, mapping, self, parsed, max_actions)
         if self.sections and preamble and self._lone_text(preamble[-1]):
             state.start_section(preamble.pop())
         self.read_preamble(title, preamble, parsed)
@@ -216,7 +230,7 @@ class TableLayout:
         elif column.kind == "rag":
             rag = parse_rag(value)
             if rag == RAG.NOT_RATED and _blank(value):
-                rag = rag_from_fill(getattr(cell, "fill", None)) or RAG.NOT_RATED
+                rag = rag_from_fill(_fill(cell)) or RAG.NOT_RATED
             values[column.field] = rag
         elif column.kind == "origin":
             values[column.field] = parse_origin(value)
@@ -392,8 +406,11 @@ class TableLayout:
 class _TableState:
     """Reading the action rows of one sheet: the themes carried down from row to row."""
 
-    def __init__(self, sheet: str, mapping: dict[int, Column], layout: TableLayout, parsed):
+    def __init__(
+        self, sheet: str, mapping: dict[int, Column], layout: TableLayout, parsed, max_actions
+    ):
         self.sheet = sheet
+        self.max_actions = max_actions
         self.parsed = parsed
         self.layout = layout
         self.theme_columns = [
@@ -437,6 +454,13 @@ class _TableState:
             for index, column in self.value_columns
         ):
             return  # a theme heading, or the theme cell of a theme with no actions
+        if len(parsed.actions) >= self.max_actions:
+            raise WorkbookRefused(
+                f"The workbook has more than {self.max_actions:,} actions (row {row.number} "
+                f"of sheet '{self.sheet}' is action {self.max_actions + 1:,}); a plan has far "
+                "fewer. Check the right workbook was chosen, or split the plan and import "
+                "each part into its own plan."
+            )
         problems: list[Problem] = []
         values: dict = {}
         action_id = version = None

@@ -11,4 +11,6 @@ urlpatterns = [
     path(
         "plans/<slug:slug>/import/confirm/", views.plan_import_confirm, name="plan-import-confirm"
     ),
+    path("plans/<slug:slug>/import/cancel/", views.plan_import_cancel, name="plan-import-cancel"),
+    path("plans/<slug:slug>/import/rows.csv", views.plan_import_rows, name="plan-import-rows"),
 ]

@@ -5,9 +5,13 @@ reads the kept upload again and previews it afresh, because the plan may have ch
 and writes it in the same locked transaction (workbooks.services.plan_locked).
 """
 
+import csv
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -21,12 +25,15 @@ from actions.selectors import plan_actions
 from workbooks import exports, uploads
 from workbooks.forms import ConflictChoicesForm, PlanExportForm, PlanImportForm
 from workbooks.layouts import read_workbook
-from workbooks.presenter import describe, fingerprint
+from workbooks.presenter import describe, fingerprint, preview_table, summarised
 from workbooks.preview import preview_import
 from workbooks.safety import WorkbookRefused
 from workbooks.services import ImportRefused, PlanBusy, plan_import, plan_locked
 from workbooks.settling import settle
 from workbooks.table import ID_HEADER
+
+# How many rows of each kind a summarised preview lists.
+FIRST_ROWS = 50
 
 
 def _plan_for(request, slug: str, allowed) -> Plan:
@@ -113,12 +120,65 @@ def _plan_import_upload(request, slug, limit):
     return _preview_page(request, plan, shown, layout=layout, name=upload.name, kept=kept)
 
 
+def _tampered(request, plan):
+    """The answer to a form whose hidden token we never gave out."""
+    context = {"plan": plan}
+    return render(request, "workbooks/plan_import_tampered.html", context, status=400)
+
+
+@require_POST
+@login_required
+@never_cache
+def plan_import_cancel(request, slug):
+    """Forget a previewed upload and delete the file: nothing is imported."""
+    plan = _plan_for(request, slug, can_import_plan)
+    token = request.POST.get("token", "")
+    try:
+        kept = uploads.find(request, token, plan)
+    except uploads.Tampered:
+        return _tampered(request, plan)
+    if kept is not None:
+        uploads.discard(request, kept.token)
+    messages.info(request, "The import was cancelled: nothing was saved.")
+    return redirect("workbooks:plan-import", slug=plan.slug)
+
+
+@require_GET
+@login_required
+@never_cache
+def plan_import_rows(request, slug):
+    """Every action row of a previewed upload, as a CSV file: the full list behind a
+    preview too long to show row by row. Only the session that previewed it may have it,
+    as only it may confirm it."""
+    plan = _plan_for(request, slug, can_import_plan)
+    try:
+        kept = uploads.find(request, request.GET.get("token", ""), plan)
+    except uploads.Tampered:
+        return _tampered(request, plan)
+    data = kept.read() if kept else None
+    if data is None:
+        raise Http404("No previewed upload")
+    try:
+        shown = describe(preview_import(read_workbook(data, kept.layout), plan))
+    except WorkbookRefused as refused:  # it was read before, so not expected
+        messages.error(request, str(refused))
+        return redirect("workbooks:plan-import", slug=plan.slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-import-preview.csv"'
+    response.write("\ufeff")  # so that Excel reads the file as UTF-8
+    csv.writer(response).writerows(preview_table(shown))
+    return response
+
+
 @require_POST
 @login_required
 @never_cache
 def plan_import_confirm(request, slug):
     plan = _plan_for(request, slug, can_import_plan)
-    kept = uploads.find(request, request.POST.get("token", ""), plan)
+    try:
+        kept = uploads.find(request, request.POST.get("token", ""), plan)
+    except uploads.Tampered:
+        return _tampered(request, plan)
     data = kept.read() if kept else None
     if data is None:
         messages.error(
@@ -205,8 +265,14 @@ def _upload_page(request, plan, form):
 def _preview_page(
     request, plan, shown, *, layout, name, kept=None, changed_since=False, choices=None
 ):
+    """The preview; one of more rows than IMPORT_PREVIEW_ROWS is summarised (its rows in
+    full are the CSV download)."""
+    choices = choices or ConflictChoicesForm(shown["conflicted"])
+    most = settings.IMPORT_PREVIEW_ROWS
+    if len(shown["created"]) + len(shown["updated"]) + len(shown["unchanged"]) > most:
+        shown = summarised(shown, first=min(most, FIRST_ROWS))
     context = {
-        "choices": choices or ConflictChoicesForm(shown["conflicted"]),
+        "choices": choices,
         "plan": plan,
         "preview": shown,
         "layout": Plan.Layout(layout).label,

@@ -103,15 +103,21 @@ def test_one_address_trying_many_usernames_is_locked_at_its_higher_limit(client)
     assert sign_in(client, users[0].username, PASSWORD, address="10.9.9.9").status_code == 302
 
 
-def test_the_admin_sign_in_is_locked_too(client):
+def test_the_admin_has_no_sign_in_form_to_get_round_the_lock_with(client):
+    """The admin's sign-in address sends everyone to the site's one sign-in page (the lock's),
+    and a password posted to it signs nobody in."""
     user = UserFactory(is_staff=True, is_superuser=True)
     for n in range(5):
-        client.post(
-            reverse("admin:login"),
-            {"username": user.username, "password": f"guess-{n}"},
-            REMOTE_ADDR="10.0.0.1",
-        )
+        sign_in(client, user.username, f"guess-{n}")
 
+    posted = client.post(
+        reverse("admin:login"),
+        {"username": user.username, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+    )
+
+    assert posted.status_code == 302 and posted["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
     assert sign_in(client, user.username, PASSWORD).status_code == 429
 
 

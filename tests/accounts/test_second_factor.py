@@ -246,7 +246,7 @@ def test_the_admin_needs_the_second_factor_too():
     user = UserFactory(is_staff=True, is_superuser=True)
     device, _codes = set_up_app(sign_in_with_password(user), user)
     client = django.test.Client()
-    client.post(reverse("admin:login"), {"username": user.username, "password": PASSWORD})
+    client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
 
     assert client.get(reverse("admin:index"))["Location"].startswith(VERIFY)
     client.post(VERIFY, {"code": app_code(device, steps_ahead=1)})

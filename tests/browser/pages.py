@@ -258,10 +258,13 @@ def sign_in(
 
 
 def submit(page: Page, form_selector: str = "main form") -> None:
-    """Send the form by its submit button, and wait for the page that answers."""
+    """Send the form by its submit button, and wait for the page that answers. A button
+    that sends the form elsewhere (formaction: the import preview's "Cancel import") is
+    not the form's own."""
     form = page.locator(form_selector)
+    buttons = ":is(button:not([type]), button[type=submit], input[type=submit])"
     with page.expect_navigation():
-        form.locator(":is(button:not([type]), button[type=submit], input[type=submit])").click()
+        form.locator(f"{buttons}:not([formaction])").click()
 
 
 def sign_in_quickly(context: BrowserContext, base_url: str, user) -> None:

@@ -5,7 +5,6 @@ import datetime
 import io
 import os
 import re
-import tempfile
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -18,12 +17,20 @@ from actions.models import Action
 from boards.models import Role
 from tests.factories import ActionFactory, PlanFactory, ThemeFactory, user_in_role
 from tests.workbooks.workbooks import Sheet, edit_row, export
+from workbooks import uploads
 from workbooks.exports import XLSX_CONTENT_TYPE
 from workbooks.formats import WORKBOOK_FORMATS
 from workbooks.layouts import LAYOUTS, read_workbook
 from workbooks.safety import MB
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(settings, tmp_path):
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"
+    return settings.IMPORT_UPLOAD_DIR
+
 
 IMPORT_URL = reverse("admin:actions_action_import")
 CONFIRM_URL = reverse("admin:actions_action_process_import")
@@ -304,9 +311,7 @@ def test_a_file_we_will_not_open_is_refused_with_our_reason(admin_client, plan, 
 
 def test_an_upload_is_kept_only_for_the_confirm_step(admin_client, plan):
     def stored(response):
-        return os.path.join(
-            tempfile.gettempdir(), response.wsgi_request.FILES["import_file"].tmp_storage_name
-        )
+        return uploads.path_of(response.wsgi_request.FILES["import_file"].tmp_storage_name)
 
     refused = upload(admin_client, plan, b"not a workbook")
     with_problems = upload(

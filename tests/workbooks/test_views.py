@@ -404,10 +404,16 @@ def test_a_token_that_was_not_previewed_imports_nothing(importing, plan, importe
     token = token_in(response)
     before = snapshot()
 
-    for forged in ["", "x" * 43, token[:-1] + ("A" if token[-1] != "A" else "B"), "../" * 12]:
-        response = importing.post(confirm_url(plan), {"token": forged})
+    # A token of our form that this session does not hold: used, replaced or expired.
+    for unknown in ["x" * 43, token[:-1] + ("A" if token[-1] != "A" else "B")]:
+        response = importing.post(confirm_url(plan), {"token": unknown})
         assert response.status_code == 302
         assert "That import was not found" in messages_of(response)[0]
+    # One that cannot be ours: the form was changed on its way.
+    for forged in ["", "../" * 12, "../" + token, token + "\x00"]:
+        response = importing.post(confirm_url(plan), {"token": forged})
+        assert response.status_code == 400
+        assert "The form sent back does not name an upload this service kept" in page_of(response)
     # Another user's session cannot use the token either ...
     other = Client()
     other.force_login(analyst_of(plan))
