@@ -59,8 +59,12 @@ def second_factor_confirm(*, request, device: TOTPDevice, code: str) -> list[str
 @transaction.atomic
 def recovery_codes_replace(*, user) -> list[str]:
     """A new set of recovery codes for the user; the old ones stop working."""
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    # The same device with new tokens: deleting it would be recorded as the codes removed.
+    device = StaticDevice.objects.filter(user=user).order_by("pk").first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    StaticToken.objects.filter(device=device).delete()
     codes = [StaticToken.random_token() for _ in range(settings.RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     second_factor_event_record(user_id=user.pk, what=What.CODES_MADE)

@@ -366,11 +366,49 @@ def _plain(model, name: str, value) -> str:
     model_field = model._meta.get_field(name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     if isinstance(value, datetime.date):
         return show_date(value)
     if model_field.get_internal_type() == "DecimalField":
         return show_number(value)
     return str(value)
+
+
+# ---- any tracked model (the audit log) -----------------------------------------------------
+
+
+def field_changes(record, previous) -> list[tuple[str, object, object]]:
+    """(field name, before, after) for each tracked field that differs between two history
+    rows of one record of any tracked model (`previous` the older), lists left out, in the
+    order the model declares its fields: the same comparison as the histories above."""
+    lists = [field.name for field in record._history_m2m_fields]
+    delta = record.diff_against(previous, excluded_fields=lists)
+    order = [field.name for field in record._meta.get_fields()]
+    return sorted(
+        ((change.field, change.old, change.new) for change in delta.changes),
+        key=lambda change: order.index(change[0]) if change[0] in order else len(order),
+    )
+
+
+def field_label(history, name: str) -> str:
+    """A field (or list) of a history model as people read its name."""
+    try:
+        model_field = history._meta.get_field(name)
+    except FieldDoesNotExist:  # a list: the history keeps its rows in a table of their own
+        model_field = history.instance_type._meta.get_field(name)
+    return LABELS.get(name) or capfirst(model_field.verbose_name)
+
+
+def shown_value(history, name: str, value, names: dict) -> str:
+    """A field's value as the histories show it: choices by their label, dates in full,
+    numbers without trailing zeros, records by their name in `names` ({(model, pk): name}).
+    `history` is the history model (its fields are the model's as they were recorded)."""
+    model_field = history._meta.get_field(name)
+    if model_field.is_relation and value not in (None, ""):
+        model = model_field.related_model
+        return names.get((model, value), f"(a {model._meta.verbose_name} since deleted)")
+    return _plain(history, name, value)
 
 
 # ---- common --------------------------------------------------------------------------------

@@ -49,6 +49,22 @@ class PersonAdmin(ScopedAdmin):
     autocomplete_fields = ["organisation", "user"]
     filter_horizontal = ["partnerships"]
 
+    # The form's `user` is the person's account, which the services take as `account`
+    # (their `user` is who makes the change).
+    def write_create(self, request, values: dict):
+        return super().write_create(request, _account_renamed(values))
+
+    def write_edit(self, request, obj, values: dict) -> None:
+        super().write_edit(request, obj, _account_renamed(values))
+
+
+def _account_renamed(values: dict) -> dict:
+    if "user" not in values:
+        return values
+    values = dict(values)
+    values["account"] = values.pop("user")
+    return values
+
 
 class MembershipInline(ScopedInline, admin.TabularInline):
     services = MEMBERSHIP_SERVICES

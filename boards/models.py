@@ -66,7 +66,8 @@ class Organisation(models.Model):
         "A workbook imported into a plan names only its partnership's organisations.",
     )
 
-    history = HistoricalRecords()
+    # The partnerships decide whose imports may name it, so each row keeps them too.
+    history = HistoricalRecords(m2m_fields=["partnerships"])
 
     class Meta:
         ordering = ["name"]
@@ -123,7 +124,8 @@ class Person(models.Model):
         help_text="The partnerships whose plans they work on; people may work across several.",
     )
 
-    history = HistoricalRecords()
+    # The partnerships decide what the person may see, so each row keeps them too.
+    history = HistoricalRecords(m2m_fields=["partnerships"])
 
     class Meta:
         ordering = ["name"]

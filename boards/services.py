@@ -4,7 +4,9 @@ from django.db import transaction
 
 from boards.models import Board, Membership, Organisation, Partnership, Person
 from cspplan import history
-from cspplan.saving import record_create, record_edit, save_if_changed
+from cspplan.saving import create_from, edit_from, record_create, record_edit, save_if_changed
+
+ACCOUNT_UNSET = object()  # person_create/person_edit: the person's account is not changed
 
 
 @transaction.atomic
@@ -43,7 +45,8 @@ def organisation_upsert(
 def partnership_links_add(*, partnership: Partnership, people=(), organisations=()) -> int:
     """Link `people` and `organisations` to `partnership` (those not linked yet); returns
     how many links were added. A person or organisation may work with several partnerships,
-    so nothing is unlinked."""
+    so nothing is unlinked. Each one linked gets a history row with its partnerships, in the
+    name of whoever is making the change (cspplan.history.history_user)."""
     added = 0
     for records, linked in (
         (people, partnership.people),
@@ -52,7 +55,11 @@ def partnership_links_add(*, partnership: Partnership, people=(), organisations=
         wanted = {record.pk: record for record in records}
         have = set(linked.filter(pk__in=list(wanted)).values_list("pk", flat=True))
         missing = [record for pk, record in wanted.items() if pk not in have]
-        linked.add(*missing)
+        for record in missing:
+            # From the record's side, through the saving that writes its history: adding
+            # from the partnership's side writes none.
+            listed = [*record.partnerships.all(), partnership]
+            save_if_changed(record, {}, {"partnerships": listed})
         added += len(missing)
     return added
 
@@ -154,15 +161,23 @@ def organisation_delete(*, organisation: Organisation, user) -> None:
     history.delete(organisation, user=user)
 
 
+# `user` is who makes the change, as for every record; the person's own user account (their
+# sign-in, Person.user) is given as `account`.
+
+
 @transaction.atomic
-def person_create(*, user, **values) -> Person:
+def person_create(*, user, account=ACCOUNT_UNSET, **values) -> Person:
     """A new person; their partnerships by name among `values`."""
-    return record_create(Person, user=user, **values)
+    return create_from(Person, _with_account(values, account), user=user)
 
 
 @transaction.atomic
-def person_edit(*, person: Person, user, **values) -> Person:
-    return record_edit(person, user=user, **values)
+def person_edit(*, person: Person, user, account=ACCOUNT_UNSET, **values) -> Person:
+    return edit_from(person, _with_account(values, account), user=user)
+
+
+def _with_account(values: dict, account) -> dict:
+    return values if account is ACCOUNT_UNSET else {**values, "user": account}
 
 
 @transaction.atomic

@@ -12,7 +12,9 @@ from django.utils.dateformat import format as format_date
 DATE = "j F Y"  # 1 November 2021
 SHORT_DATE = "j M Y"  # 1 Nov 2021, where a table has many dates (short_date)
 DATE_TIME = "j M Y, H:i"
-# Who made a change that no user is recorded for (a command run without --user, say).
+# Who made a change that no user is recorded for: rows written outside any request or
+# command (a shell, say), or by a command before commands recorded the user they ran as
+# (cspplan.origin: its system user is named "System (<OS account>)" by its full name).
 NOT_RECORDED = "Not recorded"
 
 

@@ -69,6 +69,11 @@ def _set_list(instance: models.Model, name: str, objects) -> bool:
 def record_create(model: type[models.Model], *, user, reason: str | None = None, **values):
     """A new `model` record of `values` (its fields, and its lists by name), validated and
     saved with one history row in `user`'s name."""
+    return create_from(model, values, user=user, reason=reason)
+
+
+def create_from(model: type[models.Model], values: dict, *, user, reason: str | None = None):
+    """`record_create` with the values as a dict: for a model with a field called `user`."""
     fields, lists = _fields_and_lists(model, values)
     instance = model(**fields)
     save_if_changed(instance, {}, lists, user=user, reason=reason)
@@ -81,6 +86,11 @@ def record_edit(instance: models.Model, *, user, reason: str | None = None, **va
     locked until the caller's transaction ends, rather than taken from `instance`: the
     caller's copy may hold the new values already (a ModelForm puts them there), and then
     nothing would seem to change. Returns the record as saved."""
+    return edit_from(instance, values, user=user, reason=reason)
+
+
+def edit_from(instance: models.Model, values: dict, *, user, reason: str | None = None):
+    """`record_edit` with the values as a dict: for a model with a field called `user`."""
     fields, lists = _fields_and_lists(type(instance), values)
     stored = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
     save_if_changed(stored, fields, lists, user=user, reason=reason)

@@ -74,10 +74,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "boards",
+    "downloads",
     "actions",
     "workbooks",
     "reporting",
     "accounts",
+    "audit",
 ]
 
 MIDDLEWARE = [

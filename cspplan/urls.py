@@ -50,4 +50,5 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("workbooks.urls")),
     path("", include("reporting.urls")),
+    path("", include("audit.urls")),
 ]

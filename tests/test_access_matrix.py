@@ -236,6 +236,8 @@ PAGES = {
         answers(405, anonymous=405),
         post=OTHER_PLAN_WRITES_REFUSED,
     ),
+    # The audit log: administrators only.
+    "audit/": Page(lambda w: reverse("audit:log"), only({"administrator": 200})),
 }
 
 # The admin ----------------------------------------------------------------------------------

@@ -73,7 +73,8 @@ class PlanWorkbookAdmin(PlanAdmin):
             request.GET if "layout" in request.GET else None, initial={"layout": plan.layout}
         )
         if form.is_valid():
-            return exports.download(exports.plan_export(plan, form.cleaned_data["layout"]))
+            export = exports.plan_export(plan, form.cleaned_data["layout"], user=request.user)
+            return exports.download(export)
         context = {
             **self.admin_site.each_context(request),
             "title": "Export the plan as a workbook",

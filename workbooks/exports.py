@@ -1,6 +1,6 @@
 """Exporting a plan as a workbook: the one path the plan's export page, the admin's export
 page and the export_plan command all take; and the plan page's actions, as filtered, for
-anyone who may see them."""
+anyone who may see them. Each is recorded as downloaded (downloads.services)."""
 
 import io
 from dataclasses import dataclass
@@ -10,6 +10,8 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from actions.models import Action, Plan
+from downloads.models import Download
+from downloads.services import download_record
 from workbooks.layouts import write_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,20 +30,43 @@ class Export:
         return f"{self.plan.slug}-{self.layout}{part}.xlsx"
 
 
-def plan_export(plan: Plan, layout: str | None = None) -> Export:
-    """The plan as an .xlsx workbook in `layout` (by default the plan's own)."""
+def plan_export(plan: Plan, layout: str | None = None, *, user=None) -> Export:
+    """The plan as an .xlsx workbook in `layout` (by default the plan's own), recorded as
+    downloaded by `user` (by default the user of the request or command)."""
     layout = layout or plan.layout
     stream = io.BytesIO()
     write_workbook(plan, layout, stream)
+    _record(
+        user,
+        Download.Kind.WORKBOOK,
+        plan,
+        Action.objects.filter(theme__plan=plan),
+        {"layout": layout},
+    )
     return Export(plan=plan, layout=layout, content=stream.getvalue())
 
 
-def filtered_export(plan: Plan, actions: QuerySet[Action]) -> Export:
+def filtered_export(
+    plan: Plan, actions: QuerySet[Action], *, user=None, filters: dict | None = None
+) -> Export:
     """The `actions` of the plan that its page shows with the user's filters (already
-    limited to what the user may see), in the plan's own layout, under their themes."""
+    limited to what the user may see), in the plan's own layout, under their themes;
+    recorded as downloaded by `user` with `filters` (the page's query, as lists)."""
     stream = io.BytesIO()
     write_workbook(plan, plan.layout, stream, actions)
+    _record(user, Download.Kind.FILTERED_WORKBOOK, plan, actions, filters or {})
     return Export(plan=plan, layout=plan.layout, content=stream.getvalue(), filtered=True)
+
+
+def _record(user, kind: str, plan: Plan, actions: QuerySet[Action], options: dict) -> None:
+    download_record(
+        user=user,
+        kind=kind,
+        actions=actions,
+        subject=plan.title,
+        plan_id=plan.pk,
+        options=options,
+    )
 
 
 def download(export: Export) -> HttpResponse:

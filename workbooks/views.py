@@ -56,7 +56,8 @@ def plan_export(request, slug):
     form = PlanExportForm(request.GET)
     if not form.is_valid():
         return _export_page(request, plan, form)
-    return exports.download(exports.plan_export(plan, form.cleaned_data["layout"]))
+    export = exports.plan_export(plan, form.cleaned_data["layout"], user=request.user)
+    return exports.download(export)
 
 
 @require_GET
@@ -72,7 +73,9 @@ def plan_download(request, slug):
         return redirect(
             reverse("actions:plan-detail", args=[plan.slug]) + "?" + request.GET.urlencode()
         )
-    return exports.download(exports.filtered_export(plan, filters.qs))
+    filtered = {name: request.GET.getlist(name) for name in filters.form.changed_data}
+    export = exports.filtered_export(plan, filters.qs, user=request.user, filters=filtered)
+    return exports.download(export)
 
 
 # CSRF is checked inside, once the size limit is in place: the check reads the form, and

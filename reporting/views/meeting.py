@@ -20,6 +20,8 @@ from actions.history import indicators_history
 from actions.models import IndicatorDirection, IndicatorValue
 from actions.permissions import can_edit_indicators
 from cspplan.display import show_number
+from downloads.models import Download
+from downloads.services import download_record
 from reporting.forms import read_pack, read_since
 from reporting.indicator_status import RULE_TEXT, indicator_status, trend_points
 from reporting.pack import build_pack, changes_part
@@ -107,8 +109,9 @@ def _pack_page(request, scope: Scope):
     context = _context(scope) | {"form": form, "since": since}
     if since is not None:
         context["pack"] = build_pack(scope, since=since, today=today, everything=form.everything)
-        query = urlencode({"since": since.isoformat(), "contents": form.cleaned_data["contents"]})
-        context["docx_url"] = f"{scope.url('pack-docx')}?{query}"
+        options = {"since": since.isoformat(), "contents": form.cleaned_data["contents"]}
+        context["docx_url"] = f"{scope.url('pack-docx')}?{urlencode(options)}"
+        _record(request, scope, Download.Kind.PACK_PAGE, options)
     return render(request, "reporting/pack.html", context)
 
 
@@ -120,12 +123,28 @@ def _pack_download(request, scope: Scope):
         query = request.GET.urlencode()
         return redirect(f"{scope.url('pack')}?{query}" if query else scope.url("pack"))
     pack = build_pack(scope, since=since, today=today, everything=form.everything)
+    options = {"since": since.isoformat(), "contents": form.cleaned_data["contents"]}
+    _record(request, scope, Download.Kind.PACK_DOCUMENT, options)
     owner = scope.plan.slug if scope.plan else scope.board.slug
     response = HttpResponse(pack_docx(pack), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = (
         f'attachment; filename="{owner}-pack-{today.isoformat()}.docx"'
     )
     return response
+
+
+def _record(request, scope: Scope, kind: str, options: dict) -> None:
+    """The pack as taken by the user: the printable page counts as much as the document.
+    Its marking is the highest of the actions it was built from (those the user may see)."""
+    download_record(
+        user=request.user,
+        kind=kind,
+        actions=scope.actions,
+        subject=scope.title,
+        plan_id=scope.plan.pk if scope.plan else None,
+        board_id=scope.board.pk if scope.board else None,
+        options=options,
+    )
 
 
 plan_pack, board_pack = plan_and_board_views(_pack_page)

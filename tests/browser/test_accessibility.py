@@ -12,6 +12,12 @@ from pathlib import Path
 from django.urls import reverse
 from django_otp.oath import TOTP
 
+from actions.models import Action
+from actions.rag import RAG
+from actions.services import action_edit
+from boards.models import Role
+from downloads.models import Download
+from downloads.services import download_record
 from tests.browser.pages import (
     PageChecks,
     assert_reflows,
@@ -21,6 +27,7 @@ from tests.browser.pages import (
     submit,
     visit,
 )
+from tests.factories import user_in_role
 
 WORKBOOK = Path(__file__).parent.parent / "data" / "vru_as_sent.xlsx"
 
@@ -166,4 +173,27 @@ def test_pages_reflow_on_a_small_screen(page, context, live_server, plan_world):
         with checks.page(name):
             visit(page, url, name)
             assert_reflows(page, name)
+    checks.assert_all_passed()
+
+
+def test_administrator_pages(page, context, live_server, plan_world):
+    administrator = user_in_role(Role.ADMINISTRATOR, name="Adam Administrator")
+    # Something of each kind the log shows: a change with its fields, and a download.
+    action_edit(action=plan_world.officers_action, user=administrator, rag=RAG.AMBER)
+    download_record(
+        user=administrator,
+        kind=Download.Kind.WORKBOOK,
+        actions=Action.objects.all(),
+        subject=plan_world.plan.title,
+        plan_id=plan_world.plan.pk,
+        options={"layout": "vru"},
+    )
+    sign_in_quickly(context, live_server.url, administrator)
+    checks = PageChecks()
+    with checks.page("audit log"):
+        visit(page, reverse("audit:log"), "audit-log")
+    with checks.page("audit log with errors"):
+        wrong_range = "on_or_after_0=2&on_or_after_1=11&on_or_after_2=2021&on_or_before_0=1"
+        wrong_range += "&on_or_before_1=11&on_or_before_2=2021"
+        visit(page, f"{reverse('audit:log')}?{wrong_range}", "audit-log-errors")
     checks.assert_all_passed()

@@ -10,7 +10,7 @@ from base64 import b32encode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,11 +18,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import SecondFactorEvent
 from accounts.second_factor import APP_DEVICE_NAME, app_device, needs_second_factor
 from accounts.services import recovery_codes_replace, second_factor_event_record
+from cspplan.origin import RecordedCommand
 
 DEMO_USERNAMES = ["admin", "officer", "chair", "analyst"]
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = "Set up (or show) the demo users' second factor and print it. DEBUG only."
 
     def handle(self, *args, **options):

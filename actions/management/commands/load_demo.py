@@ -4,17 +4,18 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from actions.seeds import load_plan_file
 from boards.seeds import load_partnership_file
+from cspplan.origin import RecordedCommand
 from cspplan.records import Record, RecordError
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = "Load the seed partnerships, boards, people and plans from fixtures/ (idempotent)."
 
     def add_arguments(self, parser):

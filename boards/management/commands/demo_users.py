@@ -8,10 +8,12 @@ policy officer. Run `load_demo` first.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from boards.models import Partnership, Person, Role
+from boards.services import person_edit
+from cspplan.origin import RecordedCommand
 
 PARTNERSHIP = "barking-dagenham"
 
@@ -24,7 +26,7 @@ DEMO_USERS = [
 ]
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = "Create (or reset) a demo user per role and print their credentials. DEBUG only."
 
     def handle(self, *args, **options):
@@ -52,10 +54,17 @@ class Command(BaseCommand):
             person = Person.objects.filter(name=person_name).first()
             if person is None:
                 raise CommandError(f"{person_name} is not in the demo data: run load_demo.")
-            Person.objects.filter(user=user).exclude(pk=person.pk).update(user=None)
-            person.user, person.role = user, role
-            person.save()
-            person.partnerships.add(partnership)
+            # Through the services, one history row per person changed, in the name of
+            # whoever ran the command (cspplan.origin).
+            for earlier in Person.objects.filter(user=user).exclude(pk=person.pk):
+                person_edit(person=earlier, user=None, account=None)
+            person_edit(
+                person=person,
+                user=None,
+                account=user,
+                role=role,
+                partnerships=[*person.partnerships.all(), partnership],
+            )
             who = f"{person.name}, {person.post_title or 'no post title'} ({person.organisation})"
         label = role.label.split(":")[0].lower()
         return f"  {label:<14} username: {username:<8} password: {password:<22} {who}"

@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from actions.models import Plan
+from cspplan.origin import RecordedCommand
 from workbooks import exports
 from workbooks.layouts import LAYOUTS
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = "Write a plan to an Excel workbook in the VRU, SGV or CSP layout."
 
     def add_arguments(self, parser):

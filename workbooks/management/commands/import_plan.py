@@ -1,11 +1,12 @@
 import sys
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.text import slugify
 
 from actions.models import Plan
 from boards.models import Board, Partnership
+from cspplan.history import history_user
+from cspplan.origin import RecordedCommand
 from workbooks.layouts import LAYOUTS, read_workbook
 from workbooks.presenter import preview_lines
 from workbooks.preview import preview_import
@@ -14,7 +15,7 @@ from workbooks.services import PlanBusy, plan_import, plan_locked
 from workbooks.settling import take_workbook
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = (
         "Import a plan workbook: shows what is created, changed, unchanged and refused, "
         "and writes nothing at all if any row is refused."
@@ -31,7 +32,11 @@ class Command(BaseCommand):
             "(or BOARD_SLUG alone where no other partnership has a board of that slug).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Show, but write nothing.")
-        parser.add_argument("--user", help="Record the changes in the history as this user.")
+        parser.add_argument(
+            "--user",
+            help="Record the changes in the history as this user (default: the system user "
+            "of the account running the command).",
+        )
         parser.add_argument(
             "--take-workbook",
             action="store_true",
@@ -50,11 +55,8 @@ class Command(BaseCommand):
             new_plan = self._new_plan(plan, layout, board)
         elif found is None:
             raise CommandError(f"No plan has the slug '{plan}'. Add --create to make one.")
-        importer = None
-        if user:
-            importer = get_user_model().objects.filter(username=user).first()
-            if importer is None:
-                raise CommandError(f"No user is called '{user}'.")
+        # --user, else the system user (cspplan.origin.RecordedCommand checked it exists).
+        importer = history_user(None)
         try:
             with open(file, "rb") as stream:
                 parsed = read_workbook(stream.read(), layout)
