@@ -137,14 +137,14 @@ def test_administrators_also_see_admin_and_other_staff_do_not(client):
 
     page = client.get(reverse("password_change")).content.decode()
 
-    assert [(link.words, link.attrs["href"]) for link in navigation(page)][-1] == (
-        "Admin",
-        reverse("admin:index"),
-    )
-    # Only administrators enter the admin (tests/test_admin_entry.py): no link to a 404.
+    links = [(link.words, link.attrs["href"]) for link in navigation(page)]
+    assert links[-2:] == [("Admin", reverse("admin:index")), ("Audit log", reverse("audit:log"))]
+    # Only administrators enter the admin (tests/test_admin_entry.py) and read the audit
+    # log: no link to a 404.
     client.force_login(UserFactory(is_staff=True))
     page = client.get(reverse("password_change")).content.decode()
-    assert "Admin" not in [link.words for link in navigation(page)]
+    words = [link.words for link in navigation(page)]
+    assert "Admin" not in words and "Audit log" not in words
 
 
 @pytest.mark.django_db
