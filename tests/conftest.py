@@ -247,7 +247,7 @@ def build_world() -> World:
         "Protectively marked operation",
         rag=RAG.RED,
         end_date=days_ago(5),
-        restricted=True,
+        marking="official-sensitive",
         leads=[council, sam],
     )
     c1 = _action(schools, "3", 2, "Safer routes to school", update=(1, "Scoping"))

@@ -450,7 +450,7 @@ def make_board(size: int):
             rag=RAGS[n % len(RAGS)],
             origin=origins[n % len(origins)],
             end_date=today + datetime.timedelta(days=n % 60 - 30),
-            restricted=n % 50 == 0,
+            marking="official-sensitive" if n % 50 == 0 else "official",
         )
         for n in range(size)
     )
