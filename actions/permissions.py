@@ -356,11 +356,24 @@ def _sensitive_ok(access: Access) -> Q:
     """Which actions the person may see as far as protective marking goes: those at
     OFFICIAL, those they are a named lead of, and those of the boards they sit on or sit
     above. The one statement of who may see an OFFICIAL-SENSITIVE item."""
-    return (
-        selectors.official_condition()
-        | Q(pk__in=_named(access))
-        | _owned_or_monitored(access.board_ids)
-    )
+    return selectors.official_condition() | _marked_ok(access)
+
+
+def _marked_ok(access: Access) -> Q:
+    """The actions whose OFFICIAL-SENSITIVE items (themselves, their updates) the person
+    may see: those they are a named lead of, and those of the boards they sit on or above."""
+    return Q(pk__in=_named(access)) | _owned_or_monitored(access.board_ids)
+
+
+def may_see_marked(user, action: Action) -> bool:
+    """Whether the user may see the action's OFFICIAL-SENSITIVE items (its marked progress
+    updates; the action itself, were it marked)."""
+    access = access_for(user)
+    if access.role == Role.ADMINISTRATOR:
+        return True
+    if access.role is None:
+        return False
+    return Action.objects.filter(_marked_ok(access), pk=action.pk).exists()
 
 
 # The admin --------------------------------------------------------------------------------
@@ -418,10 +431,8 @@ def visible_updates(user) -> QuerySet[ProgressUpdate]:
     access = access_for(user)
     if access.role == Role.ADMINISTRATOR:
         return updates
-    may_see_marked = Action.objects.filter(
-        Q(pk__in=_named(access)) | _owned_or_monitored(access.board_ids)
-    )
-    return updates.filter(~Q(marking=Marking.OFFICIAL_SENSITIVE) | Q(action__in=may_see_marked))
+    marked_ok = Action.objects.filter(_marked_ok(access))
+    return updates.filter(~Q(marking=Marking.OFFICIAL_SENSITIVE) | Q(action__in=marked_ok))
 
 
 def visible_partnerships(user) -> QuerySet[Partnership]:

@@ -166,6 +166,14 @@ def highest_marking(items) -> Marking:
     return highest(effective_marking(item) for item in items)
 
 
+def listed_updates() -> QuerySet[ProgressUpdate]:
+    """The progress updates that lists of many actions read (the newest update, since the
+    last meeting, the pack): all but those marked OFFICIAL-SENSITIVE on their own, which
+    only their action's page shows, to those who may see them (`permissions.visible_updates`).
+    An update of a marked action is covered by its action's marking and listed with it."""
+    return ProgressUpdate.objects.exclude(marking=SENSITIVE)
+
+
 # The newest update ---------------------------------------------------------------------------
 
 # An action's progress updates, newest first: the latest date, then the one written last.
@@ -176,7 +184,7 @@ NEWEST_FIRST = ("-date", "-created_at", "-pk")
 def newest_update(field: str) -> Subquery:
     """`field` ("date", "text", ...) of the action's newest progress update, None if it has
     none: a subquery on the action's `pk`."""
-    updates = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(*NEWEST_FIRST)
+    updates = listed_updates().filter(action=OuterRef("pk")).order_by(*NEWEST_FIRST)
     return Subquery(updates.values(field)[:1])
 
 

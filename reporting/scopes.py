@@ -3,7 +3,8 @@
 The dashboards, "since the last meeting" and the pack all take a `Scope`: its actions are
 already limited to what the user may see (`actions.permissions.visible_in_plan` and
 `visible_in_boards`, which are `visible_actions` narrowed to the scope), so nothing
-counted or listed from it can include an action hidden from them, restricted or not.
+counted or listed from it can include an action hidden from them, marked or not; and its
+themes are those the user may see (`actions.permissions.visible_themes`).
 """
 
 from dataclasses import dataclass, field
@@ -12,12 +13,13 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from actions.models import Action, Plan
+from actions.models import Action, Plan, Theme
 from actions.permissions import (
     visible_boards,
     visible_in_boards,
     visible_in_plan,
     visible_plans,
+    visible_themes,
 )
 from boards.models import Board
 from boards.selectors import with_subgroups
@@ -28,6 +30,7 @@ class Scope:
     title: str
     actions: QuerySet[Action]
     plans: QuerySet[Plan]
+    themes: QuerySet[Theme]
     board: Board | None = None
     plan: Plan | None = None
     # The board and the boards under it, for a board's scope.
@@ -51,6 +54,7 @@ def plan_scope(user, slug: str) -> Scope:
         title=plan.title,
         actions=visible_in_plan(user, plan),
         plans=Plan.objects.filter(pk=plan.pk),
+        themes=visible_themes(user).filter(plan=plan),
         plan=plan,
     )
 
@@ -68,6 +72,7 @@ def board_scope(user, pk: int) -> Scope:
         plans=visible_plans(user).filter(
             Q(board_id__in=boards) | Q(pk__in=actions.values("theme__plan_id"))
         ),
+        themes=visible_themes(user),
         board=board,
         boards=boards,
     )

@@ -59,7 +59,9 @@ def plan_download(request, slug):
     """The plan page's actions with its filters (the same query string), as a workbook:
     what the user sees there, nothing more. Anyone who may see the plan may have it."""
     plan = get_object_or_404(visible_plans(request.user), slug=slug)
-    filters = ActionFilter(request.GET, queryset=plan_actions(plan, request.user), plan=plan)
+    filters = ActionFilter(
+        request.GET, queryset=plan_actions(plan, request.user), plan=plan, user=request.user
+    )
     if not filters.is_valid():
         # The plan page says what is wrong with the filters.
         return redirect(
