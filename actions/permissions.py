@@ -298,11 +298,20 @@ def can_edit_indicators(user, plan: Plan) -> bool:
 
 
 def hidden_in_plan(user, plan: Plan) -> bool:
-    """Whether the plan holds marked actions the user may not see."""
+    """Whether the plan holds marked items the user may not see: actions, themes (a marked
+    theme with no action) or progress updates."""
     if is_administrator(user):
         return False
     marked = Action.objects.filter(selectors.sensitive_condition(), theme__plan=plan)
-    return marked.exclude(pk__in=visible_actions(user).values("pk")).exists()
+    updates = ProgressUpdate.objects.filter(
+        action__theme__plan=plan, marking=Marking.OFFICIAL_SENSITIVE
+    )
+    themes = Theme.objects.filter(plan=plan)
+    return (
+        marked.exclude(pk__in=visible_actions(user).values("pk")).exists()
+        or updates.exclude(pk__in=visible_updates(user).values("pk")).exists()
+        or themes.exclude(pk__in=visible_themes(user).values("pk")).exists()
+    )
 
 
 # Scopes ----------------------------------------------------------------------------------

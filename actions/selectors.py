@@ -174,6 +174,19 @@ def listed_updates() -> QuerySet[ProgressUpdate]:
     return ProgressUpdate.objects.exclude(marking=SENSITIVE)
 
 
+def plan_marking(plan: Plan) -> Marking:
+    """The highest marking of everything in the plan (itself, its themes, actions and their
+    progress updates): what a whole plan's workbook states."""
+    if plan.marking == SENSITIVE:
+        return SENSITIVE
+    held = (
+        Theme.objects.filter(plan=plan),
+        Action.objects.filter(theme__plan=plan),
+        ProgressUpdate.objects.filter(action__theme__plan=plan),
+    )
+    return highest(highest_marking(items) for items in held)
+
+
 # The newest update ---------------------------------------------------------------------------
 
 # An action's progress updates, newest first: the latest date, then the one written last.

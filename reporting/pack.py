@@ -198,6 +198,9 @@ class Pack:
     counts: dict[str, int] = field(default_factory=dict)
     total: int = 0
     everything: bool = False  # with every action, theme by theme
+    # The highest protective marking of what it holds (actions.models.Marking), stated at
+    # the head and foot of the page and of the document.
+    marking: str = "official"
 
 
 # ---- helpers ---------------------------------------------------------------------------------

@@ -7,13 +7,14 @@ counted or listed from it can include an action hidden from them, marked or not;
 themes are those the user may see (`actions.permissions.visible_themes`).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from actions.models import Action, Plan, Theme
+from actions import selectors
+from actions.models import Action, Marking, Plan, Theme
 from actions.permissions import (
     visible_boards,
     visible_in_boards,
@@ -45,6 +46,26 @@ class Scope:
         if self.board:
             return reverse(f"reporting:board-{name}", args=[self.board.pk])
         return reverse(f"reporting:plan-{name}", args=[self.plan.slug])
+
+
+def scope_marking(scope: Scope) -> Marking:
+    """The highest protective marking of what the scope holds: its actions (each at least
+    at its theme's and plan's marking), its themes and its plans. What its pages and
+    documents state at their head and foot."""
+    return selectors.highest(
+        selectors.highest_marking(items) for items in (scope.actions, scope.themes, scope.plans)
+    )
+
+
+def without_marked(scope: Scope) -> Scope:
+    """The scope with its OFFICIAL-SENSITIVE items left out (actions, themes and plans so
+    marked, and what is in them): what is produced at OFFICIAL when asked."""
+    return replace(
+        scope,
+        actions=scope.actions.filter(selectors.official_condition()),
+        themes=scope.themes.exclude(selectors.theme_sensitive_condition()),
+        plans=scope.plans.filter(marking=Marking.OFFICIAL),
+    )
 
 
 def plan_scope(user, slug: str) -> Scope:

@@ -22,8 +22,8 @@ from django.db.models.functions import FirstValue, Lag
 from django.utils import timezone
 
 from actions.models import Action, Plan, ProgressUpdate
-from actions.selectors import listed_updates
 from actions.rag import RAG
+from actions.selectors import listed_updates
 from cspplan.display import NOT_RECORDED, SHORT_DATE, name_of, show_date
 
 # Meetings are not recorded yet, so "since the last meeting" starts four weeks back. Once
@@ -88,7 +88,8 @@ def changes_since(actions: QuerySet[Action], since: datetime.date | datetime.dat
     history = Action.history.model
     rows = list(_rag_rows(history, in_set, since))
     updates = list(
-        listed_updates().filter(action__in=in_set, created_at__gte=since)
+        listed_updates()
+        .filter(action__in=in_set, created_at__gte=since)
         .select_related("author", "created_by__person")
         .order_by("-created_at", "-pk")
     )

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from actions.models import Action, Plan
+from actions.models import Action, Marking, Plan
 from workbooks.layouts import write_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,6 +21,9 @@ class Export:
     layout: str
     content: bytes
     filtered: bool = False  # some of the plan's actions, as its page showed them
+    # The highest protective marking of what it holds, which the workbook states (for a log
+    # of downloads too).
+    marking: Marking = Marking.OFFICIAL
 
     @property
     def filename(self) -> str:
@@ -28,20 +31,27 @@ class Export:
         return f"{self.plan.slug}-{self.layout}{part}.xlsx"
 
 
-def plan_export(plan: Plan, layout: str | None = None) -> Export:
-    """The plan as an .xlsx workbook in `layout` (by default the plan's own)."""
+def plan_export(plan: Plan, layout: str | None = None, *, leave_out_marked=False) -> Export:
+    """The plan as an .xlsx workbook in `layout` (by default the plan's own); with
+    `leave_out_marked`, without its OFFICIAL-SENSITIVE items, at OFFICIAL."""
     layout = layout or plan.layout
     stream = io.BytesIO()
-    write_workbook(plan, layout, stream)
-    return Export(plan=plan, layout=layout, content=stream.getvalue())
+    marking = write_workbook(plan, layout, stream, leave_out_marked=leave_out_marked)
+    return Export(plan=plan, layout=layout, content=stream.getvalue(), marking=marking)
 
 
 def filtered_export(plan: Plan, actions: QuerySet[Action]) -> Export:
     """The `actions` of the plan that its page shows with the user's filters (already
     limited to what the user may see), in the plan's own layout, under their themes."""
     stream = io.BytesIO()
-    write_workbook(plan, plan.layout, stream, actions)
-    return Export(plan=plan, layout=plan.layout, content=stream.getvalue(), filtered=True)
+    marking = write_workbook(plan, plan.layout, stream, actions)
+    return Export(
+        plan=plan,
+        layout=plan.layout,
+        content=stream.getvalue(),
+        filtered=True,
+        marking=marking,
+    )
 
 
 def download(export: Export) -> HttpResponse:

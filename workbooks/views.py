@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actions.filters import ActionFilter
 from actions.models import Plan
 from actions.permissions import can_export_plan, can_import_plan, visible_plans
-from actions.selectors import plan_actions
+from actions.selectors import plan_actions, plan_marking
 from workbooks import exports, uploads
 from workbooks.forms import ConflictChoicesForm, PlanExportForm, PlanImportForm
 from workbooks.layouts import read_workbook
@@ -49,7 +49,10 @@ def plan_export(request, slug):
     form = PlanExportForm(request.GET)
     if not form.is_valid():
         return _export_page(request, plan, form)
-    return exports.download(exports.plan_export(plan, form.cleaned_data["layout"]))
+    export = exports.plan_export(
+        plan, form.cleaned_data["layout"], leave_out_marked=form.cleaned_data["leave_out_marked"]
+    )
+    return exports.download(export)
 
 
 @require_GET
@@ -192,6 +195,8 @@ def _export_page(request, plan, form):
         "can_import": can_import_plan(request.user, plan),
         # The page names the column as the workbook heads it, so that people can find it.
         "id_header": ID_HEADER,
+        # Whether the workbook would be marked: the page offers to leave marked items out.
+        "plan_marking": plan_marking(plan),
     }
     return render(request, "workbooks/plan_export.html", context)
 

@@ -6,6 +6,7 @@ actions are already limited to what the user may see. A plan or board the user m
 is "not found", so that its existence is not revealed.
 """
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -24,7 +25,7 @@ from reporting.forms import read_pack, read_since
 from reporting.indicator_status import RULE_TEXT, indicator_status, trend_points
 from reporting.pack import build_pack, changes_part
 from reporting.pack_docx import CONTENT_TYPE, pack_docx
-from reporting.scopes import Scope, plan_scope
+from reporting.scopes import Scope, plan_scope, scope_marking, without_marked
 from reporting.views.scoped import plan_and_board_views
 
 # The trend line's box, in pixels: small enough to sit beside the numbers.
@@ -51,6 +52,7 @@ def _since_page(request, scope: Scope):
         part, changes = changes_part(scope, since)
         pack_url = f"{scope.url('pack')}?since={since.isoformat()}"
         context |= {"part": part, "changes": changes, "pack_url": pack_url}
+        context["page_marking"] = scope_marking(scope)
     return render(request, "reporting/meeting_since.html", context)
 
 
@@ -106,10 +108,22 @@ def _pack_page(request, scope: Scope):
     form, since = read_pack(request.GET, today)
     context = _context(scope) | {"form": form, "since": since}
     if since is not None:
-        context["pack"] = build_pack(scope, since=since, today=today, everything=form.everything)
-        query = urlencode({"since": since.isoformat(), "contents": form.cleaned_data["contents"]})
-        context["docx_url"] = f"{scope.url('pack-docx')}?{query}"
+        pack = _pack(scope, form, since, today)
+        context |= {"pack": pack, "page_marking": pack.marking}
+        query = {"since": since.isoformat(), "contents": form.cleaned_data["contents"]}
+        if form.leaves_out_marked:
+            query["leave_out_marked"] = "on"
+        context["docx_url"] = f"{scope.url('pack-docx')}?{urlencode(query)}"
     return render(request, "reporting/pack.html", context)
+
+
+def _pack(scope: Scope, form, since, today):
+    """The pack the form asks for, marked with the highest marking of what it holds (none
+    when asked to leave marked items out)."""
+    if form.leaves_out_marked:
+        scope = without_marked(scope)
+    pack = build_pack(scope, since=since, today=today, everything=form.everything)
+    return replace(pack, marking=scope_marking(scope))
 
 
 def _pack_download(request, scope: Scope):
@@ -119,7 +133,7 @@ def _pack_download(request, scope: Scope):
         # The pack page says what is wrong, in GOV.UK's words and layout.
         query = request.GET.urlencode()
         return redirect(f"{scope.url('pack')}?{query}" if query else scope.url("pack"))
-    pack = build_pack(scope, since=since, today=today, everything=form.everything)
+    pack = _pack(scope, form, since, today)
     owner = scope.plan.slug if scope.plan else scope.board.slug
     response = HttpResponse(pack_docx(pack), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = (

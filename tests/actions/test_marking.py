@@ -175,9 +175,7 @@ def mark_governance_and_schools(world) -> Theme:
     return ThemeFactory(plan=world.plan, name="Covert", order=10, marking=SENSITIVE)
 
 
-def test_pages_for_those_who_may_not_see_marked_items_are_as_if_they_did_not_exist(
-    client, world
-):
+def test_pages_for_those_who_may_not_see_marked_items_are_as_if_they_did_not_exist(client, world):
     ProgressUpdateFactory(action=world.b1, text="Informant says", marking=SENSITIVE)
     covert = mark_governance_and_schools(world)
     urls = pages(world)
