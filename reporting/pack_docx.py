@@ -188,7 +188,7 @@ def _fill(cell, content: Cell, *, numeric: bool, bold: bool) -> None:
         for piece in line:
             run = paragraph.add_run(NOT_IN_XML.sub(" ", piece_words(piece)))
             run.font.size = TABLE_TEXT
-            if piece.kind == "strong" or bold:
+            if piece.kind in ("strong", "marking") or bold:
                 run.bold = True
             if piece.kind == "rag":
                 _rag_run(run, piece.value)

@@ -58,8 +58,11 @@ def test_a_pack_holding_a_marked_action_says_so_on_every_page(client, world):
         query = {"contents": "everything"}
         html = get(client, world.chair, page, query).content.decode()
         assert SECRET in html and BANNER in html and "app-print-marking--bottom" in html
+        assert f"{SECRET} <strong class=\"govuk-tag govuk-tag--orange" in html.replace(
+            '</span><span class="app-pre-line"> </span>', " "
+        )
         document = document_of(get(client, world.chair, document_url, query))
-        assert SECRET in words(document)
+        assert f"{SECRET} {MARKING}" in words(document)
         sections = header_and_footer(document)
         assert len(sections) == 2  # portrait, then landscape for the wide tables
         for header, footer in sections:
