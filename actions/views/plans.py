@@ -41,6 +41,8 @@ def plan_list(request):
             "rags": RAG.choices,
             "has_person": person_of(request.user) is not None,
             "rag_meanings": rag_meanings(),
+            # The plans' own markings: their actions are only counted here.
+            "page_marking": selectors.highest(row["plan"].marking for row in rows),
         },
     )
 

@@ -199,7 +199,7 @@ def test_those_who_may_see_marked_items_see_them_marked_with_a_banner(client, wo
     for url in pages(world)[2:7]:
         text = get(client, world.chair, url).content.decode()
         assert BANNER in text, url
-        assert "app-print-marking" in text, url
+        assert "app-marked" in text, url
         assert TAG in text, url  # beside the marked actions each page lists
     plan_page = get(client, world.chair, plan_url(world)).content.decode()
     # A tag beside each marked action (a1, a2, bx1, bx2, c1) and each marked theme heading.

@@ -57,8 +57,8 @@ def test_a_pack_holding_a_marked_action_says_so_on_every_page(client, world):
     for page, document_url in pack_urls(world):
         query = {"contents": "everything"}
         html = get(client, world.chair, page, query).content.decode()
-        assert SECRET in html and BANNER in html and "app-print-marking--bottom" in html
-        assert f"{SECRET} <strong class=\"govuk-tag govuk-tag--orange" in html.replace(
+        assert SECRET in html and BANNER in html and "app-marked" in html
+        assert f'{SECRET} <strong class="govuk-tag govuk-tag--orange' in html.replace(
             '</span><span class="app-pre-line"> </span>', " "
         )
         document = document_of(get(client, world.chair, document_url, query))
@@ -77,7 +77,7 @@ def test_the_pack_can_be_produced_without_the_marked_items_at_official(client, w
         response = get(client, world.chair, page, query)
         html = response.content.decode()
         assert SECRET not in html and BANNER not in html and "Informant says" not in html
-        assert "app-print-marking" not in html
+        assert "app-marked" not in html
         # The Word link keeps the choice.
         assert "leave_out_marked=on" in response.context["docx_url"]
         document = document_of(get(client, world.chair, document_url, query))
