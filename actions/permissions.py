@@ -276,10 +276,19 @@ def importable_plans(user) -> QuerySet[Plan]:
         return Plan.objects.all()
     if access.role != Role.ANALYST:
         return Plan.objects.none()
+    # As `hidden_in_plan` says, for every plan at once: the plans holding marked actions,
+    # updates or themes the analyst may not see are not theirs to import into.
     visible = Action.objects.filter(_visible(access)).values("pk")
     hidden = Action.objects.filter(selectors.sensitive_condition()).exclude(pk__in=visible)
-    return Plan.objects.filter(partnership_id__in=access.partnership_ids).exclude(
-        pk__in=hidden.values("theme__plan_id")
+    hidden_updates = ProgressUpdate.objects.filter(marking=Marking.OFFICIAL_SENSITIVE).exclude(
+        pk__in=visible_updates(user).values("pk")
+    )
+    hidden_themes = Theme.objects.exclude(pk__in=visible_themes(user).values("pk"))
+    return (
+        Plan.objects.filter(partnership_id__in=access.partnership_ids)
+        .exclude(pk__in=hidden.values("theme__plan_id"))
+        .exclude(pk__in=hidden_updates.values("action__theme__plan_id"))
+        .exclude(pk__in=hidden_themes.values("plan_id"))
     )
 
 

@@ -207,3 +207,21 @@ def test_those_who_may_see_marked_items_see_them_marked_with_a_banner(client, wo
     # ...and nothing at OFFICIAL says so.
     unmarked = get(client, world.chair, reverse("actions:plan-detail", args=["other-plan"]))
     assert BANNER not in unmarked.content.decode() and TAG not in unmarked.content.decode()
+
+
+def test_a_plan_holding_marked_items_an_analyst_may_not_see_is_not_theirs_to_export_or_import(
+    world,
+):
+    # The other plan is the other board's: the analyst here sits on no board.
+    assert permissions.can_import_plan(world.analyst, world.other_plan)
+    for marked in (
+        lambda: ThemeFactory(plan=world.other_plan, name="Covert", marking=SENSITIVE),
+        lambda: ProgressUpdateFactory(action=world.u1, marking=SENSITIVE),
+    ):
+        item = marked()
+        assert permissions.hidden_in_plan(world.analyst, world.other_plan)
+        assert not permissions.can_export_plan(world.analyst, world.other_plan)
+        assert world.other_plan not in permissions.importable_plans(world.analyst)
+        assert permissions.can_export_plan(world.administrator, world.other_plan)
+        item.delete()
+        assert world.other_plan in permissions.importable_plans(world.analyst)
