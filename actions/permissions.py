@@ -418,6 +418,14 @@ def visible_themes(user) -> QuerySet[Theme]:
     access = access_for(user)
     if access.role == Role.ADMINISTRATOR:
         return themes
+    # Every theme of a plan whose board they sit on (or above), as `visible_in_plan` shows
+    # them all of it; asked first, so that the costlier tests below run for the rest alone.
+    if access.role == Role.CHAIR:
+        whole = Q(plan__board_id__in=access.board_ids)
+    else:
+        whole = Q(
+            plan__board_id__in=access.board_ids, plan__partnership_id__in=access.partnership_ids
+        )
     seen = Action.objects.filter(_visible(access))
     every = Action.objects.all()
     holding_seen = Q(pk__in=seen.values("theme_id")) | Q(pk__in=seen.values("theme__parent_id"))
@@ -427,7 +435,7 @@ def visible_themes(user) -> QuerySet[Theme]:
     empty_seen = ~holding_any & (
         ~selectors.theme_sensitive_condition() | Q(plan__board_id__in=access.board_ids)
     )
-    return themes.filter(holding_seen | empty_seen)
+    return themes.filter(whole | holding_seen | empty_seen)
 
 
 def visible_senior_leaders(user) -> QuerySet[SeniorLeader]:

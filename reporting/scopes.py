@@ -87,13 +87,14 @@ def board_scope(user, pk: int) -> Scope:
     board = get_object_or_404(visible_boards(user).select_related("partnership"), pk=pk)
     boards = with_subgroups([board.pk])
     actions = visible_in_boards(user, boards)
+    plans = visible_plans(user).filter(
+        Q(board_id__in=boards) | Q(pk__in=actions.values("theme__plan_id"))
+    )
     return Scope(
         title=board.name,
         actions=actions,
-        plans=visible_plans(user).filter(
-            Q(board_id__in=boards) | Q(pk__in=actions.values("theme__plan_id"))
-        ),
-        themes=visible_themes(user),
+        plans=plans,
+        themes=visible_themes(user).filter(plan__in=plans),
         board=board,
         boards=boards,
     )
