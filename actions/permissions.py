@@ -157,8 +157,11 @@ def visible_plans(user) -> QuerySet[Plan]:
     else:
         scope = Q(partnership_id__in=access.partnership_ids)
     plans = Plan.objects.filter(scope | Q(pk__in=led_plans))
-    # A marked plan: to those who may see the marked items of its board, or any of its actions.
-    seen = Action.objects.filter(_visible(access)).values("theme__plan_id")
+    # A marked plan: to those who may see the marked items of its board, or any of its actions
+    # (asked of the marked plans' actions alone).
+    seen = Action.objects.filter(
+        _visible(access), theme__plan__marking=Marking.OFFICIAL_SENSITIVE
+    ).values("theme__plan_id")
     return plans.filter(
         Q(marking=Marking.OFFICIAL) | Q(board_id__in=access.board_ids) | Q(pk__in=seen)
     )
