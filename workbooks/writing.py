@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from actions.models import ActionOrigin
+from actions.models import ActionOrigin, Marking
 from actions.rag import COLOURS, RAG
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -136,7 +136,9 @@ class SheetWriter:
         # has one; write-only sheets have none of their own.
         self.sheet.calculate_dimension = lambda: ref
 
-    def set_page(self, *, title: str, header_row: int | None, marking=None) -> None:
+    def set_page(
+        self, *, title: str, header_row: int | None, marking: Marking | None = None
+    ) -> None:
         """How the sheet prints: landscape A4, every column fitted to the page's width (as
         many pages down as it takes), the header row at the top of every page and the title
         in the page header, with the page number below; a protective marking (an
@@ -155,7 +157,7 @@ class SheetWriter:
             sheet.print_title_rows = f"{header_row}:{header_row}"
         # "&" starts a code in a header: one written in the title is doubled to stay one.
         title_part, page_part = sheet.oddHeader.center, sheet.oddFooter.center
-        if marking is not None and marking != marking.OFFICIAL:
+        if marking is not None and marking != Marking.OFFICIAL:
             title_part, page_part = sheet.oddHeader.left, sheet.oddFooter.right
             for part in (sheet.oddHeader.center, sheet.oddFooter.center):
                 part.text = f"&B{marking.label}"
