@@ -17,6 +17,7 @@ from actions.models import (
     Action,
     Indicator,
     IndicatorValue,
+    Marking,
     Plan,
     ProgressUpdate,
     SeniorLeader,
@@ -67,7 +68,7 @@ class ThemeInline(ScopedInline, admin.TabularInline):
     services = THEME_SERVICES
     model = Theme
     extra = 0
-    fields = ["order", "ref", "name", "parent", "monitoring_board"]
+    fields = ["order", "ref", "name", "parent", "monitoring_board", "marking"]
     show_change_link = True
 
     def get_queryset(self, request):
@@ -75,7 +76,7 @@ class ThemeInline(ScopedInline, admin.TabularInline):
 
 
 def _actions_seen(request, path: str) -> Count:
-    """A count of the actions at `path` that the user may see: a restricted action they
+    """A count of the actions at `path` that the user may see: a marked action they
     may not see is not counted, as its existence is not revealed."""
     if permissions.is_administrator(request.user):
         return Count(path)
@@ -83,7 +84,16 @@ def _actions_seen(request, path: str) -> Count:
     return Count(path, filter=Q(**{f"{path}__in": seen}))
 
 
-class PlanAdmin(OfPlans, ScopedAdmin):
+class ShowsMarking:
+    """A column with an item's own protective marking, blank for OFFICIAL (which need not
+    be shown), as every list of marked items shows it."""
+
+    @admin.display(description="marking", ordering="marking")
+    def shown_marking(self, item):
+        return item.get_marking_display() if item.marking != Marking.OFFICIAL else ""
+
+
+class PlanAdmin(ShowsMarking, OfPlans, ScopedAdmin):
     services = PLAN_SERVICES
     list_display = [
         "title",
@@ -94,11 +104,13 @@ class PlanAdmin(OfPlans, ScopedAdmin):
         "period_start",
         "period_end",
         "action_count",
+        "shown_marking",
     ]
     list_filter = [
         ("partnership", admin.RelatedOnlyFieldListFilter),
         "layout",
         "status",
+        "marking",
         ("board", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["partnership", "board"]
@@ -131,12 +143,13 @@ class PlanAdmin(OfPlans, ScopedAdmin):
         return plan.action_count
 
 
-class ThemeAdmin(OfPlans, ScopedAdmin):
+class ThemeAdmin(ShowsMarking, OfPlans, ScopedAdmin):
     services = THEME_SERVICES
-    list_display = ["name", "plan", "parent", "order", "action_count"]
+    list_display = ["name", "plan", "parent", "order", "action_count", "shown_marking"]
     list_filter = [
         ("plan__partnership", admin.RelatedOnlyFieldListFilter),
         ("plan", admin.RelatedOnlyFieldListFilter),
+        "marking",
     ]
     list_select_related = ["plan", "parent"]
     search_fields = ["name", "description", "review_feedback"]
@@ -163,11 +176,11 @@ class ProgressUpdateInline(ScopedInline, admin.StackedInline):
     services = PROGRESS_UPDATE_SERVICES
     model = ProgressUpdate
     extra = 0
-    fields = ["date", "period", "rag", "author", "text"]
+    fields = ["date", "period", "rag", "author", "marking", "text"]
     autocomplete_fields = ["author"]
 
 
-class ActionAdmin(Permitted, ScopedAdmin):
+class ActionAdmin(ShowsMarking, Permitted, ScopedAdmin):
     services = ACTION_SERVICES
     # The status beside the action, so that both are on screen on a phone.
     list_display = [
@@ -179,6 +192,7 @@ class ActionAdmin(Permitted, ScopedAdmin):
         "origin",
         "leads",
         "end_date",
+        "shown_marking",
     ]
     list_display_links = ["ref", "short_text"]
     list_filter = [
@@ -187,7 +201,7 @@ class ActionAdmin(Permitted, ScopedAdmin):
         ("theme", admin.RelatedOnlyFieldListFilter),
         "rag",
         "origin",
-        "restricted",
+        "marking",
         ("lead_organisations", admin.RelatedOnlyFieldListFilter),
         ("monitoring_board", admin.RelatedOnlyFieldListFilter),
     ]
@@ -210,7 +224,7 @@ class ActionAdmin(Permitted, ScopedAdmin):
                     "ref",
                     "order",
                     "origin",
-                    "restricted",
+                    "marking",
                     "text",
                     "outcomes",
                     "resources",
@@ -255,7 +269,7 @@ class ActionAdmin(Permitted, ScopedAdmin):
         if obj is not None and not self.sees_everything(request):
             plans = permissions.editable_plans(request.user)
             if not plans.filter(themes__actions=obj).exists():
-                readonly += ["theme", "restricted"]
+                readonly += ["theme", "marking"]
         return readonly
 
     @admin.display(description="action", ordering="text")
@@ -277,20 +291,21 @@ class ActionAdmin(Permitted, ScopedAdmin):
         return rag_label(action.rag)
 
 
-class ProgressUpdateAdmin(Permitted, ScopedAdmin):
+class ProgressUpdateAdmin(ShowsMarking, Permitted, ScopedAdmin):
     services = PROGRESS_UPDATE_SERVICES
-    list_display = ["action", "date", "period", "rag_set", "author"]
+    list_display = ["action", "date", "period", "rag_set", "author", "shown_marking"]
     list_filter = [
         ("action__theme__plan__partnership", admin.RelatedOnlyFieldListFilter),
         ("action__theme__plan", admin.RelatedOnlyFieldListFilter),
         "rag",
+        "marking",
     ]
     list_select_related = ["action", "author"]
     search_fields = ["text", "action__text"]
     autocomplete_fields = ["action", "author"]
     date_hierarchy = "date"
     # Who typed an update in is who added it, recorded by the service.
-    fields = ["action", "date", "period", "rag", "author", "text", "created_by"]
+    fields = ["action", "date", "period", "rag", "author", "marking", "text", "created_by"]
     readonly_fields = ["created_by"]
 
     def visible(self, request):

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
-from actions import selectors
+from actions import permissions, selectors
 from actions.models import Action, ActionOrigin, Plan, ProgressUpdate
 from actions.rag import MEANINGS, RAG
 
@@ -194,11 +194,11 @@ class ActionFilter(django_filters.FilterSet):
         fields = []
         form = ActionFilterForm
 
-    def __init__(self, data=None, queryset=None, *, plan: Plan, **kwargs):
+    def __init__(self, data=None, queryset=None, *, plan: Plan, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
         actions = self.queryset
         choices = {
-            "theme": [(str(theme.pk), label) for theme, label in plan_themes(plan)],
+            "theme": [(str(theme.pk), label) for theme, label in plan_themes(plan, user)],
             "lead_person": [
                 (
                     str(person.pk),
@@ -275,10 +275,13 @@ def _organisation_choices(organisations) -> list[tuple[str, str]]:
     ]
 
 
-def plan_themes(plan: Plan) -> list[tuple[object, str]]:
-    """The plan's themes in reading order, each with a label that names its parent theme."""
+def plan_themes(plan: Plan, user) -> list[tuple[object, str]]:
+    """The plan's themes that the user may see (`permissions.visible_themes`) in reading
+    order, each with a label that names its parent theme."""
     themes = (
-        plan.themes.select_related("parent")
+        permissions.visible_themes(user)
+        .filter(plan=plan)
+        .select_related("parent")
         .annotate(
             top_order=Coalesce(F("parent__order"), F("order")),
             top_id=Coalesce(F("parent_id"), F("id")),

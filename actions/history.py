@@ -18,7 +18,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.utils.text import capfirst
 
 from actions.models import ACTION_LIST_FIELDS as LIST_FIELDS
-from actions.models import Action, Indicator, IndicatorValue, ProgressUpdate, Theme
+from actions.models import Action, Indicator, IndicatorValue, Marking, ProgressUpdate, Theme
 from actions.rag import RAG
 from actions.services import VERSIONED_FIELDS, action_version
 from boards.models import Board
@@ -53,19 +53,21 @@ class SinceVersion:
     updates: list[ProgressUpdate]  # progress updates added since, oldest first
 
 
-def action_history(action: Action) -> list[Change]:
-    """Every recorded change to the action and its progress updates, newest first."""
+def action_history(action: Action, *, marked_updates: bool = True) -> list[Change]:
+    """Every recorded change to the action and its progress updates, newest first; without
+    `marked_updates`, none of the updates ever marked OFFICIAL-SENSITIVE."""
     records = list(_records(action).order_by("history_date", "history_id"))
     snapshots = _list_snapshots(action)
     changes = _action_changes(records, snapshots=snapshots)
-    changes += _update_changes(action)
+    changes += _update_changes(action, marked_updates=marked_updates)
     changes.sort(key=lambda change: change.order, reverse=True)
     return changes
 
 
-def since_version(action: Action, version: str) -> SinceVersion:
+def since_version(action: Action, version: str, *, marked_updates: bool = True) -> SinceVersion:
     """The changes to the fields an update form edits, made after the newest history record
-    whose version is `version`, and the progress updates added with or after them."""
+    whose version is `version`, and the progress updates added with or after them (without
+    `marked_updates`, those marked OFFICIAL-SENSITIVE left out)."""
     newest_first = list(
         _records(action).order_by("-history_date", "-history_id")[:VERSION_SEARCH_LIMIT]
     )
@@ -81,11 +83,10 @@ def since_version(action: Action, version: str) -> SinceVersion:
     if len(newer) > 1:
         # The updates saved with those changes are created just after them (the service
         # saves the action, then the update); earlier ones were there when the form was.
-        updates = list(
-            action.updates.filter(created_at__gte=newer[1].history_date)
-            .select_related("author")
-            .order_by("created_at", "pk")
-        )
+        added = action.updates.filter(created_at__gte=newer[1].history_date)
+        if not marked_updates:
+            added = added.exclude(marking=Marking.OFFICIAL_SENSITIVE)
+        updates = list(added.select_related("author").order_by("created_at", "pk"))
     return SinceVersion(base=base, changes=changes, updates=updates)
 
 
@@ -222,12 +223,17 @@ def _shown(name: str, value, names: dict) -> str:
 # ---- progress updates ----------------------------------------------------------------------
 
 
-def _update_changes(action: Action) -> list[Change]:
+def _update_changes(action: Action, *, marked_updates: bool) -> list[Change]:
     records = (
         ProgressUpdate.history.filter(action_id=action.pk)
         .select_related("history_user__person", "author")
         .order_by("history_date", "history_id")
     )
+    if not marked_updates:
+        ever_marked = ProgressUpdate.history.filter(
+            action_id=action.pk, marking=Marking.OFFICIAL_SENSITIVE
+        )
+        records = records.exclude(id__in=ever_marked.values("id"))
     previous_of: dict[int, object] = {}
     changes = []
     for record in records:

@@ -23,6 +23,33 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class Marking(models.TextChoices):
+    """A protective marking (the Government Security Classifications): OFFICIAL, the
+    default, which need not be shown, or OFFICIAL-SENSITIVE, seen only by those
+    `actions.permissions` allows. A plan's or theme's marking covers everything in it
+    (`actions.selectors.effective_marking`)."""
+
+    OFFICIAL = "official", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "official-sensitive", "OFFICIAL-SENSITIVE"
+
+
+MARKING_HELP = (
+    "OFFICIAL-SENSITIVE: shown only to administrators, the named leads of the actions it "
+    "covers, and those who sit on the board that owns the plan or monitors the action (or a "
+    "board above that one). A plan's or theme's marking covers everything in it."
+)
+
+
+def marking_field():
+    return models.CharField(
+        "protective marking",
+        max_length=20,
+        choices=Marking.choices,
+        default=Marking.OFFICIAL,
+        help_text=MARKING_HELP,
+    )
+
+
 class Plan(models.Model):
     Layout = PlanLayout
     Status = PlanStatus
@@ -54,6 +81,7 @@ class Plan(models.Model):
     source = models.CharField(
         max_length=300, blank=True, help_text="Where the plan came from (document, meeting)."
     )
+    marking = marking_field()
 
     history = HistoricalRecords()
 
@@ -62,6 +90,7 @@ class Plan(models.Model):
         constraints = [
             in_choices("layout", PlanLayout, "plan_layout_valid"),
             in_choices("status", PlanStatus, "plan_status_valid"),
+            in_choices("marking", Marking, "plan_marking_valid"),
             dates_in_order("period_start", "period_end", "plan_period_in_order"),
         ]
 
@@ -120,12 +149,14 @@ class Theme(models.Model):
         help_text="The subgroup that monitors this theme's actions.",
     )
     order = models.PositiveIntegerField(default=0)
+    marking = marking_field()
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "order"]
         constraints = [
+            in_choices("marking", Marking, "theme_marking_valid"),
             models.UniqueConstraint(
                 fields=["plan", "name"],
                 condition=Q(parent__isnull=True),
@@ -227,13 +258,7 @@ class Action(models.Model):
         related_name="monitored_actions",
         help_text="The subgroup that monitors this action.",
     )
-    restricted = models.BooleanField(
-        "restricted",
-        default=False,
-        help_text="Protectively marked, like a RESTRICTED item in a board pack: shown only to "
-        "administrators, its named leads, and those who sit on the board that owns its plan "
-        "or monitors it (or a board above that one).",
-    )
+    marking = marking_field()
     order = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -251,6 +276,7 @@ class Action(models.Model):
             not_blank("text", "action_text_required"),
             in_choices("rag", RAG, "action_rag_valid"),
             in_choices("origin", ActionOrigin, "action_origin_valid"),
+            in_choices("marking", Marking, "action_marking_valid"),
             dates_in_order("start_date", "end_date", "action_dates_in_order"),
         ]
         indexes = [models.Index(fields=["rag"]), models.Index(fields=["end_date"])]
@@ -278,12 +304,14 @@ class ProgressUpdate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    marking = marking_field()
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["action", "-date", "-created_at"]
         constraints = [
+            in_choices("marking", Marking, "update_marking_valid"),
             not_blank("text", "update_text_required"),
             in_choices("rag", RAG, "update_rag_valid", blank_ok=True),
         ]

@@ -11,10 +11,13 @@ A signed-in user acts as the `Person` linked to their account, in that person's 
 - administrator (and any superuser): everything, including the Django admin, which no one
   else may enter (`may_use_admin`).
 
-Everyone also sees the actions they lead. A restricted action (protectively marked) is seen
-only by administrators, its named lead people, and those who sit on the board that owns its
-plan or monitors it, or on a board above that one; seeing its plan is not enough. A user
-with no person, or an inactive one, sees nothing outside the admin.
+Everyone also sees the actions they lead. An OFFICIAL-SENSITIVE action (its own protective
+marking, or its theme's or plan's: `selectors.sensitive_condition`) is seen only by
+administrators, its named lead people, and those who sit on the board that owns its plan or
+monitors it, or on a board above that one; seeing its plan is not enough (`_sensitive_ok`,
+the one statement of that rule). A theme none of whose actions the user may see is not
+shown to them, nor a marked plan none of whose actions they may see unless they sit on its
+board. A user with no person, or an inactive one, sees nothing outside the admin.
 
 The querysets here are what views filter by, so a page can only show what its user may see,
 and a change can only be made where the user may make it. Each starts from the user's
@@ -37,6 +40,7 @@ from actions.models import (
     Action,
     Indicator,
     IndicatorValue,
+    Marking,
     Plan,
     ProgressUpdate,
     SeniorLeader,
@@ -160,7 +164,15 @@ def visible_plans(user) -> QuerySet[Plan]:
         scope = Q(board_id__in=boards) | Q(pk__in=monitored)
     else:
         scope = Q(partnership_id__in=access.partnership_ids)
-    return Plan.objects.filter(scope | Q(pk__in=led_plans))
+    plans = Plan.objects.filter(scope | Q(pk__in=led_plans))
+    # A marked plan: to those who may see the marked items of its board, or any of its actions
+    # (asked of the marked plans' actions alone).
+    seen = Action.objects.filter(
+        _visible(access), theme__plan__marking=Marking.OFFICIAL_SENSITIVE
+    ).values("theme__plan_id")
+    return plans.filter(
+        Q(marking=Marking.OFFICIAL) | Q(board_id__in=access.board_ids) | Q(pk__in=seen)
+    )
 
 
 def visible_actions(user) -> QuerySet[Action]:
@@ -189,11 +201,11 @@ def visible_in_plan(user, plan: Plan) -> QuerySet[Action]:
         in_scope = plan.board_id in access.board_ids
     else:
         in_scope = plan.partnership_id in access.partnership_ids
-    # ...and restricted actions too, when they sit on (or above) the board that owns it.
+    # ...and marked actions too, when they sit on (or above) the board that owns it.
     if in_scope and plan.board_id in access.board_ids:
         return actions
     if in_scope:
-        return actions.filter(_restricted_ok(access))
+        return actions.filter(_sensitive_ok(access))
     return actions.filter(_visible(access))
 
 
@@ -240,8 +252,8 @@ def actions_led_by(user) -> QuerySet[Action]:
     led = Action.objects.filter(_led(access))
     if access.role == Role.ADMINISTRATOR:
         return led
-    # A restricted action led by their organisation stays hidden unless they may see it.
-    return led.filter(_restricted_ok(access))
+    # A marked action led by their organisation stays hidden unless they may see it.
+    return led.filter(_sensitive_ok(access))
 
 
 def editable_actions(user) -> QuerySet[Action]:
@@ -254,7 +266,7 @@ def editable_actions(user) -> QuerySet[Action]:
     scope = _led(access)
     if access.role == Role.ANALYST:
         scope |= Q(theme__plan__partnership_id__in=access.partnership_ids)
-    return Action.objects.filter(scope & _restricted_ok(access))
+    return Action.objects.filter(scope & _sensitive_ok(access))
 
 
 def can_edit_action(user, action: Action) -> bool:
@@ -275,10 +287,19 @@ def importable_plans(user) -> QuerySet[Plan]:
         return Plan.objects.all()
     if access.role != Role.ANALYST:
         return Plan.objects.none()
+    # As `hidden_in_plan` says, for every plan at once: the plans holding marked actions,
+    # updates or themes the analyst may not see are not theirs to import into.
     visible = Action.objects.filter(_visible(access)).values("pk")
-    hidden = Action.objects.filter(restricted=True).exclude(pk__in=visible)
-    return Plan.objects.filter(partnership_id__in=access.partnership_ids).exclude(
-        pk__in=hidden.values("theme__plan_id")
+    hidden = Action.objects.filter(selectors.sensitive_condition()).exclude(pk__in=visible)
+    hidden_updates = ProgressUpdate.objects.filter(marking=Marking.OFFICIAL_SENSITIVE).exclude(
+        pk__in=visible_updates(user).values("pk")
+    )
+    hidden_themes = Theme.objects.exclude(pk__in=visible_themes(user).values("pk"))
+    return (
+        Plan.objects.filter(partnership_id__in=access.partnership_ids)
+        .exclude(pk__in=hidden.values("theme__plan_id"))
+        .exclude(pk__in=hidden_updates.values("action__theme__plan_id"))
+        .exclude(pk__in=hidden_themes.values("plan_id"))
     )
 
 
@@ -292,16 +313,25 @@ def can_import_plan(user, plan: Plan | None = None) -> bool:
 def can_edit_indicators(user, plan: Plan) -> bool:
     """Enter the plan's indicator values and change their targets (the indicators page):
     analysts of the plan's partnership and administrators. Unlike an import, this touches no
-    action, so a restricted action the analyst may not see does not stand in the way."""
+    action, so a marked action the analyst may not see does not stand in the way."""
     return _analyst_of(user, plan)
 
 
 def hidden_in_plan(user, plan: Plan) -> bool:
-    """Whether the plan holds restricted actions the user may not see."""
+    """Whether the plan holds marked items the user may not see: actions, themes (a marked
+    theme with no action) or progress updates."""
     if is_administrator(user):
         return False
-    restricted = Action.objects.filter(theme__plan=plan, restricted=True)
-    return restricted.exclude(pk__in=visible_actions(user).values("pk")).exists()
+    marked = Action.objects.filter(selectors.sensitive_condition(), theme__plan=plan)
+    updates = ProgressUpdate.objects.filter(
+        action__theme__plan=plan, marking=Marking.OFFICIAL_SENSITIVE
+    )
+    themes = Theme.objects.filter(plan=plan)
+    return (
+        marked.exclude(pk__in=visible_actions(user).values("pk")).exists()
+        or updates.exclude(pk__in=visible_updates(user).values("pk")).exists()
+        or themes.exclude(pk__in=visible_themes(user).values("pk")).exists()
+    )
 
 
 # Scopes ----------------------------------------------------------------------------------
@@ -320,12 +350,12 @@ def _analyst_of(user, plan: Plan | None) -> bool:
 def _visible(access: Access) -> Q:
     """What `visible_actions` shows a person who is not an administrator: their scope
     (a chair's boards' plans and what those boards monitor; anyone else's partnerships'
-    plans) and what they lead, less the restricted actions they may not see."""
+    plans) and what they lead, less the marked actions they may not see."""
     if access.role == Role.CHAIR:
         scope = _owned_or_monitored(access.board_ids)
     else:
         scope = Q(theme__plan__partnership_id__in=access.partnership_ids)
-    return (scope | _led(access)) & _restricted_ok(access)
+    return (scope | _led(access)) & _sensitive_ok(access)
 
 
 def _owned_or_monitored(boards: Iterable[int]) -> Q:
@@ -351,10 +381,28 @@ def _led(access: Access) -> Q:
     return led
 
 
-def _restricted_ok(access: Access) -> Q:
-    """Which actions the person may see as far as restriction goes: the unrestricted ones,
-    those they are a named lead of, and those of the boards they sit on or sit above."""
-    return Q(restricted=False) | Q(pk__in=_named(access)) | _owned_or_monitored(access.board_ids)
+def _sensitive_ok(access: Access) -> Q:
+    """Which actions the person may see as far as protective marking goes: those at
+    OFFICIAL, those they are a named lead of, and those of the boards they sit on or sit
+    above. The one statement of who may see an OFFICIAL-SENSITIVE item."""
+    return selectors.official_condition() | _marked_ok(access)
+
+
+def _marked_ok(access: Access) -> Q:
+    """The actions whose OFFICIAL-SENSITIVE items (themselves, their updates) the person
+    may see: those they are a named lead of, and those of the boards they sit on or above."""
+    return Q(pk__in=_named(access)) | _owned_or_monitored(access.board_ids)
+
+
+def may_see_marked(user, action: Action) -> bool:
+    """Whether the user may see the action's OFFICIAL-SENSITIVE items (its marked progress
+    updates; the action itself, were it marked)."""
+    access = access_for(user)
+    if access.role == Role.ADMINISTRATOR:
+        return True
+    if access.role is None:
+        return False
+    return Action.objects.filter(_marked_ok(access), pk=action.pk).exists()
 
 
 # The admin --------------------------------------------------------------------------------
@@ -373,7 +421,32 @@ def editable_plans(user) -> QuerySet[Plan]:
 
 
 def visible_themes(user) -> QuerySet[Theme]:
-    return Theme.objects.filter(plan__in=visible_plans(user))
+    """The themes of the plans the user may see, less those none of whose actions (their
+    own and their sub-themes') the user may see. A theme with no action at all stays, as
+    every reader of the plan sees it, unless it is marked and the user may not see the
+    marked items of the plan's board."""
+    themes = Theme.objects.filter(plan__in=visible_plans(user))
+    access = access_for(user)
+    if access.role == Role.ADMINISTRATOR:
+        return themes
+    # Every theme of a plan whose board they sit on (or above), as `visible_in_plan` shows
+    # them all of it; asked first, so that the costlier tests below run for the rest alone.
+    if access.role == Role.CHAIR:
+        whole = Q(plan__board_id__in=access.board_ids)
+    else:
+        whole = Q(
+            plan__board_id__in=access.board_ids, plan__partnership_id__in=access.partnership_ids
+        )
+    seen = Action.objects.filter(_visible(access))
+    every = Action.objects.all()
+    holding_seen = Q(pk__in=seen.values("theme_id")) | Q(pk__in=seen.values("theme__parent_id"))
+    holding_any = Q(pk__in=every.values("theme_id")) | Q(
+        pk__in=every.filter(theme__parent__isnull=False).values("theme__parent_id")
+    )
+    empty_seen = ~holding_any & (
+        ~selectors.theme_sensitive_condition() | Q(plan__board_id__in=access.board_ids)
+    )
+    return themes.filter(whole | holding_seen | empty_seen)
 
 
 def visible_senior_leaders(user) -> QuerySet[SeniorLeader]:
@@ -389,7 +462,14 @@ def visible_indicator_values(user) -> QuerySet[IndicatorValue]:
 
 
 def visible_updates(user) -> QuerySet[ProgressUpdate]:
-    return ProgressUpdate.objects.filter(action__in=visible_actions(user))
+    """The progress updates of the actions the user may see; one marked OFFICIAL-SENSITIVE
+    on an action at OFFICIAL, only where they may see that action's marked items."""
+    updates = ProgressUpdate.objects.filter(action__in=visible_actions(user))
+    access = access_for(user)
+    if access.role == Role.ADMINISTRATOR:
+        return updates
+    marked_ok = Action.objects.filter(_marked_ok(access))
+    return updates.filter(~Q(marking=Marking.OFFICIAL_SENSITIVE) | Q(action__in=marked_ok))
 
 
 def visible_partnerships(user) -> QuerySet[Partnership]:

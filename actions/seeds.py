@@ -6,7 +6,7 @@ The shape is documented in fixtures/README.md.
 from django.db.models import Q
 
 from actions import services
-from actions.models import Action, Indicator, Plan, ProgressUpdate, Theme
+from actions.models import Action, Indicator, Marking, Plan, ProgressUpdate, Theme
 from boards import services as boards_services
 from boards.models import Board, Organisation, Partnership, Person
 from boards.seeds import load_organisations, load_people, organisation_named, person_named
@@ -20,6 +20,12 @@ def _board(partnership: Partnership, slug: str) -> Board | None:
     if board is None:
         raise ValueError(f"{partnership} has no board with the slug '{slug}'")
     return board
+
+
+def _marking(record: Record) -> str:
+    """A plan's, theme's, action's or update's protective marking: `marking:
+    official-sensitive`, or left out for OFFICIAL."""
+    return record.choice("marking", Marking, default=Marking.OFFICIAL)
 
 
 def _load_action(record: Record, theme: Theme, order: int) -> int:
@@ -49,6 +55,7 @@ def _load_action(record: Record, theme: Theme, order: int) -> int:
             comment=record.text("comment"),
             document_references=record.text("document_references"),
             monitoring_board=_board(theme.plan.partnership, record.text("monitoring_board")),
+            marking=_marking(record),
         )
     for update in record.records("updates"):
         author = update.text("author")
@@ -59,6 +66,7 @@ def _load_action(record: Record, theme: Theme, order: int) -> int:
                 text=update.text("text", required=True),
                 period=update.text("period"),
                 author=person_named(author) if author else None,
+                marking=_marking(update),
             )
         update.finish()
         changed += did_change
@@ -77,6 +85,7 @@ def _load_theme(record: Record, plan: Plan, parent: Theme | None, order: int) ->
             review_feedback=record.text("review_feedback"),
             progress=record.text("progress"),
             monitoring_board=_board(plan.partnership, record.text("monitoring_board")),
+            marking=_marking(record),
             order=order,
         )
     for index, child in enumerate(record.records("children")):
@@ -139,6 +148,7 @@ def load_plan_file(document: Record) -> int:
             status=head.choice("status", Plan.Status, default=Plan.Status.DRAFT),
             summary=head.text("summary"),
             source=head.text("source"),
+            marking=_marking(head),
         )
     head.finish()
     changed += did_change

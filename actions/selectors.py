@@ -20,7 +20,11 @@ them on rows already loaded), and every page, pack, export and dashboard uses th
   `monitored_by` in SQL, `monitoring_board` in Python);
 - RAG counts: how many actions have each status, zero included, overall and grouped
   (`rag_aggregates`, `rag_counts`, `rag_counts_by`, `zero_counts`, `add_counts`);
-- needs attention (My actions): overdue, stale or red, in a plan that is not closed.
+- needs attention (My actions): overdue, stale or red, in a plan that is not closed;
+- effective marking: the highest protective marking of an action, its theme, the theme's
+  parent and its plan (`sensitive_condition`, `official_condition`, `with_marking` in SQL,
+  `effective_marking` in Python), and of a progress update the higher of its own and its
+  action's; the highest marking of what a page or document holds (`highest_marking`).
 """
 
 import datetime
@@ -48,7 +52,7 @@ from django.utils import timezone
 # A module import, not names: permissions uses the rules below (monitored_by), and the
 # two modules import each other.
 from actions import permissions
-from actions.models import Action, Plan, ProgressUpdate
+from actions.models import Action, Marking, Plan, ProgressUpdate, Theme
 from actions.rag import RAG
 from boards.models import Board, Organisation, Person
 
@@ -67,6 +71,122 @@ def _flag(condition: Q) -> Case:
     )
 
 
+# Protective marking --------------------------------------------------------------------------
+
+SENSITIVE = Marking.OFFICIAL_SENSITIVE
+# Where an action's marking can come from, from itself outwards. Themes have two levels at
+# most (a layout's section and objective), so the parent is the last theme to ask.
+MARKED_PATHS = ("marking", "theme__marking", "theme__parent__marking", "theme__plan__marking")
+
+
+def sensitive_condition(prefix: str = "") -> Q:
+    """Actions (or, with `prefix` "action__", what belongs to them) whose effective marking is
+    OFFICIAL-SENSITIVE: marked so themselves, or in a theme or plan so marked."""
+    condition = Q()
+    for path in MARKED_PATHS:
+        condition |= Q(**{f"{prefix}{path}": SENSITIVE})
+    return condition
+
+
+def official_condition(prefix: str = "") -> Q:
+    """The complement of `sensitive_condition`, stated positively: a theme with no parent
+    passes on no marking (a negated join through a missing parent would say NULL)."""
+    return (
+        Q(**{f"{prefix}marking": Marking.OFFICIAL})
+        & Q(**{f"{prefix}theme__marking": Marking.OFFICIAL})
+        & (
+            Q(**{f"{prefix}theme__parent__isnull": True})
+            | Q(**{f"{prefix}theme__parent__marking": Marking.OFFICIAL})
+        )
+        & Q(**{f"{prefix}theme__plan__marking": Marking.OFFICIAL})
+    )
+
+
+def sensitive_update_condition() -> Q:
+    """Progress updates whose effective marking is OFFICIAL-SENSITIVE: their own, or their
+    action's."""
+    return Q(marking=SENSITIVE) | sensitive_condition("action__")
+
+
+def theme_sensitive_condition(prefix: str = "") -> Q:
+    """Themes marked OFFICIAL-SENSITIVE themselves, by their parent or by their plan."""
+    return (
+        Q(**{f"{prefix}marking": SENSITIVE})
+        | Q(**{f"{prefix}parent__marking": SENSITIVE})
+        | Q(**{f"{prefix}plan__marking": SENSITIVE})
+    )
+
+
+def with_marking(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """The actions annotated with `effective_marking` (a `Marking` value)."""
+    return actions.annotate(
+        effective_marking=Case(
+            When(sensitive_condition(), then=Value(SENSITIVE.value)),
+            default=Value(Marking.OFFICIAL.value),
+        )
+    )
+
+
+def highest(markings: Iterable[str]) -> Marking:
+    """The highest of `markings` (OFFICIAL for none)."""
+    return SENSITIVE if SENSITIVE in set(markings) else Marking.OFFICIAL
+
+
+def effective_marking(item) -> Marking:
+    """The effective marking of a loaded plan, theme, action or progress update: its own or
+    that of what it sits in, whichever is higher. Reads the item's theme, parent and plan
+    (select them with it to save the queries)."""
+    markings = [item.marking]
+    if isinstance(item, ProgressUpdate):
+        return highest([item.marking, effective_marking(item.action)])
+    if isinstance(item, Action):
+        item = item.theme
+        markings.append(item.marking)
+    if isinstance(item, Theme):
+        if item.parent_id:
+            markings.append(item.parent.marking)
+        markings.append(item.plan.marking)
+    return highest(markings)
+
+
+def highest_marking(items) -> Marking:
+    """The highest effective marking among `items`: a queryset of actions or of progress
+    updates (one query), or loaded plans, themes, actions and updates. What a page, a
+    document or a download states at its head; what a log of downloads records."""
+    if isinstance(items, QuerySet):
+        if items.model is Action:
+            sensitive = items.filter(sensitive_condition())
+        elif items.model is ProgressUpdate:
+            sensitive = items.filter(sensitive_update_condition())
+        elif items.model is Theme:
+            sensitive = items.filter(theme_sensitive_condition())
+        else:
+            sensitive = items.filter(marking=SENSITIVE)
+        return SENSITIVE if sensitive.exists() else Marking.OFFICIAL
+    return highest(effective_marking(item) for item in items)
+
+
+def listed_updates() -> QuerySet[ProgressUpdate]:
+    """The progress updates that lists of many actions read (the newest update, since the
+    last meeting, the pack): all but those marked OFFICIAL-SENSITIVE on their own, which
+    only their action's page shows, to those who may see them (`permissions.visible_updates`).
+    An update of a marked action is covered by its action's marking and listed with it."""
+    return ProgressUpdate.objects.exclude(marking=SENSITIVE)
+
+
+def plan_marking(plan: Plan) -> Marking:
+    """The highest marking of everything in the plan (itself, its themes, actions and their
+    progress updates): what a whole plan's workbook states."""
+    if plan.marking == SENSITIVE:
+        return SENSITIVE
+    held = (
+        Theme.objects.filter(plan=plan),
+        Action.objects.filter(theme__plan=plan),
+        ProgressUpdate.objects.filter(action__theme__plan=plan),
+    )
+    return highest(highest_marking(items) for items in held)
+
+
 # The newest update ---------------------------------------------------------------------------
 
 # An action's progress updates, newest first: the latest date, then the one written last.
@@ -77,7 +197,7 @@ NEWEST_FIRST = ("-date", "-created_at", "-pk")
 def newest_update(field: str) -> Subquery:
     """`field` ("date", "text", ...) of the action's newest progress update, None if it has
     none: a subquery on the action's `pk`."""
-    updates = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(*NEWEST_FIRST)
+    updates = listed_updates().filter(action=OuterRef("pk")).order_by(*NEWEST_FIRST)
     return Subquery(updates.values(field)[:1])
 
 

@@ -8,6 +8,7 @@ from actions.models import (
     Action,
     Indicator,
     IndicatorValue,
+    Marking,
     Plan,
     ProgressUpdate,
     SeniorLeader,
@@ -187,6 +188,7 @@ def progress_update_create(
     period: str = "",
     author: Person | None | object = USERS_PERSON,
     reason: str | None = BROWSER_REASON,
+    marking: str = Marking.OFFICIAL,
 ) -> ProgressUpdate:
     """Add a progress update typed in by `user`, written by `author` (by default their
     own person; the admin names whoever wrote an update it types in, or nobody). An update
@@ -208,6 +210,7 @@ def progress_update_create(
         rag=rag,
         author=author,
         created_by=user if signed_in else None,
+        marking=marking,
     )
     save_if_changed(update, {}, user=user, reason=reason)
     return update

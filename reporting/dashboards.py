@@ -1,7 +1,7 @@
 """The chairs' dashboards: where a plan, or a board with its subgroups, stands.
 
 Everything here is read from a `Scope` (reporting/scopes.py), whose `actions` are already
-limited to what the user may see, so a restricted action is neither counted nor listed for
+limited to what the user may see, so a marked action is neither counted nor listed for
 someone who may not see it. Nothing here reads `Action.objects` directly.
 
 Groups. Every number on a dashboard links to the plan page filtered to exactly the actions
@@ -376,7 +376,7 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
     plans = _plans_of(scope, {plan for plan, _ in counted})
     plan_by_pk = {plan.pk: plan for plan in plans}
     themes_by_plan = defaultdict(list)
-    for theme in Theme.objects.filter(plan_id__in=plan_by_pk).order_by():
+    for theme in scope.themes.filter(plan_id__in=plan_by_pk).order_by():
         themes_by_plan[theme.plan_id].append(theme)
 
     keys = [

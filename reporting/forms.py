@@ -93,16 +93,29 @@ class PackForm(SinceForm):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose what to include: one of the two listed"},
     )
+    leave_out_marked = forms.BooleanField(
+        label="Leave out OFFICIAL-SENSITIVE items",
+        required=False,
+        help_text="The pack is then OFFICIAL, with no marking, for readers who may not see them.",
+    )
 
     def __init__(self, data, *, today: datetime.date):
         super().__init__(data, today=today)
         if not self.data.get("contents"):
             self.data["contents"] = EXCEPTIONS  # so that the first radio shows as chosen
-        self.helper.layout = Layout(Field("since"), Field.radios("contents", small=True))
+        self.helper.layout = Layout(
+            Field("since"),
+            Field.radios("contents", small=True),
+            Field.checkbox("leave_out_marked", small=True),
+        )
 
     @property
     def everything(self) -> bool:
         return self.is_valid() and self.cleaned_data["contents"] == EVERYTHING
+
+    @property
+    def leaves_out_marked(self) -> bool:
+        return self.is_valid() and self.cleaned_data["leave_out_marked"]
 
 
 def read_pack(query, today: datetime.date) -> tuple[PackForm, datetime.date | None]:
@@ -110,8 +123,9 @@ def read_pack(query, today: datetime.date) -> tuple[PackForm, datetime.date | No
     form = PackForm(query, today=today)
     since = form.date
     if since is not None and not form.data.get(PARTS[0]):
-        form = PackForm(
-            {"since": since.isoformat(), "contents": form.data["contents"]}, today=today
-        )
+        kept = {"since": since.isoformat(), "contents": form.data["contents"]}
+        if form.data.get("leave_out_marked"):
+            kept["leave_out_marked"] = form.data["leave_out_marked"]
+        form = PackForm(kept, today=today)
         form.is_valid()
     return form, since

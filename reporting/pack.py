@@ -12,7 +12,7 @@ first list that names it; later lists name it by theme and number (`InFull`), so
 printed pack does not repeat an action in up to five lists.
 
 Everything is computed from a scope's actions (reporting.scopes), which are already limited to
-what the reader may see, so nothing restricted from them is counted or listed. The summary
+what the reader may see, so nothing hidden from them is counted or listed. The summary
 and the exceptions are the chairs' dashboard's counts and lists (reporting.dashboards), in
 full, so that the pack and the dashboard agree. The number of queries is fixed however many
 actions the scope has: the dashboard's (with its red and amber actions' direction of
@@ -31,7 +31,7 @@ from django.utils import timezone
 from actions import selectors
 from actions.display import end_as_written, leads_as_written
 from actions.filters import theme_label
-from actions.models import Action, ProgressUpdate, Theme
+from actions.models import Action, Marking, ProgressUpdate, Theme
 from actions.rag import MEANINGS, RAG
 from cspplan.display import short_date, show_date, show_when, user_name
 from reporting.dashboards import Dashboard, dashboard
@@ -75,8 +75,18 @@ class Link:
     kind: str = "link"
 
 
+@dataclass(frozen=True)
+class Marked:
+    """An item's protective marking beside it: a tag on screen, its words in bold in the
+    Word document. Only markings above OFFICIAL are shown."""
+
+    value: str
+    text: str
+    kind: str = "marking"
+
+
 # A cell is lines, each of pieces shown one after another.
-Cell = list[list[Text | Strong | Rag | Link]]
+Cell = list[list[Text | Strong | Rag | Link | Marked]]
 
 
 @dataclass(frozen=True)
@@ -198,6 +208,9 @@ class Pack:
     counts: dict[str, int] = field(default_factory=dict)
     total: int = 0
     everything: bool = False  # with every action, theme by theme
+    # The highest protective marking of what it holds (actions.models.Marking), stated at
+    # the head and foot of the page and of the document.
+    marking: str = "official"
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -229,7 +242,7 @@ class ThemeNames:
         # An action added since the themes were read has a theme without its parent
         # loaded: named by its own theme alone rather than with a query for the parent.
         return self.themes.get(action.theme_id) or Theme(
-            name=action.theme.name, plan=action.theme.plan
+            name=action.theme.name, plan=action.theme.plan, marking=action.theme.marking
         )
 
     def action_name(self, action: Action) -> str:
@@ -282,6 +295,18 @@ class InFull:
     @staticmethod
     def anchor(action: Action) -> str:
         return f"action-{action.pk}"
+
+    def marked(self, action: Action) -> list:
+        """The action's effective marking, as pieces to put beside it: none at OFFICIAL."""
+        theme = self.names.theme(action)
+        marking = selectors.highest([action.marking, selectors.effective_marking(theme)])
+        if marking == Marking.OFFICIAL:
+            return []
+        return [Text(" "), Marked(marking.value, marking.label)]
+
+    def text_cell(self, action: Action) -> Cell:
+        """The action's words, with its marking beside them when it is marked."""
+        return [[Text(action.text), *self.marked(action)]]
 
     def theme_label(self, action: Action) -> str:
         theme = self.names.theme(action)
@@ -344,7 +369,7 @@ def changes_part(
     names, several = in_full.names, in_full.several
 
     def named(action):
-        return [[action_link(action, names)]]
+        return [[action_link(action, names), *in_full.marked(action)]]
 
     rag_rows = [
         [
@@ -374,7 +399,7 @@ def changes_part(
         changes.new_actions,
         "New actions",
         lambda action: [
-            [[Text(action.text)]],
+            in_full.text_cell(action),
             [[rag_piece(action.rag)]],
             [[Text(show_when(action.created_at))]],
         ],
@@ -386,7 +411,7 @@ def changes_part(
         [completion.action for completion in changes.completed],
         "Completed actions",
         lambda action: [
-            [[Text(action.text)]],
+            in_full.text_cell(action),
             [[Text(show_when(done[action.pk].when))]],
             [[Text(done[action.pk].who)]],
         ],
@@ -397,7 +422,7 @@ def changes_part(
         changes.not_updated,
         "No update since",
         lambda action: [
-            [[Text(action.text)]],
+            in_full.text_cell(action),
             [[rag_piece(action.rag)]],
             [
                 [Text(short_date(action.last_update_date))],
@@ -688,7 +713,7 @@ def _exceptions(board: Dashboard, in_full: InFull) -> Part:
             listed.actions,
             listed.title,
             lambda action: [
-                [[Text(action.text)]],
+                in_full.text_cell(action),
                 lead_cell(action),
                 end_cell(action),
                 rag_cell(action, board.travel.get(action.pk)),
@@ -730,7 +755,7 @@ def _themes(sections, in_full: InFull) -> Part:
             actions,
             label,
             lambda action: [
-                [[Text(action.text)]],
+                in_full.text_cell(action),
                 lead_cell(action),
                 dates_cell(action),
                 [[rag_piece(action.rag)]],

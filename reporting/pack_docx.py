@@ -7,7 +7,8 @@ exceptions, the changes, every action) in a landscape section after them. Parts 
 headings and sections level 2 (Word's built-in heading styles, which its navigation pane and a
 screen reader's heading list show); the footer numbers the pages. Each table's columns get
 widths for what they hold (long text wide, numbers and statuses narrow), set on the grid and
-on every cell, as Word and LibreOffice each read one of them. A RAG status is its word,
+on every cell, as Word and LibreOffice each read one of them. A pack holding anything marked
+OFFICIAL-SENSITIVE says so, in bold, at the head and foot of every page. A RAG status is its word,
 shaded in its colour (the word alone carries the meaning when the page is printed in black
 and white). Links become their text.
 """
@@ -23,6 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from actions.models import Marking
 from actions.rag import COLOURS, RAG
 from reporting.pack import Cell, Pack, Section, Table
 from reporting.pack_widths import fitted_widths, piece_words
@@ -45,6 +47,8 @@ def pack_docx(pack: Pack) -> bytes:
     document.styles["Normal"].font.size = Pt(10)
     document.core_properties.title = f"{pack.title}: pre-meeting pack"
     _page_numbers(document.sections[0])
+    if pack.marking == Marking.OFFICIAL_SENSITIVE:
+        _marking(document.sections[0], Marking.OFFICIAL_SENSITIVE.label)
 
     document.add_heading(pack.title, level=0)
     document.add_paragraph("Pre-meeting pack", style="Subtitle")
@@ -88,6 +92,18 @@ def _page_numbers(section) -> None:
     _field(paragraph, "PAGE")
     paragraph.add_run(" of ")
     _field(paragraph, "NUMPAGES")
+
+
+def _marking(section, words: str) -> None:
+    """The protective marking, centred and bold, in the page header and above the page
+    numbers in the footer (later sections carry both on)."""
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    header.add_run(words).bold = True
+    footer = section.footer.paragraphs[0]
+    marking = footer.insert_paragraph_before()
+    marking.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    marking.add_run(words).bold = True
 
 
 def _field(paragraph, instruction: str) -> None:
@@ -172,7 +188,7 @@ def _fill(cell, content: Cell, *, numeric: bool, bold: bool) -> None:
         for piece in line:
             run = paragraph.add_run(NOT_IN_XML.sub(" ", piece_words(piece)))
             run.font.size = TABLE_TEXT
-            if piece.kind == "strong" or bold:
+            if piece.kind in ("strong", "marking") or bold:
                 run.bold = True
             if piece.kind == "rag":
                 _rag_run(run, piece.value)

@@ -3,21 +3,24 @@
 The dashboards, "since the last meeting" and the pack all take a `Scope`: its actions are
 already limited to what the user may see (`actions.permissions.visible_in_plan` and
 `visible_in_boards`, which are `visible_actions` narrowed to the scope), so nothing
-counted or listed from it can include an action hidden from them, restricted or not.
+counted or listed from it can include an action hidden from them, marked or not; and its
+themes are those the user may see (`actions.permissions.visible_themes`).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from actions.models import Action, Plan
+from actions import selectors
+from actions.models import Action, Marking, Plan, Theme
 from actions.permissions import (
     visible_boards,
     visible_in_boards,
     visible_in_plan,
     visible_plans,
+    visible_themes,
 )
 from boards.models import Board
 from boards.selectors import with_subgroups
@@ -28,6 +31,7 @@ class Scope:
     title: str
     actions: QuerySet[Action]
     plans: QuerySet[Plan]
+    themes: QuerySet[Theme]
     board: Board | None = None
     plan: Plan | None = None
     # The board and the boards under it, for a board's scope.
@@ -44,6 +48,26 @@ class Scope:
         return reverse(f"reporting:plan-{name}", args=[self.plan.slug])
 
 
+def scope_marking(scope: Scope) -> Marking:
+    """The highest protective marking of what the scope holds: its actions (each at least
+    at its theme's and plan's marking), its themes and its plans. What its pages and
+    documents state at their head and foot."""
+    return selectors.highest(
+        selectors.highest_marking(items) for items in (scope.actions, scope.themes, scope.plans)
+    )
+
+
+def without_marked(scope: Scope) -> Scope:
+    """The scope with its OFFICIAL-SENSITIVE items left out (actions, themes and plans so
+    marked, and what is in them): what is produced at OFFICIAL when asked."""
+    return replace(
+        scope,
+        actions=scope.actions.filter(selectors.official_condition()),
+        themes=scope.themes.exclude(selectors.theme_sensitive_condition()),
+        plans=scope.plans.filter(marking=Marking.OFFICIAL),
+    )
+
+
 def plan_scope(user, slug: str) -> Scope:
     """The plan's visible actions. 404 if the user may not see the plan."""
     plan = get_object_or_404(visible_plans(user).select_related("board", "partnership"), slug=slug)
@@ -51,6 +75,7 @@ def plan_scope(user, slug: str) -> Scope:
         title=plan.title,
         actions=visible_in_plan(user, plan),
         plans=Plan.objects.filter(pk=plan.pk),
+        themes=visible_themes(user).filter(plan=plan),
         plan=plan,
     )
 
@@ -62,12 +87,14 @@ def board_scope(user, pk: int) -> Scope:
     board = get_object_or_404(visible_boards(user).select_related("partnership"), pk=pk)
     boards = with_subgroups([board.pk])
     actions = visible_in_boards(user, boards)
+    plans = visible_plans(user).filter(
+        Q(board_id__in=boards) | Q(pk__in=actions.values("theme__plan_id"))
+    )
     return Scope(
         title=board.name,
         actions=actions,
-        plans=visible_plans(user).filter(
-            Q(board_id__in=boards) | Q(pk__in=actions.values("theme__plan_id"))
-        ),
+        plans=plans,
+        themes=visible_themes(user).filter(plan__in=plans),
         board=board,
         boards=boards,
     )

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from actions.models import Action, Plan, ProgressUpdate
 from actions.rag import RAG
+from actions.selectors import listed_updates
 from cspplan.display import NOT_RECORDED, SHORT_DATE, name_of, show_date
 
 # Meetings are not recorded yet, so "since the last meeting" starts four weeks back. Once
@@ -87,13 +88,14 @@ def changes_since(actions: QuerySet[Action], since: datetime.date | datetime.dat
     history = Action.history.model
     rows = list(_rag_rows(history, in_set, since))
     updates = list(
-        ProgressUpdate.objects.filter(action__in=in_set, created_at__gte=since)
+        listed_updates()
+        .filter(action__in=in_set, created_at__gte=since)
         .select_related("author", "created_by__person")
         .order_by("-created_at", "-pk")
     )
     # Every action any list names, each loaded once (an action can be in several lists).
-    received = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=since)
-    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+    received = listed_updates().filter(action=OuterRef("pk"), created_at__gte=since)
+    latest = listed_updates().filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
     recorded = history.objects.filter(id=OuterRef("pk"), history_date__gte=since)
     plan_created = Plan.history.model.objects.filter(id=OuterRef("theme__plan_id")).order_by(
         "history_date", "history_id"

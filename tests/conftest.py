@@ -92,8 +92,8 @@ class World:
       Diversion        b1 "Youth outreach": amber, new VRU action, ends in 30 days, led by
                           the police and the council; never updated, so stale
         Schools        bx1 "Assemblies in schools": complete, ended 100 days ago, no lead
-        (sub-theme)    bx2 "Protectively marked operation": red, RESTRICTED, overdue (ended
-                          5 days ago), led by the council and Sam; never updated
+        (sub-theme)    bx2 "Protectively marked operation": red, OFFICIAL-SENSITIVE, overdue
+                          (ended 5 days ago), led by the council and Sam; never updated
                        c1 "Safer routes to school": not rated, no lead; updated yesterday
     The other board's plan ("Test other plan"): Exploitation, monitored by the subgroup (m1
     amber; m2 red, which names the other board as its own monitor, and that wins), and
@@ -254,7 +254,7 @@ def build_world() -> World:
         "Protectively marked operation",
         rag=RAG.RED,
         end_date=days_ago(5),
-        restricted=True,
+        marking="official-sensitive",
         leads=[council, sam],
     )
     c1 = _action(schools, "3", 2, "Safer routes to school", update=(1, "Scoping"))

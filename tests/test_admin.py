@@ -152,13 +152,15 @@ def test_an_update_added_in_the_admin_records_who_typed_it_in(client):
             "updates-0-date": "2021-11-01",
             "updates-0-rag": "amber",
             "updates-0-text": "Meets every morning",
+            "updates-0-marking": "official",
         },
     )
 
     [update] = action.updates.all()
     assert (update.text, update.created_by) == ("Meets every morning", administrator)
     added = client.post(
-        _url(ProgressUpdate, "add"), {"action": action.pk, "date": "2021-12-01", "text": "More"}
+        _url(ProgressUpdate, "add"),
+        {"action": action.pk, "date": "2021-12-01", "text": "More", "marking": "official"},
     )
     assert added.status_code == 302
     assert action.updates.get(text="More").created_by == administrator

@@ -49,7 +49,7 @@ def world():
         "plan": plan,
         "theme": theme,
         "open": ActionFactory(theme=theme, text="Open action"),
-        "secret": ActionFactory(theme=theme, text=SECRET, restricted=True),
+        "secret": ActionFactory(theme=theme, text=SECRET, marking="official-sensitive"),
         "far_plan": far_plan,
         "far_theme": far_theme,
         "far_action": far_action,
@@ -214,7 +214,7 @@ def test_what_the_user_may_see_but_not_change_is_shown_read_only(client, world):
     assert led.context["has_change_permission"]
     # Those who lead an action but may not change its plan may not move it or unmark it.
     assert "theme" not in led.context["adminform"].form.fields
-    assert "restricted" not in led.context["adminform"].form.fields
+    assert "marking" not in led.context["adminform"].form.fields
     assert not seen.context["has_change_permission"]
     assert refused.status_code == 403
     other.refresh_from_db()

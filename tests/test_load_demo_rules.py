@@ -6,7 +6,7 @@ import textwrap
 import pytest
 from django.core.management import CommandError, call_command
 
-from actions.models import Action, Indicator, Plan
+from actions.models import Action, Indicator, Marking, Plan, ProgressUpdate, Theme
 from boards.models import Board, Organisation, Person
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +123,7 @@ def test_a_changed_fixture_updates_in_place(tmp_path):
         (PLAN.replace("start_date: 2021-12-11", "start_date: 11/12/2021"), "YYYY-MM-DD"),
         (PLAN.replace("end_date: 2022-12-10", "end_date: 2020-12-10"), "end date"),
         (PLAN.replace("text: Set out", "text2: Set out"), "'text' is required"),
+        (PLAN.replace('ref: "1"', 'ref: "1"\n        marking: secret'), "'secret' is not one"),
     ],
 )
 def test_a_bad_fixture_is_refused_with_where_and_writes_nothing(tmp_path, broken, message):
@@ -155,6 +156,22 @@ def test_creating_an_action_with_its_leads_is_one_history_entry(tmp_path):
     (entry,) = action.history.all()
     assert entry.history_type == "+"
     assert [lead.person.name for lead in entry.lead_people.all()] == ["Ann Lead"]
+
+
+def test_a_protective_marking_is_read_on_plans_themes_actions_and_updates(tmp_path):
+    plan = PLAN.replace("  status: active", "  status: active\n  marking: official-sensitive")
+    plan = plan.replace(
+        "    monitoring_board: ivolt", "    monitoring_board: ivolt\n    marking: official"
+    )
+    plan = plan.replace('ref: "1"', 'ref: "1"\n        marking: official-sensitive')
+    plan = plan.replace(
+        "text: Terms of reference agreed.}", "text: Agreed., marking: official-sensitive}"
+    )
+    load(write(tmp_path, plan=plan))
+    assert Plan.objects.get().marking == Marking.OFFICIAL_SENSITIVE
+    assert Theme.objects.get().marking == Marking.OFFICIAL
+    assert Action.objects.get().marking == Marking.OFFICIAL_SENSITIVE
+    assert ProgressUpdate.objects.get().marking == Marking.OFFICIAL_SENSITIVE
 
 
 def test_an_indicator_value_of_zero_is_a_value_not_a_missing_one(tmp_path):

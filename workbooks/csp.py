@@ -137,8 +137,8 @@ class CSPLayout(NumberedTextLayout):
     required = ("focus_area", "text")
     theme_fields = ("focus_area", "objective")
 
-    def write_other_sheets(self, workbook, plan: Plan) -> None:
-        write_measures(workbook, plan)
+    def write_other_sheets(self, workbook, plan: Plan, *, marking=None) -> None:
+        write_measures(workbook, plan, marking=marking)
 
     def read_other_sheets(self, workbook, parsed: ParsedWorkbook) -> None:
         read_measures(workbook, parsed)
@@ -150,7 +150,7 @@ LAYOUT = CSPLayout()
 # ---- writing the measures ---------------------------------------------------------------
 
 
-def write_measures(workbook, plan: Plan) -> None:
+def write_measures(workbook, plan: Plan, *, marking=None) -> None:
     sheet = workbook.create_sheet(MEASURES_SHEET)
     out = SheetWriter(sheet)
     out.set_widths(
@@ -181,7 +181,7 @@ def write_measures(workbook, plan: Plan) -> None:
             )
             merges.append(f"A{len(rows)}:{get_column_letter(printed)}{len(rows)}")
         rows.append(_measure_cells(out, indicator, header_labels))
-    out.set_page(title=f"{plan.title}: performance measures", header_row=3)
+    out.set_page(title=f"{plan.title}: performance measures", header_row=3, marking=marking)
     shown = [0 if column.hidden else column.width for column in MEASURE_COLUMNS]
     out.fit_heights(rows, shown)
     out.write_rows(rows)

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from actions.models import Action, Plan
+from actions.models import Action, Marking, Plan
+from actions.selectors import official_condition
 from downloads.models import Download
 from downloads.services import download_record
 from workbooks.layouts import write_workbook
@@ -23,6 +24,9 @@ class Export:
     layout: str
     content: bytes
     filtered: bool = False  # some of the plan's actions, as its page showed them
+    # The highest protective marking of what it holds, which the workbook states (for a log
+    # of downloads too).
+    marking: Marking = Marking.OFFICIAL
 
     @property
     def filename(self) -> str:
@@ -30,20 +34,21 @@ class Export:
         return f"{self.plan.slug}-{self.layout}{part}.xlsx"
 
 
-def plan_export(plan: Plan, layout: str | None = None, *, user=None) -> Export:
-    """The plan as an .xlsx workbook in `layout` (by default the plan's own), recorded as
+def plan_export(
+    plan: Plan, layout: str | None = None, *, user=None, leave_out_marked=False
+) -> Export:
+    """The plan as an .xlsx workbook in `layout` (by default the plan's own); with
+    `leave_out_marked`, without its OFFICIAL-SENSITIVE items, at OFFICIAL. Recorded as
     downloaded by `user` (by default the user of the request or command)."""
     layout = layout or plan.layout
     stream = io.BytesIO()
-    write_workbook(plan, layout, stream)
-    _record(
-        user,
-        Download.Kind.WORKBOOK,
-        plan,
-        Action.objects.filter(theme__plan=plan),
-        {"layout": layout},
-    )
-    return Export(plan=plan, layout=layout, content=stream.getvalue())
+    marking = write_workbook(plan, layout, stream, leave_out_marked=leave_out_marked)
+    options = {"layout": layout, "leave_out_marked": leave_out_marked}
+    held = Action.objects.filter(theme__plan=plan)
+    if leave_out_marked:
+        held = held.filter(official_condition())
+    _record(user, Download.Kind.WORKBOOK, plan, held, options, marking)
+    return Export(plan=plan, layout=layout, content=stream.getvalue(), marking=marking)
 
 
 def filtered_export(
@@ -53,16 +58,25 @@ def filtered_export(
     limited to what the user may see), in the plan's own layout, under their themes;
     recorded as downloaded by `user` with `filters` (the page's query, as lists)."""
     stream = io.BytesIO()
-    write_workbook(plan, plan.layout, stream, actions)
-    _record(user, Download.Kind.FILTERED_WORKBOOK, plan, actions, filters or {})
-    return Export(plan=plan, layout=plan.layout, content=stream.getvalue(), filtered=True)
+    marking = write_workbook(plan, plan.layout, stream, actions)
+    _record(user, Download.Kind.FILTERED_WORKBOOK, plan, actions, filters or {}, marking)
+    return Export(
+        plan=plan,
+        layout=plan.layout,
+        content=stream.getvalue(),
+        filtered=True,
+        marking=marking,
+    )
 
 
-def _record(user, kind: str, plan: Plan, actions: QuerySet[Action], options: dict) -> None:
+def _record(
+    user, kind: str, plan: Plan, actions: QuerySet[Action], options: dict, marking: Marking
+) -> None:
     download_record(
         user=user,
         kind=kind,
         actions=actions,
+        marking=marking.label,
         subject=plan.title,
         plan_id=plan.pk,
         options=options,

@@ -36,6 +36,12 @@ class LayoutField(forms.ChoiceField):
 
 class PlanExportForm(forms.Form):
     layout = LayoutField(label="Spreadsheet layout")
+    leave_out_marked = forms.BooleanField(
+        label="Leave out OFFICIAL-SENSITIVE items",
+        required=False,
+        help_text="The workbook is then OFFICIAL, with no marking, for readers who may not "
+        "see them.",
+    )
 
 
 class PlanImportForm(forms.Form):

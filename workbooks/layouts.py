@@ -1,6 +1,6 @@
 """The layouts by name, and reading or writing a workbook in one of them."""
 
-from actions.models import Plan
+from actions.models import Marking, Plan
 from workbooks import csp, sgv, vru
 from workbooks.reading import open_workbook
 from workbooks.rows import ParsedWorkbook
@@ -26,6 +26,10 @@ def read_workbook(data: bytes, layout: str) -> ParsedWorkbook:
         workbook.close()
 
 
-def write_workbook(plan: Plan, layout: str, stream, actions=None) -> None:
-    """The plan in `layout`; with `actions` (a queryset of the plan's), those alone."""
-    layout_named(layout).write(plan, stream, actions)
+def write_workbook(
+    plan: Plan, layout: str, stream, actions=None, *, leave_out_marked: bool = False
+) -> Marking:
+    """The plan in `layout`; with `actions` (a queryset of the plan's), those alone; with
+    `leave_out_marked`, without its OFFICIAL-SENSITIVE items. Returns the highest marking
+    of what it holds, which the workbook states."""
+    return layout_named(layout).write(plan, stream, actions, leave_out_marked=leave_out_marked)

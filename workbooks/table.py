@@ -17,9 +17,15 @@ from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from actions.models import Action, ActionOrigin, Plan, ProgressUpdate, Theme
+from actions.models import Action, ActionOrigin, Marking, Plan, ProgressUpdate, Theme
 from actions.rag import MEANINGS, RAG
-from actions.selectors import NEWEST_FIRST
+from actions.selectors import (
+    NEWEST_FIRST,
+    highest,
+    listed_updates,
+    official_condition,
+    theme_sensitive_condition,
+)
 from workbooks.cells import (
     action_ref,
     cell_text,
@@ -131,7 +137,7 @@ class TableLayout:
             # The rows are read as they come rather than listed first: holding every row's
             # cells (150,000 for a 10,000-action plan) costs memory, and time in Python's
             # garbage collector.
-            rows = (row for row in sheet_rows(sheet) if not row.blank)
+            rows = (row for row in sheet_rows(sheet) if not row.blank and not is_marking_row(row))
             above = self._down_to_header(rows)
             if above is not None:
                 max_actions = reading_of(workbook).limits.max_actions
@@ -246,9 +252,19 @@ class TableLayout:
 
     # ---- writing -----------------------------------------------------------------------
 
-    def write(self, plan: Plan, stream, actions: QuerySet[Action] | None = None) -> None:
+    def write(
+        self,
+        plan: Plan,
+        stream,
+        actions: QuerySet[Action] | None = None,
+        *,
+        leave_out_marked: bool = False,
+    ) -> Marking:
         """The plan as a workbook; with `actions` (of the plan), those alone, under their
-        themes, and none of the plan's other sheets (a filtered plan page's download)."""
+        themes, and none of the plan's other sheets (a filtered plan page's download); with
+        `leave_out_marked`, without the OFFICIAL-SENSITIVE themes and actions. A workbook
+        holding a marked item states the highest marking in a first row and in every
+        sheet's page header and footer. Returns that marking."""
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(self.sheet_title)
         out = SheetWriter(sheet)
@@ -256,16 +272,21 @@ class TableLayout:
             [column.width for column in self.columns],
             hidden={index for index, column in enumerate(self.columns, 1) if column.hidden},
         )
-        themes, by_theme = _plan_contents(plan, actions, updates=self.carries_updates)
+        themes, by_theme = _plan_contents(
+            plan, actions, updates=self.carries_updates, leave_out_marked=leave_out_marked
+        )
+        marking = _highest_marking(plan, themes, by_theme)
         table, merges = self._table_rows(out, themes, by_theme)
         preamble = self.write_preamble(out, plan)
+        if marking != Marking.OFFICIAL:
+            preamble = [[out.cell(marking.label, "heading")], *preamble]
         offset = len(preamble)
         first_header = 1 + (1 if self.sections else 0)
         sheet.freeze_panes = f"A{offset + first_header + 1}"
         rows = [*preamble, *table, *self.write_key(out)]
         merges = [(first + offset, last + offset, index) for first, last, index in merges]
         out.set_size(len(rows), max(len(row) for row in rows))
-        out.set_page(title=plan.title, header_row=offset + first_header)
+        out.set_page(title=plan.title, header_row=offset + first_header, marking=marking)
         # A hidden column's text is not shown, so it does not make its row taller.
         shown = [0 if column.hidden else column.width for column in self.columns]
         out.fit_heights(rows, shown, merges)
@@ -274,8 +295,9 @@ class TableLayout:
             letter = get_column_letter(index)
             sheet.merged_cells.add(f"{letter}{first}:{letter}{last}")
         if actions is None:
-            self.write_other_sheets(workbook, plan)
+            self.write_other_sheets(workbook, plan, marking=marking)
         workbook.save(stream)
+        return marking
 
     def _header(self, out: SheetWriter) -> list:
         return [out.cell(column.header, "header") for column in self.columns]
@@ -399,8 +421,8 @@ class TableLayout:
     def read_other_sheets(self, workbook, parsed) -> None:
         """Further sheets a layout reads (the CSP performance measures)."""
 
-    def write_other_sheets(self, workbook, plan: Plan) -> None:
-        """Further sheets a layout writes."""
+    def write_other_sheets(self, workbook, plan: Plan, *, marking: Marking) -> None:
+        """Further sheets a layout writes (their page header and footer state `marking`)."""
 
 
 class _TableState:
@@ -544,18 +566,54 @@ def _parse_version(value) -> int | None:
     return int(text)
 
 
-def _plan_contents(plan: Plan, chosen: QuerySet[Action] | None = None, *, updates: bool):
+def is_marking_row(row: SheetRow) -> bool:
+    """The first row of a marked workbook, stating its protective marking: not part of the
+    plan (an export's, read back)."""
+    return (
+        row.number == 1
+        and TableLayout._lone_text(row)
+        and cell_text(row.value(0)).upper() in {label.upper() for label in Marking.labels}
+    )
+
+
+def _highest_marking(plan: Plan, themes: list[Theme], by_theme: dict) -> Marking:
+    """The highest marking of what a workbook holds. Everything that passes a marking on
+    (the plan, every theme written, parents included) is among what it holds, so the
+    highest of their own markings is the highest effective one."""
+    markings = [plan.marking, *(theme.marking for theme in themes)]
+    for actions in by_theme.values():
+        for action in actions:
+            markings.append(action.marking)
+            markings += [update.marking for update in getattr(action, "newest_updates", ())]
+    return highest(markings)
+
+
+def _plan_contents(
+    plan: Plan,
+    chosen: QuerySet[Action] | None = None,
+    *,
+    updates: bool,
+    leave_out_marked: bool = False,
+):
     """The plan's themes and its actions by theme, each action with the version an export
     records (workbooks.versions); with `chosen`, those actions alone and the themes they are
     in (with their parents); with `updates`, each action's progress updates fetched with
-    them, newest first, as `newest_updates`."""
+    them, newest first, as `newest_updates`; with `leave_out_marked`, none of the themes,
+    actions or updates marked OFFICIAL-SENSITIVE (nor what is in a marked plan or theme)."""
     found = Action.objects.filter(theme__plan=plan).annotate(version=latest_version())
     if chosen is not None:
         found = found.filter(pk__in=chosen.values("pk"))
+    if leave_out_marked:
+        found = found.filter(official_condition())
     by_action = defaultdict(list)
     if updates:
         # By the plan, not by the actions' ids: a prefetch sends every id as a parameter.
-        written = ProgressUpdate.objects.filter(action__theme__plan=plan)
+        # The plan page's actions as a workbook is a list of many actions: as the page, it
+        # holds no update marked on its own (actions.selectors.listed_updates).
+        if leave_out_marked or chosen is not None:
+            written = listed_updates().filter(action__theme__plan=plan)
+        else:
+            written = ProgressUpdate.objects.filter(action__theme__plan=plan)
         if chosen is not None:
             written = written.filter(action__in=chosen.values("pk"))
         for update in written.order_by(*NEWEST_FIRST):
@@ -565,7 +623,10 @@ def _plan_contents(plan: Plan, chosen: QuerySet[Action] | None = None, *, update
         if updates:
             action.newest_updates = by_action[action.pk]
         actions[action.theme_id].append(action)
-    themes = list(plan.themes.order_by("order", "pk"))
+    themes = plan.themes.order_by("order", "pk")
+    if leave_out_marked:
+        themes = themes.exclude(theme_sensitive_condition())
+    themes = list(themes)
     if chosen is not None:
         by_pk = {theme.pk: theme for theme in themes}
         kept = set()

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actions.filters import ActionFilter
 from actions.models import Plan
 from actions.permissions import can_export_plan, can_import_plan, visible_plans
-from actions.selectors import plan_actions
+from actions.selectors import plan_actions, plan_marking
 from workbooks import exports, uploads
 from workbooks.forms import ConflictChoicesForm, PlanExportForm, PlanImportForm
 from workbooks.layouts import read_workbook
@@ -56,7 +56,12 @@ def plan_export(request, slug):
     form = PlanExportForm(request.GET)
     if not form.is_valid():
         return _export_page(request, plan, form)
-    export = exports.plan_export(plan, form.cleaned_data["layout"], user=request.user)
+    export = exports.plan_export(
+        plan,
+        form.cleaned_data["layout"],
+        user=request.user,
+        leave_out_marked=form.cleaned_data["leave_out_marked"],
+    )
     return exports.download(export)
 
 
@@ -67,7 +72,9 @@ def plan_download(request, slug):
     """The plan page's actions with its filters (the same query string), as a workbook:
     what the user sees there, nothing more. Anyone who may see the plan may have it."""
     plan = get_object_or_404(visible_plans(request.user), slug=slug)
-    filters = ActionFilter(request.GET, queryset=plan_actions(plan, request.user), plan=plan)
+    filters = ActionFilter(
+        request.GET, queryset=plan_actions(plan, request.user), plan=plan, user=request.user
+    )
     if not filters.is_valid():
         # The plan page says what is wrong with the filters.
         return redirect(
@@ -253,6 +260,8 @@ def _export_page(request, plan, form):
         "can_import": can_import_plan(request.user, plan),
         # The page names the column as the workbook heads it, so that people can find it.
         "id_header": ID_HEADER,
+        # Whether the workbook would be marked: the page offers to leave marked items out.
+        "plan_marking": plan_marking(plan),
     }
     return render(request, "workbooks/plan_export.html", context)
 

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from actions.models import ActionOrigin
+from actions.models import ActionOrigin, Marking
 from actions.rag import COLOURS, RAG
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -136,10 +136,14 @@ class SheetWriter:
         # has one; write-only sheets have none of their own.
         self.sheet.calculate_dimension = lambda: ref
 
-    def set_page(self, *, title: str, header_row: int | None) -> None:
+    def set_page(
+        self, *, title: str, header_row: int | None, marking: Marking | None = None
+    ) -> None:
         """How the sheet prints: landscape A4, every column fitted to the page's width (as
         many pages down as it takes), the header row at the top of every page and the title
-        in the page header, with the page number below. Set before any row is written."""
+        in the page header, with the page number below; a protective marking (an
+        actions.models.Marking above OFFICIAL) centred in bold at the head and foot of every
+        page, the title and page number then beside it. Set before any row is written."""
         sheet = self.sheet
         sheet.page_setup.orientation = "landscape"
         sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
@@ -152,10 +156,16 @@ class SheetWriter:
         if header_row:
             sheet.print_title_rows = f"{header_row}:{header_row}"
         # "&" starts a code in a header: one written in the title is doubled to stay one.
-        sheet.oddHeader.center.text = title.replace("&", "&&")
-        sheet.oddHeader.center.size = 10
-        sheet.oddFooter.center.text = "Page &P of &N"
-        sheet.oddFooter.center.size = 9
+        title_part, page_part = sheet.oddHeader.center, sheet.oddFooter.center
+        if marking is not None and marking != Marking.OFFICIAL:
+            title_part, page_part = sheet.oddHeader.left, sheet.oddFooter.right
+            for part in (sheet.oddHeader.center, sheet.oddFooter.center):
+                part.text = f"&B{marking.label}"
+                part.size = 10
+        title_part.text = title.replace("&", "&&")
+        title_part.size = 10
+        page_part.text = "Page &P of &N"
+        page_part.size = 9
 
     def fit_heights(self, rows: list[list], widths: list[float], merges=()) -> None:
         """Set each row's height to fit its wrapped text (see `row_heights`), before the

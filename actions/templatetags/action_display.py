@@ -9,7 +9,7 @@
 from django import template
 from django.urls import reverse
 
-from actions import display
+from actions import display, selectors
 
 register = template.Library()
 
@@ -34,3 +34,14 @@ def action_href(context, action) -> str:
             str(_PK)
         )
     return str(action.pk).join(parts)
+
+
+@register.filter("marking")
+def marking(item) -> str:
+    """The effective protective marking of a plan, theme, action or progress update (the
+    `effective_marking` a selector annotated, else worked out from what is loaded):
+    {% include "includes/marking_tag.html" with marking=action|marking %}."""
+    annotated = getattr(item, "effective_marking", None)
+    if isinstance(annotated, str):
+        return annotated
+    return selectors.effective_marking(item).value

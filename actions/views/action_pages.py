@@ -21,7 +21,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from actions import selectors, services
 from actions.history import action_history, since_version
 from actions.models import Action, Plan
-from actions.permissions import can_edit_action, visible_actions
+from actions.permissions import (
+    can_edit_action,
+    may_see_marked,
+    visible_actions,
+    visible_updates,
+)
 from actions.rag import RAG
 from actions.services import ActionChanged, action_version
 from actions.update_form import ACTION_FIELDS, ActionUpdateForm
@@ -43,13 +48,22 @@ def action_detail(request, pk):
         "supporting_organisations",
     )
     action = get_object_or_404(queryset, pk=pk)
-    updates = action.updates.select_related("author").order_by(*selectors.NEWEST_FIRST)
+    updates = (
+        visible_updates(request.user)
+        .filter(action=action)
+        .select_related("author")
+        .order_by(*selectors.NEWEST_FIRST)
+    )
+    updates = list(updates)
     context = {
         "action": action,
+        "page_marking": selectors.highest(
+            [selectors.effective_marking(action)] + [update.marking for update in updates]
+        ),
         "monitoring_board": selectors.monitoring_board(action),
         "rag_meaning": _meaning(action.rag),
-        "updates": list(updates),
-        "history": action_history(action),
+        "updates": updates,
+        "history": action_history(action, marked_updates=may_see_marked(request.user, action)),
         "can_edit": can_edit_action(request.user, action),
         "next": _next_for_action_page(request),
     }
@@ -73,7 +87,9 @@ def action_update(request, pk):
     since = None
     posted_version = request.POST.get("version", "")
     if posted_version != action_version(action):
-        since = since_version(action, posted_version)
+        since = since_version(
+            action, posted_version, marked_updates=may_see_marked(request.user, action)
+        )
     seen = since.base if since and since.base is not None else action
     form = ActionUpdateForm(request.POST, action=seen, undated_progress=_shows_progress(action))
     if not form.is_valid():
@@ -84,7 +100,11 @@ def action_update(request, pk):
     try:
         saved = _save(request, action, form)
     except ActionChanged as changed:  # saved by someone else since the check above
-        since = since_version(changed.action, posted_version)
+        since = since_version(
+            changed.action,
+            posted_version,
+            marked_updates=may_see_marked(request.user, changed.action),
+        )
         return _conflict_page(request, form, changed.action, since, next_url)
     messages.success(request, _saved_message(form, saved, before_rag))
     return redirect(next_url or reverse("actions:action-detail", args=[action.pk]))
@@ -146,6 +166,7 @@ def _update_page(request, action, form, next_url, *, conflict=None, status=200):
         "next": next_url,
         "error_links": form.error_links() if form.is_bound else [],
         "conflict": conflict,
+        "page_marking": selectors.effective_marking(action),
     }
     return render(request, "actions/action_update.html", context, status=status)
 

@@ -94,6 +94,9 @@ def my_actions(request):
         {
             "has_person": True,
             "total": total,
+            "page_marking": selectors.highest_marking(
+                [action for lst in lists for action in lst["rows"]]
+            ),
             "lists": lists,
             # With every action in one plan, the plan is named once rather than on each row.
             "one_plan": one_plan_rows[0].theme.plan if counts["plans"] == 1 else None,

@@ -41,6 +41,8 @@ def plan_list(request):
             "rags": RAG.choices,
             "has_person": person_of(request.user) is not None,
             "rag_meanings": rag_meanings(),
+            # The plans' own markings: their actions are only counted here.
+            "page_marking": selectors.highest(row["plan"].marking for row in rows),
         },
     )
 
@@ -53,7 +55,7 @@ def plan_detail(request, slug):
         visible_plans(request.user).select_related("partnership", "board"), slug=slug
     )
     actions = selectors.plan_actions(plan, request.user)
-    filters = ActionFilter(request.GET, queryset=actions, plan=plan)
+    filters = ActionFilter(request.GET, queryset=actions, plan=plan, user=request.user)
     context = {
         "plan": plan,
         "filters": filters,
@@ -71,6 +73,8 @@ def plan_detail(request, slug):
     # by the valid filters alone, would answer a question that was not asked.
     if filters.is_valid():
         context.update(_results(request, filters.qs))
+    # The highest marking of what the page shows: the plan and the actions listed.
+    context["page_marking"] = selectors.highest([plan.marking, *context.get("shown_markings", [])])
     return render(request, "actions/plan_detail.html", context)
 
 
@@ -88,6 +92,7 @@ def _results(request, actions) -> dict:
     previous_theme = ids[0][1] if before and ids else None
     rows = selectors.listed_actions(actions, [pk for pk, _ in ids[before:]])
     page.object_list = rows
+    markings = [selectors.effective_marking(action) for action in rows]
     sections = []
     for action in rows:
         if not sections or sections[-1]["theme"].pk != action.theme_id:
@@ -116,6 +121,7 @@ def _results(request, actions) -> dict:
         ],
         "page": page,
         "sections": sections,
+        "shown_markings": markings,
         # The same filters, for the workbook of these actions (workbooks:plan-download).
         "download_query": query_with(request.GET, page=None),
         "pagination": pagination(page, request.GET),

@@ -6,6 +6,7 @@ actions are already limited to what the user may see. A plan or board the user m
 is "not found", so that its existence is not revealed.
 """
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -26,7 +27,7 @@ from reporting.forms import read_pack, read_since
 from reporting.indicator_status import RULE_TEXT, indicator_status, trend_points
 from reporting.pack import build_pack, changes_part
 from reporting.pack_docx import CONTENT_TYPE, pack_docx
-from reporting.scopes import Scope, plan_scope
+from reporting.scopes import Scope, plan_scope, scope_marking, without_marked
 from reporting.views.scoped import plan_and_board_views
 
 # The trend line's box, in pixels: small enough to sit beside the numbers.
@@ -53,6 +54,7 @@ def _since_page(request, scope: Scope):
         part, changes = changes_part(scope, since)
         pack_url = f"{scope.url('pack')}?since={since.isoformat()}"
         context |= {"part": part, "changes": changes, "pack_url": pack_url}
+        context["page_marking"] = scope_marking(scope)
     return render(request, "reporting/meeting_since.html", context)
 
 
@@ -108,11 +110,23 @@ def _pack_page(request, scope: Scope):
     form, since = read_pack(request.GET, today)
     context = _context(scope) | {"form": form, "since": since}
     if since is not None:
-        context["pack"] = build_pack(scope, since=since, today=today, everything=form.everything)
-        options = {"since": since.isoformat(), "contents": form.cleaned_data["contents"]}
-        context["docx_url"] = f"{scope.url('pack-docx')}?{urlencode(options)}"
-        _record(request, scope, Download.Kind.PACK_PAGE, options)
+        pack, scope = _pack(scope, form, since, today)
+        context |= {"pack": pack, "page_marking": pack.marking}
+        query = {"since": since.isoformat(), "contents": form.cleaned_data["contents"]}
+        if form.leaves_out_marked:
+            query["leave_out_marked"] = "on"
+        context["docx_url"] = f"{scope.url('pack-docx')}?{urlencode(query)}"
+        _record(request, scope, Download.Kind.PACK_PAGE, query, pack.marking)
     return render(request, "reporting/pack.html", context)
+
+
+def _pack(scope: Scope, form, since, today):
+    """The pack the form asks for, marked with the highest marking of what it holds (none
+    when asked to leave marked items out), and the scope it was built from."""
+    if form.leaves_out_marked:
+        scope = without_marked(scope)
+    pack = build_pack(scope, since=since, today=today, everything=form.everything)
+    return replace(pack, marking=scope_marking(scope)), scope
 
 
 def _pack_download(request, scope: Scope):
@@ -122,9 +136,11 @@ def _pack_download(request, scope: Scope):
         # The pack page says what is wrong, in GOV.UK's words and layout.
         query = request.GET.urlencode()
         return redirect(f"{scope.url('pack')}?{query}" if query else scope.url("pack"))
-    pack = build_pack(scope, since=since, today=today, everything=form.everything)
-    options = {"since": since.isoformat(), "contents": form.cleaned_data["contents"]}
-    _record(request, scope, Download.Kind.PACK_DOCUMENT, options)
+    pack, scope = _pack(scope, form, since, today)
+    query = {"since": since.isoformat(), "contents": form.cleaned_data["contents"]}
+    if form.leaves_out_marked:
+        query["leave_out_marked"] = "on"
+    _record(request, scope, Download.Kind.PACK_DOCUMENT, query, pack.marking)
     owner = scope.plan.slug if scope.plan else scope.board.slug
     response = HttpResponse(pack_docx(pack), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = (
@@ -133,13 +149,15 @@ def _pack_download(request, scope: Scope):
     return response
 
 
-def _record(request, scope: Scope, kind: str, options: dict) -> None:
+def _record(request, scope: Scope, kind: str, options: dict, marking) -> None:
     """The pack as taken by the user: the printable page counts as much as the document.
-    Its marking is the highest of the actions it was built from (those the user may see)."""
+    Its marking is what the pack states: the highest of what it was built from (what the
+    user may see, less the marked items when asked to leave them out)."""
     download_record(
         user=request.user,
         kind=kind,
         actions=scope.actions,
+        marking=marking.label,
         subject=scope.title,
         plan_id=scope.plan.pk if scope.plan else None,
         board_id=scope.board.pk if scope.board else None,

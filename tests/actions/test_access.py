@@ -51,12 +51,12 @@ def world():
         plain = ThemeFactory(plan=plan)
         watched = ThemeFactory(plan=plan, monitoring_board=subgroup)
         ActionFactory(theme=plain)
-        ActionFactory(theme=plain, restricted=True)
+        ActionFactory(theme=plain, marking="official-sensitive")
         ActionFactory(theme=plain, monitoring_board=subgroup)
-        ActionFactory(theme=plain, monitoring_board=subgroup, restricted=True)
+        ActionFactory(theme=plain, monitoring_board=subgroup, marking="official-sensitive")
         ActionFactory(theme=watched)
-        ActionFactory(theme=watched, restricted=True, monitoring_board=second)
-        led = ActionFactory(theme=plain, restricted=True)
+        ActionFactory(theme=watched, marking="official-sensitive", monitoring_board=second)
+        led = ActionFactory(theme=plain, marking="official-sensitive")
         led.lead_organisations.add(police)
     users = {
         "anonymous": AnonymousUser(),
@@ -80,7 +80,9 @@ def world():
         "analyst on the board": user_in_role(Role.ANALYST, partnerships=[here], boards=[board]),
     }
     # A named lead of a restricted action in a plan they do not otherwise see.
-    far_secret = Action.objects.filter(theme__plan=plans["far"], restricted=True).first()
+    far_secret = Action.objects.filter(
+        theme__plan=plans["far"], marking="official-sensitive"
+    ).first()
     far_secret.lead_people.add(users["officer"].person)
     return {"plans": plans, "boards": [board, subgroup, second, far_board], "users": users}
 
@@ -122,7 +124,7 @@ def test_a_restricted_action_no_board_monitors_keeps_its_plan_from_import():
     here = PartnershipFactory()
     analyst = user_in_role(Role.ANALYST, partnerships=[here], boards=[BoardFactory()])
     plan = PlanFactory(partnership=here, board=BoardFactory(partnership=here))
-    ActionFactory(theme=ThemeFactory(plan=plan), restricted=True)
+    ActionFactory(theme=ThemeFactory(plan=plan), marking="official-sensitive")
     assert not permissions.can_import_plan(analyst, plan)
     assert plan not in permissions.importable_plans(analyst)
 
@@ -134,8 +136,10 @@ def test_the_shortcuts_take_nothing_a_chair_or_officer_may_not_see(world):
     for who in ("chair of the subgroup", "officer on the subgroup"):
         in_plan = permissions.visible_in_plan(users[who], plan)
         assert in_plan.count() < Action.objects.filter(theme__plan=plan).count()
-        assert in_plan.filter(restricted=True).exists()  # those the subgroup monitors
-    assert not permissions.visible_in_plan(users["officer"], plan).filter(restricted=True)
+        assert in_plan.filter(marking="official-sensitive").exists()  # those the subgroup monitors
+    assert not permissions.visible_in_plan(users["officer"], plan).filter(
+        marking="official-sensitive"
+    )
 
 
 def test_access_is_ids_resolved_once_and_the_querysets_use_them(world, django_assert_num_queries):

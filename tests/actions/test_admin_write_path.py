@@ -106,6 +106,7 @@ def test_an_update_added_on_the_action_page_sets_its_rag_as_the_update_form_does
         "updates-0-rag": RAG.RED,
         "updates-0-author": author.pk,
         "updates-0-text": "Funding withdrawn",
+        "updates-0-marking": "official",
     }
 
     post(admin_client, address, data)
@@ -136,7 +137,13 @@ def test_an_update_added_on_its_own_admin_page_sets_the_actions_rag_too(
     post(
         admin_client,
         url(ProgressUpdate, "add"),
-        {"action": action.pk, "date": "2021-12-01", "rag": RAG.AMBER, "text": "Slipping"},
+        {
+            "action": action.pk,
+            "date": "2021-12-01",
+            "rag": RAG.AMBER,
+            "text": "Slipping",
+            "marking": "official",
+        },
     )
 
     action.refresh_from_db()
@@ -207,6 +214,7 @@ def test_a_plan_added_with_its_themes_and_leaders_is_recorded_in_the_admins_name
         slug="knife-crime",
         layout="vru",
         status="draft",
+        marking="official",
     )
     data |= {
         "senior_leaders-TOTAL_FORMS": "1",
@@ -215,8 +223,10 @@ def test_a_plan_added_with_its_themes_and_leaders_is_recorded_in_the_admins_name
         "themes-TOTAL_FORMS": "2",
         "themes-0-order": "0",
         "themes-0-name": "Governance",
+        "themes-0-marking": "official",
         "themes-1-order": "1",
         "themes-1-name": "Weapons",
+        "themes-1-marking": "official",
     }
 
     post(admin_client, url(Plan, "add"), data)

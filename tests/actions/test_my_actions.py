@@ -140,9 +140,9 @@ def test_an_action_led_by_name_and_organisation_is_listed_once(client, officer, 
 def test_a_restricted_action_of_their_organisation_that_they_may_not_see_is_not_listed(
     client, officer, theme
 ):
-    hidden = ActionFactory(theme=theme, restricted=True, text="Protectively marked")
+    hidden = ActionFactory(theme=theme, marking="official-sensitive", text="Protectively marked")
     hidden.lead_organisations.add(officer.person.organisation)
-    named = led(officer, theme, restricted=True)
+    named = led(officer, theme, marking="official-sensitive")
     client.force_login(officer)
     response = client.get(URL)
     assert context_pks(response) == [named.pk]

@@ -177,7 +177,7 @@ def test_a_restricted_action_is_hidden_from_those_who_only_see_its_plan(world):
 def test_a_restricted_action_is_seen_by_its_board_those_above_it_its_lead_and_admins(
     world, subgroup_action
 ):
-    secret = ActionFactory(theme=subgroup_action.theme, restricted=True)
+    secret = ActionFactory(theme=subgroup_action.theme, marking="official-sensitive")
     on_subgroup = user_in_role(Role.OFFICER, partnerships=[world.here], boards=[world.subgroup])
     lead = world.far_officer  # of another partnership
     secret.lead_people.add(lead.person)

@@ -250,7 +250,7 @@ def test_an_administrator_sees_every_plan_and_action(client, world):
 
 
 def test_restricted_actions_are_left_out_for_those_who_may_not_see_them(client, world):
-    world.b1.restricted = True
+    world.b1.marking = "official-sensitive"
     world.b1.save()
     client.force_login(world.officer)
     response = client.get(plan_url(world.plan))

@@ -144,6 +144,7 @@ def test_changes_made_in_the_admin_show(client, world):
             "updates-0-period": "November 2021",
             "updates-0-rag": "",
             "updates-0-text": "Provider chosen",
+            "updates-0-marking": "official",
         },
     )
 
@@ -673,8 +674,9 @@ def grow(world: World, size: int) -> None:
 
 # The since page's queries, pinned: the session, user, person and the person's boards (and
 # for a board, the board and its subgroups) of the signed-in request, the five queries of
-# reporting.since and one for the themes' names.
-SINCE_QUERIES = {"since": 12, "board-since": 13}
+# reporting.since, one for the themes' names, and three for the highest protective marking
+# of what the page holds (reporting.scopes.scope_marking: its actions, themes and plans).
+SINCE_QUERIES = {"since": 15, "board-since": 16}
 
 
 def queries_for(client, path) -> int:

@@ -18,7 +18,9 @@ def test_a_board_scope_holds_its_plans_its_subgroups_plans_and_what_they_monitor
     # board, u1 is monitored by nobody; beside u1, one the subgroup monitors by name and a
     # restricted one it monitors.
     monitored = ActionFactory(theme=world.licensing, monitoring_board=subgroup)
-    secret = ActionFactory(theme=world.licensing, monitoring_board=subgroup, restricted=True)
+    secret = ActionFactory(
+        theme=world.licensing, monitoring_board=subgroup, marking="official-sensitive"
+    )
 
     scope = board_scope(world.officer, board.pk)
 

@@ -158,6 +158,7 @@ def test_changes_and_updates_made_in_the_admin_show(client, plan, since):
             "updates-0-period": "November 2021",
             "updates-0-rag": RAG.AMBER,
             "updates-0-text": "Meets every morning at 9",
+            "updates-0-marking": "official",
         },
     )
 

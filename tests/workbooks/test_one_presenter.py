@@ -110,8 +110,8 @@ def test_every_export_goes_through_plan_export(client, plan, monkeypatch, tmp_pa
     made = []
     real = exports.plan_export
 
-    def recording(plan, layout=None, **who):
-        export = real(plan, layout, **who)
+    def recording(plan, layout=None, **options):
+        export = real(plan, layout, **options)
         made.append((plan.slug, export.layout, export.filename))
         return export
 
