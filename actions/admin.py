@@ -192,7 +192,6 @@ class ActionAdmin(ShowsMarking, Permitted, ScopedAdmin):
         "origin",
         "leads",
         "end_date",
-        "shown_marking",
     ]
     list_display_links = ["ref", "short_text"]
     list_filter = [
@@ -274,7 +273,10 @@ class ActionAdmin(ShowsMarking, Permitted, ScopedAdmin):
 
     @admin.display(description="action", ordering="text")
     def short_text(self, action):
-        return action.text if len(action.text) <= 90 else action.text[:89] + "…"
+        # The marking leads the text, not a column of its own: at 1280 px a ninth column
+        # was pushed out of view.
+        marked = f"{action.get_marking_display()}: " if action.marking != Marking.OFFICIAL else ""
+        return marked + (action.text if len(action.text) <= 90 else action.text[:89] + "…")
 
     # The theme by a method rather than the field: the admin keeps a related field's cells on
     # one line, and a theme's long name then pushed the other columns out of view.

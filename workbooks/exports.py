@@ -43,7 +43,7 @@ def plan_export(
     layout = layout or plan.layout
     stream = io.BytesIO()
     marking = write_workbook(plan, layout, stream, leave_out_marked=leave_out_marked)
-    options = {"layout": layout, "leave_out_marked": leave_out_marked}
+    options = {"layout": layout} | ({"leave_out_marked": True} if leave_out_marked else {})
     held = Action.objects.filter(theme__plan=plan)
     if leave_out_marked:
         held = held.filter(official_condition())

@@ -77,6 +77,7 @@ def test_accounts_second_factor_and_downloads_are_listed_newest_first(admin_in, 
     download_record(
         user=world.analyst,
         kind=Download.Kind.WORKBOOK,
+        marking="OFFICIAL-SENSITIVE",  # the plan holds bx2, so marked
         actions=Action.objects.filter(theme__plan=world.plan),
         subject=world.plan.title,
         plan_id=world.plan.pk,
@@ -180,6 +181,7 @@ def test_the_page_takes_the_same_queries_however_long_the_log(admin_in, world):
             download_record(
                 user=world.analyst,
                 kind=Download.Kind.WORKBOOK,
+                marking="OFFICIAL",
                 actions=Action.objects.all(),
                 subject="A plan",
             )

@@ -183,6 +183,7 @@ def test_administrator_pages(page, context, live_server, plan_world):
     download_record(
         user=administrator,
         kind=Download.Kind.WORKBOOK,
+        marking="OFFICIAL",
         actions=Action.objects.all(),
         subject=plan_world.plan.title,
         plan_id=plan_world.plan.pk,
