@@ -19,9 +19,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.filters import ActionFilter
-from actions.models import Plan
+from actions.models import Action, Marking, Plan
 from actions.permissions import can_export_plan, can_import_plan, visible_plans
-from actions.selectors import plan_actions, plan_marking
+from actions.selectors import highest_marking, plan_actions, plan_marking
 from workbooks import exports, uploads
 from workbooks.forms import ConflictChoicesForm, PlanExportForm, PlanImportForm
 from workbooks.layouts import read_workbook
@@ -166,14 +166,23 @@ def plan_import_rows(request, slug):
     if data is None:
         raise Http404("No previewed upload")
     try:
-        shown = describe(preview_import(read_workbook(data, kept.layout), plan))
+        preview = preview_import(read_workbook(data, kept.layout), plan)
     except WorkbookRefused as refused:  # it was read before, so not expected
         messages.error(request, str(refused))
         return redirect("workbooks:plan-import", slug=plan.slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-import-preview.csv"'
     response.write("\ufeff")  # so that Excel reads the file as UTF-8
-    csv.writer(response).writerows(preview_table(shown))
+    writer = csv.writer(response)
+    # It shows the plan's actions as they are now: marked, it states so first, as an export.
+    marking = highest_marking(
+        Action.objects.filter(
+            pk__in=[change.action.pk for change in preview.actions if change.action]
+        )
+    )
+    if marking != Marking.OFFICIAL:
+        writer.writerow([marking.label])
+    writer.writerows(preview_table(describe(preview)))
     return response
 
 

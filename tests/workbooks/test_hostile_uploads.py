@@ -15,10 +15,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from actions.models import Action
+from actions.models import Action, Marking
 from boards.models import Role
 from tests.clients import Client
-from tests.factories import ActionFactory, PlanFactory, ThemeFactory, user_in_role
+from tests.factories import (
+    ActionFactory,
+    MembershipFactory,
+    PlanFactory,
+    ThemeFactory,
+    user_in_role,
+)
 from tests.workbooks import hostile
 from workbooks.formats import WORKBOOK_FORMATS
 from workbooks.layouts import read_workbook
@@ -361,3 +367,25 @@ def test_cells_are_counted_the_same_however_the_xml_is_cut_into_chunks(size):
         count.feed(xml[start : start + size])
     count.end_part()
     assert count.cells == sum(n % 5 * 2 for n in range(300))
+
+
+def test_the_preview_download_states_the_marking_of_the_actions_it_shows(settings, client, plan):
+    """Finding 6: the rows download shows the plan's actions as they are: one of them
+    OFFICIAL-SENSITIVE, it says so in its first row, as an exported workbook does. (An
+    analyst who sits on the plan's board, so that they may see it.)"""
+    settings.IMPORT_PREVIEW_ROWS = 20
+    Action.objects.filter(theme__plan=plan).update(marking=Marking.OFFICIAL_SENSITIVE)
+    analyst = user_in_role(Role.ANALYST, partnerships=[plan.partnership])
+    MembershipFactory(board=plan.board, person=analyst.person)
+    client.force_login(analyst)
+    importing = client
+    rows = hostile.action_rows(70, themes=3)  # theme 1's action 1 is the plan's own
+    page = upload(importing, plan, hostile.workbook_with_sheet(hostile.sheet_chunks(rows)))
+    download = reverse("workbooks:plan-import-rows", args=[plan.slug])
+    token = page.content.decode().split(f'href="{download}?token=')[1].split('"')[0]
+
+    response = importing.get(download, {"token": token})
+
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert lines[0] == ["OFFICIAL-SENSITIVE"]
+    assert lines[1][:5] == ["Sheet", "Row", "Theme", "Number", "Action"]

@@ -5,6 +5,7 @@ marked items, and an import never changes an item's marking (issue 12, finding 6
 import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -132,3 +133,22 @@ def test_the_export_page_offers_to_leave_marked_items_out(client, world):
     # A plan with nothing marked offers nothing.
     other = reverse("workbooks:plan-export", args=[world.other_plan.slug])
     assert "Leave out" not in get(client, world.superuser, other).content.decode()
+
+
+@pytest.mark.django_db
+def test_export_plan_leaves_out_marked_items_when_asked(tmp_path):
+    plan = marked_plan("vru")
+    marked, unmarked = tmp_path / "marked.xlsx", tmp_path / "unmarked.xlsx"
+    out = io.StringIO()
+
+    call_command("export_plan", "--plan", plan.slug, "-o", str(marked), stdout=out)
+    call_command(
+        "export_plan", "--plan", plan.slug, "-o", str(unmarked), "--leave-out-marked", stdout=out
+    )
+
+    assert "Covert work" in all_text(marked.read_bytes())
+    assert sheets_of(marked.read_bytes())[0]["A1"].value == LABEL
+    assert "Covert work" not in all_text(unmarked.read_bytes())
+    assert LABEL not in all_text(unmarked.read_bytes())
+    assert out.getvalue().splitlines()[0].endswith(f"marked {LABEL}.")
+    assert out.getvalue().splitlines()[1].endswith("marked OFFICIAL.")
