@@ -33,14 +33,15 @@ def worker(root: str) -> None:
     import django
 
     django.setup()
-    from dashboards import CHAIR
+    from dashboards import CHAIR, PLAIN_STATIC_FILES
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.test.utils import override_settings
 
     client = Client(HTTP_HOST="localhost")
     client.force_login(get_user_model().objects.get(username=CHAIR))
-    with override_settings(DEBUG=False):
+    # Static files by their plain names (production's hashed names need collectstatic).
+    with override_settings(DEBUG=False, STORAGES=PLAIN_STATIC_FILES):
         for line in sys.stdin:
             start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(line.strip())
