@@ -7,7 +7,6 @@ fills cell by cell, which is where openpyxl spends its time otherwise.
 import datetime
 import math
 import re
-from copy import copy
 from dataclasses import dataclass
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -113,7 +112,8 @@ class SheetWriter:
     def cell(self, value, style: str = "text") -> Cell:
         if isinstance(value, datetime.date) and style == "text":
             style = "date"
-        cell = Cell(self.sheet, row=1, column=1, style_array=copy(self.styles[style]))
+        # Cell copies the style array itself: each cell's style stays its own.
+        cell = Cell(self.sheet, row=1, column=1, style_array=self.styles[style])
         if isinstance(value, str):
             # Text is stored directly: Cell.value's checks are clean_text's over again, and
             # they are a third of the time a cell takes. It cuts text to CELL_LIMIT
