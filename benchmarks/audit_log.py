@@ -11,30 +11,15 @@ Reports the median wall time of each page and its number of queries.
 
 import argparse
 import datetime
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from signin import timed  # noqa: E402
 from spreadsheets import setup_django, throwaway_database  # noqa: E402
-
-
-def timed(step, repeat: int) -> tuple[float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - start) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        step()
-    return statistics.median(times), len(queries.captured_queries)
 
 
 def grow_history(rows: int) -> None:
