@@ -4,6 +4,8 @@ people post (the update form, the admin's change form), and moving history into 
 import datetime
 import re
 
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -100,3 +102,12 @@ def overdue_rows(page: str) -> dict[int, bool]:
         if linked:
             rows[int(linked.group(1))] = OVERDUE_TAG in row
     return rows
+
+
+def migrate_to(targets):
+    """Migrate the test database to `targets` ([(app, migration)]) and return the apps
+    (historical models) as they stand there, for tests of a data migration."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps

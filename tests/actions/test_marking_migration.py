@@ -6,23 +6,18 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.helpers import migrate_to
+
 BEFORE = [("actions", "0006_link_organisations_to_partnerships")]
 AFTER = [("actions", "0007_marking")]
 SENSITIVE = "official-sensitive"
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
 def test_restricted_actions_become_official_sensitive_and_back_again():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
-        apps = migrate(BEFORE)
+        apps = migrate_to(BEFORE)
         Partnership = apps.get_model("boards", "Partnership")
         Plan, Theme = apps.get_model("actions", "Plan"), apps.get_model("actions", "Theme")
         Action = apps.get_model("actions", "Action")
@@ -48,7 +43,7 @@ def test_restricted_actions_become_official_sensitive_and_back_again():
                 history_type="+",
             )
 
-        apps = migrate(AFTER)
+        apps = migrate_to(AFTER)
         Action = apps.get_model("actions", "Action")
         History = apps.get_model("actions", "HistoricalAction")
         assert dict(Action.objects.values_list("text", "marking")) == {
@@ -63,7 +58,7 @@ def test_restricted_actions_become_official_sensitive_and_back_again():
             field = apps.get_model("actions", name)._meta.get_field("marking")
             assert field.default == "official"
 
-        apps = migrate(BEFORE)
+        apps = migrate_to(BEFORE)
         Action = apps.get_model("actions", "Action")
         History = apps.get_model("actions", "HistoricalAction")
         assert dict(Action.objects.values_list("text", "restricted")) == {
@@ -75,4 +70,4 @@ def test_restricted_actions_become_official_sensitive_and_back_again():
             "Plain": False,
         }
     finally:
-        migrate(latest)
+        migrate_to(latest)

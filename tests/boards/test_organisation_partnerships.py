@@ -15,6 +15,7 @@ from tests.factories import (
     PartnershipFactory,
     PersonFactory,
 )
+from tests.helpers import migrate_to
 
 BEFORE = [
     ("boards", "0002_person_role_and_partnerships"),
@@ -23,18 +24,11 @@ BEFORE = [
 AFTER = [("actions", "0006_link_organisations_to_partnerships")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_links_each_organisation_to_the_partnerships_that_use_it():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
-        old = _migrate(BEFORE)
+        old = migrate_to(BEFORE)
         Partnership = old.get_model("boards", "Partnership")
         Organisation = old.get_model("boards", "Organisation")
         Person = old.get_model("boards", "Person")
@@ -60,7 +54,7 @@ def test_the_migration_links_each_organisation_to_the_partnerships_that_use_it()
         Membership.objects.create(board=board, person=member)
         action.supporting_organisations.add(charity)
 
-        new = _migrate(AFTER)
+        new = migrate_to(AFTER)
 
         linked = {
             organisation.short_name: sorted(p.slug for p in organisation.partnerships.all())
@@ -76,7 +70,7 @@ def test_the_migration_links_each_organisation_to_the_partnerships_that_use_it()
         assert new.get_model("actions", "Action").objects.get().lead_organisations.count() == 1
         assert new.get_model("boards", "Person").objects.count() == 2
     finally:
-        _migrate(latest)
+        migrate_to(latest)
 
 
 @pytest.mark.django_db
