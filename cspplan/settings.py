@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "workbooks",
     "reporting",
     "accounts",
+    "meetings",
     "audit",
 ]
 

@@ -1,0 +1,98 @@
+"""Who may see and do what with a board's meetings, built on `actions.permissions`.
+
+- Seeing: the meetings of the boards the user may open (`visible_boards`): a chair's boards
+  and their subgroups, every board of an officer's or analyst's partnerships, all for
+  administrators.
+- Marked items: an agenda item, minuted action, standing item or subgroup report marked
+  OFFICIAL-SENSITIVE (the pack's RESTRICTED items) is seen only by administrators and by
+  those who sit on the meeting's board or on a board above it, the rule marked plan actions
+  follow. To anyone else it does not exist: not listed, not counted, not in any document,
+  and its page is a 404.
+- Managing (the forward plan, agendas, attendance, minutes, the action log): the board's
+  chair (or interim chair), and the analysts and administrators of its partnership.
+- A subgroup's update report: the subgroup's chair, and whoever manages the board it
+  reports to.
+"""
+
+from django.db.models import Q, QuerySet
+
+from actions.models import Marking
+from actions.permissions import access_for, visible_boards
+from boards.models import Board, Membership, Role
+from meetings.models import AgendaItem, Meeting, MeetingAction, StandingItem, SubgroupReport
+
+
+def visible_meetings(user) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(board__in=visible_boards(user))
+
+
+def marking_ok(user, board_path: str) -> Q:
+    """The one statement of who may see a marked meeting item: a condition on a queryset
+    whose boards are at `board_path` ("meeting__board", "board", ...) and which has a
+    `marking`."""
+    access = access_for(user)
+    if access.role == Role.ADMINISTRATOR:
+        return Q()
+    official = Q(marking=Marking.OFFICIAL)
+    if access.role is None:
+        return official
+    return official | Q(**{f"{board_path}__in": access.board_ids})
+
+
+def may_see_marked(user, board: Board) -> bool:
+    access = access_for(user)
+    return access.role == Role.ADMINISTRATOR or (
+        access.role is not None and board.pk in access.board_ids
+    )
+
+
+def visible_items(user) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(
+        marking_ok(user, "meeting__board"), meeting__in=visible_meetings(user)
+    )
+
+
+def visible_meeting_actions(user) -> QuerySet[MeetingAction]:
+    """Minuted actions the user may see: an action raised under a marked item is marked
+    with it (the services set that), so its own marking is enough here."""
+    return MeetingAction.objects.filter(
+        marking_ok(user, "meeting__board"), meeting__in=visible_meetings(user)
+    )
+
+
+def visible_subgroup_reports(user) -> QuerySet[SubgroupReport]:
+    return SubgroupReport.objects.filter(
+        marking_ok(user, "meeting__board"), meeting__in=visible_meetings(user)
+    )
+
+
+def visible_standing_items(user) -> QuerySet[StandingItem]:
+    return StandingItem.objects.filter(marking_ok(user, "board"), board__in=visible_boards(user))
+
+
+def _chairs(user, board: Board) -> bool:
+    access = access_for(user)
+    if access.person_id is None:
+        return False
+    return Membership.objects.filter(
+        board=board, person_id=access.person_id, role=Membership.Role.CHAIR
+    ).exists()
+
+
+def can_manage_meetings(user, board: Board) -> bool:
+    """The forward plan, agendas, attendance, minutes and the action log of `board`."""
+    access = access_for(user)
+    if access.role is None:
+        return False
+    if access.role == Role.ADMINISTRATOR:
+        return True
+    if access.role == Role.ANALYST and board.partnership_id in access.partnership_ids:
+        return True
+    return _chairs(user, board)
+
+
+def can_write_subgroup_report(user, subgroup: Board) -> bool:
+    """A subgroup's report to the board above it."""
+    if subgroup.parent_id is None:
+        return False
+    return _chairs(user, subgroup) or can_manage_meetings(user, subgroup.parent)
