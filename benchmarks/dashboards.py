@@ -3,7 +3,7 @@ actions, on SQLite or PostgreSQL.
 
     DEBUG=1 .venv/bin/python benchmarks/dashboards.py [--sizes 100 1000 5000 10000]
         [--database-url postgres://postgres@127.0.0.1:5432/postgres] [--repeat 9]
-        [--profile DIR] [--json FILE]
+        [--profile DIR] [--queries DIR] [--json FILE]
 
 Runs against a throwaway database (a temporary SQLite file, or a fresh PostgreSQL database
 made on the given server and dropped after the run), set up as benchmarks/spreadsheets.py
@@ -198,7 +198,7 @@ def database_cpu_ms() -> float | None:
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def measure(client, url: str, repeat: int, profile: Path | None) -> dict:
+def measure(client, url: str, repeat: int, profile: Path | None, queries_file=None) -> dict:
     """The median, fastest and slowest of `repeat` timed requests (after one to warm up),
     the median CPU time of this process in them, the database server's mean CPU time per
     request (PostgreSQL on this machine), the number of queries (a separate request) and
@@ -233,6 +233,14 @@ def measure(client, url: str, repeat: int, profile: Path | None) -> dict:
             profiler.dump_stats(profile)
     with CaptureQueriesContext(connection) as queries:
         once()
+    if queries_file:
+        # Each query's SQL and time, slowest first: where the database's share goes.
+        timed = sorted(queries.captured_queries, key=lambda query: -float(query["time"]))
+        queries_file.write_text(
+            "\n\n".join(
+                f"-- {float(query['time']) * 1000:.1f} ms\n{query['sql']}" for query in timed
+            )
+        )
     database = None
     if database_before is not None and database_after is not None:
         database = (database_after - database_before) / repeat
@@ -280,7 +288,10 @@ def run(options) -> list[dict]:
             profile = None
             if options.profile:
                 profile = options.profile / f"{size}-{page.replace(' ', '-')}.prof"
-            result = measure(client, url, options.repeat, profile)
+            queries = None
+            if options.queries:
+                queries = options.queries / f"{size}-{page.replace(' ', '-')}.sql"
+            result = measure(client, url, options.repeat, profile, queries)
             result.update(size=size, page=page, actions_seen=seen)
             results.append(result)
         remove(board, plan)
@@ -335,6 +346,9 @@ def main():
     parser.add_argument("--database-url", help="A PostgreSQL server: a database is made on it.")
     parser.add_argument("--repeat", type=int, default=9, help="Timed requests; the median is kept.")
     parser.add_argument("--profile", type=Path, help="Write a cProfile file per page and size.")
+    parser.add_argument(
+        "--queries", type=Path, help="Write each page's queries, slowest first, per size."
+    )
     parser.add_argument("--json", type=Path, help="Write the results here too.")
     options = parser.parse_args()
 
@@ -345,8 +359,9 @@ def main():
             from django.core.management import call_command
             from django.db import connection
 
-            if options.profile:
-                options.profile.mkdir(parents=True, exist_ok=True)
+            for folder in (options.profile, options.queries):
+                if folder:
+                    folder.mkdir(parents=True, exist_ok=True)
             print(f"Database: {connection.vendor} (throwaway); migrating, loading the demo data")
             call_command("migrate", verbosity=0)
             call_command("load_demo", stdout=io.StringIO())

@@ -43,17 +43,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.filters import NOT_STATED, theme_name
-from actions.models import Action, ActionOrigin, Plan, Theme
+from actions.models import Action, ActionOrigin, Marking, Plan, Theme
 from actions.permissions import visible_actions, visible_boards
 from actions.rag import MEANINGS, RAG
 from actions.selectors import (
     add_counts,
+    highest,
+    highest_marking,
     listed_actions,
     monitor_id,
     newest_update,
     overdue_condition,
     rag_aggregates,
     reading_order,
+    sensitive_condition,
     stale_condition,
     stale_cutoff,
     zero_counts,
@@ -210,8 +213,9 @@ def _group_keys(scope: Scope) -> dict:
 
 def action_counts(scope: Scope, today: datetime.date) -> dict[tuple, list[dict]]:
     """{(plan id, monitor key): rows}: the actions counted by theme and origin at once, each
-    row with `theme_id`, `origin`, the RAG counts and how many are `overdue` and `stale`
-    (`selectors.overdue_condition`, `stale_condition`). One query; the rows are few (themes
+    row with `theme_id`, `origin`, the RAG counts and how many are `overdue`, `stale` and
+    `marked` OFFICIAL-SENSITIVE (`selectors.overdue_condition`, `stale_condition`,
+    `sensitive_condition`). One query; the rows are few (themes
     times origins), and the callers add them up by theme, by origin and in all."""
     rows = (
         scope.actions.annotate(**_group_keys(scope))
@@ -221,6 +225,7 @@ def action_counts(scope: Scope, today: datetime.date) -> dict[tuple, list[dict]]
             **rag_aggregates(),
             overdue=Count("pk", filter=overdue_condition(today)),
             stale=Count("pk", filter=stale_condition(today)),
+            marked=Count("pk", filter=sensitive_condition()),
         )
     )
     found = defaultdict(list)
@@ -270,6 +275,8 @@ class PlanGroup:
     without_lead_organisation: int
     overdue: int
     stale: int
+    # The highest protective marking of the plan, its themes shown and its actions counted.
+    marking: Marking = Marking.OFFICIAL
     overdue_href: str | None = None
     stale_href: str | None = None
 
@@ -376,7 +383,9 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
     plans = _plans_of(scope, {plan for plan, _ in counted})
     plan_by_pk = {plan.pk: plan for plan in plans}
     themes_by_plan = defaultdict(list)
-    for theme in scope.themes.filter(plan_id__in=plan_by_pk).order_by():
+    # With their parents and plans, whose markings are theirs too (`effective_marking`).
+    themes = scope.themes.filter(plan_id__in=plan_by_pk).select_related("parent", "plan")
+    for theme in themes.order_by():
         themes_by_plan[theme.plan_id].append(theme)
 
     keys = [
@@ -405,6 +414,10 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
             add_counts(by_origin[row["origin"]], row)
         overdue = sum(row["overdue"] for row in rows)
         stale = sum(row["stale"] for row in rows)
+        marked = any(row["marked"] for row in rows)
+        marking = highest_marking([plan, *themes_by_plan[plan_pk]])
+        if marked:
+            marking = Marking.OFFICIAL_SENSITIVE
         organisations = by_organisation.get((plan_pk, monitor), [])
         groups.append(
             PlanGroup(
@@ -430,6 +443,7 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
                 ),
                 overdue=overdue,
                 stale=stale,
+                marking=marking,
                 overdue_href=link.url(**overdue_query) if link and overdue else None,
                 stale_href=link.url(**stale_query) if link and stale else None,
             )
@@ -551,6 +565,12 @@ class Dashboard:
     lists: dict[str, ActionList]
     # The direction of travel of each red and amber action listed, by pk.
     travel: dict[int, Travel] = field(default_factory=dict)
+
+    @property
+    def marking(self) -> Marking:
+        """The highest protective marking of what the dashboard holds: that of its groups,
+        which is `scopes.scope_marking` read from what the dashboard has loaded anyway."""
+        return highest(group.marking for group in self.groups)
 
     @property
     def stale_cutoff(self) -> datetime.date:

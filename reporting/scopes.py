@@ -68,6 +68,15 @@ def without_marked(scope: Scope) -> Scope:
     )
 
 
+def _by_ids(queryset: QuerySet) -> QuerySet:
+    """The rows of `queryset`, found once and named by their ids: a board's plans and themes
+    are few, but the permission rules that choose them are subqueries nested in each other
+    (the themes of the plans of the actions...) that every later query would otherwise
+    compile and run again."""
+    ids = list(queryset.order_by().values_list("pk", flat=True))
+    return queryset.model.objects.filter(pk__in=ids)
+
+
 def plan_scope(user, slug: str) -> Scope:
     """The plan's visible actions. 404 if the user may not see the plan."""
     plan = get_object_or_404(visible_plans(user).select_related("board", "partnership"), slug=slug)
@@ -87,14 +96,16 @@ def board_scope(user, pk: int) -> Scope:
     board = get_object_or_404(visible_boards(user).select_related("partnership"), pk=pk)
     boards = with_subgroups([board.pk])
     actions = visible_in_boards(user, boards)
-    plans = visible_plans(user).filter(
-        Q(board_id__in=boards) | Q(pk__in=actions.values("theme__plan_id"))
+    plans = _by_ids(
+        visible_plans(user).filter(
+            Q(board_id__in=boards) | Q(pk__in=actions.values("theme__plan_id"))
+        )
     )
     return Scope(
         title=board.name,
         actions=actions,
         plans=plans,
-        themes=visible_themes(user).filter(plan__in=plans),
+        themes=_by_ids(visible_themes(user).filter(plan__in=plans)),
         board=board,
         boards=boards,
     )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from actions.permissions import person_of
 from actions.views.plans import rag_meanings
 from reporting.dashboards import board_tree, dashboard
-from reporting.scopes import Scope, scope_marking
+from reporting.scopes import Scope
 from reporting.views.scoped import plan_and_board_views
 
 
@@ -63,7 +63,7 @@ def _dashboard(request, scope: Scope):
             "pages": [{"text": text, "href": href} for text, href in pages],
             "lists": [dash.lists[kind] for kind in ("red", "amber", "overdue", "stale")],
             "rag_meanings": rag_meanings(),
-            "page_marking": scope_marking(scope),
+            "page_marking": dash.marking,
         },
     )
 

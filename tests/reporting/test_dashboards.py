@@ -471,12 +471,12 @@ def make_board(size: int):
 
 
 # Pinned per page, the same at every size: the session and user, the person and their
-# boards, the scope, then the dashboard's own reads (two grouped counts, the plans, themes
-# and monitoring boards, four lists, their details and leads, and one for the red and amber
-# actions' direction of travel from their history), and three for the highest protective
-# marking of what it holds (reporting.scopes.scope_marking: actions, themes, plans); the
-# boards list's tree and counts.
-EXPECTED_QUERIES = {"board": 24, "plan": 20, "boards": 8}
+# boards, the scope (for a board, its plans' and themes' ids found once), then the dashboard's own reads
+# (two grouped counts, which also count the marked actions, the plans, themes and
+# monitoring boards, four lists, their details and leads, and one for the red and amber
+# actions' direction of travel from their history); the boards list's tree and counts. The
+# page's marking needs no query of its own (Dashboard.marking).
+EXPECTED_QUERIES = {"board": 23, "plan": 17, "boards": 8}
 
 
 @pytest.mark.parametrize("size", [100, 5000])
@@ -498,3 +498,47 @@ def test_query_counts_do_not_grow_with_the_number_of_actions(
     assert dash.total.total == size
     assert len(dash.lists["red"].actions) == min(LIST_LIMITS["red"], dash.lists["red"].count)
     assert dash.lists["red"].count == size // 5
+
+
+def test_the_dashboards_marking_is_the_scopes(world):
+    """The dashboard reads its marking from what it loads (reporting.dashboards.Dashboard.
+    marking) rather than asking again: it must agree with the one rule, scope_marking, for
+    every reader and scope, marked or not."""
+    from django.http import Http404
+
+    from actions.models import Marking
+    from reporting.scopes import scope_marking
+
+    SENSITIVE = Marking.OFFICIAL_SENSITIVE
+    # A marked theme with no action, and a plan marked whole, beside the world's marked action.
+    world.licensing.marking = SENSITIVE
+    world.licensing.save()
+    readers = [
+        world.chair,
+        world.other_chair,
+        world.officer,
+        world.council_officer,
+        world.analyst,
+        world.administrator,
+        world.far_officer,
+    ]
+    scopes = [
+        (plan_scope, world.plan.slug),
+        (plan_scope, world.other_plan.slug),
+        (plan_scope, world.far_plan.slug),
+        (board_scope, world.board.pk),
+        (board_scope, world.subgroup.pk),
+        (board_scope, world.other_board.pk),
+    ]
+    seen = set()
+    for reader in readers:
+        for make, key in scopes:
+            try:
+                scope = make(reader, key)
+            except Http404:
+                continue
+            marking = scope_marking(scope)
+            assert dashboard(scope).marking == marking, (reader, make.__name__, key)
+            seen.add(marking)
+    # Both outcomes were compared.
+    assert seen == {Marking.OFFICIAL, SENSITIVE}

@@ -673,10 +673,11 @@ def grow(world: World, size: int) -> None:
 
 
 # The since page's queries, pinned: the session, user, person and the person's boards (and
-# for a board, the board and its subgroups) of the signed-in request, the five queries of
-# reporting.since, one for the themes' names, and three for the highest protective marking
-# of what the page holds (reporting.scopes.scope_marking: its actions, themes and plans).
-SINCE_QUERIES = {"since": 15, "board-since": 16}
+# for a board, the board and its subgroups, and its plans' and themes' ids) of the signed-in
+# request, the five queries of reporting.since, one for the themes' names, and three for the
+# highest protective marking of what the page holds (reporting.scopes.scope_marking: its
+# actions, themes and plans).
+SINCE_QUERIES = {"since": 15, "board-since": 18}
 
 
 def queries_for(client, path) -> int:
