@@ -471,11 +471,11 @@ def make_board(size: int):
 
 
 # Pinned per page, the same at every size: the session and user, the person and their
-# boards, the scope (for a board, its plans' and themes' ids found once), then the dashboard's own reads
-# (two grouped counts, which also count the marked actions, the plans, themes and
-# monitoring boards, four lists, their details and leads, and one for the red and amber
-# actions' direction of travel from their history); the boards list's tree and counts. The
-# page's marking needs no query of its own (Dashboard.marking).
+# boards, the scope (for a board, its plans' and themes' ids found once), then the
+# dashboard's own reads (two grouped counts, which also count the marked actions, the plans,
+# themes and monitoring boards, four lists, their details and leads, and one for the red and
+# amber actions' direction of travel from their history); the boards list's tree and counts.
+# The page's marking needs no query of its own (Dashboard.marking).
 EXPECTED_QUERIES = {"board": 23, "plan": 17, "boards": 8}
 
 
