@@ -9,6 +9,9 @@ TEST_ENV := SECRET_KEY=tests-only-not-a-secret
 # Test processes (pytest-xdist), each with its own test database; each test file runs whole
 # in one of them, so a module's shared fixtures are built once. TEST_WORKERS=0 runs one.
 TEST_WORKERS ?= 2
+# The day `make run` treats as today (cspplan/clock.py): the 8 December 2021 B&D CSP Board,
+# which the seed plans were written for. `make run CSPPLAN_TODAY=` runs on the real date.
+CSPPLAN_TODAY ?= 2021-12-08
 
 .PHONY: install assets collectstatic run test lint format migrations-check deploy-check ci
 
@@ -39,7 +42,7 @@ run: install assets
 	DEBUG=1 $(PY) manage.py demo_users
 	DEBUG=1 $(PY) manage.py demo_second_factor
 	@echo "Open http://$(HOST):$(PORT)/ and sign in as one of the demo users above."
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 CSPPLAN_TODAY=$(CSPPLAN_TODAY) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Some tests resave spreadsheets in real LibreOffice Calc, and the browser tests drive Debian's
 # chromium; the scripts install them when missing.

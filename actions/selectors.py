@@ -47,7 +47,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In, IsNull
-from django.utils import timezone
 
 # A module import, not names: permissions uses the rules below (monitored_by), and the
 # two modules import each other.
@@ -55,6 +54,7 @@ from actions import permissions
 from actions.models import Action, Marking, Plan, ProgressUpdate, Theme
 from actions.rag import RAG
 from boards.models import Board, Organisation, Person
+from cspplan import clock
 
 # What makes one of My actions need the user first, in the order the page shows it.
 ATTENTION = ("overdue", "stale", "red")
@@ -206,20 +206,20 @@ def newest_update(field: str) -> Subquery:
 
 def overdue_condition(today: datetime.date | None = None) -> Q:
     """Overdue: past its end date (before today) and not complete."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return Q(end_date__lt=today) & ~Q(rag=RAG.COMPLETE)
 
 
 def is_overdue(action: Action, today: datetime.date | None = None) -> bool:
     """`overdue_condition` in Python, for an action already loaded."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return action.end_date is not None and action.end_date < today and action.rag != RAG.COMPLETE
 
 
 def stale_cutoff(today: datetime.date | None = None) -> datetime.date:
     """The earliest update date that still counts as recent: an action whose last update is
     before it (or that has none) has not been updated in `STALE_AFTER_WEEKS` weeks."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return today - datetime.timedelta(weeks=settings.STALE_AFTER_WEEKS)
 
 
@@ -240,7 +240,7 @@ def stale_condition(today: datetime.date | None = None) -> Q:
 def with_progress(queryset: QuerySet[Action], today: datetime.date | None = None):
     """Annotate `last_update` (the newest update's date, or None), `is_overdue` and
     `is_stale` (booleans)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return queryset.annotate(
         last_update=newest_update("date"),
         is_overdue=_flag(overdue_condition(today)),

@@ -20,12 +20,12 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Layout
 from django import forms
 from django.core.validators import RegexValidator
-from django.utils import timezone
 from django.utils.html import format_html
 
 from actions.models import Action
 from actions.rag import RAG
 from actions.services import ACTION_UPDATE_FIELDS, action_version
+from cspplan import clock
 from cspplan.display import show_date
 
 # The action's own fields this form changes (start_text and end_text follow their dates:
@@ -135,7 +135,7 @@ class ActionUpdateForm(forms.Form):
         the form leaves it as it is)."""
         self.action = action
         initial = {
-            "update_date": timezone.localdate(),
+            "update_date": clock.today(),
             "rag": action.rag,
             "start_date": action.start_date,
             "end_date": action.end_date,
@@ -216,7 +216,7 @@ class ActionUpdateForm(forms.Form):
         if text:
             if date is None and "update_date" not in self.errors:
                 self.add_error("update_date", "Enter the date of the update")
-            elif date and date > timezone.localdate():
+            elif date and date > clock.today():
                 self.add_error("update_date", "The date of the update must be today or earlier")
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:

@@ -100,10 +100,11 @@ class BoardAdmin(ScopedAdmin):
 
 class MembershipAdmin(ScopedAdmin):
     services = MEMBERSHIP_SERVICES
-    list_display = ["person", "role", "board", "partnership"]
+    list_display = ["person", "role", "interim", "board", "partnership"]
     list_filter = [
         ("board__partnership", admin.RelatedOnlyFieldListFilter),
         "role",
+        "interim",
         ("board", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["person", "board__partnership"]

@@ -211,6 +211,11 @@ class Membership(models.Model):
     role = models.CharField(
         max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER
     )
+    # Holding the chair (or deputy chair) for the time being, as "(Interim Chair)" or "chaired
+    # on an interim basis" say: a board may have its chair and an interim chair beside them.
+    interim = models.BooleanField(
+        default=False, help_text="An interim chair or deputy chair, holding it for now."
+    )
 
     history = HistoricalRecords()
 
@@ -219,7 +224,19 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["board", "person"], name="membership_unique"),
             in_choices("role", MembershipRole, "membership_role_valid"),
+            models.CheckConstraint(
+                condition=Q(interim=False)
+                | Q(role__in=[MembershipRole.CHAIR, MembershipRole.DEPUTY_CHAIR]),
+                name="membership_interim_chairs_only",
+                violation_error_message="Only a chair or deputy chair can be interim.",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.person} ({self.get_role_display()}, {self.board})"
+        return f"{self.person} ({self.role_label}, {self.board})"
+
+    @property
+    def role_label(self) -> str:
+        """The role as people say it: "Chair", "Interim chair", "Member"."""
+        label = self.get_role_display()
+        return f"Interim {label.lower()}" if self.interim else label

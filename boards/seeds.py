@@ -87,6 +87,7 @@ def _load_board(record: Record, partnership: Partnership, parent, order: int) ->
                 board=board,
                 person=person_named(member.text("person", required=True)),
                 role=member.choice("role", Membership.Role, default=Membership.Role.MEMBER),
+                interim=member.flag("interim"),
             )
         member.finish()
         changed += did_change

@@ -118,11 +118,13 @@ def board_upsert(
 
 
 @transaction.atomic
-def membership_upsert(*, board: Board, person: Person, role: str) -> tuple[Membership, bool]:
+def membership_upsert(
+    *, board: Board, person: Person, role: str, interim: bool = False
+) -> tuple[Membership, bool]:
     membership = Membership.objects.filter(board=board, person=person).first() or Membership(
         board=board, person=person
     )
-    changed = save_if_changed(membership, {"role": role})
+    changed = save_if_changed(membership, {"role": role, "interim": interim})
     return membership, changed
 
 

@@ -67,6 +67,15 @@ class Record:
             raise RecordError(f"{self.where}.{key}: '{value}' is not one of {allowed}")
         return value
 
+    def flag(self, key) -> bool:
+        """true or false; absent is false."""
+        value = self._get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise RecordError(f"{self.where}.{key}: expected true or false, got {value!r}")
+        return value
+
     def texts(self, key) -> list[str]:
         value = self._get(key, False) or []
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):

@@ -14,6 +14,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from cspplan.clock import read_setting
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -127,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "actions.context_processors.navigation",
+                "cspplan.clock.context",
             ],
             # Dates, times and numbers shown as everywhere else (cspplan/display.py).
             "builtins": ["cspplan.display_filters"],
@@ -288,6 +291,11 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 # An action with no progress update for this many weeks is listed as needing an update.
 STALE_AFTER_WEEKS = int(os.environ.get("STALE_AFTER_WEEKS", "8"))
+
+# The date the application treats as today (cspplan/clock.py), for the demo only: `make run`
+# sets 2021-12-08, the day of the board meeting the seed plans were written for. Refused
+# unless DEBUG; None is the real date.
+CSPPLAN_TODAY = read_setting(os.environ.get("CSPPLAN_TODAY"), debug=DEBUG)
 
 # Workbook imports (workbooks/safety.py). A real plan has hundreds of actions and the
 # largest seen about 1,000; 20,000 is far above any, and reads in about ten seconds.

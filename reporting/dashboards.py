@@ -40,7 +40,6 @@ from urllib.parse import urlencode
 from django.db.models import Case, Count, DateField, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 
 from actions.filters import NOT_STATED, theme_name
 from actions.models import Action, ActionOrigin, Marking, Plan, Theme
@@ -63,6 +62,7 @@ from actions.selectors import (
 )
 from boards.models import Board
 from boards.selectors import children_of, with_subgroups_in
+from cspplan import clock
 from reporting.scopes import Scope
 from reporting.since import Travel, rag_travel
 
@@ -377,7 +377,7 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
     organisation, and how many are overdue or stale. Whole plans first (as the plans list
     orders them), then the parts of other plans that the board monitors. Five queries at
     most, however many actions."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     counted = action_counts(scope, today)
     by_organisation = counts_by_lead_organisation(scope)
     plans = _plans_of(scope, {plan for plan, _ in counted})
@@ -483,7 +483,7 @@ def list_actions(
     theme, plan and leads' names): seven queries. Red and amber in reading order, plan by
     plan; overdue by end date, longest overdue first; stale with the longest without an
     update (or never updated) first."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     in_order = ["theme__plan__title", *reading_order()]
     # Never updated sorts first, as the earliest date.
     updated = Coalesce(newest_update("date"), Value(datetime.date.min), output_field=DateField())
@@ -591,7 +591,7 @@ def dashboard(
     """Everything a dashboard shows for the scope (see the module's docstring): the groups
     with their counts, the scope's total, and the red, amber, overdue and stale lists (the
     first `limit` actions of each, as `list_actions` takes it; None for all)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     groups = plan_groups(scope, today)
     total = zero_counts()
     for group in groups:

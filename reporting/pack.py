@@ -26,13 +26,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
 from actions import selectors
 from actions.display import end_as_written, leads_as_written
 from actions.filters import theme_label
 from actions.models import Action, Marking, ProgressUpdate, Theme
 from actions.rag import MEANINGS, RAG
+from cspplan import clock
 from cspplan.display import short_date, show_date, show_when, user_name
 from reporting.dashboards import Dashboard, dashboard
 from reporting.pack_widths import fitted_widths
@@ -574,7 +574,7 @@ def build_pack(
     """The pack for the scope: a summary of RAG counts, the exceptions and the changes since
     `since`, and with `everything` every action theme by theme. Each action is shown in full
     once, where it is first listed (`InFull`)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     # The chairs' dashboard's counts and lists, whole: the pack says what the dashboard says.
     board = dashboard(scope, today, limit=None)
     in_full = InFull(ThemeNames.of(scope.actions))

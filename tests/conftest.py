@@ -305,6 +305,18 @@ def admin_open_to_staff(monkeypatch):
     )
 
 
+# Today as the clock gives it (cspplan/clock.py): the real date, or the demo's 8 December
+# 2021. A test that asks for `either_clock` (before `world`, so that the world is built
+# about that day) runs once with each.
+DEMO_DAY = datetime.date(2021, 12, 8)
+
+
+@pytest.fixture(params=[None, DEMO_DAY], ids=["real-date", "clock-2021-12-08"])
+def either_clock(request, settings):
+    settings.CSPPLAN_TODAY = request.param
+    return request.param
+
+
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """The seed partnerships and plans (`load_demo`), loaded once for the module that asks

@@ -188,3 +188,24 @@ indicators:
     load(write(tmp_path, plan=plan))
     (value,) = Indicator.objects.get().values.all()
     assert value.value == 0
+
+
+def test_an_interim_chair_is_read_and_a_bad_interim_refused(tmp_path):
+    interim = PARTNERSHIP.replace("role: chair}", "role: chair, interim: true}")
+    load(write(tmp_path, partnership=interim))
+    membership = Board.objects.get(slug="board").memberships.get()
+    assert (membership.role, membership.interim) == ("chair", True)
+
+
+@pytest.mark.parametrize(
+    "members, message",
+    [
+        ("role: chair, interim: yes please}", "expected true or false"),
+        ("role: member, interim: true}", "Only a chair or deputy chair can be interim"),
+    ],
+)
+def test_a_bad_interim_is_refused_and_writes_nothing(tmp_path, members, message):
+    with pytest.raises(CommandError) as error:
+        load(write(tmp_path, partnership=PARTNERSHIP.replace("role: chair}", members)))
+    assert message in str(error.value)
+    assert not Board.objects.exists()

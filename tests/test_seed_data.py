@@ -115,6 +115,56 @@ def test_bd_board_membership_and_roles():
     assert any(m.role == Membership.Role.ADVISER for m in board.memberships.all())
 
 
+def test_the_interim_chair_is_interim_beside_the_chairs():
+    board = Board.objects.get(partnership__slug="barking-dagenham", slug="csp-board")
+    chairs = {
+        m.person.name: m.interim
+        for m in board.memberships.filter(role=Membership.Role.CHAIR).select_related("person")
+    }
+    # 004:53 and 004:69 "(Chair)"; 004:64 "Paul Trevers (Interim Chair)".
+    assert chairs == {"Councillor Mullane": False, "Stephen Clayman": False, "Paul Trevers": True}
+    trevers = board.memberships.get(person__name="Paul Trevers")
+    assert trevers.role_label == "Interim chair"
+    # 004:1573: the HIE and TM subgroup "is chaired on an interim basis by Andy Opie".
+    hie = Membership.objects.get(board__slug="hate-crime-extremism-tension-monitoring")
+    assert (hie.person.name, hie.role, hie.interim) == ("Andy Opie", "chair", True)
+
+
+def test_presenting_a_subgroups_update_does_not_make_a_member():
+    # The forward plan's presenters (004:1432) are not members; the pack names the members of
+    # three subgroups only (report authors 004:1466, 1503; 004:1477; the chairs 004:1573,
+    # 1244).
+    members = {
+        board.slug: sorted(board.memberships.values_list("person__name", flat=True))
+        for board in Board.objects.filter(
+            partnership__slug="barking-dagenham", parent__slug="csp-board"
+        )
+    }
+    assert members == {
+        "contextual-safeguarding-exploitation": [
+            "April Bald",
+            "Chris Lyons",
+            "Jade Hodgson",
+            "Jonathan Woodhams",
+        ],
+        "yos-board": ["Angie Fuller"],
+        "ivolt": [],
+        "reducing-reoffending": [],
+        "hate-crime-extremism-tension-monitoring": ["Andy Opie"],
+        "vawg": [],
+        "safer-neighbourhood-board": ["Steve Thompson"],
+    }
+    for name in ("Antony Rose", "Hazel North-Stephens"):  # presenters only, kept as people
+        assert not Person.objects.get(name=name).memberships.exists()
+
+
+def test_people_whose_organisation_the_seed_never_states_have_none():
+    # Leads of LBBD-led actions in the VRU plan (004:1254, 1290, 1341-1344): the action's lead
+    # organisation is not their employer, and the seed names none.
+    for name in ("Daniel James", "Erik Stein", "Sharon White"):
+        assert Person.objects.get(name=name).organisation is None
+
+
 def test_bd_subgroups_sit_under_the_board():
     subgroups = set(
         Board.objects.filter(
@@ -203,7 +253,14 @@ def test_havering_has_three_tiers_with_four_priority_groups():
     third_tier = Board.objects.filter(parent__in=groups)
     assert third_tier.exists()
     assert board.parent is None and all(b.parent.parent == board for b in third_tier)
-    assert Board.objects.get(partnership__slug="havering", slug="sgv-panel").parent.parent == board
+
+
+def test_the_sgv_and_gangs_panels_report_to_the_reducing_reoffending_board():
+    # 002:392: "The East Area Gangs Panel and the Serious Group Violence Panel are both
+    # operational groups, reporting to the Reducing Reoffending Board."
+    havering = Board.objects.filter(partnership__slug="havering")
+    for slug in ("sgv-panel", "ea-gangs-panel"):
+        assert havering.get(slug=slug).parent.slug == "reducing-reoffending-board"
 
 
 # Havering Serious Group Violence & Knife Crime action plan (seed 002).
@@ -237,6 +294,40 @@ def test_sgv_merged_resources_stand_on_the_first_action_they_cover():
     first, second = objective.actions.order_by("order")[:2]
     assert first.resources == "£10k Junior citizens (MOPAC) £45k Mentoring (MOPAC)"  # 002:525
     assert second.resources == ""
+
+
+def test_sgv_council_services_are_services_not_lead_organisations():
+    # "Community Safety" (002:484 onwards), "Youth Offending Service" and "Communications"
+    # (002:572) are the responsible services as written, and name no organisation
+    # (fixtures/README.md), as in the CSP plan file.
+    actions = Action.objects.filter(theme__plan__slug="havering-sgv-2019-22")
+    assert not actions.filter(lead_organisations__name="London Borough of Havering").exists()
+    only_services = actions.filter(
+        responsible_service__in=["Community Safety", "Youth Offending Service"]
+    )
+    assert only_services.count() > 5
+    assert not only_services.filter(lead_organisations__isnull=False).exists()
+    first = action(
+        "havering-sgv-2019-22", "Improve Intelligence and information sharing", "1"
+    )  # 002:484, "Community Safety"
+    assert (first.responsible_service, list(first.lead_organisations.all())) == (
+        "Community Safety",
+        [],
+    )
+
+
+def test_sgv_rows_with_no_stated_origin_have_none():
+    # The MOPAC block of the Knife Crime section (002:560-572): MOPAC-led rows, drawn with the
+    # Mayor's Knife Crime Strategy (002:392), for which the seed states no origin.
+    knife = Theme.objects.get(plan__slug="havering-sgv-2019-22", name="Knife Crime")
+    block = knife.actions.all()
+    assert block.count() == 9
+    assert set(block.values_list("origin", flat=True)) == {""}
+    mopac = block.filter(lead_organisations__name="Mayor's Office for Policing and Crime")
+    assert sorted(mopac.values_list("ref", flat=True)) == ["11", "12", "6", "9"]
+    # Havering's own rows elsewhere in the plan stay local.
+    others = Action.objects.filter(theme__plan__slug="havering-sgv-2019-22").exclude(theme=knife)
+    assert set(others.values_list("origin", flat=True)) == {Action.Origin.LOCAL}
 
 
 # Havering Community Safety Partnership Plan 2017/18-2019/20 (seed 003).

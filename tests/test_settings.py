@@ -14,14 +14,14 @@ PRINT_SETTINGS = (
 )
 
 
-def run_settings(**env):
+def run_settings(code: str = PRINT_SETTINGS, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CSPPLAN_TODAY"}
     }
     return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
+        [sys.executable, "-c", code],
         env={**clean, "DJANGO_SETTINGS_MODULE": "cspplan.settings", **env},
         capture_output=True,
         text=True,

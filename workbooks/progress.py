@@ -30,10 +30,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from actions.models import Plan, ProgressUpdate
 from actions.selectors import NEWEST_FIRST
+from cspplan import clock
 from cspplan.display import show_date
 from workbooks.rows import Problem
 from workbooks.writing import CELL_LIMIT
@@ -259,7 +258,7 @@ def progress_changes(changes: list, plan: Plan | None) -> list[str]:
         found = ProgressUpdate.objects.filter(action__theme__plan=plan)
         for update in found.order_by("action", *NEWEST_FIRST):
             existing[update.action_id].append(update)
-    today = timezone.localdate()
+    today = clock.today()
     notes = []
     for change in changes:
         row = change.row

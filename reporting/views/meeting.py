@@ -14,12 +14,12 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actions.history import indicators_history
 from actions.models import IndicatorDirection, IndicatorValue
 from actions.permissions import can_edit_indicators
+from cspplan import clock
 from cspplan.display import show_number
 from downloads.models import Download
 from downloads.services import download_record
@@ -48,7 +48,7 @@ def _context(scope: Scope) -> dict:
 
 
 def _since_page(request, scope: Scope):
-    form, since = read_since(request.GET, timezone.localdate())
+    form, since = read_since(request.GET, clock.today())
     context = _context(scope) | {"form": form, "since": since}
     if since is not None:
         part, changes = changes_part(scope, since)
@@ -106,7 +106,7 @@ def plan_indicators(request, slug):
 
 
 def _pack_page(request, scope: Scope):
-    today = timezone.localdate()
+    today = clock.today()
     form, since = read_pack(request.GET, today)
     context = _context(scope) | {"form": form, "since": since}
     if since is not None:
@@ -130,7 +130,7 @@ def _pack(scope: Scope, form, since, today):
 
 
 def _pack_download(request, scope: Scope):
-    today = timezone.localdate()
+    today = clock.today()
     form, since = read_pack(request.GET, today)
     if since is None:
         # The pack page says what is wrong, in GOV.UK's words and layout.

@@ -57,3 +57,15 @@ def test_a_subgroup_cannot_sit_under_itself_or_in_another_partnership():
     stranger.parent = board
     with pytest.raises(ValidationError, match="same partnership"):
         stranger.clean()
+
+
+def test_only_a_chair_or_deputy_chair_can_be_interim():
+    chair = MembershipFactory(role=Membership.Role.CHAIR, interim=True)
+    MembershipFactory(board=chair.board, role=Membership.Role.CHAIR)  # its chair beside it
+    MembershipFactory(role=Membership.Role.DEPUTY_CHAIR, interim=True)
+    member = MembershipFactory(role=Membership.Role.MEMBER)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.filter(pk=member.pk).update(interim=True)
+    member.interim = True
+    with pytest.raises(ValidationError, match="Only a chair or deputy chair can be interim"):
+        member.full_clean()

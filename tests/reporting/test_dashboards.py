@@ -14,6 +14,7 @@ from actions.models import Action, ProgressUpdate
 from actions.rag import RAG
 from actions.selectors import stale_cutoff, with_progress
 from boards.models import Role
+from cspplan import clock
 from reporting.dashboards import LIST_LIMITS, dashboard, stale_condition
 from reporting.scopes import board_scope, plan_scope
 from tests.factories import (
@@ -65,7 +66,9 @@ def test_every_list_tags_its_overdue_actions_with_the_word(client, world, which)
     assert text.count(OVERDUE_TAG) == 5
 
 
-def test_the_plan_dashboard_counts_what_the_chair_sees_restricted_included(client, world):
+def test_the_plan_dashboard_counts_what_the_chair_sees_restricted_included(
+    either_clock, client, world
+):
     dash = get(client, world.chair, plan_dashboard_url(world.plan)).context["dash"]
     assert as_list(dash.total.counts) == [2, 1, 1, 1, 1]
     assert dash.overdue == 2  # a1, bx2 (bx1 is complete, b1 not yet due)
@@ -97,7 +100,9 @@ def test_the_plan_dashboard_counts_what_the_chair_sees_restricted_included(clien
     assert [a.pk for a in lists["stale"].actions] == [world.b1.pk, world.bx2.pk, world.a2.pk]
 
 
-def test_the_restricted_action_is_neither_counted_nor_listed_for_an_officer(client, world):
+def test_the_restricted_action_is_neither_counted_nor_listed_for_an_officer(
+    either_clock, client, world
+):
     response = get(client, world.officer, plan_dashboard_url(world.plan))
     dash = response.context["dash"]
     assert as_list(dash.total.counts) == [1, 1, 1, 1, 1]
@@ -145,7 +150,9 @@ def test_red_and_amber_actions_show_their_direction_of_travel(client, world):
     assert not hasattr(world.c1, "travel")
 
 
-def test_the_board_dashboard_counts_its_plans_and_what_its_subgroups_monitor(client, world):
+def test_the_board_dashboard_counts_its_plans_and_what_its_subgroups_monitor(
+    either_clock, client, world
+):
     dash = get(client, world.chair, board_dashboard_url(world.board)).context["dash"]
     assert as_list(dash.total.counts) == [2, 2, 1, 1, 1]  # the plan's 6 and m1
     titles = [group.title for group in dash.groups]
@@ -192,7 +199,7 @@ def test_bars_share_out_the_whole_width(client, world):
     assert segments[1]["x"] == pytest.approx(100 * 2 / 6)
 
 
-def test_the_stale_test_agrees_with_the_selectors_at_its_edges(world):
+def test_the_stale_test_agrees_with_the_selectors_at_its_edges(either_clock, world):
     # Updated on the cutoff, the day before and after it, never, and complete: the
     # dashboard's stale test must pick exactly what selectors.with_progress calls stale.
     cutoff = stale_cutoff()
@@ -204,7 +211,7 @@ def test_the_stale_test_agrees_with_the_selectors_at_its_edges(world):
     ActionFactory(theme=theme, ref="never", rag=RAG.COMPLETE)
     actions = with_progress(Action.objects.all())
     expected = set(actions.filter(is_stale=True).values_list("pk", flat=True))
-    found = actions.filter(stale_condition(timezone.localdate()))
+    found = actions.filter(stale_condition(clock.today()))
     assert set(found.values_list("pk", flat=True)) == expected
     # The world's seven (a2, b1, bx2, m1, m2, u1 and the far plan's far_action) and the red
     # one updated the day before.
@@ -244,7 +251,7 @@ def test_a_list_of_one_links_to_it_in_the_singular(client, world):
     assert "All 1 " not in text
 
 
-def test_theme_stale_and_overdue_links_carry_their_filters(client, world):
+def test_theme_stale_and_overdue_links_carry_their_filters(either_clock, client, world):
     dash = get(client, world.chair, plan_dashboard_url(world.plan)).context["dash"]
     (group,) = dash.groups
     schools = group.themes[2]
@@ -268,7 +275,7 @@ def test_theme_stale_and_overdue_links_carry_their_filters(client, world):
         ("superuser", "board"),
     ],
 )
-def test_every_linked_number_is_what_its_plan_page_shows(client, world, who, page):
+def test_every_linked_number_is_what_its_plan_page_shows(either_clock, client, world, who, page):
     url = plan_dashboard_url(world.plan) if page == "plan" else board_dashboard_url(world.board)
     links = linked_numbers(get(client, getattr(world, who), url).text)
     assert len(links) > 30
