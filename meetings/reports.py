@@ -39,25 +39,43 @@ ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # ---- reads -------------------------------------------------------------------------------
 
 
-def meeting_for(user, board_pk: int, day: str) -> Meeting:
-    """The board's meeting on `day` (YYYY-MM-DD) if the user may see it; 404 otherwise,
-    and for a day that is not a date, so that nothing is revealed."""
+def _date(day: str) -> datetime.date:
     if not ISO_DAY.fullmatch(day):
         raise Http404("No such meeting.")
     try:
-        date = datetime.date.fromisoformat(day)
+        return datetime.date.fromisoformat(day)
     except ValueError:
         raise Http404("No such meeting.") from None
+
+
+def meeting_for(user, board_pk: int, day: str) -> Meeting:
+    """The board's meeting on `day` (YYYY-MM-DD) if the user may see it; 404 otherwise,
+    and for a day that is not a date, so that nothing is revealed."""
     meetings = permissions.visible_meetings(user).select_related(
         "board__partnership", "board__parent", "chair"
     )
-    return get_object_or_404(meetings, board_id=board_pk, date=date)
+    return get_object_or_404(meetings, board_id=board_pk, date=_date(day))
 
 
-def subgroup_for(user, meeting: Meeting, subgroup_pk: int) -> Board:
-    """A subgroup of the meeting's board that the user may open; 404 otherwise."""
+def report_place(user, board_pk: int, day: str, subgroup_pk: int) -> tuple[Meeting, Board]:
+    """The meeting and the subgroup of a report's page: a subgroup of the meeting's board
+    that the user may open, of a meeting they may see, or whose report they may write (a
+    subgroup's chair sits on the subgroup, not on the board it reports to, and so does not
+    see the board's meetings, but writes to them: permissions.can_write_subgroup_report).
+    404 for anything else."""
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("board__partnership", "board__parent", "chair"),
+        board_id=board_pk,
+        date=_date(day),
+    )
     subgroups = visible_boards(user).filter(parent=meeting.board).select_related("parent")
-    return get_object_or_404(subgroups, pk=subgroup_pk)
+    subgroup = subgroups.filter(pk=subgroup_pk).first()
+    if subgroup is None:
+        raise Http404("No such report.")
+    seen = permissions.visible_meetings(user).filter(pk=meeting.pk).exists()
+    if not seen and not permissions.can_write_subgroup_report(user, subgroup):
+        raise Http404("No such report.")
+    return meeting, subgroup
 
 
 def meeting_reports(user, meeting: Meeting) -> QuerySet[SubgroupReport]:
@@ -72,8 +90,13 @@ def meeting_reports(user, meeting: Meeting) -> QuerySet[SubgroupReport]:
 
 
 def report_for(user, meeting: Meeting, subgroup: Board) -> SubgroupReport | None:
-    """The subgroup's report for the meeting, if there is one the user may see."""
-    return meeting_reports(user, meeting).filter(board=subgroup).first()
+    """The subgroup's report for the meeting, if there is one the user may see: as
+    `permissions.visible_subgroup_reports` says, and for those who may write it, their own
+    subgroup's report at a marking they may see on the subgroup (`permissions.marking_ok`)."""
+    reports = permissions.visible_subgroup_reports(user)
+    if permissions.can_write_subgroup_report(user, subgroup):
+        reports = reports | SubgroupReport.objects.filter(permissions.marking_ok(user, "board"))
+    return reports.filter(meeting=meeting, board=subgroup).select_related("author").first()
 
 
 def report_exists(meeting: Meeting, subgroup: Board) -> bool:

@@ -28,8 +28,7 @@ def pack_url(meeting) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def subgroup_report(request, pk, day, subgroup_pk):
-    meeting = reports.meeting_for(request.user, pk, day)
-    subgroup = reports.subgroup_for(request.user, meeting, subgroup_pk)
+    meeting, subgroup = reports.report_place(request.user, pk, day, subgroup_pk)
     report = reports.report_for(request.user, meeting, subgroup)
     may_write = permissions.can_write_subgroup_report(request.user, subgroup)
     if report is None and reports.report_exists(meeting, subgroup):
@@ -53,7 +52,10 @@ def subgroup_report(request, pk, day, subgroup_pk):
         form.add_error(None, error)
         return _page(request, meeting, subgroup, report, form=form)
     messages.success(request, f"The {subgroup.name} update report is saved.")
-    return redirect(pack_url(meeting))
+    # To the meeting's pack, which lists it, for those who may see the board's meetings.
+    if permissions.visible_meetings(request.user).filter(pk=meeting.pk).exists():
+        return redirect(pack_url(meeting))
+    return redirect(report_url(meeting, subgroup))
 
 
 def _page(request, meeting, subgroup, report, *, form):
@@ -66,7 +68,10 @@ def _page(request, meeting, subgroup, report, *, form):
         "headings": [
             (label, getattr(report, name) if report else "") for name, label in reports.HEADINGS
         ],
-        "pack_url": pack_url(meeting),
+        # The pack, for those who may see the board's meetings.
+        "pack_url": pack_url(meeting)
+        if permissions.visible_meetings(request.user).filter(pk=meeting.pk).exists()
+        else "",
         "page_marking": marking,
     }
     return render(request, "meetings/report.html", context)

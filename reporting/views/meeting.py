@@ -28,6 +28,7 @@ from reporting.indicator_status import RULE_TEXT, indicator_status, trend_points
 from reporting.pack import build_pack, changes_part
 from reporting.pack_docx import CONTENT_TYPE, pack_docx
 from reporting.scopes import Scope, plan_scope, scope_marking, without_marked
+from reporting.since import last_meeting
 from reporting.views.scoped import plan_and_board_views
 
 # The trend line's box, in pixels: small enough to sit beside the numbers.
@@ -47,9 +48,18 @@ def _context(scope: Scope) -> dict:
 # ---- since the last meeting ------------------------------------------------------------------
 
 
+def _last_meeting(scope: Scope, today) -> dict:
+    """The date of the last held meeting of the scope's board (a plan's: its owning board's),
+    where one is recorded: the since and pack pages' default date."""
+    board = scope.board or scope.plan.board
+    return {"default": last_meeting(board, today)}
+
+
 def _since_page(request, scope: Scope):
-    form, since = read_since(request.GET, timezone.localdate())
-    context = _context(scope) | {"form": form, "since": since}
+    today = timezone.localdate()
+    last = _last_meeting(scope, today)
+    form, since = read_since(request.GET, today, **last)
+    context = _context(scope) | {"form": form, "since": since, "last_meeting": last["default"]}
     if since is not None:
         part, changes = changes_part(scope, since)
         pack_url = f"{scope.url('pack')}?since={since.isoformat()}"
@@ -107,7 +117,7 @@ def plan_indicators(request, slug):
 
 def _pack_page(request, scope: Scope):
     today = timezone.localdate()
-    form, since = read_pack(request.GET, today)
+    form, since = read_pack(request.GET, today, **_last_meeting(scope, today))
     context = _context(scope) | {"form": form, "since": since}
     if since is not None:
         pack, scope = _pack(scope, form, since, today)
@@ -131,7 +141,7 @@ def _pack(scope: Scope, form, since, today):
 
 def _pack_download(request, scope: Scope):
     today = timezone.localdate()
-    form, since = read_pack(request.GET, today)
+    form, since = read_pack(request.GET, today, **_last_meeting(scope, today))
     if since is None:
         # The pack page says what is wrong, in GOV.UK's words and layout.
         query = request.GET.urlencode()
