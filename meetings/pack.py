@@ -122,7 +122,11 @@ def agenda_table(lines: list[AgendaLine], caption: str) -> Table:
                 item,
                 [[Text(line.presenter)]],
                 [[Text(line.time)]],
-                *([[[Text(line.starts.strftime("%H:%M") if line.starts else "")]]] if clock else []),
+                *(
+                    [[[Text(line.starts.strftime("%H:%M") if line.starts else "")]]]
+                    if clock
+                    else []
+                ),
                 [[Text(line.pages)]],
             ]
         )

@@ -87,7 +87,9 @@ def actions_needing_update(meeting: Meeting, today: datetime.date) -> dict[Perso
     )
     by_person: dict[Person, list[Listed]] = defaultdict(list)
     order = {pk: index for index, pk in enumerate(actions)}
-    for row in sorted(leads, key=lambda row: (row.person.name, row.person_id, order[row.action_id])):
+    for row in sorted(
+        leads, key=lambda row: (row.person.name, row.person_id, order[row.action_id])
+    ):
         action = actions[row.action_id]
         reasons = []
         if action.is_overdue:

@@ -256,7 +256,14 @@ def test_the_agenda_document_is_laid_out_as_the_boards(client, world, meetings):
     (table,) = document.tables
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows[0] == ["No.", "Item", "Presenter", "Time", "Starts", "Pages"]
-    assert rows[1] == ["1.", "Introductions and Apologies for Absence", "Chair", "2 mins", "10:00", ""]
+    assert rows[1] == [
+        "1.",
+        "Introductions and Apologies for Absence",
+        "Chair",
+        "2 mins",
+        "10:00",
+        "",
+    ]
     assert rows[2][1] == (
         "Declaration of Interests\nMembers of the Board are asked to declare any interest."
     )
@@ -325,13 +332,13 @@ def test_the_pack_pages_queries_do_not_grow_with_the_meetings_records(client, wo
     assert queries() == before
 
 
-def test_since_the_last_meeting_counts_from_the_boards_last_held_meeting(
-    client, world, meetings
-):
+def test_since_the_last_meeting_counts_from_the_boards_last_held_meeting(client, world, meetings):
     previous, _ = meetings
     for name in ("reporting:board-since", "reporting:board-pack"):
         response = get(client, world.chair, reverse(name, args=[world.board.pk]))
         assert response.context["since"] == previous.date
     # A board with no meeting held still counts four weeks back.
-    response = get(client, world.other_chair, reverse("reporting:board-since", args=[world.other_board.pk]))
+    response = get(
+        client, world.other_chair, reverse("reporting:board-since", args=[world.other_board.pk])
+    )
     assert response.context["since"] == timezone.localdate() - datetime.timedelta(weeks=4)
