@@ -62,11 +62,12 @@ def meeting_pack(request, pk, day):
     options = {LEAVE_OUT: "on"} if leave_out else {}
     _record(request, meeting, Download.Kind.PACK_PAGE, built.actions, built.pack.marking, options)
     # Those who may write a subgroup's report are shown where to write the missing ones.
-    writable = [
-        board
-        for board in built.not_reported
-        if permissions.can_write_subgroup_report(request.user, board)
-    ]
+    writable = set(
+        permissions.report_writable_subgroups(request.user, meeting.board).values_list(
+            "pk", flat=True
+        )
+    )
+    writable = [board for board in built.not_reported if board.pk in writable]
     context = {
         "built": built,
         "pack": built.pack,

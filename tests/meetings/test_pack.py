@@ -310,15 +310,18 @@ def test_those_who_may_not_see_the_meeting_find_nothing(client, world, meetings,
 
 def test_the_pack_pages_queries_do_not_grow_with_the_meetings_records(client, world, meetings):
     previous, meeting = meetings
-    client.force_login(world.chair)
     url = pack_url(meeting)
+    # The board's chair, who may write every subgroup's report; the partnership's officer,
+    # who sees no marked item and may write none.
+    readers = (world.chair, world.officer)
 
-    def queries() -> int:
+    def queries(user) -> int:
+        client.force_login(user)
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         return len(captured)
 
-    before = queries()
+    before = {user: queries(user) for user in readers}
     for n in range(20):
         AgendaItem.objects.create(meeting=meeting, number=str(20 + n), title=f"Item {n}", order=9)
         AgendaItem.objects.create(meeting=previous, number=str(20 + n), title=f"Old {n}", order=9)
@@ -329,7 +332,10 @@ def test_the_pack_pages_queries_do_not_grow_with_the_meetings_records(client, wo
             partnership=world.here, parent=world.board, name=f"Subgroup {n}", slug=f"sub-{n}"
         )
         SubgroupReport.objects.create(board=board, meeting=meeting, brief_update=f"Report {n}")
-    assert queries() == before
+        Board.objects.create(
+            partnership=world.here, parent=world.board, name=f"Silent {n}", slug=f"silent-{n}"
+        )
+    assert {user: queries(user) for user in readers} == before
 
 
 def test_since_the_last_meeting_counts_from_the_boards_last_held_meeting(client, world, meetings):
@@ -337,6 +343,18 @@ def test_since_the_last_meeting_counts_from_the_boards_last_held_meeting(client,
     for name in ("reporting:board-since", "reporting:board-pack"):
         response = get(client, world.chair, reverse(name, args=[world.board.pk]))
         assert response.context["since"] == previous.date
+    # A plan's: its owning board's last meeting.
+    response = get(client, world.chair, reverse("reporting:plan-since", args=[world.plan.slug]))
+    assert response.context["since"] == previous.date
+    assert "(the last meeting)" in response.content.decode()
+    # A date given is the date used.
+    response = get(
+        client,
+        world.chair,
+        reverse("reporting:board-since", args=[world.board.pk]),
+        {"since": days_ago(7).isoformat()},
+    )
+    assert response.context["since"] == days_ago(7)
     # A board with no meeting held still counts four weeks back.
     response = get(
         client, world.other_chair, reverse("reporting:board-since", args=[world.other_board.pk])
