@@ -16,19 +16,8 @@ from docx.shared import Pt
 from actions.models import Marking
 from cspplan.display import show_date
 from meetings.models import Meeting
-from meetings.pack import AgendaLine, agenda_table
+from meetings.pack import AgendaLine, agenda_table, meeting_when
 from reporting.pack_docx import NOT_IN_XML, _marking, _page, _page_numbers, _table
-
-
-def meeting_when(meeting: Meeting) -> str:
-    """ "Wednesday, 8 December 2021, 10:00 am - 1:00 pm", as the agenda heads itself."""
-    day = f"{meeting.date:%A}, {show_date(meeting.date)}"
-    if meeting.time_as_written:
-        return f"{day}, {meeting.time_as_written}"
-    if meeting.start_time:
-        end = f" - {meeting.end_time:%H:%M}" if meeting.end_time else ""
-        return f"{day}, {meeting.start_time:%H:%M}{end}"
-    return day
 
 
 def agenda_docx(meeting: Meeting, lines: list[AgendaLine], *, marking: str) -> bytes:

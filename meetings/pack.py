@@ -59,6 +59,18 @@ class AgendaLine:
         return self.title
 
 
+def meeting_when(meeting: Meeting) -> str:
+    """ "Wednesday, 8 December 2021, 10:00 am - 1:00 pm", as the agenda heads itself
+    (seed 004, line 4): the time as written, else the start and end times."""
+    day = f"{meeting.date:%A}, {show_date(meeting.date)}"
+    if meeting.time_as_written:
+        return f"{day}, {meeting.time_as_written}"
+    if meeting.start_time:
+        end = f" - {meeting.end_time:%H:%M}" if meeting.end_time else ""
+        return f"{day}, {meeting.start_time:%H:%M}{end}"
+    return day
+
+
 def presenter_of(item) -> str:
     """The presenter as the agenda wrote it, else the people linked."""
     if item.presenter_as_written:
@@ -215,8 +227,11 @@ def build_meeting_pack(
 
     # The previous held meeting: who came, its minutes item by item, the actions it raised.
     if previous is not None:
-        attendance = list(
-            Attendance.objects.filter(meeting=previous).order_by("kind", "name_as_written")
+        # Present, then apologies, then additional attendees, as minutes list them.
+        kinds = list(Attendance.Kind.values)
+        attendance = sorted(
+            Attendance.objects.filter(meeting=previous),
+            key=lambda row: (kinds.index(row.kind), row.name_as_written),
         )
         previous_items = meeting_items(user, previous, official_only=leave_out_marked)
         raised = list(
@@ -269,7 +284,7 @@ def build_meeting_pack(
     facts = [
         ("Board", meeting.board.name),
         ("Partnership", meeting.board.partnership.name),
-        ("Meeting", show_date(meeting.date) + _when(meeting)),
+        ("Meeting", meeting_when(meeting)),
         ("Venue", meeting.venue or "Not set"),
         ("Prepared on", show_date(today)),
         (
@@ -298,14 +313,6 @@ def build_meeting_pack(
         "not_reported": len(not_reported),
     }
     return MeetingPack(pack, meeting, previous, since, not_reported, counts, scope.actions)
-
-
-def _when(meeting: Meeting) -> str:
-    if meeting.time_as_written:
-        return f", {meeting.time_as_written}"
-    if meeting.start_time:
-        return f", {meeting.start_time:%H:%M}"
-    return ""
 
 
 def _minutes_part(previous, attendance, items, raised) -> Part:
