@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from actions.models import Marking
 from boards.models import Board
@@ -19,6 +20,7 @@ from meetings.models import AgendaItem, Attendance, Meeting, MeetingAction, Subg
 from meetings.pack import build_meeting_pack
 from reporting.pack_docx import pack_docx
 from tests.helpers import days_ago, get
+from tests.libreoffice import print_to_pdf
 from tests.reporting.test_marking_documents import (
     MARKING,
     SECRET,
@@ -360,3 +362,21 @@ def test_since_the_last_meeting_counts_from_the_boards_last_held_meeting(client,
         client, world.other_chair, reverse("reporting:board-since", args=[world.other_board.pk])
     )
     assert response.context["since"] == timezone.localdate() - datetime.timedelta(weeks=4)
+
+
+def test_the_documents_print_in_libreoffice_with_the_marking_on_every_page(
+    client, world, meetings, tmp_path
+):
+    """Word's and LibreOffice's readers are stricter than python-docx's: each document opens
+    and prints, every page headed and footed with its marking and numbered."""
+    _, meeting = meetings
+    for name in ("agenda-docx", "pack-docx"):
+        content = get(client, world.chair, pack_url(meeting, name)).content
+        pdf = PdfReader(io.BytesIO(print_to_pdf(content, "docx", tmp_path)))
+        pages = [page.extract_text() for page in pdf.pages]
+        assert pages, name
+        for number, text in enumerate(pages, start=1):
+            assert text.count(MARKING) >= 2, (name, number)
+            assert f"Page {number} of {len(pages)}" in text, (name, number)
+        if name == "agenda-docx":
+            assert "RESTRICTED: Update on LCPF" in pages[0]
