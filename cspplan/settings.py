@@ -318,6 +318,12 @@ IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cspplan <noreply@localhost>")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
+# Reminders before each board meeting (`manage.py send_reminders`, README): sent for the
+# meetings within this many days from today. The links in them start with SITE_URL (an email
+# has no request to take the address from, as the password reset page does).
+MEETING_REMINDER_DAYS = env_int("MEETING_REMINDER_DAYS", 10, minimum=0)
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

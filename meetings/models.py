@@ -295,3 +295,58 @@ class SubgroupReport(models.Model):
 
     def __str__(self):
         return self.title or f"{self.board} update"
+
+
+class ReminderKind(models.TextChoices):
+    ACTIONS = "actions", "Actions to update"
+    REPORT = "report", "Subgroup update report due"
+
+
+class Reminder(models.Model):
+    """A reminder emailed before a meeting (meetings.reminders): to an action lead about the
+    actions of theirs that need an update, or to a subgroup's chair about its report. Kept so
+    that none is sent twice for the same meeting. A record of what was sent, written once and
+    never changed, so it keeps no history of its own."""
+
+    Kind = ReminderKind
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reminders")
+    subgroup = models.ForeignKey(
+        Board,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The subgroup whose report is due (a report reminder).",
+    )
+    email = models.EmailField(help_text="The address it was sent to.")
+    actions = models.ManyToManyField(Action, blank=True, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "sent_at", "pk"]
+        constraints = [
+            in_choices("kind", ReminderKind, "reminder_kind_valid"),
+            # A report reminder names its subgroup; an actions reminder does not.
+            models.CheckConstraint(
+                condition=Q(kind=ReminderKind.REPORT, subgroup__isnull=False)
+                | Q(kind=ReminderKind.ACTIONS, subgroup__isnull=True),
+                name="reminder_subgroup_for_reports",
+            ),
+            # One of each to each person for each meeting.
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                condition=Q(kind=ReminderKind.ACTIONS),
+                name="reminder_actions_once",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "person", "subgroup"],
+                condition=Q(kind=ReminderKind.REPORT),
+                name="reminder_report_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.email} for {self.meeting}"

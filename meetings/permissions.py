@@ -91,8 +91,23 @@ def can_manage_meetings(user, board: Board) -> bool:
     return _chairs(user, board)
 
 
+def report_writable_subgroups(user, board: Board) -> QuerySet[Board]:
+    """The subgroups of `board` whose reports to it the user may write: all of them for
+    whoever manages the board's meetings, else those the user chairs. One query for a whole
+    list (the pack's subgroups not yet reported)."""
+    subgroups = Board.objects.filter(parent=board)
+    if can_manage_meetings(user, board):
+        return subgroups
+    access = access_for(user)
+    if access.person_id is None:
+        return subgroups.none()
+    return subgroups.filter(
+        memberships__person_id=access.person_id, memberships__role=Membership.Role.CHAIR
+    )
+
+
 def can_write_subgroup_report(user, subgroup: Board) -> bool:
     """A subgroup's report to the board above it."""
     if subgroup.parent_id is None:
         return False
-    return _chairs(user, subgroup) or can_manage_meetings(user, subgroup.parent)
+    return report_writable_subgroups(user, subgroup.parent).filter(pk=subgroup.pk).exists()

@@ -2,8 +2,9 @@
 
 Asked with GOV.UK's date input (boxes since_0, since_1, since_2 for day, month and year), by
 GET so that the page can be bookmarked and shared. Links from other pages may give the date
-as one ISO parameter instead, `?since=2021-11-10`. No date means the default
-(reporting.since.default_since: four weeks before today).
+as one ISO parameter instead, `?since=2021-11-10`. No date means the default: the board's last
+held meeting, where the view knows one (reporting.since.last_meeting), else four weeks before
+today (reporting.since.default_since).
 """
 
 import datetime
@@ -26,9 +27,9 @@ class SinceForm(forms.Form):
         help_text="Changes made on or after this day are shown. For example, 10 11 2021.",
     )
 
-    def __init__(self, data, *, today: datetime.date):
+    def __init__(self, data, *, today: datetime.date, default: datetime.date | None = None):
         self.today = today
-        self.default = default_since(today)
+        self.default = default or default_since(today)
         data = data.copy()
         self.unreadable_iso = False
         iso = data.get("since", "").strip()
@@ -64,12 +65,14 @@ class SinceForm(forms.Form):
         return self.cleaned_data["since"] or self.default
 
 
-def read_since(query, today: datetime.date) -> tuple[SinceForm, datetime.date | None]:
-    form = SinceForm(query, today=today)
+def read_since(
+    query, today: datetime.date, default: datetime.date | None = None
+) -> tuple[SinceForm, datetime.date | None]:
+    form = SinceForm(query, today=today, default=default)
     since = form.date
     if since is not None and not form.data.get(PARTS[0]):
         # Show the date used in the boxes, so that people see what "the last meeting" was.
-        form = SinceForm({"since": since.isoformat()}, today=today)
+        form = SinceForm({"since": since.isoformat()}, today=today, default=default)
         form.is_valid()
     return form, since
 
@@ -99,8 +102,8 @@ class PackForm(SinceForm):
         help_text="The pack is then OFFICIAL, with no marking, for readers who may not see them.",
     )
 
-    def __init__(self, data, *, today: datetime.date):
-        super().__init__(data, today=today)
+    def __init__(self, data, *, today: datetime.date, default: datetime.date | None = None):
+        super().__init__(data, today=today, default=default)
         if not self.data.get("contents"):
             self.data["contents"] = EXCEPTIONS  # so that the first radio shows as chosen
         self.helper.layout = Layout(
@@ -118,14 +121,16 @@ class PackForm(SinceForm):
         return self.is_valid() and self.cleaned_data["leave_out_marked"]
 
 
-def read_pack(query, today: datetime.date) -> tuple[PackForm, datetime.date | None]:
+def read_pack(
+    query, today: datetime.date, default: datetime.date | None = None
+) -> tuple[PackForm, datetime.date | None]:
     """The pack's form and date, as `read_since` reads the since page's."""
-    form = PackForm(query, today=today)
+    form = PackForm(query, today=today, default=default)
     since = form.date
     if since is not None and not form.data.get(PARTS[0]):
         kept = {"since": since.isoformat(), "contents": form.data["contents"]}
         if form.data.get("leave_out_marked"):
             kept["leave_out_marked"] = form.data["leave_out_marked"]
-        form = PackForm(kept, today=today)
+        form = PackForm(kept, today=today, default=default)
         form.is_valid()
     return form, since

@@ -26,14 +26,35 @@ from actions.rag import RAG
 from actions.selectors import listed_updates
 from cspplan.display import NOT_RECORDED, SHORT_DATE, name_of, show_date
 
-# Meetings are not recorded yet, so "since the last meeting" starts four weeks back. Once
-# boards have meetings the caller should pass the board's previous meeting date instead.
+# "Since the last meeting" with no date picked: the board's last held meeting where one is
+# recorded (`last_meeting`), else four weeks back.
 DEFAULT_WINDOW = datetime.timedelta(weeks=4)
 
 
 def default_since(today: datetime.date) -> datetime.date:
-    """Where "since the last meeting" starts when no date is picked: four weeks ago."""
+    """Where "since the last meeting" starts when no date is picked and no meeting of the
+    board is recorded as held: four weeks ago."""
     return today - DEFAULT_WINDOW
+
+
+# How to find a board's last held meeting before a day: a function (board, day) -> date or
+# None. The meetings app knows and sits above this one, which may not import it (the
+# layers); it sets this when Django starts (meetings.apps.MeetingsConfig.ready). Unset, no
+# board has a meeting.
+_last_meeting_rule = None
+
+
+def set_last_meeting_rule(rule) -> None:
+    global _last_meeting_rule
+    _last_meeting_rule = rule
+
+
+def last_meeting(board, today: datetime.date) -> datetime.date | None:
+    """The date of `board`'s last meeting held before `today` (None: no board, none held, or
+    no meetings app to ask)."""
+    if board is None or _last_meeting_rule is None:
+        return None
+    return _last_meeting_rule(board, today)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ The shared `world` (tests/conftest.py) is built once for the module, with an ind
 senior leader and a group added for the pages that need one.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecondFactorEvent
 from actions.models import Action, ProgressUpdate
+from meetings.models import Meeting
 from tests.clients import Client
 from tests.conftest import build_world
 from tests.factories import IndicatorFactory, IndicatorValueFactory, SeniorLeaderFactory
@@ -112,6 +114,13 @@ def other_plan_url(name):
 
 def board_url(name):
     return lambda w: reverse(name, args=[w.board.pk])
+
+
+def meeting_url(name):
+    return lambda w: reverse(name, args=[w.board.pk, w.meeting.date.isoformat()])
+
+
+REPORT_WRITERS = only({"chair": 200, "analyst": 200, "administrator": 200})
 
 
 # The pages outside the admin, by route.
@@ -238,6 +247,26 @@ PAGES = {
     ),
     # The audit log: administrators only.
     "audit/": Page(lambda w: reverse("audit:log"), only({"administrator": 200})),
+    # A meeting of the CSP board: its pack and agenda, to those who may open the board.
+    "boards/<int:pk>/meetings/<str:day>/pack/": Page(
+        meeting_url("meetingpack:pack"), only(SEE_CSP_BOARD)
+    ),
+    "boards/<int:pk>/meetings/<str:day>/pack.docx": Page(
+        meeting_url("meetingpack:pack-docx"), only(SEE_CSP_BOARD)
+    ),
+    "boards/<int:pk>/meetings/<str:day>/agenda.docx": Page(
+        meeting_url("meetingpack:agenda-docx"), only(SEE_CSP_BOARD)
+    ),
+    # The subgroup's update report, not yet written: those who may write it (the board's
+    # chair, the partnership's analyst, administrators); to anyone else it does not exist.
+    "boards/<int:pk>/meetings/<str:day>/reports/<int:subgroup_pk>/": Page(
+        lambda w: reverse(
+            "meetingpack:report",
+            args=[w.board.pk, w.meeting.date.isoformat(), w.subgroup.pk],
+        ),
+        REPORT_WRITERS,
+        post=refused(REPORT_WRITERS, "chair", "analyst", "administrator"),
+    ),
 }
 
 # The admin ----------------------------------------------------------------------------------
@@ -437,6 +466,7 @@ def world_once(django_db_setup, django_db_blocker):
         world.indicator_value = IndicatorValueFactory(indicator=world.indicator)
         world.leader = SeniorLeaderFactory(plan=world.plan)
         world.group = Group.objects.create(name="Test group")
+        world.meeting = Meeting.objects.create(board=world.board, date=datetime.date(2021, 12, 8))
         sign_in = {"ip_address": "192.0.2.1", "user_agent": "test", "username": "someone"}
         world.access_attempt = AccessAttempt.objects.create(failures_since_start=1, **sign_in)
         world.access_log = AccessLog.objects.create(**sign_in)

@@ -23,11 +23,12 @@ from cspplan import clock
 from cspplan.display import show_number
 from downloads.models import Download
 from downloads.services import download_record
-from reporting.forms import read_pack, read_since
+from reporting.forms import PARTS, read_pack, read_since
 from reporting.indicator_status import RULE_TEXT, indicator_status, trend_points
 from reporting.pack import build_pack, changes_part
 from reporting.pack_docx import CONTENT_TYPE, pack_docx
 from reporting.scopes import Scope, plan_scope, scope_marking, without_marked
+from reporting.since import last_meeting
 from reporting.views.scoped import plan_and_board_views
 
 # The trend line's box, in pixels: small enough to sit beside the numbers.
@@ -47,9 +48,21 @@ def _context(scope: Scope) -> dict:
 # ---- since the last meeting ------------------------------------------------------------------
 
 
+def _last_meeting(request, scope: Scope, today) -> dict:
+    """The date of the last held meeting of the scope's board (a plan's: its owning board's),
+    where one is recorded: the since and pack pages' default date. Not looked up when the
+    request gives a date."""
+    if any(request.GET.get(name, "").strip() for name in ("since", *PARTS)):
+        return {"default": None}
+    board = scope.board or scope.plan.board
+    return {"default": last_meeting(board, today)}
+
+
 def _since_page(request, scope: Scope):
-    form, since = read_since(request.GET, clock.today())
-    context = _context(scope) | {"form": form, "since": since}
+    today = clock.today()
+    last = _last_meeting(request, scope, today)
+    form, since = read_since(request.GET, today, **last)
+    context = _context(scope) | {"form": form, "since": since, "last_meeting": last["default"]}
     if since is not None:
         part, changes = changes_part(scope, since)
         pack_url = f"{scope.url('pack')}?since={since.isoformat()}"
@@ -107,7 +120,7 @@ def plan_indicators(request, slug):
 
 def _pack_page(request, scope: Scope):
     today = clock.today()
-    form, since = read_pack(request.GET, today)
+    form, since = read_pack(request.GET, today, **_last_meeting(request, scope, today))
     context = _context(scope) | {"form": form, "since": since}
     if since is not None:
         pack, scope = _pack(scope, form, since, today)
@@ -131,7 +144,7 @@ def _pack(scope: Scope, form, since, today):
 
 def _pack_download(request, scope: Scope):
     today = clock.today()
-    form, since = read_pack(request.GET, today)
+    form, since = read_pack(request.GET, today, **_last_meeting(request, scope, today))
     if since is None:
         # The pack page says what is wrong, in GOV.UK's words and layout.
         query = request.GET.urlencode()
