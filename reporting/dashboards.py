@@ -472,7 +472,7 @@ def list_actions(
     today = today or timezone.localdate()
     in_order = ["theme__plan__title", *reading_order()]
     # Never updated sorts first, as the earliest date.
-    updated = Coalesce(newest_update("date"), Value(datetime.date.min), output_field=DateField())
+    updated = Coalesce(newest_update("date", scope.updates), Value(datetime.date.min), output_field=DateField())
     # Each list's ids first, then the listed actions once with their details: the latest
     # update's words are then read for the few actions shown, not for every red one.
     queries = {
@@ -492,7 +492,7 @@ def list_actions(
             query = query[: limits[kind]]
         ids[kind] = [row[0] for row in query]
     listed = sorted({pk for kind_ids in ids.values() for pk in kind_ids})
-    actions = {action.pk: action for action in listed_actions(scope.actions, listed)}
+    actions = {action.pk: action for action in listed_actions(scope.actions, listed, scope.updates)}
     return {kind: [actions[pk] for pk in kind_ids] for kind, kind_ids in ids.items()}
 
 
