@@ -84,6 +84,8 @@ def new_action(values: dict, updates=()) -> dict:
         "start": shown(values.get("start_text") or values.get("start_date")),
         "end": shown(values.get("end_text") or values.get("end_date")),
         "rag": RAG(values.get("rag") or RAG.NOT_RATED).label,
+        # The marking it comes in at, when above OFFICIAL (the workbook's: workbooks.preview).
+        "marking": values.get("marking", ""),
         "fields": [
             {"label": label(name), "value": shown_field(name, value)}
             for name, value in values.items()
@@ -253,6 +255,12 @@ def text_lines(described: dict, *, rows: bool = True) -> list[str]:
     if rows:
         for row in described["created"]:
             lines.append(f"Row {row['row']}: new {_action_name(row)}: {row['text'][:80]}")
+            # Its protective marking, when the workbook's gives it one above OFFICIAL.
+            lines += [
+                f"    {found['label']}: {found['value']}"
+                for found in row["fields"]
+                if found["label"] == label("marking")
+            ]
         for row in described["updated"]:
             lines.append(f"Row {row['row']}: changes {_action_name(row)}:")
             lines += [_change_line(change) for change in row["changes"]]
