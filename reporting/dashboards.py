@@ -472,7 +472,9 @@ def list_actions(
     today = today or timezone.localdate()
     in_order = ["theme__plan__title", *reading_order()]
     # Never updated sorts first, as the earliest date.
-    updated = Coalesce(newest_update("date", scope.updates), Value(datetime.date.min), output_field=DateField())
+    updated = Coalesce(
+        newest_update("date", scope.updates), Value(datetime.date.min), output_field=DateField()
+    )
     # Each list's ids first, then the listed actions once with their details: the latest
     # update's words are then read for the few actions shown, not for every red one.
     queries = {
