@@ -487,11 +487,21 @@ def visible_updates(user) -> QuerySet[ProgressUpdate]:
     """The progress updates of the actions the user may see; one marked OFFICIAL-SENSITIVE
     on an action at OFFICIAL, only where they may see that action's marked items."""
     updates = ProgressUpdate.objects.filter(action__in=visible_actions(user))
+    return updates.filter(marked_updates_ok(user))
+
+
+def marked_updates_ok(user) -> Q:
+    """Which progress updates the user may see as far as their own marking goes: those not
+    marked OFFICIAL-SENSITIVE on their own, and those of the actions whose marked items the
+    user may see (`_marked_ok`). For lists of actions already limited to what the user may
+    see (`selectors.listed_updates`), and for `visible_updates`."""
     access = access_for(user)
     if access.role == Role.ADMINISTRATOR:
-        return updates
-    marked_ok = Action.objects.filter(_marked_ok(access))
-    return updates.filter(~Q(marking=Marking.OFFICIAL_SENSITIVE) | Q(action__in=marked_ok))
+        return Q()
+    unmarked = ~Q(marking=Marking.OFFICIAL_SENSITIVE)
+    if access.role is None:
+        return unmarked
+    return unmarked | Q(action__in=Action.objects.filter(_marked_ok(access)))
 
 
 def visible_partnerships(user) -> QuerySet[Partnership]:

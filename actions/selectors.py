@@ -166,12 +166,16 @@ def highest_marking(items) -> Marking:
     return highest(effective_marking(item) for item in items)
 
 
-def listed_updates() -> QuerySet[ProgressUpdate]:
+def listed_updates(user=None) -> QuerySet[ProgressUpdate]:
     """The progress updates that lists of many actions read (the newest update, since the
-    last meeting, the pack): all but those marked OFFICIAL-SENSITIVE on their own, which
-    only their action's page shows, to those who may see them (`permissions.visible_updates`).
-    An update of a marked action is covered by its action's marking and listed with it."""
-    return ProgressUpdate.objects.exclude(marking=SENSITIVE)
+    last meeting, the pack) for `user`: those marked OFFICIAL-SENSITIVE on their own only
+    where the user may see them (`permissions.marked_updates_ok`); with no user, none of
+    those (what is produced at OFFICIAL). An update of a marked action is covered by its
+    action's marking and listed with it. Lists filter their actions by what the user may
+    see; this says which of those actions' updates they read."""
+    if user is None:
+        return ProgressUpdate.objects.exclude(marking=SENSITIVE)
+    return ProgressUpdate.objects.filter(permissions.marked_updates_ok(user))
 
 
 def plan_marking(plan: Plan) -> Marking:
@@ -194,10 +198,12 @@ def plan_marking(plan: Plan) -> Marking:
 NEWEST_FIRST = ("-date", "-created_at", "-pk")
 
 
-def newest_update(field: str) -> Subquery:
-    """`field` ("date", "text", ...) of the action's newest progress update, None if it has
-    none: a subquery on the action's `pk`."""
-    updates = listed_updates().filter(action=OuterRef("pk")).order_by(*NEWEST_FIRST)
+def newest_update(field: str, updates: QuerySet[ProgressUpdate] | None = None) -> Subquery:
+    """`field` ("date", "text", "marking", ...) of the action's newest progress update among
+    `updates` (`listed_updates` for the reader; those at OFFICIAL if not given), None if it
+    has none: a subquery on the action's `pk`."""
+    updates = listed_updates() if updates is None else updates
+    updates = updates.filter(action=OuterRef("pk")).order_by(*NEWEST_FIRST)
     return Subquery(updates.values(field)[:1])
 
 
@@ -408,22 +414,36 @@ def plan_actions(plan: Plan, user) -> QuerySet[Action]:
     return permissions.visible_in_plan(user, plan).order_by(*reading_order())
 
 
-def with_details(actions: QuerySet[Action]) -> QuerySet[Action]:
-    """What a list of actions shows of each: annotated with `last_update` and
-    `last_update_text` (the newest update's date and words), with their theme, its parent
-    and its plan. Add their leads' names with `with_lead_names`."""
+def with_details(
+    actions: QuerySet[Action], updates: QuerySet[ProgressUpdate] | None = None
+) -> QuerySet[Action]:
+    """What a list of actions shows of each: annotated with `last_update`,
+    `last_update_text` and `last_update_marking` (the newest of `updates`' date, words and
+    own marking: see `newest_update`), with their theme, its parent and its plan. Add their
+    leads' names with `with_lead_names`."""
     return actions.annotate(
-        last_update=newest_update("date"), last_update_text=newest_update("text")
+        last_update=newest_update("date", updates),
+        last_update_text=newest_update("text", updates),
+        last_update_marking=newest_update("marking", updates),
     ).select_related("theme__parent", "theme__plan")
 
 
-def listed_actions(actions: QuerySet[Action], ids: list[int]) -> list[Action]:
-    """The actions `ids` of `actions`, in that order, `with_details` and `with_lead_names`:
-    three queries. Pages choose the actions they list by id first, with a query that reads
-    no more than it sorts, and then read these details for those actions alone."""
+def shown_update_markings(actions: Iterable[Action]) -> list[str]:
+    """The markings of the newest updates `with_details` gave `actions` (for the highest
+    marking of a page that shows them)."""
+    return [action.last_update_marking for action in actions if action.last_update_marking]
+
+
+def listed_actions(
+    actions: QuerySet[Action], ids: list[int], updates: QuerySet[ProgressUpdate] | None = None
+) -> list[Action]:
+    """The actions `ids` of `actions`, in that order, `with_details` (reading `updates`) and
+    `with_lead_names`: three queries. Pages choose the actions they list by id first, with
+    a query that reads no more than it sorts, and then read these details for those
+    actions alone."""
     if not ids:
         return []
-    details = with_details(actions.filter(pk__in=ids)).order_by()
+    details = with_details(actions.filter(pk__in=ids), updates).order_by()
     by_pk = with_lead_names({action.pk: action for action in details})
     return [by_pk[pk] for pk in ids]
 

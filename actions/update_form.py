@@ -22,7 +22,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.html import format_html
 
-from actions.models import Action
+from actions.models import Action, Marking
 from actions.rag import RAG
 from actions.services import ACTION_UPDATE_FIELDS, action_version
 from cspplan import clock
@@ -36,6 +36,28 @@ ACTION_FIELDS = ACTION_UPDATE_FIELDS
 def _rag_choices() -> list:
     """Each status with what it means as its hint."""
     return [Choice(rag.value, rag.label, hint=rag.meaning) for rag in RAG]
+
+
+# Who sees an update marked OFFICIAL-SENSITIVE (actions.permissions._marked_ok), in words.
+MARKED_READERS = (
+    "Only administrators, the action's named leads, and members of the board that owns the "
+    "plan or monitors the action (or of a board above it) will see it."
+)
+
+
+def _marking_choices() -> list:
+    return [
+        Choice(
+            Marking.OFFICIAL.value,
+            "OFFICIAL",
+            hint="Everyone who can see the action will see the update.",
+        ),
+        Choice(
+            Marking.OFFICIAL_SENSITIVE.value,
+            "OFFICIAL-SENSITIVE",
+            hint=f"For police or safeguarding detail. {MARKED_READERS}",
+        ),
+    ]
 
 
 def _lines(text: str) -> str:
@@ -101,6 +123,13 @@ class ActionUpdateForm(forms.Form):
         help_text="What has happened since the last update. Leave this blank if you are only "
         "changing the RAG status or the action's details.",
     )
+    update_marking = forms.ChoiceField(
+        label="Protective marking of the update",
+        choices=_marking_choices(),
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose who may see the update: one of the markings"},
+    )
     rag = forms.ChoiceField(
         label="RAG status of the action",
         choices=_rag_choices(),
@@ -130,12 +159,23 @@ class ActionUpdateForm(forms.Form):
         error_messages={"required": "Open the action's update page again: the form was incomplete"},
     )
 
-    def __init__(self, data=None, *, action: Action, undated_progress: bool = True, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        *,
+        action: Action,
+        undated_progress: bool = True,
+        sees_marked: bool = True,
+        **kwargs,
+    ):
         """`undated_progress`: whether to show the undated progress text (when not shown,
-        the form leaves it as it is)."""
+        the form leaves it as it is). `sees_marked`: whether the user may see the action's
+        marked updates (`permissions.may_see_marked`), else the marking's hint warns them
+        that they will not see one they mark."""
         self.action = action
         initial = {
             "update_date": clock.today(),
+            "update_marking": Marking.OFFICIAL.value,
             "rag": action.rag,
             "start_date": action.start_date,
             "end_date": action.end_date,
@@ -151,6 +191,11 @@ class ActionUpdateForm(forms.Form):
         )
         for name in ("start", "end"):
             self.fields[f"{name}_date"].help_text = self._date_hint(name)
+        if not sees_marked:
+            self.fields["update_marking"].help_text = (
+                "You will not see it yourself if you mark it OFFICIAL-SENSITIVE, as you may "
+                "not see this action's marked updates."
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page's <form> has the token
@@ -160,6 +205,7 @@ class ActionUpdateForm(forms.Form):
             HTML('<h2 class="govuk-heading-m">Add a progress update</h2>'),
             Field("update_date"),
             Field.textarea("update_text", rows=6),
+            Field.radios("update_marking", legend_size="s"),
             Field.radios("rag"),
             HTML('<h2 class="govuk-heading-m">Change the action\'s details</h2>'),
             Field("start_date"),
@@ -249,7 +295,12 @@ class ActionUpdateForm(forms.Form):
         data = self.cleaned_data
         if not data.get("update_text"):
             return None
-        return {"date": data["update_date"], "text": data["update_text"], "rag": data["rag"]}
+        return {
+            "date": data["update_date"],
+            "text": data["update_text"],
+            "rag": data["rag"],
+            "marking": data.get("update_marking") or Marking.OFFICIAL,
+        }
 
     # ---- showing errors -------------------------------------------------------------------
 

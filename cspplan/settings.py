@@ -56,6 +56,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Django's admin with our site: administrators only (actions/sites.py).
     "actions.admin_config.AdminConfig",
+    # Before django.contrib.auth, so that its createsuperuser and changepassword (and its
+    # shell, before Django's own) are the ones run: they record the system user as having
+    # made their changes (accounts/management/commands).
+    "accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -80,7 +84,6 @@ INSTALLED_APPS = [
     "actions",
     "workbooks",
     "reporting",
-    "accounts",
     "meetings",
     "audit",
 ]

@@ -55,7 +55,6 @@ from actions.selectors import (
     overdue_condition,
     rag_aggregates,
     reading_order,
-    sensitive_condition,
     stale_condition,
     stale_cutoff,
     zero_counts,
@@ -63,7 +62,7 @@ from actions.selectors import (
 from boards.models import Board
 from boards.selectors import children_of, with_subgroups_in
 from cspplan import clock
-from reporting.scopes import Scope
+from reporting.scopes import Scope, marked_condition
 from reporting.since import Travel, rag_travel
 
 # How many actions each list shows on a dashboard; the rest are a link away, on the plan page
@@ -214,8 +213,8 @@ def _group_keys(scope: Scope) -> dict:
 def action_counts(scope: Scope, today: datetime.date) -> dict[tuple, list[dict]]:
     """{(plan id, monitor key): rows}: the actions counted by theme and origin at once, each
     row with `theme_id`, `origin`, the RAG counts and how many are `overdue`, `stale` and
-    `marked` OFFICIAL-SENSITIVE (`selectors.overdue_condition`, `stale_condition`,
-    `sensitive_condition`). One query; the rows are few (themes
+    `marked` (`selectors.overdue_condition`, `stale_condition`,
+    `scopes.marked_condition`). One query; the rows are few (themes
     times origins), and the callers add them up by theme, by origin and in all."""
     rows = (
         scope.actions.annotate(**_group_keys(scope))
@@ -225,7 +224,7 @@ def action_counts(scope: Scope, today: datetime.date) -> dict[tuple, list[dict]]
             **rag_aggregates(),
             overdue=Count("pk", filter=overdue_condition(today)),
             stale=Count("pk", filter=stale_condition(today)),
-            marked=Count("pk", filter=sensitive_condition()),
+            marked=Count("pk", filter=marked_condition(scope)),
         )
     )
     found = defaultdict(list)
@@ -486,7 +485,9 @@ def list_actions(
     today = today or clock.today()
     in_order = ["theme__plan__title", *reading_order()]
     # Never updated sorts first, as the earliest date.
-    updated = Coalesce(newest_update("date"), Value(datetime.date.min), output_field=DateField())
+    updated = Coalesce(
+        newest_update("date", scope.updates), Value(datetime.date.min), output_field=DateField()
+    )
     # Each list's ids first, then the listed actions once with their details: the latest
     # update's words are then read for the few actions shown, not for every red one.
     queries = {
@@ -506,7 +507,7 @@ def list_actions(
             query = query[: limits[kind]]
         ids[kind] = [row[0] for row in query]
     listed = sorted({pk for kind_ids in ids.values() for pk in kind_ids})
-    actions = {action.pk: action for action in listed_actions(scope.actions, listed)}
+    actions = {action.pk: action for action in listed_actions(scope.actions, listed, scope.updates)}
     return {kind: [actions[pk] for pk in kind_ids] for kind, kind_ids in ids.items()}
 
 

@@ -364,7 +364,7 @@ def changes_part(
     """What moved in the scope's actions on or after `since`, as sections with tables.
     `in_full`: where the pack has shown actions in full already (the since page has
     nothing before it)."""
-    changes = changes_since(scope.actions, since)
+    changes = changes_since(scope.actions, since, scope.updates)
     in_full = in_full or InFull(ThemeNames.of(scope.actions))
     names, several = in_full.names, in_full.several
 
@@ -388,7 +388,7 @@ def changes_part(
             [[Text(update.period or short_date(update.date))]],
             [[Text(_author(update))]],
             [[rag_piece(update.rag)]] if update.rag else [[Text("No change")]],
-            [[Text(update.text)]],
+            [[Text(update.text), *update_marked(update.marking)]],
         ]
         for update in changes.updates
     ]
@@ -510,10 +510,12 @@ def _author(update: ProgressUpdate) -> str:
 # ---- the pack ----------------------------------------------------------------------------
 
 
-def pack_actions(actions: QuerySet[Action]) -> list[Action]:
+def pack_actions(
+    actions: QuerySet[Action], updates: QuerySet[ProgressUpdate] | None = None
+) -> list[Action]:
     """The actions in reading order with what the pack shows of each
-    (`selectors.with_details` and `with_lead_names`): three queries."""
-    listed = list(selectors.with_details(actions).order_by(*selectors.reading_order()))
+    (`selectors.with_details` reading `updates`, and `with_lead_names`): three queries."""
+    listed = list(selectors.with_details(actions, updates).order_by(*selectors.reading_order()))
     selectors.with_lead_names({action.pk: action for action in listed})
     return listed
 
@@ -542,13 +544,20 @@ def end_cell(action: Action) -> Cell:
     return [[Text(end_as_written(action))]]
 
 
+def update_marked(marking: str | None) -> list:
+    """An update's own marking, as pieces to put beside its words: none at OFFICIAL."""
+    if marking != Marking.OFFICIAL_SENSITIVE:
+        return []
+    return [Text(" "), Marked(marking, Marking(marking).label)]
+
+
 def update_cell(action: Action) -> Cell:
     """The latest progress update (its date in bold, then its words), else the progress the
     plan was written or imported with."""
     if action.last_update:
         return [
             [Strong(short_date(action.last_update))],
-            [Text(action.last_update_text)],
+            [Text(action.last_update_text), *update_marked(action.last_update_marking)],
         ]
     if action.progress:
         return [[Text(action.progress)]]
@@ -583,7 +592,7 @@ def build_pack(
     parts.append(changes)
     if everything:
         sections = []  # the themes with actions, in reading order
-        for action in pack_actions(scope.actions):
+        for action in pack_actions(scope.actions, scope.updates):
             if not sections or sections[-1][0].pk != action.theme_id:
                 sections.append((action.theme, []))
             sections[-1][1].append(action)

@@ -4,7 +4,9 @@ The dashboards, "since the last meeting" and the pack all take a `Scope`: its ac
 already limited to what the user may see (`actions.permissions.visible_in_plan` and
 `visible_in_boards`, which are `visible_actions` narrowed to the scope), so nothing
 counted or listed from it can include an action hidden from them, marked or not; and its
-themes are those the user may see (`actions.permissions.visible_themes`).
+themes are those the user may see (`actions.permissions.visible_themes`); and its
+`updates` are the progress updates its lists may read (`actions.selectors.listed_updates`:
+those marked on their own only for a user who may see them).
 """
 
 from dataclasses import dataclass, field, replace
@@ -14,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from actions import selectors
-from actions.models import Action, Marking, Plan, Theme
+from actions.models import Action, Marking, Plan, ProgressUpdate, Theme
 from actions.permissions import (
     visible_boards,
     visible_in_boards,
@@ -32,6 +34,9 @@ class Scope:
     actions: QuerySet[Action]
     plans: QuerySet[Plan]
     themes: QuerySet[Theme]
+    # The progress updates the scope's lists read: `listed_updates` for the user, those at
+    # OFFICIAL when the scope is produced without the marked items.
+    updates: QuerySet[ProgressUpdate] = field(default_factory=selectors.listed_updates)
     board: Board | None = None
     plan: Plan | None = None
     # The board and the boards under it, for a board's scope.
@@ -48,12 +53,26 @@ class Scope:
         return reverse(f"reporting:plan-{name}", args=[self.plan.slug])
 
 
+def marked_condition(scope: Scope) -> Q:
+    """The scope's actions that make what shows them OFFICIAL-SENSITIVE: marked themselves
+    (or by their theme or plan), or holding an update marked on its own that the scope's
+    lists read."""
+    marked_updates = scope.updates.filter(marking=Marking.OFFICIAL_SENSITIVE)
+    return selectors.sensitive_condition() | Q(pk__in=marked_updates.values("action_id"))
+
+
 def scope_marking(scope: Scope) -> Marking:
     """The highest protective marking of what the scope holds: its actions (each at least
-    at its theme's and plan's marking), its themes and its plans. What its pages and
-    documents state at their head and foot."""
+    at its theme's and plan's marking, or holding an update marked on its own that the
+    scope's lists read), its themes and its plans. What its pages and documents state at
+    their head and foot."""
+    # One query for the actions and their updates together, as for the actions alone.
+    actions = scope.actions.filter(marked_condition(scope))
     return selectors.highest(
-        selectors.highest_marking(items) for items in (scope.actions, scope.themes, scope.plans)
+        [
+            Marking.OFFICIAL_SENSITIVE if actions.exists() else Marking.OFFICIAL,
+            *(selectors.highest_marking(items) for items in (scope.themes, scope.plans)),
+        ]
     )
 
 
@@ -65,6 +84,7 @@ def without_marked(scope: Scope) -> Scope:
         actions=scope.actions.filter(selectors.official_condition()),
         themes=scope.themes.exclude(selectors.theme_sensitive_condition()),
         plans=scope.plans.filter(marking=Marking.OFFICIAL),
+        updates=selectors.listed_updates(),
     )
 
 
@@ -85,6 +105,7 @@ def plan_scope(user, slug: str) -> Scope:
         actions=visible_in_plan(user, plan),
         plans=Plan.objects.filter(pk=plan.pk),
         themes=visible_themes(user).filter(plan=plan),
+        updates=selectors.listed_updates(user),
         plan=plan,
     )
 
@@ -106,6 +127,7 @@ def board_scope(user, pk: int) -> Scope:
         actions=actions,
         plans=plans,
         themes=_by_ids(visible_themes(user).filter(plan__in=plans)),
+        updates=selectors.listed_updates(user),
         board=board,
         boards=boards,
     )

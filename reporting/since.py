@@ -96,7 +96,11 @@ class Changes:
     not_updated: list[Action]
 
 
-def changes_since(actions: QuerySet[Action], since: datetime.date | datetime.datetime) -> Changes:
+def changes_since(
+    actions: QuerySet[Action],
+    since: datetime.date | datetime.datetime,
+    updates: QuerySet[ProgressUpdate] | None = None,
+) -> Changes:
     """What moved in `actions` at or after `since`.
 
     A date means the start of that day in the site's time zone. Updates count from when
@@ -105,18 +109,19 @@ def changes_since(actions: QuerySet[Action], since: datetime.date | datetime.dat
     by its date it would be missed by a meeting on the 10th, though it arrived after it.
     """
     since = _as_datetime(since)
+    # The updates the reader's lists read (`listed_updates`); those at OFFICIAL if not given.
+    updates_read = listed_updates() if updates is None else updates
     in_set = actions.values("pk")
     history = Action.history.model
     rows = list(_rag_rows(history, in_set, since))
     updates = list(
-        listed_updates()
-        .filter(action__in=in_set, created_at__gte=since)
+        updates_read.filter(action__in=in_set, created_at__gte=since)
         .select_related("author", "created_by__person")
         .order_by("-created_at", "-pk")
     )
     # Every action any list names, each loaded once (an action can be in several lists).
-    received = listed_updates().filter(action=OuterRef("pk"), created_at__gte=since)
-    latest = listed_updates().filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+    received = updates_read.filter(action=OuterRef("pk"), created_at__gte=since)
+    latest = updates_read.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
     recorded = history.objects.filter(id=OuterRef("pk"), history_date__gte=since)
     plan_created = Plan.history.model.objects.filter(id=OuterRef("theme__plan_id")).order_by(
         "history_date", "history_id"

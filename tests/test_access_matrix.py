@@ -363,6 +363,13 @@ ADMIN_MODEL_PAGES = {
         lambda allowed: 400,
         True,
     ),
+    # A previewed upload's rows as a CSV file: asked for without an upload's token, a
+    # bad request.
+    "process_import/rows/": (
+        lambda base, obj: base + "process_import/rows/",
+        lambda allowed: 400,
+        False,
+    ),
 }
 
 # The admin's own pages, by route after admin/.
@@ -390,7 +397,7 @@ ADMIN_SITE_PAGES = {
         ),
         admin_only(404),
     ),
-    "^(?P<app_label>auth|axes|boards|actions|otp_totp|otp_static|accounts)/$": Page(
+    "^(?P<app_label>otp_totp|otp_static|accounts|auth|axes|boards|actions)/$": Page(
         lambda w: reverse("admin:app_list", args=["actions"]), admin_only()
     ),
     "(?P<url>.*)$": Page(lambda w: "/admin/no-such-page/", admin_only(404)),

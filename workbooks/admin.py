@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,9 +25,12 @@ from actions.models import Action, Plan
 from actions.permissions import can_export_plan, can_import_plan, importable_plans
 from workbooks import exports, uploads
 from workbooks.formats import WORKBOOK_FORMATS
+from workbooks.layouts import read_workbook
+from workbooks.preview import preview_import
 from workbooks.resources import ActionWorkbookResource
 from workbooks.safety import WorkbookRefused
 from workbooks.table import ID_HEADER
+from workbooks.views import preview_download
 
 
 class ExportWorkbookForm(forms.Form):
@@ -152,7 +155,34 @@ class ActionWorkbookAdmin(ImportMixin, ActionAdmin):
             self.admin_site.admin_view(self.cancel_import),
             name="actions_action_cancel_import",
         )
-        return [cancel, *super().get_urls()]
+        rows = path(
+            "process_import/rows/",
+            self.admin_site.admin_view(self.import_rows),
+            name="actions_action_import_rows",
+        )
+        return [cancel, rows, *super().get_urls()]
+
+    def import_rows(self, request):
+        """Every action row of the upload this session previewed, as the plan's own import
+        page gives it (workbooks.views.preview_download): the full list behind a preview
+        that lists only its first rows. 404 for an upload not this session's to see."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        token = request.GET.get("token", "")
+        plan_id = request.GET.get("plan", "")
+        if not uploads.well_formed(token) or not plan_id.isdigit():
+            return self._not_confirmable(request)
+        plan = importable_plans(request.user).filter(pk=plan_id).first()
+        kept = uploads.admin_read(request, token, plan) if plan else None
+        if kept is None:
+            raise Http404("No previewed upload")
+        layout, data = kept
+        try:
+            preview = preview_import(read_workbook(data, layout), plan)
+        except WorkbookRefused as refused:  # it was read before, so not expected
+            messages.error(request, str(refused))
+            return self._back_to_upload(plan)
+        return preview_download(plan, preview)
 
     def has_import_permission(self, request):
         return can_import_plan(request.user)
@@ -216,7 +246,14 @@ class ActionWorkbookAdmin(ImportMixin, ActionAdmin):
             confirm_form.initial["preview_digest"] = context["result"].digest
             # Only this session may confirm (or cancel) the upload it previewed.
             plan = context["result"].preview.plan
-            uploads.admin_keep(request, confirm_form.initial["import_file_name"], plan)
+            token = confirm_form.initial["import_file_name"]
+            uploads.admin_keep(request, token, plan, context["result"].preview.layout)
+            # The full list of rows, for a preview that lists only the first of them.
+            context["rows_url"] = (
+                reverse("admin:actions_action_import_rows", current_app=self.admin_site.name)
+                + "?"
+                + urlencode({"token": token, "plan": plan.pk})
+            )
         else:
             self._remove_upload(context.get("form"))
         return response

@@ -85,10 +85,17 @@ class ConflictChoicesForm(forms.Form):
     plan's value or the workbook's. `conflicted` is the presenter's list of actions with
     conflicts (workbooks.presenter.describe)."""
 
-    def __init__(self, conflicted: list[dict], *args, **kwargs):
+    # The one choice for every conflict not listed on a summarised preview.
+    REST = "conflicts_not_listed"
+
+    def __init__(self, conflicted: list[dict], *args, listed: int | None = None, **kwargs):
+        """`listed`: on a summarised preview, how many conflicted actions are listed, each
+        conflict with its own choice; one choice then settles every conflict of the rest
+        (listed in the preview's download). None: every one is listed."""
         super().__init__(*args, **kwargs)
-        self.conflicted = conflicted
-        for action in conflicted:
+        self.not_listed = conflicted[listed:] if listed is not None else []
+        self.conflicted = conflicted[:listed] if listed is not None else conflicted
+        for action in self.conflicted:
             which = f"action {action['ref']}" if action["ref"] else "the unnumbered action"
             for found in action["conflicts"]:
                 self.fields[found["name"]] = forms.ChoiceField(
@@ -104,6 +111,36 @@ class ConflictChoicesForm(forms.Form):
                         "invalid_choice": "Choose the plan's value or the workbook's.",
                     },
                 )
+
+        if self.not_listed:
+            count = len(self.not_listed)
+            self.fields[self.REST] = forms.ChoiceField(
+                label=f"For the {count} action{'s' if count != 1 else ''} with conflicts not "
+                "listed here",
+                choices=[
+                    (KEEP_PLAN, "Keep the plan's values"),
+                    (TAKE_WORKBOOK, "Take the workbook's values"),
+                ],
+                widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
+                error_messages={
+                    "required": f"Choose which value to keep for the {count} "
+                    f"action{'s' if count != 1 else ''} with conflicts not listed",
+                    "invalid_choice": "Choose the plan's values or the workbook's.",
+                },
+            )
+
+    def clean(self):
+        data = super().clean()
+        rest = data.get(self.REST)
+        if rest:
+            # The one choice, as each of those conflicts' own (workbooks.settling.settle).
+            for action in self.not_listed:
+                for found in action["conflicts"]:
+                    data[found["name"]] = rest
+        return data
+
+    def not_listed_field(self):
+        return self[self.REST] if self.not_listed else None
 
     def actions(self) -> list[dict]:
         """The conflicted actions, each conflict with its form field, for the preview page."""

@@ -84,6 +84,8 @@ def new_action(values: dict, updates=()) -> dict:
         "start": shown(values.get("start_text") or values.get("start_date")),
         "end": shown(values.get("end_text") or values.get("end_date")),
         "rag": RAG(values.get("rag") or RAG.NOT_RATED).label,
+        # The marking it comes in at, when above OFFICIAL (the workbook's: workbooks.preview).
+        "marking": values.get("marking", ""),
         "fields": [
             {"label": label(name), "value": shown_field(name, value)}
             for name, value in values.items()
@@ -253,6 +255,12 @@ def text_lines(described: dict, *, rows: bool = True) -> list[str]:
     if rows:
         for row in described["created"]:
             lines.append(f"Row {row['row']}: new {_action_name(row)}: {row['text'][:80]}")
+            # Its protective marking, when the workbook's gives it one above OFFICIAL.
+            lines += [
+                f"    {found['label']}: {found['value']}"
+                for found in row["fields"]
+                if found["label"] == label("marking")
+            ]
         for row in described["updated"]:
             lines.append(f"Row {row['row']}: changes {_action_name(row)}:")
             lines += [_change_line(change) for change in row["changes"]]
@@ -317,16 +325,25 @@ def by_theme(described: dict) -> list[dict]:
 def summarised(described: dict, first: int) -> dict:
     """The preview with only the `first` rows of each kind listed (and of the plan's
     actions left out), for a workbook too large to list row by row on a page; the counts
-    per theme say what the rest are. Conflicts are all kept: each needs a choice."""
+    per theme say what the rest are. Of the conflicted actions too, the first `first`:
+    each of their conflicts is a choice of its own, and one choice settles the rest
+    (workbooks.forms.ConflictChoicesForm), which the download lists in full."""
     return {
         **described,
         "summarised": True,
         "by_theme": by_theme(described),
         "rows": row_count(described),
         "first": first,
-        **{kind: described[kind][:first] for kind in ("created", "updated", "not_in_workbook")},
+        **{
+            kind: described[kind][:first]
+            for kind in ("created", "updated", "conflicted", "not_in_workbook")
+        },
         "unchanged": [],
-        "counts": {**described["counts"], "not_in_workbook": len(described["not_in_workbook"])},
+        "counts": {
+            **described["counts"],
+            "not_in_workbook": len(described["not_in_workbook"]),
+            "conflicted_not_listed": max(len(described["conflicted"]) - first, 0),
+        },
     }
 
 
@@ -350,8 +367,19 @@ def preview_table(described: dict) -> list[list[str]]:
         changes = "; ".join(f"{c['label']}: {c['old']} → {c['new']}" for c in row["changes"])
         lines.append(_line(row, f"Changes {changes}"))
     for row in described["conflicted"]:
-        fields = ", ".join(found["label"] for found in row["conflicts"])
-        lines.append(_line(row, f"Conflicts on {fields}: choose on the preview page"))
+        # Each conflict with its three values, as the preview page shows them.
+        for found in row["conflicts"]:
+            lines.append(
+                _line(
+                    row,
+                    f"Conflict on {found['label']}: when exported {found['exported']}; in "
+                    f"the plan now {found['current']} (changed by {found['changed_by']}); "
+                    f"in the workbook {found['workbook']}",
+                )
+            )
+        changes = "; ".join(f"{c['label']}: {c['old']} → {c['new']}" for c in row["changes"])
+        if changes:
+            lines.append(_line(row, f"Changes, with no conflict, {changes}"))
     for row in described["unchanged"]:
         lines.append(_line(row, "No change"))
     return [[_cell(value) for value in line] for line in lines]

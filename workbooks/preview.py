@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from actions.models import Action, Plan, SeniorLeader, Theme
+from actions.models import Action, Marking, Plan, SeniorLeader, Theme
 from actions.rag import RAG
 from boards.models import Partnership
 from boards.names import NameIndex
@@ -233,6 +233,9 @@ def preview_import(
         if action
         for list_field in found
     )
+    for row, action in rows:
+        if action is None:
+            _new_marking(row, parsed)
     for (row, action), found in zip(rows, named, strict=True):
         change = _action_change(row, action, found, path_of, lists)
         change.conflicts = conflicts.get(id(row), [])
@@ -250,6 +253,15 @@ def preview_import(
     preview.indicators = indicator_changes(parsed, plan)
     preview.problems = parsed.all_problems
     return preview
+
+
+def _new_marking(row: ActionRow, parsed: ParsedWorkbook) -> None:
+    """A new action comes in at the marking the workbook states (its first row): a workbook
+    marked OFFICIAL-SENSITIVE may hold sensitive words in any row, and only its author knows
+    which, so none of its new rows is taken as lower. Stated in the row's values only when
+    above OFFICIAL (the default), so that the preview shows it where it matters."""
+    if parsed.marking != Marking.OFFICIAL:
+        row.values["marking"] = parsed.marking
 
 
 def _plan_changes(preview: ImportPreview, parsed: ParsedWorkbook, plan: Plan | None) -> None:
@@ -360,6 +372,8 @@ def _action_change(row: ActionRow, action: Action | None, named: dict, path_of, 
     ]
     if action is None:
         return ActionChange("create", row, named={k: v[0] for k, v in named.items()}, notes=notes)
+    # (A new action's marking is the workbook's: `_new_marking`. An existing action's is
+    # never changed by an import, lowered or raised: no layout has a column for it.)
     changes = []
     if path_of[action.theme_id] != row.theme:
         old_path = " › ".join(path_of[action.theme_id])

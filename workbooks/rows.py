@@ -77,6 +77,10 @@ class ParsedWorkbook:
     indicators: list[IndicatorRow] | None = None  # None: the workbook has no measures table
     ignored_columns: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # The protective marking the workbook states in its first row (an export's marking row:
+    # workbooks.table.is_marking_row), an actions.models.Marking value; "official" when it
+    # states none. New actions take it (workbooks.preview).
+    marking: str = "official"
 
     @property
     def all_problems(self) -> list[Problem]:

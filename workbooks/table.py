@@ -137,7 +137,7 @@ class TableLayout:
             # The rows are read as they come rather than listed first: holding every row's
             # cells (150,000 for a 10,000-action plan) costs memory, and time in Python's
             # garbage collector.
-            rows = (row for row in sheet_rows(sheet) if not row.blank and not is_marking_row(row))
+            rows = self._content_rows(sheet, parsed)
             above = self._down_to_header(rows)
             if above is not None:
                 max_actions = reading_of(workbook).limits.max_actions
@@ -156,6 +156,18 @@ class TableLayout:
             )
         self.read_other_sheets(workbook, parsed)
         return parsed
+
+    @staticmethod
+    def _content_rows(sheet, parsed: ParsedWorkbook):
+        """The sheet's rows that are not blank, less the marking row, whose marking is
+        kept as the workbook's (`parsed.marking`)."""
+        for row in sheet_rows(sheet):
+            if row.blank:
+                continue
+            if is_marking_row(row):
+                parsed.marking = marking_stated(row)
+                continue
+            yield row
 
     def _match_header(self, row: SheetRow) -> dict[int, Column] | None:
         by_key = {key: column for column in self.columns for key in column.keys}
@@ -574,6 +586,12 @@ def is_marking_row(row: SheetRow) -> bool:
         and TableLayout._lone_text(row)
         and cell_text(row.value(0)).upper() in {label.upper() for label in Marking.labels}
     )
+
+
+def marking_stated(row: SheetRow) -> Marking:
+    """The marking a marking row (`is_marking_row`) states."""
+    words = cell_text(row.value(0)).upper()
+    return next(marking for marking in Marking if marking.label.upper() == words)
 
 
 def _highest_marking(plan: Plan, themes: list[Theme], by_theme: dict) -> Marking:

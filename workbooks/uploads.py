@@ -224,11 +224,29 @@ class AdminUploadStorage(BaseStorage):
         _remove_file(self.name or "")
 
 
-def admin_keep(request, token: str, plan) -> None:
-    """Record that this session previewed the admin upload `token` for `plan`."""
+def admin_keep(request, token: str, plan, layout: str = "") -> None:
+    """Record that this session previewed the admin upload `token` for `plan`, read in
+    `layout` (for the preview's download)."""
     entries = request.session.get(ADMIN_SESSION_KEY, {})
-    entries[token] = {"plan": plan.pk, "user": request.user.pk, "kept_at": time.time()}
+    entries[token] = {
+        "plan": plan.pk,
+        "user": request.user.pk,
+        "kept_at": time.time(),
+        "layout": layout,
+    }
     request.session[ADMIN_SESSION_KEY] = entries
+
+
+def admin_read(request, token: str, plan) -> tuple[str, bytes] | None:
+    """The layout and contents of the admin upload `token` this session previewed for
+    `plan` (`admin_find`), or None. Raises Tampered for a token that cannot be one of ours."""
+    if not admin_find(request, token, plan):
+        return None
+    layout = request.session[ADMIN_SESSION_KEY][token].get("layout", "")
+    try:
+        return layout, path_of(token).read_bytes()
+    except OSError:
+        return None
 
 
 def admin_find(request, token, plan) -> bool:

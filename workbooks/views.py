@@ -25,7 +25,7 @@ from actions.selectors import highest_marking, plan_actions, plan_marking
 from workbooks import exports, uploads
 from workbooks.forms import ConflictChoicesForm, PlanExportForm, PlanImportForm
 from workbooks.layouts import read_workbook
-from workbooks.presenter import describe, fingerprint, preview_table, summarised
+from workbooks.presenter import describe, fingerprint, preview_table, row_count, summarised
 from workbooks.preview import preview_import
 from workbooks.safety import WorkbookRefused
 from workbooks.services import ImportRefused, PlanBusy, plan_import, plan_locked
@@ -170,16 +170,26 @@ def plan_import_rows(request, slug):
     except WorkbookRefused as refused:  # it was read before, so not expected
         messages.error(request, str(refused))
         return redirect("workbooks:plan-import", slug=plan.slug)
+    return preview_download(plan, preview)
+
+
+def preview_download(plan: Plan, preview) -> HttpResponse:
+    """Every action row of an import preview, its conflicts with their values included, as
+    a CSV file: the full list behind a summarised preview, here and in the admin's import
+    (workbooks.admin)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-import-preview.csv"'
     response.write("\ufeff")  # so that Excel reads the file as UTF-8
     writer = csv.writer(response)
-    # It shows the plan's actions as they are now: marked, it states so first, as an export.
+    # It shows the plan's actions as they are now, and the workbook's words: marked (either
+    # way), it states so first, as an export does.
     marking = highest_marking(
         Action.objects.filter(
             pk__in=[change.action.pk for change in preview.actions if change.action]
         )
     )
+    if preview.parsed.marking != Marking.OFFICIAL:
+        marking = Marking(preview.parsed.marking)
     if marking != Marking.OFFICIAL:
         writer.writerow([marking.label])
     writer.writerows(preview_table(describe(preview)))
@@ -237,7 +247,9 @@ def _confirm(request, plan, kept, data):
         uploads.refingerprint(request, kept, fingerprint(shown))
         return _preview_page(request, plan, shown, **context, kept=kept, changed_since=True)
     # Where the plan and the workbook both changed a field, the user's choice of side.
-    choices = ConflictChoicesForm(shown["conflicted"], request.POST)
+    choices = ConflictChoicesForm(
+        shown["conflicted"], request.POST, listed=_conflicts_listed(shown)
+    )
     if not choices.is_valid():
         return _preview_page(request, plan, shown, **context, kept=kept, choices=choices)
     for wrong in settle(preview, choices.cleaned_data):
@@ -280,15 +292,25 @@ def _upload_page(request, plan, form):
     return render(request, "workbooks/plan_import.html", context)
 
 
+def _conflicts_listed(shown: dict) -> int | None:
+    """For a preview of more rows than IMPORT_PREVIEW_ROWS, which is summarised, how many
+    rows of each kind it lists (conflicted actions included: the rest are settled with one
+    choice, and listed in the download); None for a preview listed in full."""
+    most = settings.IMPORT_PREVIEW_ROWS
+    if row_count(shown) > most:
+        return min(most, FIRST_ROWS)
+    return None
+
+
 def _preview_page(
     request, plan, shown, *, layout, name, kept=None, changed_since=False, choices=None
 ):
     """The preview; one of more rows than IMPORT_PREVIEW_ROWS is summarised (its rows in
     full are the CSV download)."""
-    choices = choices or ConflictChoicesForm(shown["conflicted"])
-    most = settings.IMPORT_PREVIEW_ROWS
-    if len(shown["created"]) + len(shown["updated"]) + len(shown["unchanged"]) > most:
-        shown = summarised(shown, first=min(most, FIRST_ROWS))
+    listed = _conflicts_listed(shown)
+    choices = choices or ConflictChoicesForm(shown["conflicted"], listed=listed)
+    if listed is not None:
+        shown = summarised(shown, first=listed)
     context = {
         "choices": choices,
         "plan": plan,

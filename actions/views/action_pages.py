@@ -79,7 +79,11 @@ def action_update(request, pk):
         raise PermissionDenied
     if request.method == "GET":
         next_url = _safe_next(request, request.GET.get("next"))
-        form = ActionUpdateForm(action=action, undated_progress=_shows_progress(action))
+        form = ActionUpdateForm(
+            action=action,
+            undated_progress=_shows_progress(action),
+            sees_marked=may_see_marked(request.user, action),
+        )
         return _update_page(request, action, form, next_url)
     next_url = _safe_next(request, request.POST.get("next"))
     # The form is checked against the action as its sender saw it, so that what they
@@ -91,7 +95,12 @@ def action_update(request, pk):
             action, posted_version, marked_updates=may_see_marked(request.user, action)
         )
     seen = since.base if since and since.base is not None else action
-    form = ActionUpdateForm(request.POST, action=seen, undated_progress=_shows_progress(action))
+    form = ActionUpdateForm(
+        request.POST,
+        action=seen,
+        undated_progress=_shows_progress(action),
+        sees_marked=may_see_marked(request.user, action),
+    )
     if not form.is_valid():
         return _update_page(request, action, form, next_url)
     if since is not None:
@@ -197,6 +206,7 @@ def _conflict_page(request, form: ActionUpdateForm, current: Action, since, next
         form.with_data(**carried, version=action_version(current)),
         action=current,
         undated_progress=_shows_progress(current),
+        sees_marked=may_see_marked(request.user, current),
     )
     conflict = {"since": since, "clashes": clashes}
     return _update_page(request, current, again, next_url, conflict=conflict, status=409)

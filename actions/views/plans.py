@@ -90,9 +90,11 @@ def _results(request, actions) -> dict:
     before = 1 if first else 0
     ids = list(actions.values_list("pk", "theme_id")[first - before : page.end_index()])
     previous_theme = ids[0][1] if before and ids else None
-    rows = selectors.listed_actions(actions, [pk for pk, _ in ids[before:]])
+    updates = selectors.listed_updates(request.user)
+    rows = selectors.listed_actions(actions, [pk for pk, _ in ids[before:]], updates)
     page.object_list = rows
     markings = [selectors.effective_marking(action) for action in rows]
+    markings += selectors.shown_update_markings(rows)
     sections = []
     for action in rows:
         if not sections or sections[-1]["theme"].pk != action.theme_id:

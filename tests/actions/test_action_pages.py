@@ -642,7 +642,8 @@ def test_the_form_has_one_box_for_the_update_and_one_rag_choice(client, world, a
     html = client.get(update_url(action)).content.decode()
 
     radios = re.findall(r'type="radio"\s+name="(\w+)"', html)
-    assert radios == ["rag"] * len(RAG)
+    # The update's marking (OFFICIAL or OFFICIAL-SENSITIVE), then the one RAG choice.
+    assert radios == ["update_marking"] * 2 + ["rag"] * len(RAG)
     assert html.count('name="update_text"') == 1
     # The undated progress text is there, folded away, not a second box to fill in.
     assert html.count("<textarea") == 3  # the update, the comment, the undated progress

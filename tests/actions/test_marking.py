@@ -13,7 +13,7 @@ from django.urls import reverse
 from actions import permissions, selectors
 from actions.models import Action, Marking, Plan, ProgressUpdate, Theme
 from tests.factories import ActionFactory, PlanFactory, ProgressUpdateFactory, ThemeFactory
-from tests.helpers import get
+from tests.helpers import days_ago, get
 
 SENSITIVE = Marking.OFFICIAL_SENSITIVE
 OFFICIAL = Marking.OFFICIAL
@@ -118,9 +118,37 @@ def test_a_marked_update_is_seen_only_by_those_who_may_see_marked_items(client, 
     assert "Informant says" not in officer_page and BANNER not in officer_page
     chair_page = get(client, world.chair, action_url(world.a1)).content.decode()
     assert "Informant says" in chair_page and BANNER in chair_page and TAG in chair_page
-    # Lists of many actions never read a marked update as an action's latest.
+    # Lists of many actions read no marked update as an action's latest for those who may
+    # not see it: the officer's plan page still gives the update before it.
+    plan_page = get(client, world.officer, plan_url(world)).content.decode()
+    assert "Informant says" not in plan_page and "Meeting moved to weekly" in plan_page
+
+
+def test_lists_show_a_marked_update_marked_to_those_who_may_see_it(client, world):
+    # a1 (red, at OFFICIAL) gets a marked update today, newer than its update of 2 days ago.
+    ProgressUpdateFactory(
+        action=world.a1, date=days_ago(0), text="Informant says", marking=SENSITIVE
+    )
+    lists = [
+        plan_url(world),
+        reverse("reporting:plan-dashboard", args=[world.plan.slug]),
+        reverse("reporting:plan-since", args=[world.plan.slug]),
+        reverse("reporting:plan-pack", args=[world.plan.slug]) + "?everything=1",
+        reverse("reporting:board-dashboard", args=[world.board.pk]),
+        reverse("reporting:board-since", args=[world.board.pk]),
+        reverse("reporting:board-pack", args=[world.board.pk]) + "?everything=1",
+    ]
+    for reader in (world.chair, world.administrator):
+        for url in lists:
+            text = get(client, reader, url).content.decode()
+            assert "Informant says" in text, (reader, url)
+            assert BANNER in text and TAG in text, (reader, url)
+    # The plan page tags the marked action bx2 and the marked update: two tags.
     plan_page = get(client, world.chair, plan_url(world)).content.decode()
-    assert "Informant says" not in plan_page
+    assert plan_page.count(TAG) == 2
+    for url in lists:
+        text = get(client, world.officer, url).content.decode()
+        assert "Informant says" not in text and BANNER not in text, url
 
 
 # Pages with and without the marked items ----------------------------------------------------

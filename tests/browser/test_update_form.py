@@ -20,8 +20,14 @@ def test_an_officer_writes_one_update_with_one_rag_choice(page, context, live_se
     visit(page, reverse("actions:action-update", args=[action.pk]), "update-form")
 
     # One RAG choice (five statuses), not one for the update and one for the action.
-    expect(main.locator('input[type="radio"]')).to_have_count(len(RAG))
-    expect(main.get_by_role("group", name="RAG status of the action")).to_be_visible()
+    rag = main.get_by_role("group", name="RAG status of the action")
+    expect(rag.locator('input[type="radio"]')).to_have_count(len(RAG))
+    expect(rag).to_be_visible()
+    # The update's own marking, a separate choice of two, OFFICIAL chosen.
+    marking = main.get_by_role("group", name="Protective marking of the update")
+    expect(marking.locator('input[type="radio"]')).to_have_count(2)
+    expect(marking.get_by_label("OFFICIAL", exact=True)).to_be_checked()
+    expect(main.locator('input[type="radio"]')).to_have_count(len(RAG) + 2)
     expect(main.get_by_label("Progress update", exact=True)).to_be_visible()
     undated = main.get_by_label("Undated progress text", exact=True)
     expect(undated).to_be_hidden()

@@ -517,9 +517,10 @@ def test_the_dashboards_marking_is_the_scopes(world):
     from reporting.scopes import scope_marking
 
     SENSITIVE = Marking.OFFICIAL_SENSITIVE
-    # A marked theme with no action, and a plan marked whole, beside the world's marked action.
-    world.licensing.marking = SENSITIVE
-    world.licensing.save()
+    # Beside the world's marked action: a marked theme with no action, and an update
+    # marked on its own on an action at OFFICIAL.
+    ThemeFactory(plan=world.far_plan, name="Marked and empty", marking=SENSITIVE)
+    ProgressUpdateFactory(action=world.m1, date=days_ago(3), marking=SENSITIVE)
     readers = [
         world.chair,
         world.other_chair,
@@ -547,5 +548,7 @@ def test_the_dashboards_marking_is_the_scopes(world):
             marking = scope_marking(scope)
             assert dashboard(scope).marking == marking, (reader, make.__name__, key)
             seen.add(marking)
-    # Both outcomes were compared.
+    # Both outcomes were compared, the marked update alone making one.
     assert seen == {Marking.OFFICIAL, SENSITIVE}
+    assert dashboard(plan_scope(world.other_chair, "other-plan")).marking == SENSITIVE
+    assert dashboard(plan_scope(world.officer, "other-plan")).marking == Marking.OFFICIAL

@@ -317,6 +317,41 @@ def test_a_normal_preview_is_not_summarised(importing, plan):
     assert reverse("workbooks:plan-import-rows", args=[plan.slug]) not in page
 
 
+def test_the_admin_preview_offers_every_row_as_the_pages_download(settings, admin_client, plan):
+    settings.IMPORT_PREVIEW_ROWS = 20
+    rows = hostile.action_rows(70, themes=3)
+    response = admin_upload(
+        admin_client, plan, hostile.workbook_with_sheet(hostile.sheet_chunks(rows))
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Only the first 20 action rows are listed below; 50 more are counted above." in page
+    rows_url = reverse("admin:actions_action_import_rows")
+    assert f'href="{rows_url}?token=' in page
+    link = (
+        page.split('href="')[
+            next(i for i, part in enumerate(page.split('href="')) if part.startswith(rows_url))
+        ]
+        .split('"')[0]
+        .replace("&amp;", "&")
+    )
+
+    download = admin_client.get(link)
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("text/csv")
+    lines = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert lines[0][:5] == ["Sheet", "Row", "Theme", "Number", "Action"]
+    assert len(lines) == 71
+
+    # Only the session that previewed it; a token that cannot be ours is a bad request.
+    other = Client()
+    other.force_login(user_in_role(Role.ADMINISTRATOR))
+    assert other.get(link).status_code == 404
+    token = link.split("token=")[1].split("&")[0]
+    assert admin_client.get(rows_url, {"token": "../etc", "plan": plan.pk}).status_code == 400
+    assert admin_client.get(rows_url, {"token": token, "plan": "x"}).status_code == 400
+
+
 def test_the_admin_lists_200_problems_and_the_first_rows(settings, admin_client, plan):
     settings.IMPORT_PREVIEW_ROWS = 30
     data = hostile.workbook_with_sheet(hostile.sheet_chunks(problem_rows(230)))

@@ -5,23 +5,27 @@ marked items, and an import never changes an item's marking (issue 12, finding 6
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from actions.models import Action, Marking, ProgressUpdate, Theme
-from tests.factories import ProgressUpdateFactory
+from boards.models import Role
+from tests.factories import ProgressUpdateFactory, user_in_role
 from tests.helpers import get
 from tests.workbooks.test_round_trip import assert_unchanged, one_theme_plan
-from tests.workbooks.workbooks import edit_row, export
+from tests.workbooks.workbooks import Sheet, add_row, edit_row, export
 from workbooks import exports
 from workbooks.layouts import read_workbook
+from workbooks.presenter import describe, preview_lines
 from workbooks.preview import preview_import
 from workbooks.services import plan_import
 
 SENSITIVE = Marking.OFFICIAL_SENSITIVE
 LABEL = "OFFICIAL-SENSITIVE"
 LAYOUTS = ["vru", "sgv", "csp"]
+TAG = "govuk-tag--orange app-marking-tag"
 
 
 def marked_plan(layout: str):
@@ -152,3 +156,62 @@ def test_export_plan_leaves_out_marked_items_when_asked(tmp_path):
     assert LABEL not in all_text(unmarked.read_bytes())
     assert out.getvalue().splitlines()[0].endswith(f"marked {LABEL}.")
     assert out.getvalue().splitlines()[1].endswith("marked OFFICIAL.")
+
+
+def with_new_row(data: bytes) -> bytes:
+    sheet = Sheet(data)
+    add_row(sheet, "Theme", 3, "New covert work", "Amber")
+    return sheet.save()
+
+
+@pytest.mark.django_db
+def test_a_new_action_takes_the_marking_the_workbook_states():
+    # The plan, its theme and its first action are OFFICIAL; the workbook states
+    # OFFICIAL-SENSITIVE in its first row, as it holds the marked action 2.
+    plan = marked_plan("vru")
+    data = with_new_row(export(plan, "vru"))
+    assert Sheet(data).sheet["A1"].value == LABEL
+
+    parsed = read_workbook(data, "vru")
+    assert parsed.marking == SENSITIVE
+    preview = preview_import(parsed, plan)
+    assert preview.count("create") == 1
+    # The preview says so.
+    (created,) = describe(preview)["created"]
+    assert {"label": "Protective marking", "value": LABEL} in created["fields"]
+    assert f"Protective marking: {LABEL}" in "\n".join(preview_lines(preview))
+    plan_import(preview)
+    markings = dict(Action.objects.filter(theme__plan=plan).values_list("ref", "marking"))
+    # The new one marked; the existing ones as they were (an import changes no marking).
+    assert markings == {"1": Marking.OFFICIAL, "2": SENSITIVE, "3": SENSITIVE}
+    record = Action.history.get(ref="3")
+    assert record.marking == SENSITIVE
+
+
+@pytest.mark.django_db
+def test_a_new_action_of_an_unmarked_workbook_is_official():
+    plan = one_theme_plan("vru", "Theme", [{"ref": "1", "text": "Open work"}])
+    data = with_new_row(export(plan, "vru"))
+    parsed = read_workbook(data, "vru")
+    assert parsed.marking == Marking.OFFICIAL
+    preview = preview_import(parsed, plan)
+    (created,) = describe(preview)["created"]
+    assert not [field for field in created["fields"] if field["label"] == "Protective marking"]
+    plan_import(preview)
+    assert Action.objects.get(theme__plan=plan, ref="3").marking == Marking.OFFICIAL
+
+
+@pytest.mark.django_db
+def test_the_preview_page_shows_a_new_actions_marking(client, settings, tmp_path):
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"
+    plan = marked_plan("vru")
+    data = with_new_row(export(plan, "vru"))
+    client.force_login(user_in_role(Role.ADMINISTRATOR))
+    response = client.post(
+        reverse("workbooks:plan-import", args=[plan.slug]),
+        {"file": SimpleUploadedFile("plan.xlsx", data), "layout": "vru"},
+    )
+    html = response.content.decode()
+    new_rows = html[html.index('id="created"') :]
+    new_rows = new_rows[: new_rows.index("</table>")]
+    assert "New covert work" in new_rows and TAG in new_rows

@@ -648,3 +648,55 @@ def test_choices_that_put_the_end_before_the_start_write_nothing(importing, plan
         page_of(response)
     )
     assert snapshot() == before
+
+
+def test_a_summarised_preview_lists_the_first_conflicts_and_settles_the_rest_at_once(
+    settings, importing, plan
+):
+    settings.IMPORT_PREVIEW_ROWS = 1  # three rows: summarised, one of each kind listed
+    sheet = Sheet(export(plan))
+    texts = ["Set out the co-ordination", "Daily violence meeting", "Mentoring for young"]
+    for n, text in enumerate(texts):
+        sheet.set(sheet.row_of(text), "Comment", f"Workbook comment {n}")
+    data = sheet.save()
+    officer = user_in_role(Role.OFFICER, partnerships=[plan.partnership], name="Angie Fuller")
+    actions = [Action.objects.get(text__startswith=text) for text in texts]
+    for action in actions:
+        edit(action, officer, comment="Plan comment")
+
+    response = upload(importing, plan, data)
+    page = page_of(response)
+    assert "The workbook has 3 action rows, too many to list here" in page
+    assert "Conflicts (3)" in page
+    named = re.findall(r'name="(conflict-\d+-comment)"', page)
+    assert len(named) == 2  # the first conflicted action's two radios alone
+    listed = named[0]
+    assert "2 more actions with conflicts are not listed here" in page
+    assert page.count('name="conflicts_not_listed"') == 2
+
+    # The download lists every conflict with its three values.
+    download = reverse("workbooks:plan-import-rows", args=[plan.slug])
+    token = token_in(response)
+    text = importing.get(download, {"token": token}).content.decode("utf-8-sig")
+    for n in range(3):
+        assert f"Workbook comment {n}" in text
+    assert text.count("Conflict on Comment") == 3 and "Plan comment" in text
+
+    # Without a choice for those not listed, nothing is written.
+    before = snapshot()
+    refused = importing.post(confirm_url(plan), {"token": token, listed: "plan"})
+    assert refused.status_code == 200 and snapshot() == before
+    assert "Choose which value to keep for the 2 actions with conflicts not listed" in (
+        page_of(refused)
+    )
+
+    done = importing.post(
+        confirm_url(plan), {"token": token, listed: "plan", "conflicts_not_listed": "workbook"}
+    )
+    assert done.status_code == 302
+    comments = {a.pk: a.comment for a in Action.objects.filter(pk__in=[a.pk for a in actions])}
+    first = int(listed.split("-")[1])
+    assert comments.pop(first) == "Plan comment"
+    assert sorted(comments.values()) == sorted(
+        f"Workbook comment {n}" for n, a in enumerate(actions) if a.pk != first
+    )
