@@ -17,6 +17,7 @@ The shared `world` (tests/conftest.py) is built once for the module, with an ind
 senior leader and a group added for the pages that need one.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -30,6 +31,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecondFactorEvent
 from actions.models import Action, ProgressUpdate
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingAction,
+    StandingItem,
+    SubgroupReport,
+)
 from tests.clients import Client
 from tests.conftest import build_world
 from tests.factories import IndicatorFactory, IndicatorValueFactory, SeniorLeaderFactory
@@ -270,6 +279,12 @@ ADMIN_MODELS = {
     "actions.indicator": (lambda w: w.indicator, 200),
     "actions.seniorleader": (lambda w: w.leader, 200),
     "actions.indicatorvalue": (lambda w: w.indicator_value, 200),
+    "meetings.meeting": (lambda w: w.meeting, 200),
+    "meetings.standingitem": (lambda w: w.standing_item, 200),
+    "meetings.agendaitem": (lambda w: w.agenda_item, 200),
+    "meetings.attendance": (lambda w: w.attendance, 200),
+    "meetings.meetingaction": (lambda w: w.meeting_action, 200),
+    "meetings.subgroupreport": (lambda w: w.subgroup_report, 200),
     # The sign-in records (django-axes) and second factors (django-otp, accounts): like
     # accounts, superusers' (and those given Django's permissions for them).
     "axes.accessattempt": (lambda w: w.access_attempt, 403),
@@ -361,7 +376,7 @@ ADMIN_SITE_PAGES = {
         ),
         admin_only(404),
     ),
-    "^(?P<app_label>auth|axes|boards|actions|otp_totp|otp_static|accounts)/$": Page(
+    "^(?P<app_label>auth|axes|boards|actions|otp_totp|otp_static|accounts|meetings)/$": Page(
         lambda w: reverse("admin:app_list", args=["actions"]), admin_only()
     ),
     "(?P<url>.*)$": Page(lambda w: "/admin/no-such-page/", admin_only(404)),
@@ -437,6 +452,7 @@ def world_once(django_db_setup, django_db_blocker):
         world.indicator_value = IndicatorValueFactory(indicator=world.indicator)
         world.leader = SeniorLeaderFactory(plan=world.plan)
         world.group = Group.objects.create(name="Test group")
+        add_meeting_records(world)
         sign_in = {"ip_address": "192.0.2.1", "user_agent": "test", "username": "someone"}
         world.access_attempt = AccessAttempt.objects.create(failures_since_start=1, **sign_in)
         world.access_log = AccessLog.objects.create(**sign_in)
@@ -453,6 +469,22 @@ def world_once(django_db_setup, django_db_blocker):
         from django.core.management import call_command
 
         call_command("flush", interactive=False, verbosity=0)
+
+
+def add_meeting_records(world) -> None:
+    """A meeting of the CSP board with one of each of its records, for the admin's pages."""
+    world.meeting = Meeting.objects.create(board=world.board, date=datetime.date(2021, 12, 8))
+    world.standing_item = StandingItem.objects.create(board=world.board, title="Stop and search")
+    world.agenda_item = AgendaItem.objects.create(meeting=world.meeting, number="3", title="Minutes")
+    world.attendance = Attendance.objects.create(
+        meeting=world.meeting, name_as_written="Pat Chair", kind=Attendance.Kind.PRESENT
+    )
+    world.meeting_action = MeetingAction.objects.create(
+        meeting=world.meeting, agenda_item=world.agenda_item, text="Chair to write to NELFT."
+    )
+    world.subgroup_report = SubgroupReport.objects.create(
+        board=world.subgroup, meeting=world.meeting, title="Violence subgroup update"
+    )
 
 
 def outcome(response) -> object:
