@@ -475,7 +475,9 @@ def add_meeting_records(world) -> None:
     """A meeting of the CSP board with one of each of its records, for the admin's pages."""
     world.meeting = Meeting.objects.create(board=world.board, date=datetime.date(2021, 12, 8))
     world.standing_item = StandingItem.objects.create(board=world.board, title="Stop and search")
-    world.agenda_item = AgendaItem.objects.create(meeting=world.meeting, number="3", title="Minutes")
+    world.agenda_item = AgendaItem.objects.create(
+        meeting=world.meeting, number="3", title="Minutes"
+    )
     world.attendance = Attendance.objects.create(
         meeting=world.meeting, name_as_written="Pat Chair", kind=Attendance.Kind.PRESENT
     )
