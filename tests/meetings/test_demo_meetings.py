@@ -331,6 +331,8 @@ def test_a_meetings_file_loads_after_its_partnership(tmp_path):
         (MEETINGS.replace("text: Ann to write., ", ""), "'text' is required"),
         (MEETINGS.replace("status: open}", "status: open, marking: secret}"), "'secret'"),
         (MEETINGS.replace("kind: present", "kind: there"), "'there' is not one of"),
+        (MEETINGS.replace("status: held", "status: held\n    online: often"), "true or false"),
+        (MEETINGS.replace("partnership: testshire", "partnership: nowhere"), "'nowhere'"),
     ],
 )
 def test_a_bad_meetings_file_is_refused_with_where_and_writes_nothing(tmp_path, broken, message):
