@@ -70,14 +70,6 @@ class Record:
             raise RecordError(f"{self.where}.{key}: expected a whole number, got {value!r}")
         return value
 
-    def boolean(self, key, *, default=False) -> bool:
-        value = self._get(key, False)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            raise RecordError(f"{self.where}.{key}: expected true or false, got {value!r}")
-        return value
-
     def decimal(self, key, *, required=False) -> Decimal | None:
         value = self._get(key, required)
         if value is None:
@@ -95,6 +87,15 @@ class Record:
         if value not in choices.values:
             allowed = ", ".join(v for v in choices.values if v)
             raise RecordError(f"{self.where}.{key}: '{value}' is not one of {allowed}")
+        return value
+
+    def flag(self, key) -> bool:
+        """true or false; absent is false."""
+        value = self._get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise RecordError(f"{self.where}.{key}: expected true or false, got {value!r}")
         return value
 
     def texts(self, key) -> list[str]:

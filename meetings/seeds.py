@@ -137,7 +137,7 @@ def _load_meeting(record: Record, partnership: Partnership) -> int:
             start_time=record.time("start_time"),
             end_time=record.time("end_time"),
             venue=record.text("venue"),
-            online=record.boolean("online"),
+            online=record.flag("online"),
             chair=_person(record.text("chair")),
         )
     action_order = [0]  # a meeting's minuted actions are numbered across its items
