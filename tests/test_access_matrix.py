@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -31,14 +32,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecondFactorEvent
 from actions.models import Action, ProgressUpdate
-from meetings.models import (
-    AgendaItem,
-    Attendance,
-    Meeting,
-    MeetingAction,
-    StandingItem,
-    SubgroupReport,
-)
 from tests.clients import Client
 from tests.conftest import build_world
 from tests.factories import IndicatorFactory, IndicatorValueFactory, SeniorLeaderFactory
@@ -279,12 +272,12 @@ ADMIN_MODELS = {
     "actions.indicator": (lambda w: w.indicator, 200),
     "actions.seniorleader": (lambda w: w.leader, 200),
     "actions.indicatorvalue": (lambda w: w.indicator_value, 200),
-    "meetings.meeting": (lambda w: w.meeting, 200),
-    "meetings.standingitem": (lambda w: w.standing_item, 200),
-    "meetings.agendaitem": (lambda w: w.agenda_item, 200),
-    "meetings.attendance": (lambda w: w.attendance, 200),
-    "meetings.meetingaction": (lambda w: w.meeting_action, 200),
-    "meetings.subgroupreport": (lambda w: w.subgroup_report, 200),
+    "meetings.meeting": (lambda w: meeting_records(w)["meeting"], 200),
+    "meetings.standingitem": (lambda w: meeting_records(w)["standingitem"], 200),
+    "meetings.agendaitem": (lambda w: meeting_records(w)["agendaitem"], 200),
+    "meetings.attendance": (lambda w: meeting_records(w)["attendance"], 200),
+    "meetings.meetingaction": (lambda w: meeting_records(w)["meetingaction"], 200),
+    "meetings.subgroupreport": (lambda w: meeting_records(w)["subgroupreport"], 200),
     # The sign-in records (django-axes) and second factors (django-otp, accounts): like
     # accounts, superusers' (and those given Django's permissions for them).
     "axes.accessattempt": (lambda w: w.access_attempt, 403),
@@ -294,6 +287,25 @@ ADMIN_MODELS = {
     "otp_static.staticdevice": (lambda w: w.recovery_codes, 403),
     "accounts.secondfactorevent": (lambda w: w.second_factor_event, 403),
 }
+
+
+def meeting_records(w) -> dict:
+    """A meeting of the CSP board with one of each of its records, by model name, for the
+    meetings' admin pages: made in the asking test's transaction, and gone with it."""
+
+    def made(model, **values):
+        return apps.get_model("meetings", model).objects.get_or_create(**values)[0]
+
+    meeting = made("Meeting", board=w.board, date=datetime.date(2021, 11, 17))
+    item = made("AgendaItem", meeting=meeting, number="3", title="Minutes")
+    return {
+        "meeting": meeting,
+        "standingitem": made("StandingItem", board=w.board, title="Stop and search"),
+        "agendaitem": item,
+        "attendance": made("Attendance", meeting=meeting, name_as_written="Pat", kind="present"),
+        "meetingaction": made("MeetingAction", meeting=meeting, agenda_item=item, text="Write."),
+        "subgroupreport": made("SubgroupReport", board=w.subgroup, meeting=meeting),
+    }
 
 
 def _admin_base(model: str) -> str:
@@ -452,7 +464,6 @@ def world_once(django_db_setup, django_db_blocker):
         world.indicator_value = IndicatorValueFactory(indicator=world.indicator)
         world.leader = SeniorLeaderFactory(plan=world.plan)
         world.group = Group.objects.create(name="Test group")
-        add_meeting_records(world)
         sign_in = {"ip_address": "192.0.2.1", "user_agent": "test", "username": "someone"}
         world.access_attempt = AccessAttempt.objects.create(failures_since_start=1, **sign_in)
         world.access_log = AccessLog.objects.create(**sign_in)
@@ -469,24 +480,6 @@ def world_once(django_db_setup, django_db_blocker):
         from django.core.management import call_command
 
         call_command("flush", interactive=False, verbosity=0)
-
-
-def add_meeting_records(world) -> None:
-    """A meeting of the CSP board with one of each of its records, for the admin's pages."""
-    world.meeting = Meeting.objects.create(board=world.board, date=datetime.date(2021, 12, 8))
-    world.standing_item = StandingItem.objects.create(board=world.board, title="Stop and search")
-    world.agenda_item = AgendaItem.objects.create(
-        meeting=world.meeting, number="3", title="Minutes"
-    )
-    world.attendance = Attendance.objects.create(
-        meeting=world.meeting, name_as_written="Pat Chair", kind=Attendance.Kind.PRESENT
-    )
-    world.meeting_action = MeetingAction.objects.create(
-        meeting=world.meeting, agenda_item=world.agenda_item, text="Chair to write to NELFT."
-    )
-    world.subgroup_report = SubgroupReport.objects.create(
-        board=world.subgroup, meeting=world.meeting, title="Violence subgroup update"
-    )
 
 
 def outcome(response) -> object:
