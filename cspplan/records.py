@@ -48,6 +48,28 @@ class Record:
             raise RecordError(f"{self.where}.{key}: expected a date as YYYY-MM-DD, got {value!r}")
         return value
 
+    def time(self, key, *, required=False) -> datetime.time | None:
+        """A time of day, written "HH:MM" and quoted (YAML reads 10:00 unquoted as 600)."""
+        value = self._get(key, required)
+        if value is None:
+            return None
+        try:
+            if not isinstance(value, str):
+                raise ValueError
+            return datetime.datetime.strptime(value, "%H:%M").time()
+        except ValueError:
+            raise RecordError(
+                f'{self.where}.{key}: expected a time as "HH:MM" (quoted), got {value!r}'
+            ) from None
+
+    def integer(self, key, *, required=False) -> int | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise RecordError(f"{self.where}.{key}: expected a whole number, got {value!r}")
+        return value
+
     def decimal(self, key, *, required=False) -> Decimal | None:
         value = self._get(key, required)
         if value is None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -299,6 +300,12 @@ ADMIN_MODELS = {
     "actions.indicator": (lambda w: w.indicator, 200),
     "actions.seniorleader": (lambda w: w.leader, 200),
     "actions.indicatorvalue": (lambda w: w.indicator_value, 200),
+    "meetings.meeting": (lambda w: meeting_records(w)["meeting"], 200),
+    "meetings.standingitem": (lambda w: meeting_records(w)["standingitem"], 200),
+    "meetings.agendaitem": (lambda w: meeting_records(w)["agendaitem"], 200),
+    "meetings.attendance": (lambda w: meeting_records(w)["attendance"], 200),
+    "meetings.meetingaction": (lambda w: meeting_records(w)["meetingaction"], 200),
+    "meetings.subgroupreport": (lambda w: meeting_records(w)["subgroupreport"], 200),
     # The sign-in records (django-axes) and second factors (django-otp, accounts): like
     # accounts, superusers' (and those given Django's permissions for them).
     "axes.accessattempt": (lambda w: w.access_attempt, 403),
@@ -308,6 +315,25 @@ ADMIN_MODELS = {
     "otp_static.staticdevice": (lambda w: w.recovery_codes, 403),
     "accounts.secondfactorevent": (lambda w: w.second_factor_event, 403),
 }
+
+
+def meeting_records(w) -> dict:
+    """A meeting of the CSP board with one of each of its records, by model name, for the
+    meetings' admin pages: made in the asking test's transaction, and gone with it."""
+
+    def made(model, **values):
+        return apps.get_model("meetings", model).objects.get_or_create(**values)[0]
+
+    meeting = made("Meeting", board=w.board, date=datetime.date(2021, 11, 17))
+    item = made("AgendaItem", meeting=meeting, number="3", title="Minutes")
+    return {
+        "meeting": meeting,
+        "standingitem": made("StandingItem", board=w.board, title="Stop and search"),
+        "agendaitem": item,
+        "attendance": made("Attendance", meeting=meeting, name_as_written="Pat", kind="present"),
+        "meetingaction": made("MeetingAction", meeting=meeting, agenda_item=item, text="Write."),
+        "subgroupreport": made("SubgroupReport", board=w.subgroup, meeting=meeting),
+    }
 
 
 def _admin_base(model: str) -> str:
@@ -397,7 +423,7 @@ ADMIN_SITE_PAGES = {
         ),
         admin_only(404),
     ),
-    "^(?P<app_label>otp_totp|otp_static|accounts|auth|axes|boards|actions)/$": Page(
+    "^(?P<app_label>otp_totp|otp_static|accounts|auth|axes|boards|actions|meetings)/$": Page(
         lambda w: reverse("admin:app_list", args=["actions"]), admin_only()
     ),
     "(?P<url>.*)$": Page(lambda w: "/admin/no-such-page/", admin_only(404)),

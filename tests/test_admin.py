@@ -12,6 +12,15 @@ from django.urls import reverse
 
 from actions.models import Action, ProgressUpdate
 from actions.rag import COLOURS
+from boards.models import Board
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingAction,
+    StandingItem,
+    SubgroupReport,
+)
 from tests.factories import (
     ActionFactory,
     IndicatorValueFactory,
@@ -28,7 +37,9 @@ from tests.helpers import admin_change
 pytestmark = pytest.mark.django_db
 
 OUR_MODELS = [
-    model for app in ("boards", "actions") for model in apps.get_app_config(app).get_models()
+    model
+    for app in ("boards", "actions", "meetings")
+    for model in apps.get_app_config(app).get_models()
 ]
 
 
@@ -40,7 +51,21 @@ def one_of_everything():
     MembershipFactory(board=action.theme.plan.board)
     SeniorLeaderFactory(plan=action.theme.plan)
     IndicatorValueFactory(indicator__plan=action.theme.plan)
+    _a_meeting_of(action.theme.plan.board)
     return action
+
+
+def _a_meeting_of(board):
+    """A meeting of `board` with one of each of its records (meetings' admin pages)."""
+    subgroup = Board.objects.create(
+        partnership=board.partnership, parent=board, name="Test subgroup", slug="test-subgroup"
+    )
+    meeting = Meeting.objects.create(board=board, date=datetime.date(2021, 12, 8))
+    StandingItem.objects.create(board=board, title="Community tensions")
+    item = AgendaItem.objects.create(meeting=meeting, number="11", title="Heathway Tensions")
+    Attendance.objects.create(meeting=meeting, name_as_written="Ann", kind="present")
+    MeetingAction.objects.create(meeting=meeting, agenda_item=item, text="Ann to write.")
+    SubgroupReport.objects.create(board=subgroup, meeting=meeting, title="Subgroup update")
 
 
 def _url(model, view, *args):

@@ -83,7 +83,7 @@ def post(client, address, data):
 
 def test_every_admin_and_inline_of_ours_writes_through_services_and_is_narrowed():
     for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label not in ("boards", "actions"):
+        if model._meta.app_label not in ("boards", "actions", "meetings"):
             continue
         assert isinstance(model_admin, ScopedAdmin), model
         assert model_admin.services, model

@@ -1,4 +1,7 @@
-"""Load every seed partnership, board and plan from fixtures/ (idempotent)."""
+"""Load every seed partnership, board, plan and meeting from fixtures/ (idempotent).
+
+In the meetings app, the top of the layers it loads: meetings refer to boards, people and
+plans, and only an app above all three may read every kind of fixture."""
 
 from pathlib import Path
 
@@ -11,24 +14,33 @@ from actions.seeds import load_plan_file
 from boards.seeds import load_partnership_file
 from cspplan.origin import RecordedCommand
 from cspplan.records import Record, RecordError
+from meetings.seeds import load_meetings_file
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 
 class Command(RecordedCommand):
-    help = "Load the seed partnerships, boards, people and plans from fixtures/ (idempotent)."
+    help = (
+        "Load the seed partnerships, boards, people, plans and meetings from fixtures/ "
+        "(idempotent)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--fixtures", type=Path, default=FIXTURES, help="Fixture folder.")
 
     def handle(self, *args, fixtures: Path, verbosity: int, **options):
-        # Partnerships first: plans refer to their boards, people and organisations.
+        # Partnerships first: plans refer to their boards, people and organisations; then
+        # meetings, which refer to all of those and to plans.
         partnership_files = sorted(fixtures.glob("*/partnership.yaml"))
-        plan_files = sorted(set(fixtures.glob("*/*.yaml")) - set(partnership_files))
+        meetings_files = sorted(fixtures.glob("*/meetings.yaml"))
+        plan_files = sorted(
+            set(fixtures.glob("*/*.yaml")) - set(partnership_files) - set(meetings_files)
+        )
         if not partnership_files:
             raise CommandError(f"No */partnership.yaml under {fixtures}")
         loads = [(path, load_partnership_file) for path in partnership_files]
         loads += [(path, load_plan_file) for path in plan_files]
+        loads += [(path, load_meetings_file) for path in meetings_files]
         with transaction.atomic():
             for path, load in loads:
                 name = str(path.relative_to(fixtures))

@@ -1,0 +1,217 @@
+"""The admin pages of meetings, standing items, agenda items, attendance, minuted actions and
+subgroup reports.
+
+As for every model (actions.admin): only administrators enter the admin (actions.sites),
+and they see and change everything there. Beneath that, each page is narrowed to what
+meetings.permissions lets a user see (a marked item, action or report to those who may see
+it), and changed and added by administrators only, as the partnership's structure is;
+the meetings pages are where a chair or analyst manages a board's meetings. Everything the
+admin writes goes through meetings.record_services, in the signed-in user's name.
+"""
+
+from django.contrib import admin
+
+from actions.admin import Permitted, ShowsMarking
+from actions.models import Marking
+from cspplan.admin import ScopedAdmin, ScopedInline, Services
+from meetings import permissions
+from meetings import record_services as services
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingAction,
+    StandingItem,
+    SubgroupReport,
+)
+
+MEETING_SERVICES = Services.named(services, "meeting")
+STANDING_ITEM_SERVICES = Services.named(services, "standing_item")
+AGENDA_ITEM_SERVICES = Services.named(services, "agenda_item")
+ATTENDANCE_SERVICES = Services.named(services, "attendance")
+MEETING_ACTION_SERVICES = Services.named(services, "meeting_action")
+SUBGROUP_REPORT_SERVICES = Services.named(services, "subgroup_report")
+
+
+class AgendaItemInline(ScopedInline, admin.TabularInline):
+    services = AGENDA_ITEM_SERVICES
+    model = AgendaItem
+    extra = 0
+    fields = [
+        "order",
+        "number",
+        "title",
+        "presenter_as_written",
+        "presenters",
+        "minutes_allowed",
+        "pages",
+        "marking",
+    ]
+    autocomplete_fields = ["presenters"]
+    show_change_link = True  # the description, links and minutes are on the item's page
+
+
+class AttendanceInline(ScopedInline, admin.TabularInline):
+    services = ATTENDANCE_SERVICES
+    model = Attendance
+    extra = 0
+    fields = ["name_as_written", "person", "kind", "role"]
+    autocomplete_fields = ["person"]
+
+
+class MeetingActionInline(ScopedInline, admin.TabularInline):
+    services = MEETING_ACTION_SERVICES
+    model = MeetingAction
+    fk_name = "meeting"  # the meeting it was raised at, not the one that last set its status
+    extra = 0
+    fields = ["order", "agenda_item", "owners_as_written", "text", "status", "due_date", "marking"]
+    show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The item it was raised under is one of this meeting's.
+        field = formset.form.base_fields["agenda_item"]
+        field.queryset = field.queryset.filter(meeting=obj) if obj else field.queryset.none()
+        return formset
+
+
+class MeetingAdmin(Permitted, ScopedAdmin):
+    services = MEETING_SERVICES
+    list_display = ["__str__", "date", "board", "status", "time_as_written", "venue", "chair"]
+    list_filter = [
+        ("board__partnership", admin.RelatedOnlyFieldListFilter),
+        ("board", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "online",
+    ]
+    list_select_related = ["board", "chair"]
+    search_fields = ["board__name", "venue"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["board", "chair"]
+    inlines = [AgendaItemInline, AttendanceInline, MeetingActionInline]
+
+    def visible(self, request):
+        return permissions.visible_meetings(request.user)
+
+    def choosable(self, request):
+        return self.visible(request)
+
+
+class StandingItemAdmin(ShowsMarking, Permitted, ScopedAdmin):
+    services = STANDING_ITEM_SERVICES
+    list_display = ["title", "board", "presenter_as_written", "minutes_allowed", "shown_marking"]
+    list_filter = [("board", admin.RelatedOnlyFieldListFilter), "marking"]
+    list_select_related = ["board"]
+    search_fields = ["title"]
+    autocomplete_fields = ["board"]
+
+    def visible(self, request):
+        return permissions.visible_standing_items(request.user)
+
+    def choosable(self, request):
+        return self.visible(request)
+
+
+class AgendaItemAdmin(ShowsMarking, Permitted, ScopedAdmin):
+    services = AGENDA_ITEM_SERVICES
+    list_display = [
+        "number",
+        "title",
+        "meeting",
+        "presenter_as_written",
+        "minutes_allowed",
+        "pages",
+        "shown_marking",
+    ]
+    list_display_links = ["number", "title"]
+    list_filter = [
+        ("meeting__board", admin.RelatedOnlyFieldListFilter),
+        ("meeting", admin.RelatedOnlyFieldListFilter),
+        "marking",
+    ]
+    list_select_related = ["meeting__board"]
+    search_fields = ["title", "description", "presenter_as_written", "minutes"]
+    autocomplete_fields = [
+        "meeting",
+        "presenters",
+        "standing_item",
+        "plan",
+        "subgroup_report",
+    ]
+
+    def visible(self, request):
+        return permissions.visible_items(request.user)
+
+    def choosable(self, request):
+        return self.visible(request)
+
+
+class AttendanceAdmin(Permitted, ScopedAdmin):
+    services = ATTENDANCE_SERVICES
+    list_display = ["name_as_written", "person", "kind", "role", "meeting"]
+    list_filter = [("meeting", admin.RelatedOnlyFieldListFilter), "kind", "role"]
+    list_select_related = ["person", "meeting__board"]
+    search_fields = ["name_as_written", "person__name"]
+    autocomplete_fields = ["meeting", "person"]
+
+    def visible(self, request):
+        return Attendance.objects.filter(meeting__in=permissions.visible_meetings(request.user))
+
+
+class MeetingActionAdmin(ShowsMarking, Permitted, ScopedAdmin):
+    services = MEETING_ACTION_SERVICES
+    list_display = ["short_text", "owners_as_written", "status", "meeting", "due_date"]
+    list_filter = [
+        ("meeting__board", admin.RelatedOnlyFieldListFilter),
+        ("meeting", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "marking",
+    ]
+    list_select_related = ["meeting__board"]
+    search_fields = ["text", "owners_as_written"]
+    autocomplete_fields = [
+        "meeting",
+        "agenda_item",
+        "owners",
+        "status_meeting",
+        "plan_action",
+    ]
+
+    def visible(self, request):
+        return permissions.visible_meeting_actions(request.user)
+
+    @admin.display(description="action", ordering="text")
+    def short_text(self, action):
+        # The marking leads the text, as in the plans' action list.
+        marked = f"{action.get_marking_display()}: " if action.marking != Marking.OFFICIAL else ""
+        return marked + (action.text if len(action.text) <= 90 else action.text[:89] + "…")
+
+
+class SubgroupReportAdmin(ShowsMarking, Permitted, ScopedAdmin):
+    services = SUBGROUP_REPORT_SERVICES
+    list_display = ["__str__", "board", "meeting", "author", "shown_marking"]
+    list_filter = [
+        ("meeting__board", admin.RelatedOnlyFieldListFilter),
+        ("board", admin.RelatedOnlyFieldListFilter),
+        "marking",
+    ]
+    list_select_related = ["board", "meeting__board", "author"]
+    search_fields = ["title", "author_as_written", "board__name"]
+    autocomplete_fields = ["board", "meeting", "author"]
+
+    def visible(self, request):
+        return permissions.visible_subgroup_reports(request.user)
+
+    def choosable(self, request):
+        return self.visible(request)
+
+
+for model, model_admin in [
+    (Meeting, MeetingAdmin),
+    (StandingItem, StandingItemAdmin),
+    (AgendaItem, AgendaItemAdmin),
+    (Attendance, AttendanceAdmin),
+    (MeetingAction, MeetingActionAdmin),
+    (SubgroupReport, SubgroupReportAdmin),
+]:
+    admin.site.register(model, model_admin)
