@@ -233,7 +233,7 @@ def visible_in_boards(user, boards: Iterable[int]) -> QuerySet[Action]:
     administrator, that is every one of them, with no further test."""
     access = access_for(user)
     boards = set(boards)
-    actions = Action.objects.filter(_owned_or_monitored(boards))
+    actions = Action.objects.filter(selectors.owned_or_monitored(boards))
     if access.role is None:
         return Action.objects.none()
     if access.role == Role.ADMINISTRATOR or (
@@ -370,15 +370,10 @@ def _visible(access: Access) -> Q:
     (a chair's boards' plans and what those boards monitor; anyone else's partnerships'
     plans) and what they lead, less the marked actions they may not see."""
     if access.role == Role.CHAIR:
-        scope = _owned_or_monitored(access.board_ids)
+        scope = selectors.owned_or_monitored(access.board_ids)
     else:
         scope = Q(theme__plan__partnership_id__in=access.partnership_ids)
     return (scope | _led(access)) & _sensitive_ok(access)
-
-
-def _owned_or_monitored(boards: Iterable[int]) -> Q:
-    """Actions of the plans that `boards` own, and those the boards monitor."""
-    return Q(theme__plan__board_id__in=boards) | selectors.monitored_by(boards)
 
 
 def _named(access: Access) -> QuerySet:
@@ -409,7 +404,7 @@ def _sensitive_ok(access: Access) -> Q:
 def _marked_ok(access: Access) -> Q:
     """The actions whose OFFICIAL-SENSITIVE items (themselves, their updates) the person
     may see: those they are a named lead of, and those of the boards they sit on or above."""
-    return Q(pk__in=_named(access)) | _owned_or_monitored(access.board_ids)
+    return Q(pk__in=_named(access)) | selectors.owned_or_monitored(access.board_ids)
 
 
 def may_see_marked(user, action: Action) -> bool:

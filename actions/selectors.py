@@ -279,6 +279,12 @@ def monitored_by(boards: Iterable[int]) -> Q:
     return Q(In(monitor, list(boards))) & Q(IsNull(monitor, False))
 
 
+def owned_or_monitored(boards: Iterable[int]) -> Q:
+    """Actions of the plans that `boards` (pks) own, and those the boards monitor: a board's
+    scope, before what a user may see of it."""
+    return Q(theme__plan__board_id__in=boards) | monitored_by(boards)
+
+
 def monitoring_board(action: Action) -> Board | None:
     """The board that monitors the action, as `monitor_id` has it in SQL: its own
     monitoring board, else its theme's."""

@@ -17,7 +17,7 @@ from actions.models import Marking
 from cspplan.display import show_date
 from meetings.models import Meeting
 from meetings.pack import AgendaLine, agenda_table, meeting_when
-from reporting.pack_docx import NOT_IN_XML, _marking, _page, _page_numbers, _table
+from reporting.pack_docx import NOT_IN_XML, mark_pages, page_numbers, page_setup, word_table
 
 
 def agenda_docx(meeting: Meeting, lines: list[AgendaLine], *, marking: str) -> bytes:
@@ -25,12 +25,12 @@ def agenda_docx(meeting: Meeting, lines: list[AgendaLine], *, marking: str) -> b
     marking among them, is stated at the head and foot of every page when above OFFICIAL."""
     document = Document()
     section = document.sections[0]
-    _page(section, landscape=False)
+    page_setup(section, landscape=False)
     document.styles["Normal"].font.size = Pt(10)
     document.core_properties.title = f"{meeting.board.name}: agenda, {show_date(meeting.date)}"
-    _page_numbers(section)
+    page_numbers(section)
     if marking == Marking.OFFICIAL_SENSITIVE:
-        _marking(section, Marking.OFFICIAL_SENSITIVE.label)
+        mark_pages(section, Marking.OFFICIAL_SENSITIVE.label)
 
     document.add_heading(NOT_IN_XML.sub(" ", meeting.board.name), level=0)
     facts = [("Date and Time", meeting_when(meeting)), ("Venue", meeting.venue or "Not set")]
@@ -42,7 +42,9 @@ def agenda_docx(meeting: Meeting, lines: list[AgendaLine], *, marking: str) -> b
         paragraph.add_run(NOT_IN_XML.sub(" ", value))
     document.add_heading("AGENDA", level=1)
     if lines:
-        _table(document, agenda_table(lines, f"Agenda of the meeting on {show_date(meeting.date)}"))
+        word_table(
+            document, agenda_table(lines, f"Agenda of the meeting on {show_date(meeting.date)}")
+        )
     else:
         document.add_paragraph("The agenda has no items yet.")
 

@@ -31,7 +31,6 @@ from django.urls import reverse
 
 from actions import selectors
 from actions.models import Action, Plan
-from actions.permissions import _owned_or_monitored
 from actions.rag import RAG
 from boards.models import Board, Membership, Person
 from boards.selectors import with_subgroups
@@ -74,7 +73,7 @@ def actions_needing_update(meeting: Meeting, today: datetime.date) -> dict[Perso
         selectors.overdue_condition(today) | selectors.stale_condition(today) | Q(rag=RAG.RED)
     )
     actions = selectors.with_progress(
-        Action.objects.filter(_owned_or_monitored(boards))
+        Action.objects.filter(selectors.owned_or_monitored(boards))
         .filter(attention)
         .exclude(theme__plan__status=Plan.Status.CLOSED),
         today,

@@ -43,12 +43,12 @@ CHARACTER = Mm(1.8)
 
 def pack_docx(pack: Pack) -> bytes:
     document = Document()
-    _page(document.sections[0], landscape=False)
+    page_setup(document.sections[0], landscape=False)
     document.styles["Normal"].font.size = Pt(10)
     document.core_properties.title = f"{pack.title}: pre-meeting pack"
-    _page_numbers(document.sections[0])
+    page_numbers(document.sections[0])
     if pack.marking == Marking.OFFICIAL_SENSITIVE:
-        _marking(document.sections[0], Marking.OFFICIAL_SENSITIVE.label)
+        mark_pages(document.sections[0], Marking.OFFICIAL_SENSITIVE.label)
 
     document.add_heading(pack.title, level=0)
     document.add_paragraph("Pre-meeting pack", style="Subtitle")
@@ -61,7 +61,7 @@ def pack_docx(pack: Pack) -> bytes:
     for part in pack.parts:
         if part.wide and not landscape:
             # The wide tables from here on: a landscape section, numbered on from the last.
-            _page(document.add_section(WD_SECTION.NEW_PAGE), landscape=True)
+            page_setup(document.add_section(WD_SECTION.NEW_PAGE), landscape=True)
             landscape = True
         document.add_heading(part.heading, level=1)
         if part.intro:
@@ -74,7 +74,7 @@ def pack_docx(pack: Pack) -> bytes:
     return out.getvalue()
 
 
-def _page(section, *, landscape: bool) -> None:
+def page_setup(section, *, landscape: bool) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     if landscape:
         section.page_width, section.page_height = A4_LONG, A4_SHORT
@@ -84,7 +84,7 @@ def _page(section, *, landscape: bool) -> None:
     section.top_margin = section.bottom_margin = MARGIN
 
 
-def _page_numbers(section) -> None:
+def page_numbers(section) -> None:
     """ "Page N of M" in the footer, centred (later sections carry the same footer on)."""
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -94,7 +94,7 @@ def _page_numbers(section) -> None:
     _field(paragraph, "NUMPAGES")
 
 
-def _marking(section, words: str) -> None:
+def mark_pages(section, words: str) -> None:
     """The protective marking, centred and bold, in the page header and above the page
     numbers in the footer (later sections carry both on)."""
     header = section.header.paragraphs[0]
@@ -133,12 +133,12 @@ def _section(document, section: Section) -> None:
     if section.intro:
         document.add_paragraph(section.intro)
     if section.table is not None and section.table.rows:
-        _table(document, section.table)
+        word_table(document, section.table)
     elif section.empty and not section.refs:
         document.add_paragraph(section.empty)
     if section.refs:
         document.add_paragraph(section.refs_intro).paragraph_format.keep_with_next = True
-        _table(document, section.refs_table)
+        word_table(document, section.refs_table)
 
 
 def _widths(document, table: Table) -> list[int]:
@@ -148,7 +148,7 @@ def _widths(document, table: Table) -> list[int]:
     return [int(width * CHARACTER) for width in fitted_widths(table, room / CHARACTER)]
 
 
-def _table(document, table: Table) -> None:
+def word_table(document, table: Table) -> None:
     widths = _widths(document, table)
     grid = document.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
