@@ -50,5 +50,6 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("workbooks.urls")),
     path("", include("reporting.urls")),
+    path("", include("meetings.urls")),
     path("", include("audit.urls")),
 ]

@@ -108,9 +108,10 @@ def meeting_update(*, meeting: Meeting, user, **changes) -> Meeting:
             f"A meeting whose status is {MeetingStatus(stored.status).label.lower()} cannot go "
             f"back to {MeetingStatus(status).label.lower()}."
         )
-    if status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED):
-        if date > timezone.localdate():
-            raise ValidationError(f"A meeting on {show_date(date)} cannot have been held yet.")
+    if status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED) and (
+        date > timezone.localdate()
+    ):
+        raise ValidationError(f"A meeting on {show_date(date)} cannot have been held yet.")
     if "chair" in changes:
         _check_people(stored.board, [changes["chair"]], "The chair")
     if date != stored.date:
