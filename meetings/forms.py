@@ -26,7 +26,7 @@ MARKING_CHOICES = [
         hint="Seen only by those who sit on the board or a board above it, and administrators.",
     ),
 ]
-TIME_FORMATS = ["%H:%M", "%H.%M"]
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
 ATTENDING = (Attendance.Kind.PRESENT, Attendance.Kind.ADDITIONAL)
 
 
@@ -61,6 +61,8 @@ def _time(label: str) -> forms.TimeField:
         label=f"{label} (optional)",
         required=False,
         input_formats=TIME_FORMATS,
+        # A plain text box: GOV.UK's input styles are for text inputs.
+        widget=forms.TextInput,
         help_text="In 24-hour time, for example 10:00 or 13:30",
         error_messages={"invalid": f"{label} must be a time such as 10:00 or 13:30"},
     )
@@ -91,7 +93,7 @@ class MeetingForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=MeetingStatus.choices)
 
     def __init__(self, *args, board: Board, meeting: Meeting | None = None, status=True, **kw):
-        if meeting is not None and not args and "initial" not in kw:
+        if meeting is not None and "initial" not in kw:
             kw["initial"] = {
                 name: getattr(meeting, name) for name in self.base_fields if name not in ("chair",)
             } | {"chair": meeting.chair_id}
@@ -185,7 +187,7 @@ class ItemForm(forms.Form):
     STANDING = ("title", "presenter_as_written", "minutes_allowed", "marking")
 
     def __init__(self, *args, board: Board, item=None, may_mark: bool, standing=False, **kw):
-        if item is not None and not args and "initial" not in kw:
+        if item is not None and "initial" not in kw:
             names = self.STANDING if standing else self.base_fields
             kw["initial"] = {name: getattr(item, name) for name in names if name != "presenters"}
             if not standing:
@@ -292,7 +294,7 @@ class AttendanceForm(forms.Form):
     }
 
     def __init__(self, *args, meeting: Meeting, **kw):
-        if not args and "initial" not in kw:
+        if "initial" not in kw:
             rows = list(meeting.attendance.all())
             kw["initial"] = {
                 field: "\n".join(row.name_as_written for row in rows if row.kind == kind)

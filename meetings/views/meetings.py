@@ -253,7 +253,8 @@ def _form_page(request, form, *, board, heading, button, back, meeting=None, cap
         "board": board,
         "meeting": meeting,
         "heading": heading,
-        "caption": caption or (str(meeting) if meeting else board.name),
+        "caption": caption
+        or (f"{board.name}, {show_date(meeting.date)}" if meeting else board.name),
         "button": button,
         "back": back,
     }
