@@ -175,7 +175,8 @@ def _status_changes(actions) -> dict[int, list[dict]]:
                 {
                     "status": ActionStatus(row.status).label,
                     "meeting": meetings.get(row.status_meeting_id),
-                    "by": user_name(row.history_user),
+                    # Changes made outside the site (a fixture, a script) name nobody.
+                    "by": user_name(row.history_user) if row.history_user else "",
                     "when": row.history_date,
                 }
             )
