@@ -382,3 +382,31 @@ def test_query_counts_stay_flat(client, world, name):
     small = count(build(2, datetime.date(2021, 6, 30)))
     large = count(build(20, datetime.date(2021, 9, 29)))
     assert small == large
+
+
+def test_the_forward_plan_lists_the_meetings_to_come_with_their_items_and_presenters(
+    client, world, meetings
+):
+    september, upcoming = meetings
+    response = get(client, world.officer, url("board-meetings", board=world.board))
+    assert [meeting for meeting, _ in response.context["forward"]] == [upcoming]
+    assert [meeting for meeting in response.context["past"]] == [september]
+    _, items = response.context["forward"][0]
+    assert [item.title for item in items] == ["Introductions", "Minutes", "Forward plan"]
+    text = response.content.decode()
+    assert url("meeting", upcoming) in text and url("meeting", september) in text
+    # Readers are not offered the managers' links.
+    assert url("meeting-set-up", upcoming) not in text
+    assert url("meeting-add", board=world.board) not in text
+    managing = get(client, world.chair, url("board-meetings", board=world.board))
+    assert url("meeting-set-up", upcoming) in managing.content.decode()
+
+
+def test_the_board_dashboard_and_the_boards_list_link_to_the_meetings(client, world):
+    meetings_page = url("board-meetings", board=world.board)
+    dashboard = get(
+        client, world.officer, reverse("reporting:board-dashboard", args=[world.board.pk])
+    )
+    assert meetings_page in dashboard.content.decode()
+    boards = get(client, world.officer, reverse("reporting:board-list"))
+    assert meetings_page in boards.content.decode()
