@@ -90,7 +90,9 @@ class MeetingForm(forms.Form):
     chair = forms.ModelChoiceField(
         label="Chair (optional)", required=False, queryset=Person.objects.none()
     )
-    status = forms.ChoiceField(label="Status", choices=MeetingStatus.choices)
+    status = forms.ChoiceField(
+        label="Status", choices=MeetingStatus.choices, widget=forms.RadioSelect
+    )
 
     def __init__(self, *args, board: Board, meeting: Meeting | None = None, status=True, **kw):
         if meeting is not None and "initial" not in kw:
@@ -182,7 +184,9 @@ class ItemForm(forms.Form):
         max_length=500,
         help_text="The paper's title, as written",
     )
-    marking = forms.ChoiceField(label="Protective marking", choices=Marking.choices)
+    marking = forms.ChoiceField(
+        label="Protective marking", choices=Marking.choices, widget=forms.RadioSelect
+    )
 
     STANDING = ("title", "presenter_as_written", "minutes_allowed", "marking")
 
@@ -199,6 +203,8 @@ class ItemForm(forms.Form):
         else:
             linked = list(item.presenters.all()) if item is not None else []
             self.fields["presenters"].queryset = people_for(board, *linked)
+            if not self.fields["presenters"].queryset.exists():
+                del self.fields["presenters"]  # nobody to tick: the words as written remain
         if not may_mark:
             del self.fields["marking"]
         names = [name for name in self.fields]
@@ -260,7 +266,10 @@ class AttendanceForm(forms.Form):
         label="Present",
         required=False,
         widget=forms.Textarea,
-        help_text="One name a line, as the minutes give it",
+        help_text=(
+            "One name a line, as the minutes give it. A name written exactly as the "
+            "partnership knows one of its people is linked to them."
+        ),
     )
     apologies = forms.CharField(
         label="Apologies",
@@ -388,7 +397,9 @@ class MeetingActionForm(forms.Form):
         queryset=AgendaItem.objects.none(),
         help_text="An action raised under an OFFICIAL-SENSITIVE item is marked with it",
     )
-    marking = forms.ChoiceField(label="Protective marking", choices=Marking.choices)
+    marking = forms.ChoiceField(
+        label="Protective marking", choices=Marking.choices, widget=forms.RadioSelect
+    )
 
     def __init__(self, *args, meeting: Meeting, items, may_mark: bool, **kw):
         super().__init__(*args, **kw)
@@ -401,6 +412,9 @@ class MeetingActionForm(forms.Form):
             Field("due_date"),
             Field.select("agenda_item"),
         ]
+        if not self.fields["owners"].queryset.exists():
+            del self.fields["owners"]  # nobody to tick: the words as written remain
+            del layout[2]
         if may_mark:
             self.fields["marking"].choices = MARKING_CHOICES
             layout.append(Field.radios("marking", legend_size="s"))
