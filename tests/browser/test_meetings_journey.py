@@ -16,7 +16,14 @@ from playwright.sync_api import expect
 
 from actions.models import Marking
 from meetings.models import AgendaItem, Meeting, MeetingAction, StandingItem
-from tests.browser.pages import PageChecks, check_page, screenshot, sign_in_quickly, visit
+from tests.browser.pages import (
+    PageChecks,
+    assert_reflows,
+    check_page,
+    screenshot,
+    sign_in_quickly,
+    visit,
+)
 
 
 def click(page, role: str, name, screen: str) -> None:
@@ -25,8 +32,9 @@ def click(page, role: str, name, screen: str) -> None:
     check_page(page, screen)
 
 
-def test_a_chair_runs_a_meeting_from_the_forward_plan(page, context, live_server, plan_world):
-    board = plan_world.board
+def build_meetings(board) -> Meeting:
+    """The board's September meeting (held, with an action still open) and today's meeting
+    in its forward plan (its items, one marked), and a standing item. Returns today's."""
     september = Meeting.objects.create(
         board=board, date=datetime.date(2021, 9, 29), status=Meeting.Status.HELD
     )
@@ -55,6 +63,12 @@ def test_a_chair_runs_a_meeting_from_the_forward_plan(page, context, live_server
         )
     StandingItem.objects.create(board=board, title="Violence performance", minutes_allowed=10)
 
+    return today
+
+
+def test_a_chair_runs_a_meeting_from_the_forward_plan(page, context, live_server, plan_world):
+    board = plan_world.board
+    today = build_meetings(board)
     sign_in_quickly(context, live_server.url, plan_world.chair)
     main = page.locator("main")
     checks = PageChecks()
@@ -102,7 +116,9 @@ def test_a_chair_runs_a_meeting_from_the_forward_plan(page, context, live_server
         main.get_by_label("Owners as written (optional)").fill("Jade Hodgson")
         main.get_by_label("Agenda item (optional)").select_option(label="13. Forward Plan")
         click(page, "button", "Add the action", "action-added")
-        expect(main.locator("#actions ~ table")).to_contain_text("Jade Hodgson to update")
+        expect(main.locator("#actions ~ .app-table-wrapper table")).to_contain_text(
+            "Jade Hodgson to update"
+        )
 
     with checks.page("complete the old action"):
         arising = main.locator(".app-matters-arising")
@@ -130,3 +146,24 @@ def test_a_chair_runs_a_meeting_from_the_forward_plan(page, context, live_server
     completed = MeetingAction.objects.get(owners_as_written="Chris Lyons")
     assert completed.status == MeetingAction.Status.COMPLETED
     assert completed.history.first().history_user == plan_world.chair
+
+
+def test_the_meetings_pages_reflow_on_a_small_screen(page, context, live_server, plan_world):
+    """At 320 CSS pixels wide (WCAG 1.4.10) nothing makes the pages scroll sideways; wide
+    tables scroll inside their own wrappers."""
+    board = plan_world.board
+    today = build_meetings(board)
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in_quickly(context, live_server.url, plan_world.chair)
+    checks = PageChecks()
+    for name, address in [
+        ("small-meetings", reverse("meetings:board-meetings", args=[board.pk])),
+        ("small-meeting", reverse("meetings:meeting", args=[board.pk, today.date])),
+        ("small-log", reverse("meetings:action-log", args=[board.pk])),
+        ("small-agenda", reverse("meetings:agenda-print", args=[board.pk, today.date])),
+        ("small-attendance", reverse("meetings:attendance", args=[board.pk, today.date])),
+    ]:
+        with checks.page(name):
+            visit(page, address, name)
+            assert_reflows(page, name)
+    checks.assert_all_passed()
