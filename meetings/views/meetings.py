@@ -248,8 +248,15 @@ def agenda_print(request, pk, day):
 # ---- the managers' forms -------------------------------------------------------------------
 
 
-def _form_page(request, form, *, board, heading, button, back, meeting=None, caption=None):
+def _form_page(
+    request, form, *, board, heading, button, back, meeting=None, caption=None, remove=None
+):
+    """`remove`: (address, heading, hint) of the button that removes the record."""
+    url, remove_heading, hint = remove or ("", "", "")
     context = {
+        "remove_url": url,
+        "remove_heading": remove_heading,
+        "remove_hint": hint,
         "form": form,
         "board": board,
         "meeting": meeting,
@@ -412,7 +419,7 @@ def item_edit(request, pk, day, item_pk):
         else:
             messages.success(request, f"Item saved: {form.cleaned_data['title']}.")
             return redirect(meeting_url(meeting) + "#agenda")
-    response = _form_page(
+    return _form_page(
         request,
         form,
         board=meeting.board,
@@ -420,8 +427,13 @@ def item_edit(request, pk, day, item_pk):
         heading="Change the agenda item",
         button="Save",
         back=meeting_url(meeting),
+        remove=(
+            meeting_url(meeting, "item-remove", item.pk),
+            "Remove the item from the agenda",
+            "Its minutes go with it (the history keeps them); actions raised under it stay "
+            "in the action log.",
+        ),
     )
-    return response
 
 
 @require_POST
@@ -601,7 +613,17 @@ def standing_item_edit(request, pk, item_pk):
         messages.success(request, f"Standing item saved: {form.cleaned_data['title']}.")
         return redirect(back)
     return _form_page(
-        request, form, board=board, heading="Change the standing item", button="Save", back=back
+        request,
+        form,
+        board=board,
+        heading="Change the standing item",
+        button="Save",
+        back=back,
+        remove=(
+            reverse("meetings:standing-item-remove", args=[board.pk, item.pk]),
+            "Remove the standing item",
+            "New meetings will no longer carry it; agendas that carry it already keep it.",
+        ),
     )
 
 

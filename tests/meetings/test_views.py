@@ -420,3 +420,23 @@ def test_the_board_dashboard_and_the_boards_list_link_to_the_meetings(client, wo
     assert meetings_page in dashboard.content.decode()
     boards = get(client, world.officer, reverse("reporting:board-list"))
     assert meetings_page in boards.content.decode()
+
+
+def test_items_are_removed_from_their_change_pages_in_the_managers_name(client, world, meetings):
+    september, _ = meetings
+    forward = september.items.get(title="Forward plan")
+    standing = StandingItem.objects.get()
+    client.force_login(world.chair)
+    page = client.get(url("item-edit", september, forward.pk)).content.decode()
+    assert url("item-remove", september, forward.pk) in page
+    assert client.post(url("item-remove", september, forward.pk)).status_code == 302
+    assert not september.items.filter(pk=forward.pk).exists()
+    # The action raised under it stays in the log.
+    assert MeetingAction.objects.filter(text="Share the women's safety survey").exists()
+    removed = AgendaItem.history.filter(id=forward.pk).first()
+    assert (removed.history_type, removed.history_user) == ("-", world.chair)
+    remove = reverse("meetings:standing-item-remove", args=[world.board.pk, standing.pk])
+    edit = reverse("meetings:standing-item-edit", args=[world.board.pk, standing.pk])
+    assert remove in client.get(edit).content.decode()
+    assert client.post(remove).status_code == 302
+    assert not StandingItem.objects.exists()
