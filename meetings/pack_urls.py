@@ -4,11 +4,12 @@ Its own namespace: meetings/urls.py holds the meetings pages."""
 
 from django.urls import path
 
+from meetings import converters  # noqa: F401 (registers the "day" converter)
 from meetings.views import pack, reports
 
 app_name = "meetingpack"
 
-MEETING = "boards/<int:pk>/meetings/<str:day>/"
+MEETING = "boards/<int:pk>/meetings/<day:day>/"
 
 urlpatterns = [
     path(f"{MEETING}pack/", pack.meeting_pack, name="pack"),

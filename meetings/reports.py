@@ -39,7 +39,9 @@ ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # ---- reads -------------------------------------------------------------------------------
 
 
-def _date(day: str) -> datetime.date:
+def _date(day: str | datetime.date) -> datetime.date:
+    if isinstance(day, datetime.date):  # from the address's "day" converter
+        return day
     if not ISO_DAY.fullmatch(day):
         raise Http404("No such meeting.")
     try:

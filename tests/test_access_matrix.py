@@ -32,10 +32,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecondFactorEvent
 from actions.models import Action, ProgressUpdate
-from meetings.models import Meeting
+from meetings.models import AgendaItem, Attendance, Meeting, MeetingAction, StandingItem
 from tests.clients import Client
 from tests.conftest import build_world
 from tests.factories import IndicatorFactory, IndicatorValueFactory, SeniorLeaderFactory
+from tests.helpers import days_ago
 
 ROLES = (
     "anonymous",
@@ -117,8 +118,23 @@ def board_url(name):
     return lambda w: reverse(name, args=[w.board.pk])
 
 
-def meeting_url(name):
-    return lambda w: reverse(name, args=[w.board.pk, w.meeting.date.isoformat()])
+def meeting_url(name, record=None):
+    """A page of the CSP board's held meeting (of its item or action, by `record`)."""
+
+    def address(w):
+        extra = [getattr(w, record).pk] if record else []
+        full_name = name if ":" in name else f"meetings:{name}"
+        return reverse(full_name, args=[w.board.pk, w.meeting.date, *extra])
+
+    return address
+
+
+# A board's meetings' forms: its chair, its partnership's analysts and administrators;
+# forbidden to the others who see the board.
+MEETING_MANAGERS = only(
+    {"chair": 200, "analyst": 200, "administrator": 200} | {"officer": 403, "council_officer": 403}
+)
+MEETING_WRITES_REFUSED = refused(MEETING_MANAGERS, "chair", "analyst", "administrator")
 
 
 REPORT_WRITERS = only({"chair": 200, "analyst": 200, "administrator": 200})
@@ -249,24 +265,89 @@ PAGES = {
     # The audit log: administrators only.
     "audit/": Page(lambda w: reverse("audit:log"), only({"administrator": 200})),
     # A meeting of the CSP board: its pack and agenda, to those who may open the board.
-    "boards/<int:pk>/meetings/<str:day>/pack/": Page(
+    "boards/<int:pk>/meetings/<day:day>/pack/": Page(
         meeting_url("meetingpack:pack"), only(SEE_CSP_BOARD)
     ),
-    "boards/<int:pk>/meetings/<str:day>/pack.docx": Page(
+    "boards/<int:pk>/meetings/<day:day>/pack.docx": Page(
         meeting_url("meetingpack:pack-docx"), only(SEE_CSP_BOARD)
     ),
-    "boards/<int:pk>/meetings/<str:day>/agenda.docx": Page(
+    "boards/<int:pk>/meetings/<day:day>/agenda.docx": Page(
         meeting_url("meetingpack:agenda-docx"), only(SEE_CSP_BOARD)
     ),
     # The subgroup's update report, not yet written: those who may write it (the board's
     # chair, the partnership's analyst, administrators); to anyone else it does not exist.
-    "boards/<int:pk>/meetings/<str:day>/reports/<int:subgroup_pk>/": Page(
+    "boards/<int:pk>/meetings/<day:day>/reports/<int:subgroup_pk>/": Page(
         lambda w: reverse(
             "meetingpack:report",
             args=[w.board.pk, w.meeting.date.isoformat(), w.subgroup.pk],
         ),
         REPORT_WRITERS,
         post=refused(REPORT_WRITERS, "chair", "analyst", "administrator"),
+    ),
+    # A board's meetings: read by those who see the board; the forms are its managers'
+    # (its chair, the partnership's analysts, administrators), forbidden to other readers.
+    "boards/<int:pk>/meetings/": Page(board_url("meetings:board-meetings"), only(SEE_CSP_BOARD)),
+    "boards/<int:pk>/meetings/actions/": Page(
+        board_url("meetings:action-log"), only(SEE_CSP_BOARD)
+    ),
+    "boards/<int:pk>/meetings/<day:day>/": Page(meeting_url("meeting"), only(SEE_CSP_BOARD)),
+    "boards/<int:pk>/meetings/<day:day>/agenda/": Page(
+        meeting_url("agenda-print"), only(SEE_CSP_BOARD)
+    ),
+    "boards/<int:pk>/meetings/add/": Page(
+        board_url("meetings:meeting-add"), MEETING_MANAGERS, post=MEETING_WRITES_REFUSED
+    ),
+    "boards/<int:pk>/meetings/standing-items/": Page(
+        board_url("meetings:standing-items"), MEETING_MANAGERS, post=MEETING_WRITES_REFUSED
+    ),
+    "boards/<int:pk>/meetings/standing-items/<int:item_pk>/": Page(
+        lambda w: reverse("meetings:standing-item-edit", args=[w.board.pk, w.standing_item.pk]),
+        MEETING_MANAGERS,
+        post=MEETING_WRITES_REFUSED,
+    ),
+    "boards/<int:pk>/meetings/standing-items/<int:item_pk>/remove/": Page(
+        lambda w: reverse("meetings:standing-item-remove", args=[w.board.pk, w.standing_item.pk]),
+        answers(405, anonymous=405),
+        post=MEETING_WRITES_REFUSED,
+    ),
+    # Setting up a meeting from its forward-plan entry: the planned meeting's.
+    "boards/<int:pk>/meetings/<day:day>/set-up/": Page(
+        lambda w: reverse("meetings:meeting-set-up", args=[w.board.pk, w.planned.date]),
+        MEETING_MANAGERS,
+        post=MEETING_WRITES_REFUSED,
+    ),
+    "boards/<int:pk>/meetings/<day:day>/edit/": Page(
+        meeting_url("meeting-edit"), MEETING_MANAGERS, post=MEETING_WRITES_REFUSED
+    ),
+    "boards/<int:pk>/meetings/<day:day>/attendance/": Page(
+        meeting_url("attendance"), MEETING_MANAGERS, post=MEETING_WRITES_REFUSED
+    ),
+    "boards/<int:pk>/meetings/<day:day>/items/add/": Page(
+        meeting_url("item-add"), MEETING_MANAGERS, post=MEETING_WRITES_REFUSED
+    ),
+    "boards/<int:pk>/meetings/<day:day>/items/<int:item_pk>/": Page(
+        meeting_url("item-edit", "item"), MEETING_MANAGERS, post=MEETING_WRITES_REFUSED
+    ),
+    "boards/<int:pk>/meetings/<day:day>/items/<int:item_pk>/minutes/": Page(
+        meeting_url("item-minutes", "item"), MEETING_MANAGERS, post=MEETING_WRITES_REFUSED
+    ),
+    "boards/<int:pk>/meetings/<day:day>/items/<int:item_pk>/remove/": Page(
+        meeting_url("item-remove", "item"),
+        answers(405, anonymous=405),
+        post=MEETING_WRITES_REFUSED,
+    ),
+    "boards/<int:pk>/meetings/<day:day>/items/<int:item_pk>/move/": Page(
+        meeting_url("item-move", "item"),
+        answers(405, anonymous=405),
+        post=MEETING_WRITES_REFUSED,
+    ),
+    "boards/<int:pk>/meetings/<day:day>/actions/add/": Page(
+        meeting_url("action-add"), MEETING_MANAGERS, post=MEETING_WRITES_REFUSED
+    ),
+    "boards/<int:pk>/meetings/<day:day>/actions/<int:action_pk>/status/": Page(
+        meeting_url("action-status", "meeting_action"),
+        answers(405, anonymous=405),
+        post=MEETING_WRITES_REFUSED,
     ),
 }
 
@@ -499,7 +580,15 @@ def world_once(django_db_setup, django_db_blocker):
         world.indicator_value = IndicatorValueFactory(indicator=world.indicator)
         world.leader = SeniorLeaderFactory(plan=world.plan)
         world.group = Group.objects.create(name="Test group")
-        world.meeting = Meeting.objects.create(board=world.board, date=datetime.date(2021, 12, 8))
+        world.meeting = Meeting.objects.create(
+            board=world.board, date=datetime.date(2021, 9, 29), status=Meeting.Status.HELD
+        )
+        world.item = AgendaItem.objects.create(meeting=world.meeting, title="Minutes")
+        world.meeting_action = MeetingAction.objects.create(
+            meeting=world.meeting, agenda_item=world.item, text="Share the survey"
+        )
+        world.planned = Meeting.objects.create(board=world.board, date=days_ago(-30))
+        world.standing_item = StandingItem.objects.create(board=world.board, title="Tensions")
         sign_in = {"ip_address": "192.0.2.1", "user_agent": "test", "username": "someone"}
         world.access_attempt = AccessAttempt.objects.create(failures_since_start=1, **sign_in)
         world.access_log = AccessLog.objects.create(**sign_in)
@@ -534,7 +623,17 @@ def test_each_role_gets_what_the_matrix_says(route, world_once):
     got = {role: outcome(clients[role].get(url)) for role in ROLES}
     assert got == page.get, url
     if page.post:
-        before = (Action.history.count(), ProgressUpdate.objects.count())
+        before = written()
         posted = {role: outcome(clients[role].post(url, {})) for role in page.post}
         assert posted == page.post, f"POST {url}"
-        assert (Action.history.count(), ProgressUpdate.objects.count()) == before
+        assert written() == before
+
+
+def written() -> tuple:
+    """What a refused post must leave as it was."""
+    meetings = (Meeting, AgendaItem, MeetingAction, StandingItem, Attendance)
+    return (
+        Action.history.count(),
+        ProgressUpdate.objects.count(),
+        *(model.history.count() for model in meetings),
+    )

@@ -1,0 +1,1 @@
+"""A board's meetings pages (meetings.views.meetings)."""

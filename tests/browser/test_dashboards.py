@@ -39,7 +39,7 @@ def test_a_chair_follows_the_red_count_from_their_boards_dashboard(page, plan_wo
     # The board with its totals in words: one red and one amber of the five actions.
     expect(main).to_contain_text("5 actions: 1 red, 1 amber, 1 green, 1 complete, 1 not rated")
 
-    click_and_check(page, main.get_by_role("link", name=board.name), "board-dashboard")
+    click_and_check(page, main.get_by_role("link", name=board.name, exact=True), "board-dashboard")
     assert page.url.endswith(reverse("reporting:board-dashboard", args=[board.pk]))
     expect(page.locator("h1")).to_have_text(board.name)
     # The red action is listed with its latest update's words.
