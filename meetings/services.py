@@ -10,12 +10,11 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from actions.models import Marking
 from actions.selectors import highest
 from boards.models import Board, Person
-from cspplan import history
+from cspplan import clock, history
 from cspplan.display import show_date
 from cspplan.saving import record_create, record_edit, save_if_changed
 from meetings.models import (
@@ -108,9 +107,7 @@ def meeting_update(*, meeting: Meeting, user, **changes) -> Meeting:
             f"A meeting whose status is {MeetingStatus(stored.status).label.lower()} cannot go "
             f"back to {MeetingStatus(status).label.lower()}."
         )
-    if status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED) and (
-        date > timezone.localdate()
-    ):
+    if status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED) and (date > clock.today()):
         raise ValidationError(f"A meeting on {show_date(date)} cannot have been held yet.")
     if "chair" in changes:
         _check_people(stored.board, [changes["chair"]], "The chair")

@@ -20,7 +20,6 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -28,6 +27,7 @@ from actions.models import Marking
 from actions.permissions import visible_boards
 from actions.selectors import highest
 from boards.models import Board, Person
+from cspplan import clock
 from cspplan.display import show_date, user_name
 from meetings import permissions, selectors, services
 from meetings.forms import AttendanceForm, ItemForm, MeetingActionForm, MeetingForm, MinutesForm
@@ -112,7 +112,7 @@ def _minutes_item(items) -> AgendaItem | None:
 @login_required
 def board_meetings(request, pk):
     board = _board(request, pk)
-    today = timezone.localdate()
+    today = clock.today()
     meetings = list(permissions.visible_meetings(request.user).filter(board=board))
     forward = [m for m in meetings if m.status not in HELD_STATUSES and m.date >= today]
     past = [m for m in meetings if m not in forward]
