@@ -440,3 +440,13 @@ def test_items_are_removed_from_their_change_pages_in_the_managers_name(client, 
     assert remove in client.get(edit).content.decode()
     assert client.post(remove).status_code == 302
     assert not StandingItem.objects.exists()
+
+
+def test_the_meeting_page_links_to_its_pack_and_documents(client, world, meetings):
+    _, upcoming = meetings
+    page = get(client, world.officer, url("meeting", upcoming)).content.decode()
+    for name in ("pack", "pack-docx", "agenda-docx"):
+        address = reverse(f"meetingpack:{name}", args=[upcoming.board_id, upcoming.date])
+        assert address in page
+        # ...and each answers the reader who followed it.
+        assert client.get(address).status_code == 200
