@@ -276,11 +276,10 @@ def _organisation_choices(organisations) -> list[tuple[str, str]]:
 
 
 def plan_themes(plan: Plan, user) -> list[tuple[object, str]]:
-    """The plan's themes that the user may see (`permissions.visible_themes`) in reading
-    order, each with a label that names its parent theme."""
+    """The plan's themes that the user may see (`permissions.visible_themes_in_plan`) in
+    reading order, each with a label that names its parent theme."""
     themes = (
-        permissions.visible_themes(user)
-        .filter(plan=plan)
+        permissions.visible_themes_in_plan(user, plan)
         .select_related("parent")
         .annotate(
             top_order=Coalesce(F("parent__order"), F("order")),

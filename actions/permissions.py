@@ -441,6 +441,26 @@ def visible_themes(user) -> QuerySet[Theme]:
     return _once(user, "themes", lambda: _visible_themes(user))
 
 
+def visible_themes_in_plan(user, plan: Plan) -> QuerySet[Theme]:
+    """`visible_themes(user)` in a plan the user may see, asking as little as their access
+    allows, as `visible_in_plan` does for its actions: every theme of the plan, with no
+    further test, for an administrator and for those whose scope holds the plan and who sit
+    on (or above) its board; the whole rule for anyone else."""
+    access = access_for(user)
+    themes = Theme.objects.filter(plan=plan)
+    if access.role is None:
+        return Theme.objects.none()
+    if access.role == Role.ADMINISTRATOR:
+        return themes
+    if access.role == Role.CHAIR:
+        in_scope = plan.board_id in access.board_ids
+    else:
+        in_scope = plan.partnership_id in access.partnership_ids
+    if in_scope and plan.board_id in access.board_ids:
+        return themes
+    return visible_themes(user).filter(plan=plan)
+
+
 def _visible_themes(user) -> QuerySet[Theme]:
     themes = Theme.objects.filter(plan__in=visible_plans(user))
     access = access_for(user)

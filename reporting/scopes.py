@@ -23,6 +23,7 @@ from actions.permissions import (
     visible_in_plan,
     visible_plans,
     visible_themes,
+    visible_themes_in_plan,
 )
 from boards.models import Board
 from boards.selectors import with_subgroups
@@ -104,7 +105,7 @@ def plan_scope(user, slug: str) -> Scope:
         title=plan.title,
         actions=visible_in_plan(user, plan),
         plans=Plan.objects.filter(pk=plan.pk),
-        themes=visible_themes(user).filter(plan=plan),
+        themes=visible_themes_in_plan(user, plan),
         updates=selectors.listed_updates(user),
         plan=plan,
     )

@@ -97,6 +97,19 @@ def test_a_plans_visible_actions_are_visible_actions_in_the_plan(world):
         assert pks(permissions.visible_in_plan(user, plan)) == expected, (who, plan.board)
 
 
+def test_a_plans_visible_themes_are_visible_themes_in_the_plan(world):
+    # The plans each user may open (the page asks only of those), with a marked theme and an
+    # empty one among their themes.
+    for plan in world["plans"].values():
+        ThemeFactory(plan=plan, name="Marked, no actions", marking="official-sensitive")
+        ThemeFactory(plan=plan, name="No actions")
+    for (who, user), plan in itertools.product(world["users"].items(), world["plans"].values()):
+        if not permissions.visible_plans(user).filter(pk=plan.pk).exists():
+            continue
+        expected = pks(permissions.visible_themes(user).filter(plan=plan))
+        assert pks(permissions.visible_themes_in_plan(user, plan)) == expected, (who, plan.board)
+
+
 def test_a_boards_visible_actions_are_visible_actions_of_its_scope(world):
     for (who, user), board in itertools.product(world["users"].items(), world["boards"]):
         boards = with_subgroups([board.pk])
