@@ -370,18 +370,23 @@ def with_can_edit(queryset: QuerySet[Action], user) -> QuerySet[Action]:
 
 def my_actions(user, today: datetime.date | None = None) -> QuerySet[Action]:
     """The actions the user leads, by name or through their organisation, that they may see;
-    annotated as `with_progress` and `with_can_edit`, plus `named` (the user is a named
-    lead) and `needs_attention`; what needs attention first (overdue, then red, then
-    stale), then by end date and reading order."""
+    annotated as `with_progress` (reading the updates the user may see) and `with_can_edit`,
+    plus `last_update_marking`, `named` (the user is a named lead) and `needs_attention`;
+    what needs attention first (overdue, then red, then stale), then by end date and reading
+    order."""
     led = permissions.actions_led_by(user).filter(
         pk__in=permissions.visible_actions(user).values("pk")
     )
     names_them = Action.lead_people.through.objects.filter(
         action=OuterRef("pk"), person_id=permissions.access_for(user).person_id
     )
-    # The last update and staleness as the user may see them (`listed_updates`).
-    actions = with_progress(led, today, listed_updates(user)).select_related(
-        "theme__plan", "theme__parent"
+    # The last update and staleness as the user may see them (`listed_updates`); the last
+    # update's own marking, to tag it and mark the page.
+    updates = listed_updates(user)
+    actions = (
+        with_progress(led, today, updates)
+        .annotate(last_update_marking=newest_update("marking", updates))
+        .select_related("theme__plan", "theme__parent")
     )
     actions = with_can_edit(actions, user).annotate(
         named=Exists(names_them),

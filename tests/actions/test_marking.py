@@ -292,9 +292,11 @@ def test_a_marked_update_makes_an_action_recent_only_for_those_who_may_see_it(cl
     assert "Problem profile" not in chair_list and "Youth outreach" in chair_list
     dash = get(client, world.chair, urls[2]).context["dash"]
     assert world.a2 not in dash.lists["stale"].actions and dash.stale == 2  # b1, bx2
-    mine = get(client, world.chair, reverse("actions:my-actions")).context["lists"][0]
-    (row,) = mine["rows"]
+    my_page = get(client, world.chair, reverse("actions:my-actions"))
+    (row,) = my_page.context["lists"][0]["rows"]
     assert row.last_update == days_ago(0) and not row.is_stale and row.reasons == []
+    # The date shown is a marked update's: tagged, and the page marked.
+    assert TAG in my_page.content.decode() and BANNER in my_page.content.decode()
 
     # Officers who may not see the update (the police officer, and the council's, whose
     # organisation leads a2) see a2 as stale, each page exactly as without the update.
