@@ -19,7 +19,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from actions import permissions, selectors
-from actions.models import Action, ActionOrigin, Plan, ProgressUpdate
+from actions.models import Action, ActionOrigin, Plan
 from actions.rag import MEANINGS, RAG
 
 # The origin left blank in the model ("Not stated") needs a value that a query string and a
@@ -196,6 +196,10 @@ class ActionFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, plan: Plan, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
+        # The progress updates the user's lists read (`selectors.listed_updates`): the
+        # filters that look at updates see no others, so that an update the user may not see
+        # changes nothing they are shown.
+        self.updates = selectors.listed_updates(user)
         actions = self.queryset
         choices = {
             "theme": [(str(theme.pk), label) for theme, label in plan_themes(plan, user)],
@@ -223,7 +227,7 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset: QuerySet, name, value: str):
         for word in value.split()[:MAX_SEARCH_WORDS]:
-            in_updates = ProgressUpdate.objects.filter(text__icontains=word).values("action_id")
+            in_updates = self.updates.filter(text__icontains=word).values("action_id")
             queryset = queryset.filter(
                 Q(text__icontains=word)
                 | Q(outcomes__icontains=word)
@@ -253,7 +257,7 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.filter(selectors.monitored_by([value]))
 
     def filter_not_updated_since(self, queryset, name, value: datetime.date):
-        return queryset.filter(selectors.not_updated_since(value))
+        return queryset.filter(selectors.not_updated_since(value, self.updates))
 
     def filter_origin(self, queryset, name, values: list[str]):
         origins = ["" if value == NOT_STATED else value for value in values]

@@ -14,7 +14,8 @@ them on rows already loaded), and every page, pack, export and dashboard uses th
   written only in words ("Ongoing", "TBC") is never overdue (`overdue_condition`, and
   `is_overdue` in Python);
 - stale: not complete, and no progress update dated within the last
-  `settings.STALE_AFTER_WEEKS` weeks (an action never updated is stale)
+  `settings.STALE_AFTER_WEEKS` weeks (an action never updated is stale), counting only the
+  updates the reader may see (`listed_updates`), as the newest update does
   (`stale_cutoff`, `not_updated_since`, `stale_condition`);
 - monitored by: the action's own monitoring board, else its theme's (`monitor_id` and
   `monitored_by` in SQL, `monitoring_board` in Python);
@@ -229,28 +230,40 @@ def stale_cutoff(today: datetime.date | None = None) -> datetime.date:
     return today - datetime.timedelta(weeks=settings.STALE_AFTER_WEEKS)
 
 
-def not_updated_since(date: datetime.date) -> Q:
-    """No progress update dated on or after `date` (none at all included): the newest
-    update, if any, is older. NOT EXISTS rather than a test of the newest update's date, so
-    that the database looks for one recent update per action instead of sorting each
-    action's updates (benchmarks/README.md)."""
-    recent = ProgressUpdate.objects.filter(action=OuterRef("pk"), date__gte=date)
+def not_updated_since(date: datetime.date, updates: QuerySet[ProgressUpdate] | None = None) -> Q:
+    """No progress update among `updates` dated on or after `date` (none at all included):
+    the newest update the reader may see, if any, is older. `updates` as `newest_update`
+    takes them (`listed_updates` for the reader; those at OFFICIAL if not given), so that an
+    update the reader may not see neither makes an action recent nor shows that it exists.
+    NOT EXISTS rather than a test of the newest update's date, so that the database looks
+    for one recent update per action instead of sorting each action's updates
+    (benchmarks/README.md)."""
+    updates = listed_updates() if updates is None else updates
+    recent = updates.filter(action=OuterRef("pk"), date__gte=date)
     return ~Exists(recent)
 
 
-def stale_condition(today: datetime.date | None = None) -> Q:
-    """Stale: not complete, and not updated since `stale_cutoff`."""
-    return ~Q(rag=RAG.COMPLETE) & not_updated_since(stale_cutoff(today))
+def stale_condition(
+    today: datetime.date | None = None, updates: QuerySet[ProgressUpdate] | None = None
+) -> Q:
+    """Stale: not complete, and not updated since `stale_cutoff` (counting only `updates`:
+    see `not_updated_since`)."""
+    return ~Q(rag=RAG.COMPLETE) & not_updated_since(stale_cutoff(today), updates)
 
 
-def with_progress(queryset: QuerySet[Action], today: datetime.date | None = None):
+def with_progress(
+    queryset: QuerySet[Action],
+    today: datetime.date | None = None,
+    updates: QuerySet[ProgressUpdate] | None = None,
+):
     """Annotate `last_update` (the newest update's date, or None), `is_overdue` and
-    `is_stale` (booleans)."""
+    `is_stale` (booleans), reading `updates` (`listed_updates` for the reader; those at
+    OFFICIAL if not given)."""
     today = today or clock.today()
     return queryset.annotate(
-        last_update=newest_update("date"),
+        last_update=newest_update("date", updates),
         is_overdue=_flag(overdue_condition(today)),
-        is_stale=_flag(stale_condition(today)),
+        is_stale=_flag(stale_condition(today, updates)),
     )
 
 
@@ -357,16 +370,24 @@ def with_can_edit(queryset: QuerySet[Action], user) -> QuerySet[Action]:
 
 def my_actions(user, today: datetime.date | None = None) -> QuerySet[Action]:
     """The actions the user leads, by name or through their organisation, that they may see;
-    annotated as `with_progress` and `with_can_edit`, plus `named` (the user is a named
-    lead) and `needs_attention`; what needs attention first (overdue, then red, then
-    stale), then by end date and reading order."""
+    annotated as `with_progress` (reading the updates the user may see) and `with_can_edit`,
+    plus `last_update_marking`, `named` (the user is a named lead) and `needs_attention`;
+    what needs attention first (overdue, then red, then stale), then by end date and reading
+    order."""
     led = permissions.actions_led_by(user).filter(
         pk__in=permissions.visible_actions(user).values("pk")
     )
     names_them = Action.lead_people.through.objects.filter(
         action=OuterRef("pk"), person_id=permissions.access_for(user).person_id
     )
-    actions = with_progress(led, today).select_related("theme__plan", "theme__parent")
+    # The last update and staleness as the user may see them (`listed_updates`); the last
+    # update's own marking, to tag it and mark the page.
+    updates = listed_updates(user)
+    actions = (
+        with_progress(led, today, updates)
+        .annotate(last_update_marking=newest_update("marking", updates))
+        .select_related("theme__plan", "theme__parent")
+    )
     actions = with_can_edit(actions, user).annotate(
         named=Exists(names_them),
         needs_attention=_flag(

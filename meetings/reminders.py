@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from actions import selectors
-from actions.models import Action, Plan
+from actions.models import Action, Plan, ProgressUpdate
 from actions.rag import RAG
 from boards.models import Board, Membership, Person
 from boards.selectors import with_subgroups
@@ -69,14 +69,21 @@ def actions_needing_update(meeting: Meeting, today: datetime.date) -> dict[Perso
     """By named lead with an email address: the actions in the board's scope that are
     overdue, stale or red, in reading order."""
     boards = with_subgroups([meeting.board_id])
+    # Each action goes to its named leads alone, and a named lead may see the action's
+    # progress updates marked on their own (`permissions.may_see_marked`): its staleness and last
+    # update count all of them, as the lead's own pages do.
+    updates = ProgressUpdate.objects.all()
     attention = (
-        selectors.overdue_condition(today) | selectors.stale_condition(today) | Q(rag=RAG.RED)
+        selectors.overdue_condition(today)
+        | selectors.stale_condition(today, updates)
+        | Q(rag=RAG.RED)
     )
     actions = selectors.with_progress(
         Action.objects.filter(selectors.owned_or_monitored(boards))
         .filter(attention)
         .exclude(theme__plan__status=Plan.Status.CLOSED),
         today,
+        updates,
     ).select_related("theme__parent", "theme__plan")
     actions = {action.pk: action for action in actions.order_by(*selectors.reading_order())}
     leads = (

@@ -223,7 +223,7 @@ def action_counts(scope: Scope, today: datetime.date) -> dict[tuple, list[dict]]
         .annotate(
             **rag_aggregates(),
             overdue=Count("pk", filter=overdue_condition(today)),
-            stale=Count("pk", filter=stale_condition(today)),
+            stale=Count("pk", filter=stale_condition(today, scope.updates)),
             marked=Count("pk", filter=marked_condition(scope)),
         )
     )
@@ -495,7 +495,7 @@ def list_actions(
         RAG.AMBER.value: scope.actions.filter(rag=RAG.AMBER).order_by(*in_order),
         "overdue": scope.actions.filter(overdue_condition(today)).order_by("end_date", *in_order),
         # The sort key selected, so that the ORDER BY can name it rather than repeat it.
-        "stale": scope.actions.filter(stale_condition(today))
+        "stale": scope.actions.filter(stale_condition(today, scope.updates))
         .annotate(updated=updated)
         .order_by("updated", *in_order),
     }

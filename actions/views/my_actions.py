@@ -87,6 +87,7 @@ def my_actions(request):
     lists = [_list(request, actions, counts, which, organisation) for which in shown]
     total = sum(counts[which]["total"] for which in selectors.MY_LISTS)
     one_plan_rows = next((lst["rows"] for lst in lists if lst["rows"]), [])
+    rows = [action for lst in lists for action in lst["rows"]]
     stale_weeks = _weeks()
     return render(
         request,
@@ -94,8 +95,12 @@ def my_actions(request):
         {
             "has_person": True,
             "total": total,
-            "page_marking": selectors.highest_marking(
-                [action for lst in lists for action in lst["rows"]]
+            # The highest marking of the actions listed and of the last updates they show.
+            "page_marking": selectors.highest(
+                [
+                    selectors.highest_marking(rows),
+                    *selectors.shown_update_markings(rows),
+                ]
             ),
             "lists": lists,
             # With every action in one plan, the plan is named once rather than on each row.

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from actions import permissions, selectors
 from actions.models import Action, Marking, Plan, ProgressUpdate, Theme
+from cspplan import clock
 from tests.factories import ActionFactory, PlanFactory, ProgressUpdateFactory, ThemeFactory
 from tests.helpers import days_ago, get
 
@@ -253,3 +254,62 @@ def test_a_plan_holding_marked_items_an_analyst_may_not_see_is_not_theirs_to_exp
         assert permissions.can_export_plan(world.administrator, world.other_plan)
         item.delete()
         assert world.other_plan in permissions.importable_plans(world.analyst)
+
+
+# Stale, as the reader may see the updates ----------------------------------------------------
+
+
+def stale_pages(world) -> list[str]:
+    """The pages that say which actions are stale (no update in STALE_AFTER_WEEKS weeks):
+    the dashboards, the plan page filtered as the dashboard's stale link has it, the packs
+    and My actions."""
+    from reporting.dashboards import PlanLink, stale_filters
+
+    stale_link = PlanLink(world.plan.slug).url(**stale_filters(clock.today()))
+    return [
+        reverse("actions:my-actions"),
+        stale_link,
+        reverse("reporting:plan-dashboard", args=[world.plan.slug]),
+        reverse("reporting:plan-pack", args=[world.plan.slug]) + "?everything=1",
+        reverse("reporting:board-dashboard", args=[world.board.pk]),
+        reverse("reporting:board-pack", args=[world.board.pk]),
+    ]
+
+
+def test_a_marked_update_makes_an_action_recent_only_for_those_who_may_see_it(client, world):
+    # a2 (green, at OFFICIAL, led by the council) was last updated 100 days ago: stale. A
+    # marked update today is its only recent one. The chair of the owning board is made a
+    # named lead of it, so that My actions shows it to someone who may see the update.
+    world.a2.lead_people.add(world.chair.person)
+    ProgressUpdateFactory(
+        action=world.a2, date=days_ago(0), text="Informant says", marking=SENSITIVE
+    )
+    urls = stale_pages(world)
+    stale_link = urls[1]
+
+    # The chair sees a2 as updated today: not stale anywhere, its last update today.
+    chair_list = get(client, world.chair, stale_link).content.decode()
+    assert "Problem profile" not in chair_list and "Youth outreach" in chair_list
+    dash = get(client, world.chair, urls[2]).context["dash"]
+    assert world.a2 not in dash.lists["stale"].actions and dash.stale == 2  # b1, bx2
+    my_page = get(client, world.chair, reverse("actions:my-actions"))
+    (row,) = my_page.context["lists"][0]["rows"]
+    assert row.last_update == days_ago(0) and not row.is_stale and row.reasons == []
+    # The date shown is a marked update's: tagged, and the page marked.
+    assert TAG in my_page.content.decode() and BANNER in my_page.content.decode()
+
+    # Officers who may not see the update (the police officer, and the council's, whose
+    # organisation leads a2) see a2 as stale, each page exactly as without the update.
+    readers = (world.officer, world.council_officer)
+    officer_list = get(client, world.officer, stale_link).content.decode()
+    assert "Problem profile" in officer_list and "Informant says" not in officer_list
+    dash = get(client, world.officer, urls[2]).context["dash"]
+    assert world.a2 in dash.lists["stale"].actions
+    mine = get(client, world.council_officer, reverse("actions:my-actions")).context["lists"]
+    (row,) = [row for row in mine[-1]["rows"] if row.pk == world.a2.pk]
+    assert row.is_stale and row.last_update == days_ago(100)
+    with_marked = {user.pk: rendered(client, user, urls) for user in readers}
+
+    ProgressUpdate.objects.filter(marking=SENSITIVE).delete()
+    for user in readers:
+        assert rendered(client, user, urls) == with_marked[user.pk], user

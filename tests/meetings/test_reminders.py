@@ -9,11 +9,14 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from actions.models import Marking
 from actions.rag import RAG
 from boards.models import Board, Membership, Role
 from meetings.models import Meeting, Reminder, SubgroupReport
-from tests.factories import MembershipFactory, user_in_role
+from tests.factories import MembershipFactory, ProgressUpdateFactory, user_in_role
 from tests.helpers import days_ago
+
+SENSITIVE = Marking.OFFICIAL_SENSITIVE
 
 
 @pytest.fixture
@@ -172,3 +175,24 @@ def test_a_held_meeting_gets_no_reminders(world, setup):
     meeting.save()
     assert run().startswith("Sent 0 reminder(s)")
     assert mail.outbox == []
+
+
+def test_a_lead_is_reminded_as_their_own_updates_marked_or_not_say(world, setup, settings):
+    # m1's only updates are marked on their own (Pat, its named lead, may see them): one of
+    # 100 days ago leaves it stale, updated long ago rather than never; one of yesterday
+    # would make it recent, so it is not listed at all.
+    ProgressUpdateFactory(
+        action=world.m1, date=days_ago(100), text="Informant says", marking=SENSITIVE
+    )
+    run()
+    (pat,) = by_recipient()["pat@example.org"]
+    assert "Exploitation screening" in pat.body
+    assert f"no progress update for {settings.STALE_AFTER_WEEKS} weeks" in pat.body
+    assert "no progress update yet" not in pat.body and "Informant says" not in pat.body
+
+    mail.outbox.clear()
+    Reminder.objects.all().delete()
+    ProgressUpdateFactory(action=world.m1, date=days_ago(1), text="Seen", marking=SENSITIVE)
+    run()
+    (pat,) = by_recipient()["pat@example.org"]
+    assert "Exploitation screening" not in pat.body and "Daily violence meeting" in pat.body
