@@ -6,7 +6,7 @@ and they see and change everything there. Beneath that, each page is narrowed to
 meetings.permissions lets a user see (a marked item, action or report to those who may see
 it), and changed and added by administrators only, as the partnership's structure is;
 the meetings pages are where a chair or analyst manages a board's meetings. Everything the
-admin writes goes through meetings.record_services, in the signed-in user's name.
+admin writes goes through meetings.services, the pages' writes, in the signed-in user's name.
 """
 
 from django.contrib import admin
@@ -15,7 +15,7 @@ from actions.admin import Permitted, ShowsMarking
 from actions.models import Marking
 from cspplan.admin import ScopedAdmin, ScopedInline, Services
 from meetings import permissions
-from meetings import record_services as services
+from meetings import services
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -25,13 +25,39 @@ from meetings.models import (
     SubgroupReport,
 )
 
-MEETING_SERVICES = Services.named(services, "meeting")
-STANDING_ITEM_SERVICES = Services.named(services, "standing_item")
-AGENDA_ITEM_SERVICES = Services.named(services, "agenda_item")
-ATTENDANCE_SERVICES = Services.named(services, "attendance")
-MEETING_ACTION_SERVICES = Services.named(services, "meeting_action")
-SUBGROUP_REPORT_SERVICES = Services.named(services, "subgroup_report")
-
+# The admin writes as the pages do, through meetings.services, so that it keeps the same
+# rules (a status that only moves on, an action marked as its item, people of the board's
+# partnership...); a change they refuse is shown as the admin shows its own errors.
+MEETING_SERVICES = Services(
+    services.meeting_create, services.meeting_update, services.meeting_delete, "meeting"
+)
+STANDING_ITEM_SERVICES = Services(
+    services.standing_item_add,
+    services.standing_item_update,
+    services.standing_item_remove,
+    "item",
+)
+AGENDA_ITEM_SERVICES = Services(
+    services.agenda_item_add, services.agenda_item_update, services.agenda_item_remove, "item"
+)
+ATTENDANCE_SERVICES = Services(
+    services.attendance_add,
+    services.attendance_update,
+    services.attendance_remove,
+    "attendance",
+)
+MEETING_ACTION_SERVICES = Services(
+    services.meeting_action_add,
+    services.meeting_action_update,
+    services.meeting_action_remove,
+    "action",
+)
+SUBGROUP_REPORT_SERVICES = Services(
+    services.subgroup_report_add,
+    services.subgroup_report_update,
+    services.subgroup_report_remove,
+    "report",
+)
 
 class AgendaItemInline(ScopedInline, admin.TabularInline):
     services = AGENDA_ITEM_SERVICES
