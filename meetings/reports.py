@@ -60,11 +60,11 @@ def meeting_for(user, board_pk: int, day: str) -> Meeting:
 
 
 def report_place(user, board_pk: int, day: str, subgroup_pk: int) -> tuple[Meeting, Board]:
-    """The meeting and the subgroup of a report's page: a subgroup of the meeting's board
-    that the user may open, of a meeting they may see, or whose report they may write (a
-    subgroup's chair sits on the subgroup, not on the board it reports to, and so does not
-    see the board's meetings, but writes to them: permissions.can_write_subgroup_report).
-    404 for anything else."""
+    """The meeting and the subgroup of a report's page: a meeting of the board, and a
+    subgroup of it the user may open. Whether they may read the report there is
+    `permissions.visible_subgroup_reports` (a subgroup's chair reads and writes its reports
+    to a board whose meetings they do not see), whether they may write it
+    `permissions.can_write_subgroup_report`. 404 for anything else."""
     meeting = get_object_or_404(
         Meeting.objects.select_related("board__partnership", "board__parent", "chair"),
         board_id=board_pk,
@@ -73,9 +73,6 @@ def report_place(user, board_pk: int, day: str, subgroup_pk: int) -> tuple[Meeti
     subgroups = visible_boards(user).filter(parent=meeting.board).select_related("parent")
     subgroup = subgroups.filter(pk=subgroup_pk).first()
     if subgroup is None:
-        raise Http404("No such report.")
-    seen = permissions.visible_meetings(user).filter(pk=meeting.pk).exists()
-    if not seen and not permissions.can_write_subgroup_report(user, subgroup):
         raise Http404("No such report.")
     return meeting, subgroup
 
@@ -92,13 +89,13 @@ def meeting_reports(user, meeting: Meeting) -> QuerySet[SubgroupReport]:
 
 
 def report_for(user, meeting: Meeting, subgroup: Board) -> SubgroupReport | None:
-    """The subgroup's report for the meeting, if there is one the user may see: as
-    `permissions.visible_subgroup_reports` says, and for those who may write it, their own
-    subgroup's report at a marking they may see on the subgroup (`permissions.marking_ok`)."""
-    reports = permissions.visible_subgroup_reports(user)
-    if permissions.can_write_subgroup_report(user, subgroup):
-        reports = reports | SubgroupReport.objects.filter(permissions.marking_ok(user, "board"))
-    return reports.filter(meeting=meeting, board=subgroup).select_related("author").first()
+    """The subgroup's report for the meeting, if there is one the user may see."""
+    return (
+        permissions.visible_subgroup_reports(user)
+        .filter(meeting=meeting, board=subgroup)
+        .select_related("author")
+        .first()
+    )
 
 
 def report_exists(meeting: Meeting, subgroup: Board) -> bool:
