@@ -14,8 +14,7 @@ from django.contrib import admin
 from actions.admin import Permitted, ShowsMarking
 from actions.models import Marking
 from cspplan.admin import ScopedAdmin, ScopedInline, Services
-from meetings import permissions
-from meetings import services
+from meetings import permissions, services
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -58,6 +57,7 @@ SUBGROUP_REPORT_SERVICES = Services(
     services.subgroup_report_remove,
     "report",
 )
+
 
 class AgendaItemInline(ScopedInline, admin.TabularInline):
     services = AGENDA_ITEM_SERVICES

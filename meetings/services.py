@@ -1,10 +1,10 @@
 """Writes to a board's meetings: the forward plan, agendas and standing items, attendance,
 minutes, the meeting action log and subgroups' reports. The one module of them: the pages,
 the admin (meetings.admin) and the fixture loader (meetings.seeds, the `*_upsert`
-functions) all write here, so each rule is kept in one place. Each change is saved with one history row in the name
-of the user making it (cspplan.saving), and a change refused writes nothing: the checks
-raise ValidationError, in words for the page to show, before anything is saved, and the
-transaction undoes anything saved before a later check fails.
+functions) all write here, so each rule is kept in one place. Each change is saved with one
+history row in the name of the user making it (cspplan.saving), and a change refused writes
+nothing: the checks raise ValidationError, in words for the page to show, before anything
+is saved, and the transaction undoes anything saved before a later check fails.
 """
 
 import datetime
@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from actions.models import Marking
+from actions.permissions import person_of
 from actions.selectors import highest
 from boards.models import Board, Person
 from cspplan import clock, history
@@ -400,9 +401,10 @@ def _check_attendee(meeting: Meeting, values: dict, *, but: Attendance | None) -
         if not name:
             raise ValidationError("Each attendee needs a name.")
         others = meeting.attendance.exclude(pk=but.pk) if but is not None else meeting.attendance
-        if any(row.casefold() == name.casefold() for row in others.values_list(
-            "name_as_written", flat=True
-        )):
+        if any(
+            row.casefold() == name.casefold()
+            for row in others.values_list("name_as_written", flat=True)
+        ):
             raise ValidationError(f"{name} is listed more than once.")
     _check_people(meeting.board, [values.get("person")], "Attendance")
 
@@ -465,8 +467,8 @@ def meeting_action_update(*, action: MeetingAction, user, **changes) -> MeetingA
     the item's marking, its owners are of the partnership, and a change of status is made
     at a meeting of its board (`status_meeting`, else the one that last set it, else the
     one it was raised at), which it records."""
-    stored = MeetingAction.objects.select_related("meeting__board").select_for_update().get(
-        pk=action.pk
+    stored = (
+        MeetingAction.objects.select_related("meeting__board").select_for_update().get(pk=action.pk)
     )
     _stays(stored, changes, "meeting")
     _unknown("meeting_action_update", changes, ACTION_FIELDS)
@@ -527,8 +529,65 @@ def meeting_action_set_status(
     return record_edit(stored, user=user, status=status, status_meeting=at)
 
 
-# ---- subgroups' reports, as the admin writes them --------------------------------------------
-# (The pages write a report with meetings.reports.subgroup_report_save.)
+# ---- subgroups' reports --------------------------------------------------------------------
+
+# Under the pack's four headings (meetings.reports.HEADINGS), of which a report fills one
+# at least.
+REPORT_HEADINGS = ("brief_update", "key_challenges", "emerging_trends", "support_required")
+SAVED_REASON = "Written in the browser"
+
+
+@transaction.atomic
+def subgroup_report_save(
+    *,
+    meeting: Meeting,
+    subgroup: Board,
+    user,
+    brief_update: str,
+    key_challenges: str,
+    emerging_trends: str,
+    support_required: str,
+    marking: str,
+    title: str = "",
+    author: Person | None = None,
+    reason: str = SAVED_REASON,
+) -> SubgroupReport:
+    """Write the subgroup's update report for the meeting, or change the one it has, in
+    `user`'s name (one history row saying who). The author is `author`, else the user's
+    person. Refused (ValidationError, nothing written) for a board that is not a subgroup of
+    the meeting's board, or a report with nothing under any heading."""
+    if subgroup.parent_id != meeting.board_id:
+        raise ValidationError(f"{subgroup} does not report to {meeting.board}.")
+    values = {
+        "brief_update": brief_update.strip(),
+        "key_challenges": key_challenges.strip(),
+        "emerging_trends": emerging_trends.strip(),
+        "support_required": support_required.strip(),
+        "marking": marking,
+    }
+    if not any(values[name] for name in REPORT_HEADINGS):
+        raise ValidationError("Write the report under at least one of its headings.")
+    if author is None and user is not None:
+        author = person_of(user)
+    existing = SubgroupReport.objects.select_for_update().filter(meeting=meeting, board=subgroup)
+    report = existing.first()
+    if report is None:
+        return record_create(
+            SubgroupReport,
+            user=user,
+            reason=reason,
+            board=subgroup,
+            meeting=meeting,
+            title=title,
+            author=author,
+            **values,
+        )
+    if title:
+        values["title"] = title
+    return record_edit(report, user=user, reason=reason, author=author, **values)
+
+
+# The admin writes a report whole, by its fields.
 
 
 @transaction.atomic

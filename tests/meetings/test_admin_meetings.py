@@ -139,9 +139,7 @@ def test_an_owner_of_another_partnership_is_refused_in_the_admin(admin_client, m
     assert action.history.count() == 1
 
 
-def test_an_action_added_in_the_admin_under_a_marked_item_takes_its_marking(
-    admin_client, meeting
-):
+def test_an_action_added_in_the_admin_under_a_marked_item_takes_its_marking(admin_client, meeting):
     marked = meeting.items.get(number="11")
     address = url(MeetingAction, "add")
     data = form_data(
