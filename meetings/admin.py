@@ -59,6 +59,18 @@ SUBGROUP_REPORT_SERVICES = Services(
 )
 
 
+class StaysPut:
+    """Once made, a record stays with the board or meeting it was made for (`stays`): the
+    services refuse to move it (meetings.services._stays), so its page shows it rather than
+    offer a change that would be refused."""
+
+    stays: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + list(self.stays) if obj is not None else readonly
+
+
 class AgendaItemInline(ScopedInline, admin.TabularInline):
     services = AGENDA_ITEM_SERVICES
     model = AgendaItem
@@ -101,7 +113,8 @@ class MeetingActionInline(ScopedInline, admin.TabularInline):
         return formset
 
 
-class MeetingAdmin(Permitted, ScopedAdmin):
+class MeetingAdmin(StaysPut, Permitted, ScopedAdmin):
+    stays = ("board",)
     services = MEETING_SERVICES
     list_display = ["__str__", "date", "board", "status", "time_as_written", "venue", "chair"]
     list_filter = [
@@ -123,7 +136,8 @@ class MeetingAdmin(Permitted, ScopedAdmin):
         return self.visible(request)
 
 
-class StandingItemAdmin(ShowsMarking, Permitted, ScopedAdmin):
+class StandingItemAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
+    stays = ("board",)
     services = STANDING_ITEM_SERVICES
     list_display = ["title", "board", "presenter_as_written", "minutes_allowed", "shown_marking"]
     list_filter = [("board", admin.RelatedOnlyFieldListFilter), "marking"]
@@ -138,7 +152,8 @@ class StandingItemAdmin(ShowsMarking, Permitted, ScopedAdmin):
         return self.visible(request)
 
 
-class AgendaItemAdmin(ShowsMarking, Permitted, ScopedAdmin):
+class AgendaItemAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
+    stays = ("meeting",)
     services = AGENDA_ITEM_SERVICES
     list_display = [
         "number",
@@ -172,7 +187,8 @@ class AgendaItemAdmin(ShowsMarking, Permitted, ScopedAdmin):
         return self.visible(request)
 
 
-class AttendanceAdmin(Permitted, ScopedAdmin):
+class AttendanceAdmin(StaysPut, Permitted, ScopedAdmin):
+    stays = ("meeting",)
     services = ATTENDANCE_SERVICES
     list_display = ["name_as_written", "person", "kind", "role", "meeting"]
     list_filter = [("meeting", admin.RelatedOnlyFieldListFilter), "kind", "role"]
@@ -184,7 +200,8 @@ class AttendanceAdmin(Permitted, ScopedAdmin):
         return Attendance.objects.filter(meeting__in=permissions.visible_meetings(request.user))
 
 
-class MeetingActionAdmin(ShowsMarking, Permitted, ScopedAdmin):
+class MeetingActionAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
+    stays = ("meeting",)
     services = MEETING_ACTION_SERVICES
     list_display = ["short_text", "owners_as_written", "status", "meeting", "due_date"]
     list_filter = [
@@ -213,7 +230,8 @@ class MeetingActionAdmin(ShowsMarking, Permitted, ScopedAdmin):
         return marked + (action.text if len(action.text) <= 90 else action.text[:89] + "…")
 
 
-class SubgroupReportAdmin(ShowsMarking, Permitted, ScopedAdmin):
+class SubgroupReportAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
+    stays = ("board", "meeting")
     services = SUBGROUP_REPORT_SERVICES
     list_display = ["__str__", "board", "meeting", "author", "shown_marking"]
     list_filter = [
