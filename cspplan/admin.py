@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -146,6 +146,9 @@ class ScopedAdmin(_Writes, SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        refused = getattr(request, REFUSED, None)
+        if refused is not None:
+            form = _refusing(form, refused)
         current = self.model._default_manager.filter(pk=obj.pk) if obj is not None else None
         narrow_choices(self.admin_site, request, form.base_fields, current)
         return form
@@ -178,6 +181,18 @@ class ScopedAdmin(_Writes, SimpleHistoryAdmin):
         return obj
 
     # ---- what is written ------------------------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refused:
+            if request.method != "POST" or hasattr(request, REFUSED):
+                raise
+            # A service refused the change (a rule of the model's, kept there for every
+            # client), and the view's transaction undid whatever was written before it. The
+            # form is shown again, as posted, with the service's reason as its error.
+            setattr(request, REFUSED, refused)
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         values = form_values(form)
@@ -221,6 +236,22 @@ class ScopedAdmin(_Writes, SimpleHistoryAdmin):
         with transaction.atomic():  # all that were chosen, or none
             for obj in queryset:
                 self.write_delete(request, obj)
+
+
+REFUSED = "_refused_by_services"
+
+
+def _refusing(form_class, refused: ValidationError):
+    """`form_class` with the services' refusal `refused` as an error of the whole form, so
+    that the admin shows it as it shows its own and saves nothing."""
+
+    def clean(self):
+        cleaned = super(refusing, self).clean()
+        self.add_error(None, refused.messages)
+        return cleaned
+
+    refusing = type(form_class.__name__, (form_class,), {"clean": clean})
+    return refusing
 
 
 class ScopedInline(_Writes):

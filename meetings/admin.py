@@ -6,7 +6,7 @@ and they see and change everything there. Beneath that, each page is narrowed to
 meetings.permissions lets a user see (a marked item, action or report to those who may see
 it), and changed and added by administrators only, as the partnership's structure is;
 the meetings pages are where a chair or analyst manages a board's meetings. Everything the
-admin writes goes through meetings.record_services, in the signed-in user's name.
+admin writes goes through meetings.services, the pages' writes, in the signed-in user's name.
 """
 
 from django.contrib import admin
@@ -14,8 +14,7 @@ from django.contrib import admin
 from actions.admin import Permitted, ShowsMarking
 from actions.models import Marking
 from cspplan.admin import ScopedAdmin, ScopedInline, Services
-from meetings import permissions
-from meetings import record_services as services
+from meetings import permissions, services
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -25,12 +24,51 @@ from meetings.models import (
     SubgroupReport,
 )
 
-MEETING_SERVICES = Services.named(services, "meeting")
-STANDING_ITEM_SERVICES = Services.named(services, "standing_item")
-AGENDA_ITEM_SERVICES = Services.named(services, "agenda_item")
-ATTENDANCE_SERVICES = Services.named(services, "attendance")
-MEETING_ACTION_SERVICES = Services.named(services, "meeting_action")
-SUBGROUP_REPORT_SERVICES = Services.named(services, "subgroup_report")
+# The admin writes as the pages do, through meetings.services, so that it keeps the same
+# rules (a status that only moves on, an action marked as its item, people of the board's
+# partnership...); a change they refuse is shown as the admin shows its own errors.
+MEETING_SERVICES = Services(
+    services.meeting_create, services.meeting_update, services.meeting_delete, "meeting"
+)
+STANDING_ITEM_SERVICES = Services(
+    services.standing_item_add,
+    services.standing_item_update,
+    services.standing_item_remove,
+    "item",
+)
+AGENDA_ITEM_SERVICES = Services(
+    services.agenda_item_add, services.agenda_item_update, services.agenda_item_remove, "item"
+)
+ATTENDANCE_SERVICES = Services(
+    services.attendance_add,
+    services.attendance_update,
+    services.attendance_remove,
+    "attendance",
+)
+MEETING_ACTION_SERVICES = Services(
+    services.meeting_action_add,
+    services.meeting_action_update,
+    services.meeting_action_remove,
+    "action",
+)
+SUBGROUP_REPORT_SERVICES = Services(
+    services.subgroup_report_add,
+    services.subgroup_report_update,
+    services.subgroup_report_remove,
+    "report",
+)
+
+
+class StaysPut:
+    """Once made, a record stays with the board or meeting it was made for (`stays`): the
+    services refuse to move it (meetings.services._stays), so its page shows it rather than
+    offer a change that would be refused."""
+
+    stays: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + list(self.stays) if obj is not None else readonly
 
 
 class AgendaItemInline(ScopedInline, admin.TabularInline):
@@ -75,7 +113,8 @@ class MeetingActionInline(ScopedInline, admin.TabularInline):
         return formset
 
 
-class MeetingAdmin(Permitted, ScopedAdmin):
+class MeetingAdmin(StaysPut, Permitted, ScopedAdmin):
+    stays = ("board",)
     services = MEETING_SERVICES
     list_display = ["__str__", "date", "board", "status", "time_as_written", "venue", "chair"]
     list_filter = [
@@ -97,7 +136,8 @@ class MeetingAdmin(Permitted, ScopedAdmin):
         return self.visible(request)
 
 
-class StandingItemAdmin(ShowsMarking, Permitted, ScopedAdmin):
+class StandingItemAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
+    stays = ("board",)
     services = STANDING_ITEM_SERVICES
     list_display = ["title", "board", "presenter_as_written", "minutes_allowed", "shown_marking"]
     list_filter = [("board", admin.RelatedOnlyFieldListFilter), "marking"]
@@ -112,7 +152,8 @@ class StandingItemAdmin(ShowsMarking, Permitted, ScopedAdmin):
         return self.visible(request)
 
 
-class AgendaItemAdmin(ShowsMarking, Permitted, ScopedAdmin):
+class AgendaItemAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
+    stays = ("meeting",)
     services = AGENDA_ITEM_SERVICES
     list_display = [
         "number",
@@ -146,7 +187,8 @@ class AgendaItemAdmin(ShowsMarking, Permitted, ScopedAdmin):
         return self.visible(request)
 
 
-class AttendanceAdmin(Permitted, ScopedAdmin):
+class AttendanceAdmin(StaysPut, Permitted, ScopedAdmin):
+    stays = ("meeting",)
     services = ATTENDANCE_SERVICES
     list_display = ["name_as_written", "person", "kind", "role", "meeting"]
     list_filter = [("meeting", admin.RelatedOnlyFieldListFilter), "kind", "role"]
@@ -158,7 +200,8 @@ class AttendanceAdmin(Permitted, ScopedAdmin):
         return Attendance.objects.filter(meeting__in=permissions.visible_meetings(request.user))
 
 
-class MeetingActionAdmin(ShowsMarking, Permitted, ScopedAdmin):
+class MeetingActionAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
+    stays = ("meeting",)
     services = MEETING_ACTION_SERVICES
     list_display = ["short_text", "owners_as_written", "status", "meeting", "due_date"]
     list_filter = [
@@ -187,7 +230,8 @@ class MeetingActionAdmin(ShowsMarking, Permitted, ScopedAdmin):
         return marked + (action.text if len(action.text) <= 90 else action.text[:89] + "…")
 
 
-class SubgroupReportAdmin(ShowsMarking, Permitted, ScopedAdmin):
+class SubgroupReportAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
+    stays = ("board", "meeting")
     services = SUBGROUP_REPORT_SERVICES
     list_display = ["__str__", "board", "meeting", "author", "shown_marking"]
     list_filter = [

@@ -10,8 +10,9 @@
   and its page is a 404.
 - Managing (the forward plan, agendas, attendance, minutes, the action log): the board's
   chair (or interim chair), and the analysts and administrators of its partnership.
-- A subgroup's update report: the subgroup's chair, and whoever manages the board it
-  reports to.
+- A subgroup's update report: seen by those who see the meeting it is made to and by those
+  who sit on the subgroup (`visible_subgroup_reports`); written by the subgroup's chair and
+  whoever manages the board it reports to.
 """
 
 from django.db.models import Q, QuerySet
@@ -61,8 +62,13 @@ def visible_meeting_actions(user) -> QuerySet[MeetingAction]:
 
 
 def visible_subgroup_reports(user) -> QuerySet[SubgroupReport]:
+    """A subgroup's report to a meeting of the board above it is seen by those who see the
+    board's meeting (marked ones: those on the meeting's board or above), and by those who
+    sit on the subgroup (marked ones: on the subgroup or above): its chair, who writes it,
+    sits on the subgroup but need not sit on the board it reports to."""
     return SubgroupReport.objects.filter(
-        marking_ok(user, "meeting__board"), meeting__in=visible_meetings(user)
+        (marking_ok(user, "meeting__board") & Q(meeting__in=visible_meetings(user)))
+        | (marking_ok(user, "board") & Q(board__in=visible_boards(user)))
     )
 
 

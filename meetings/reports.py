@@ -1,5 +1,5 @@
-"""Subgroups' update reports to their board's meetings: writing one (the service) and the
-reads its page and the pack share.
+"""Subgroups' update reports to their board's meetings: the reads its page and the pack
+share (the service that writes one is meetings.services.subgroup_report_save).
 
 A report belongs to a subgroup (a board whose parent is the meeting's board) and a meeting;
 there is at most one of each pair (a database constraint), so writing it again edits it.
@@ -10,15 +10,12 @@ Who may write it is `permissions.can_write_subgroup_report`; who may read it,
 import datetime
 import re
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from actions.permissions import person_of, visible_boards
-from boards.models import Board, Person
-from cspplan.saving import record_create, record_edit
+from actions.permissions import visible_boards
+from boards.models import Board
 from meetings import permissions
 from meetings.models import Meeting, SubgroupReport
 
@@ -30,7 +27,6 @@ HEADINGS = (
     ("support_required", "Support required from the board"),
 )
 FIELDS = tuple(name for name, _ in HEADINGS)
-SAVED_REASON = "Written in the browser"
 
 # A meeting's date in its address, as 2021-12-08 and nothing else.
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -60,11 +56,11 @@ def meeting_for(user, board_pk: int, day: str) -> Meeting:
 
 
 def report_place(user, board_pk: int, day: str, subgroup_pk: int) -> tuple[Meeting, Board]:
-    """The meeting and the subgroup of a report's page: a subgroup of the meeting's board
-    that the user may open, of a meeting they may see, or whose report they may write (a
-    subgroup's chair sits on the subgroup, not on the board it reports to, and so does not
-    see the board's meetings, but writes to them: permissions.can_write_subgroup_report).
-    404 for anything else."""
+    """The meeting and the subgroup of a report's page: a meeting of the board, and a
+    subgroup of it the user may open. Whether they may read the report there is
+    `permissions.visible_subgroup_reports` (a subgroup's chair reads and writes its reports
+    to a board whose meetings they do not see), whether they may write it
+    `permissions.can_write_subgroup_report`. 404 for anything else."""
     meeting = get_object_or_404(
         Meeting.objects.select_related("board__partnership", "board__parent", "chair"),
         board_id=board_pk,
@@ -73,9 +69,6 @@ def report_place(user, board_pk: int, day: str, subgroup_pk: int) -> tuple[Meeti
     subgroups = visible_boards(user).filter(parent=meeting.board).select_related("parent")
     subgroup = subgroups.filter(pk=subgroup_pk).first()
     if subgroup is None:
-        raise Http404("No such report.")
-    seen = permissions.visible_meetings(user).filter(pk=meeting.pk).exists()
-    if not seen and not permissions.can_write_subgroup_report(user, subgroup):
         raise Http404("No such report.")
     return meeting, subgroup
 
@@ -92,69 +85,16 @@ def meeting_reports(user, meeting: Meeting) -> QuerySet[SubgroupReport]:
 
 
 def report_for(user, meeting: Meeting, subgroup: Board) -> SubgroupReport | None:
-    """The subgroup's report for the meeting, if there is one the user may see: as
-    `permissions.visible_subgroup_reports` says, and for those who may write it, their own
-    subgroup's report at a marking they may see on the subgroup (`permissions.marking_ok`)."""
-    reports = permissions.visible_subgroup_reports(user)
-    if permissions.can_write_subgroup_report(user, subgroup):
-        reports = reports | SubgroupReport.objects.filter(permissions.marking_ok(user, "board"))
-    return reports.filter(meeting=meeting, board=subgroup).select_related("author").first()
+    """The subgroup's report for the meeting, if there is one the user may see."""
+    return (
+        permissions.visible_subgroup_reports(user)
+        .filter(meeting=meeting, board=subgroup)
+        .select_related("author")
+        .first()
+    )
 
 
 def report_exists(meeting: Meeting, subgroup: Board) -> bool:
     """Whether the subgroup has reported, seen or not: a writer who may not see a marked
     report must not overwrite it unseen."""
     return SubgroupReport.objects.filter(meeting=meeting, board=subgroup).exists()
-
-
-# ---- the service -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def subgroup_report_save(
-    *,
-    meeting: Meeting,
-    subgroup: Board,
-    user,
-    brief_update: str,
-    key_challenges: str,
-    emerging_trends: str,
-    support_required: str,
-    marking: str,
-    title: str = "",
-    author: Person | None = None,
-    reason: str = SAVED_REASON,
-) -> SubgroupReport:
-    """Write the subgroup's update report for the meeting, or change the one it has, in
-    `user`'s name (one history row saying who). The author is `author`, else the user's
-    person. Refused (ValidationError, nothing written) for a board that is not a subgroup of
-    the meeting's board, or a report with nothing under any heading."""
-    if subgroup.parent_id != meeting.board_id:
-        raise ValidationError(f"{subgroup} does not report to {meeting.board}.")
-    values = {
-        "brief_update": brief_update.strip(),
-        "key_challenges": key_challenges.strip(),
-        "emerging_trends": emerging_trends.strip(),
-        "support_required": support_required.strip(),
-        "marking": marking,
-    }
-    if not any(values[name] for name in FIELDS):
-        raise ValidationError("Write the report under at least one of its headings.")
-    if author is None and user is not None:
-        author = person_of(user)
-    existing = SubgroupReport.objects.select_for_update().filter(meeting=meeting, board=subgroup)
-    report = existing.first()
-    if report is None:
-        return record_create(
-            SubgroupReport,
-            user=user,
-            reason=reason,
-            board=subgroup,
-            meeting=meeting,
-            title=title,
-            author=author,
-            **values,
-        )
-    if title:
-        values["title"] = title
-    return record_edit(report, user=user, reason=reason, author=author, **values)

@@ -11,7 +11,7 @@ from actions.models import Marking, Plan
 from boards.models import Board, Partnership
 from boards.seeds import person_named
 from cspplan.records import Record, RecordError
-from meetings import record_services as services
+from meetings import services
 from meetings.models import (
     AgendaItem,
     Attendance,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from actions.models import Marking
-from meetings import permissions, reports
+from meetings import permissions, reports, services
 from meetings.report_form import SubgroupReportForm
 
 
@@ -45,7 +45,7 @@ def subgroup_report(request, pk, day, subgroup_pk):
     if request.method != "POST" or not form.is_valid():
         return _page(request, meeting, subgroup, report, form=form)
     try:
-        reports.subgroup_report_save(
+        services.subgroup_report_save(
             meeting=meeting, subgroup=subgroup, user=request.user, **form.cleaned_data
         )
     except ValidationError as error:

@@ -1,6 +1,7 @@
-"""The meetings' admin: what it writes goes through meetings.record_services in the
-administrator's name, and behind the door (should the admin let in other staff) a marked
-agenda item is found only by those who may see it."""
+"""The meetings' admin: what it writes goes through meetings.services, the pages' writes,
+in the administrator's name and under their rules (a change they refuse is the admin's
+usual error and writes nothing), and behind the door (should the admin let in other staff)
+a marked agenda item is found only by those who may see it."""
 
 import datetime
 
@@ -10,9 +11,15 @@ from django.urls import reverse
 
 from actions.models import Marking
 from boards.models import Role
-from meetings.models import AgendaItem, Meeting, MeetingAction
+from meetings.models import AgendaItem, Meeting, MeetingAction, MeetingStatus
 from tests.actions.test_admin_write_path import form_data, post
-from tests.factories import BoardFactory, PartnershipFactory, UserFactory, user_in_role
+from tests.factories import (
+    BoardFactory,
+    PartnershipFactory,
+    PersonFactory,
+    UserFactory,
+    user_in_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +63,7 @@ def test_a_meeting_and_its_inline_action_changed_in_the_admin_are_recorded_as_th
     assert (changed.venue, changed.history_user) == ("MS Teams", administrator)
     action = meeting.actions_raised.get()
     assert action.status == MeetingAction.Status.COMPLETED
+    assert action.status_meeting == meeting  # where its status was set
     assert [row.history_user for row in action.history.all()][0] == administrator
     # The items were posted back unchanged: nothing written for them.
     assert all(item.history.count() == 1 for item in meeting.items.all())
@@ -84,3 +92,89 @@ def test_behind_the_door_a_marked_item_is_found_only_by_those_who_may_see_it(
         assert (page.status_code == 200) is found
         if not found:  # as for a record that does not exist: to the index
             assert page.status_code == 302 and page["Location"] == reverse("admin:index")
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def refused(response, reason: str) -> None:
+    """The admin's usual error: the form again, with the reason, and no redirect."""
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Please correct the error below." in page
+    assert reason in page
+
+
+def test_a_meetings_status_moved_back_in_the_admin_is_refused_with_all_else_posted(
+    admin_client, meeting
+):
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.HELD)
+    rows = meeting.history.count()
+    address = url(Meeting, "change", meeting.pk)
+    data = form_data(admin_client, address, status=MeetingStatus.PLANNED, venue="MS Teams")
+    data["actions_raised-0-status"] = MeetingAction.Status.COMPLETED
+
+    refused(admin_client.post(address, data), "cannot go back to planned")
+
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.venue) == (MeetingStatus.HELD, "")
+    assert meeting.history.count() == rows
+    action = meeting.actions_raised.get()
+    assert action.status == MeetingAction.Status.OPEN and action.history.count() == 1
+
+
+def test_an_owner_of_another_partnership_is_refused_in_the_admin(admin_client, meeting):
+    stranger = PersonFactory(name="Pat Elsewhere", partnerships=[PartnershipFactory()])
+    action = meeting.actions_raised.get()
+    address = url(MeetingAction, "change", action.pk)
+    data = form_data(admin_client, address, owners=[stranger.pk], text="Changed")
+
+    refused(admin_client.post(address, data), "Pat Elsewhere is not of Here CSP")
+
+    action.refresh_from_db()
+    assert list(action.owners.all()) == [] and action.text.startswith("Jade Hodgson")
+    assert action.history.count() == 1
+
+
+def test_an_action_added_in_the_admin_under_a_marked_item_takes_its_marking(admin_client, meeting):
+    marked = meeting.items.get(number="11")
+    address = url(MeetingAction, "add")
+    data = form_data(
+        admin_client,
+        address,
+        meeting=meeting.pk,
+        agenda_item=marked.pk,
+        text="Police to brief the board on Heathway",
+        status=MeetingAction.Status.OPEN,
+        marking=Marking.OFFICIAL,
+        order=5,
+        owners=[],
+    )
+
+    post(admin_client, address, data)
+
+    added = MeetingAction.objects.get(text="Police to brief the board on Heathway")
+    assert added.marking == Marking.OFFICIAL_SENSITIVE
+    assert added.status_meeting == meeting
+
+
+def test_a_second_meeting_of_the_board_on_the_same_day_is_refused_in_the_admin(
+    admin_client, meeting
+):
+    address = url(Meeting, "add")
+    data = form_data(
+        admin_client,
+        address,
+        board=meeting.board.pk,
+        date="2021-09-29",
+        status=MeetingStatus.PLANNED,
+    )
+
+    response = admin_client.post(address, data)
+
+    assert response.status_code == 200
+    assert "Please correct the error" in response.content.decode()
+    assert Meeting.objects.filter(board=meeting.board).count() == 1

@@ -6,8 +6,10 @@ import datetime
 import pytest
 
 from actions.models import Marking
+from boards.models import Membership, Role
 from meetings import permissions
 from meetings.models import AgendaItem, Meeting, MeetingAction, SubgroupReport
+from tests.factories import BoardFactory, MembershipFactory, user_in_role
 
 SENSITIVE = Marking.OFFICIAL_SENSITIVE
 
@@ -66,3 +68,25 @@ def test_who_manages_a_boards_meetings(world):
     assert permissions.can_write_subgroup_report(world.chair, world.subgroup)
     assert not permissions.can_write_subgroup_report(world.officer, world.subgroup)
     assert not permissions.can_write_subgroup_report(world.chair, world.board)
+
+
+def test_a_subgroups_chair_sees_their_subgroups_reports_and_no_other(world, meeting):
+    """The subgroup's chair sits on the subgroup, not on the board it reports to: they see
+    its reports to that board's meetings, marked ones too, as they may write them; not
+    another subgroup's, nor the board's meetings or marked items."""
+    sub_chair = user_in_role(Role.CHAIR, name="Suki Subgroup")
+    MembershipFactory(board=world.subgroup, person=sub_chair.person, role=Membership.Role.CHAIR)
+    sibling = BoardFactory(
+        partnership=world.board.partnership, parent=world.board, name="Test sibling subgroup"
+    )
+    official = SubgroupReport.objects.create(board=sibling, meeting=meeting, title="Sibling")
+    marked = SubgroupReport.objects.get(board=world.subgroup)
+
+    assert list(permissions.visible_subgroup_reports(sub_chair)) == [marked]
+    assert not permissions.visible_meetings(sub_chair).exists()
+    assert not permissions.visible_items(sub_chair).exists()
+    # Those who see the meeting see both, marked ones only if on the board or above.
+    assert set(permissions.visible_subgroup_reports(world.chair)) == {marked, official}
+    assert list(permissions.visible_subgroup_reports(world.officer)) == [official]
+    assert not permissions.visible_subgroup_reports(world.other_chair).exists()
+    assert not permissions.visible_subgroup_reports(world.far_officer).exists()

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from actions.models import Marking
 from boards.models import Membership, Role
-from meetings import reports
+from meetings import services
 from meetings.models import Meeting, SubgroupReport
 from tests.factories import MembershipFactory, user_in_role
 
@@ -111,7 +111,7 @@ def test_a_report_in_error_writes_nothing(client, world, meeting, sub_chair, cha
 
 def test_the_service_refuses_a_board_that_does_not_report_to_the_meetings(world, meeting):
     with pytest.raises(ValidationError):
-        reports.subgroup_report_save(
+        services.subgroup_report_save(
             meeting=meeting,
             subgroup=world.other_board,
             user=world.chair,
@@ -119,7 +119,7 @@ def test_the_service_refuses_a_board_that_does_not_report_to_the_meetings(world,
             **TEXT,
         )
     with pytest.raises(ValidationError):
-        reports.subgroup_report_save(
+        services.subgroup_report_save(
             meeting=meeting,
             subgroup=world.subgroup,
             user=world.chair,
@@ -141,7 +141,7 @@ def test_who_may_read_write_or_not_know_of_a_report(client, world, meeting, sub_
     client.logout()
     assert client.get(address).status_code == 302  # to sign in
 
-    reports.subgroup_report_save(
+    services.subgroup_report_save(
         meeting=meeting, subgroup=world.subgroup, user=sub_chair, marking=Marking.OFFICIAL, **TEXT
     )
     # Written, it is read by the partnership's officers, who may not change it.
@@ -161,7 +161,7 @@ def test_who_may_read_write_or_not_know_of_a_report(client, world, meeting, sub_
 def test_a_marked_report_does_not_exist_for_those_who_may_not_see_it(
     client, world, meeting, sub_chair
 ):
-    reports.subgroup_report_save(
+    services.subgroup_report_save(
         meeting=meeting,
         subgroup=world.subgroup,
         user=world.chair,

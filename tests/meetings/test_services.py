@@ -300,3 +300,58 @@ def test_minutes_are_recorded_per_item_with_history(world):
     assert item.minutes == "The board reviewed it."
     latest = item.history.first()
     assert (latest.minutes, latest.history_user) == ("The board reviewed it.", world.analyst)
+
+
+def test_the_admins_whole_record_writes_keep_the_pages_rules(world):
+    """What the admin writes (a record's every field) meets the checks the pages' writes
+    do: a record stays where it was made, a name is on the attendance once, an action
+    under a marked item is marked with it, and a change of its status is set at a meeting
+    of its board."""
+    meeting = held(world, day(9, 29))
+    later = held(world, day(12, 8))
+    elsewhere = services.meeting_create(
+        board=world.other_board, user=world.administrator, date=day(9, 29)
+    )
+    item = services.agenda_item_add(
+        meeting=meeting, user=world.chair, title="Heathway Tensions", marking=SENSITIVE
+    )
+    services.attendance_add(
+        meeting=meeting, user=world.chair, name_as_written="Chris Lyons", kind="present"
+    )
+    before = counts()
+    for refused in (
+        lambda: services.meeting_update(meeting=meeting, user=world.chair, board=world.other_board),
+        lambda: services.agenda_item_update(item=item, user=world.chair, meeting=later),
+        lambda: services.attendance_add(
+            meeting=meeting, user=world.chair, name_as_written="chris  lyons", kind="present"
+        ),
+        lambda: services.meeting_action_add(
+            meeting=later, user=world.chair, text="Report back", agenda_item=item
+        ),
+        lambda: services.meeting_action_add(
+            meeting=later, user=world.chair, text="Report back", status_meeting=meeting
+        ),
+    ):
+        with pytest.raises(ValidationError):
+            refused()
+    assert counts() == before
+
+    action = services.meeting_action_add(meeting=meeting, user=world.chair, text="Report back")
+    with pytest.raises(ValidationError, match="its own board"):
+        services.meeting_action_update(
+            action=action, user=world.chair, status=ActionStatus.CLOSED, status_meeting=elsewhere
+        )
+    changed = services.meeting_action_update(
+        action=action,
+        user=world.chair,
+        agenda_item=item,
+        marking=Marking.OFFICIAL,
+        status=ActionStatus.COMPLETED,
+        status_meeting=later,
+    )
+    assert (changed.marking, changed.status, changed.status_meeting) == (
+        SENSITIVE,
+        ActionStatus.COMPLETED,
+        later,
+    )
+    assert changed.history.first().history_user == world.chair
