@@ -269,10 +269,16 @@ def _form_page(
     return render(request, "meetings/form.html", context)
 
 
-def _refused(form, error: ValidationError) -> None:
-    """A service's refusal, shown at the top of the form."""
-    for message in error.messages:
-        form.add_error(None, message)
+def _write(form, write):
+    """Call `write()`, a service writing a valid form, and give back what it returns. If the
+    service refuses, nothing is written and its reasons are shown at the top of the form:
+    the caller tells by `form.errors`."""
+    try:
+        return write()
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return None
 
 
 def _meeting_values(form) -> dict:
@@ -289,16 +295,16 @@ def meeting_add(request, pk):
     form = MeetingForm(request.POST or None, board=board, status=False)
     back = reverse("meetings:board-meetings", args=[board.pk])
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(
+        meeting = _write(
+            form,
+            lambda: services.meeting_create(
                 board=board,
                 user=request.user,
                 date=form.cleaned_data["date"],
                 **_meeting_values(form),
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
+            ),
+        )
+        if not form.errors:
             added = f"Meeting of {show_date(meeting.date)} added to the forward plan."
             messages.success(request, added)
             return redirect(meeting_url(meeting))
@@ -319,23 +325,23 @@ def meeting_set_up(request, pk, day):
         raise Http404("Not a forward-plan entry")
     form = MeetingForm(request.POST or None, board=meeting.board, meeting=meeting, status=False)
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(
+        saved = _write(
+            form,
+            lambda: services.meeting_create(
                 board=meeting.board,
                 user=request.user,
                 planned=meeting,
                 date=form.cleaned_data["date"],
                 **_meeting_values(form),
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
+            ),
+        )
+        if not form.errors:
             messages.success(
                 request,
-                f"Meeting of {show_date(meeting.date)} set up from the forward plan, "
+                f"Meeting of {show_date(saved.date)} set up from the forward plan, "
                 "with the board's standing items.",
             )
-            return redirect(meeting_url(meeting))
+            return redirect(meeting_url(saved))
     return _form_page(
         request,
         form,
@@ -355,15 +361,15 @@ def meeting_edit(request, pk, day):
     _managing(request, meeting.board)
     form = MeetingForm(request.POST or None, board=meeting.board, meeting=meeting)
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_update(
+        saved = _write(
+            form,
+            lambda: services.meeting_update(
                 meeting=meeting, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
+            ),
+        )
+        if not form.errors:
             messages.success(request, "Meeting saved.")
-            return redirect(meeting_url(meeting))
+            return redirect(meeting_url(saved))
     return _form_page(
         request,
         form,
@@ -384,11 +390,11 @@ def item_add(request, pk, day):
     may_mark = permissions.may_see_marked(request.user, meeting.board)
     form = ItemForm(request.POST or None, board=meeting.board, may_mark=may_mark)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_item_add(meeting=meeting, user=request.user, **form.values())
-        except ValidationError as error:
-            _refused(form, error)
-        else:
+        _write(
+            form,
+            lambda: services.agenda_item_add(meeting=meeting, user=request.user, **form.values()),
+        )
+        if not form.errors:
             messages.success(request, f"Item added: {form.cleaned_data['title']}.")
             return redirect(meeting_url(meeting) + "#agenda")
     return _form_page(
@@ -412,11 +418,10 @@ def item_edit(request, pk, day, item_pk):
     may_mark = permissions.may_see_marked(request.user, meeting.board)
     form = ItemForm(request.POST or None, board=meeting.board, item=item, may_mark=may_mark)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_item_update(item=item, user=request.user, **form.values())
-        except ValidationError as error:
-            _refused(form, error)
-        else:
+        _write(
+            form, lambda: services.agenda_item_update(item=item, user=request.user, **form.values())
+        )
+        if not form.errors:
             messages.success(request, f"Item saved: {form.cleaned_data['title']}.")
             return redirect(meeting_url(meeting) + "#agenda")
     return _form_page(
@@ -498,11 +503,13 @@ def attendance(request, pk, day):
     _managing(request, meeting.board)
     form = AttendanceForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.attendance_record(meeting=meeting, user=request.user, entries=form.entries)
-        except ValidationError as error:
-            _refused(form, error)
-        else:
+        _write(
+            form,
+            lambda: services.attendance_record(
+                meeting=meeting, user=request.user, entries=form.entries
+            ),
+        )
+        if not form.errors:
             messages.success(request, "Attendance saved.")
             return redirect(meeting_url(meeting) + "#attendance")
     return _form_page(
@@ -528,11 +535,10 @@ def action_add(request, pk, day):
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         values.setdefault("marking", Marking.OFFICIAL)
-        try:
-            action = services.meeting_action_add(meeting=meeting, user=request.user, **values)
-        except ValidationError as error:
-            _refused(form, error)
-        else:
+        action = _write(
+            form, lambda: services.meeting_action_add(meeting=meeting, user=request.user, **values)
+        )
+        if not form.errors:
             messages.success(request, f"Action added: {action.text}")
             return redirect(meeting_url(meeting) + "#actions")
     return _form_page(
