@@ -259,6 +259,17 @@ class Action(models.Model):
         help_text="The subgroup that monitors this action.",
     )
     marking = marking_field()
+    # The annual roll-over carries an unfinished action into next year's plan as a new
+    # action; this links it to the one it came from (and so to that one's history and
+    # updates). Null for an action first written in this plan.
+    carried_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+        help_text="The action in last year's plan that this one carries forward.",
+    )
     order = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "actions",
     "workbooks",
     "reporting",
+    "rollover",
     "meetings",
     "audit",
 ]

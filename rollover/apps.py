@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RolloverConfig(AppConfig):
+    name = "rollover"
+    verbose_name = "The annual cycle"
