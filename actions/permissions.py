@@ -42,6 +42,7 @@ from actions.models import (
     IndicatorValue,
     Marking,
     Plan,
+    PlanStatus,
     ProgressUpdate,
     SeniorLeader,
     Theme,
@@ -279,12 +280,14 @@ def editable_actions(user) -> QuerySet[Action]:
     access = access_for(user)
     if access.role is None:
         return Action.objects.none()
+    # Nobody changes a closed plan (actions.closing), administrators included.
+    open_plans = Action.objects.exclude(theme__plan__status=PlanStatus.CLOSED)
     if access.role == Role.ADMINISTRATOR:
-        return Action.objects.all()
+        return open_plans
     scope = _led(access)
     if access.role == Role.ANALYST:
         scope |= Q(theme__plan__partnership_id__in=access.partnership_ids)
-    return Action.objects.filter(scope & _sensitive_ok(access))
+    return open_plans.filter(scope & _sensitive_ok(access))
 
 
 def can_edit_action(user, action: Action) -> bool:
@@ -301,8 +304,9 @@ def can_export_plan(user, plan: Plan | None = None) -> bool:
 def importable_plans(user) -> QuerySet[Plan]:
     """The plans `can_import_plan` allows, for choosing one."""
     access = access_for(user)
+    open_plans = Plan.objects.exclude(status=PlanStatus.CLOSED)  # actions.closing
     if access.role == Role.ADMINISTRATOR:
-        return Plan.objects.all()
+        return open_plans
     if access.role != Role.ANALYST:
         return Plan.objects.none()
     # As `hidden_in_plan` says, for every plan at once: the plans holding marked actions,
@@ -314,7 +318,7 @@ def importable_plans(user) -> QuerySet[Plan]:
     )
     hidden_themes = Theme.objects.exclude(pk__in=visible_themes(user).values("pk"))
     return (
-        Plan.objects.filter(partnership_id__in=access.partnership_ids)
+        open_plans.filter(partnership_id__in=access.partnership_ids)
         .exclude(pk__in=hidden.values("theme__plan_id"))
         .exclude(pk__in=hidden_updates.values("action__theme__plan_id"))
         .exclude(pk__in=hidden_themes.values("plan_id"))
@@ -324,15 +328,19 @@ def importable_plans(user) -> QuerySet[Plan]:
 def can_import_plan(user, plan: Plan | None = None) -> bool:
     """Upload a workbook into the plan, changing and adding its actions; without a plan,
     whether the user may import into any plan at all. As for export, an importer must see
-    every action of the plan, since a row may match any of them."""
+    every action of the plan, since a row may match any of them. A closed plan takes no
+    import (actions.closing)."""
+    if plan is not None and plan.status == PlanStatus.CLOSED:
+        return False
     return _analyst_of(user, plan) and (plan is None or not hidden_in_plan(user, plan))
 
 
 def can_edit_indicators(user, plan: Plan) -> bool:
     """Enter the plan's indicator values and change their targets (the indicators page):
     analysts of the plan's partnership and administrators. Unlike an import, this touches no
-    action, so a marked action the analyst may not see does not stand in the way."""
-    return _analyst_of(user, plan)
+    action, so a marked action the analyst may not see does not stand in the way. Not in a
+    closed plan (actions.closing)."""
+    return plan.status != PlanStatus.CLOSED and _analyst_of(user, plan)
 
 
 def hidden_in_plan(user, plan: Plan) -> bool:

@@ -4,12 +4,14 @@ import hashlib
 
 from django.db import transaction
 
+from actions.closing import PlanClosed, ensure_open, ensure_open_values
 from actions.models import (
     Action,
     Indicator,
     IndicatorValue,
     Marking,
     Plan,
+    PlanStatus,
     ProgressUpdate,
     SeniorLeader,
     Theme,
@@ -159,7 +161,7 @@ def action_update(
     unknown = set(changes) - set(ACTION_UPDATE_FIELDS)
     if unknown:
         raise TypeError(f"action_update cannot change {', '.join(sorted(unknown))}")
-    locked = Action.objects.select_for_update().get(pk=action.pk)
+    locked = _locked_in_open_plan(action)
     if action_version(locked) != expected_version:
         raise ActionChanged(locked)
     values = dict(changes)
@@ -170,6 +172,19 @@ def action_update(
     save_if_changed(locked, values, user=user, reason=reason)
     if update is not None:
         progress_update_create(action=locked, user=user, reason=reason, **update)
+    return locked
+
+
+def _locked_in_open_plan(action: Action) -> Action:
+    """The stored action, its row locked until the transaction ends, with its plan read in
+    the same query to refuse a closed one (actions.closing)."""
+    locked = (
+        Action.objects.select_for_update(of=("self",))
+        .select_related("theme__plan")
+        .get(pk=action.pk)
+    )
+    if locked.theme.plan.status == PlanStatus.CLOSED:
+        raise PlanClosed(locked.theme.plan)
     return locked
 
 
@@ -195,8 +210,12 @@ def progress_update_create(
     whose RAG status differs from the action's sets the action's status too: that is what
     "the RAG status an update sets" means. The action is saved first, so that its history
     row comes before the update (actions.history.since_version relies on that order)."""
-    if rag:
-        locked = Action.objects.select_for_update().get(pk=action.pk)
+    # Where the update sets the RAG, the action is locked and its plan checked in one
+    # query; otherwise its plan is checked on its own.
+    if not rag:
+        ensure_open(action)
+    else:
+        locked = _locked_in_open_plan(action)
         if save_if_changed(locked, {"rag": rag}, user=user, reason=reason):
             action.rag, action.updated_at = locked.rag, locked.updated_at
     signed_in = user is not None and user.is_authenticated
@@ -231,41 +250,49 @@ def plan_create(*, user, **values) -> Plan:
 
 @transaction.atomic
 def plan_edit(*, plan: Plan, user, **values) -> Plan:
+    ensure_open(plan, values, reopening=True)
     return record_edit(plan, user=user, **values)
 
 
 @transaction.atomic
 def plan_delete(*, plan: Plan, user) -> None:
+    ensure_open(plan)
     history.delete(plan, user=user)
 
 
 @transaction.atomic
 def senior_leader_create(*, user, **values) -> SeniorLeader:
+    ensure_open_values(SeniorLeader, values)
     return record_create(SeniorLeader, user=user, **values)
 
 
 @transaction.atomic
 def senior_leader_edit(*, senior_leader: SeniorLeader, user, **values) -> SeniorLeader:
+    ensure_open(senior_leader, values)
     return record_edit(senior_leader, user=user, **values)
 
 
 @transaction.atomic
 def senior_leader_delete(*, senior_leader: SeniorLeader, user) -> None:
+    ensure_open(senior_leader)
     history.delete(senior_leader, user=user)
 
 
 @transaction.atomic
 def theme_create(*, user, **values) -> Theme:
+    ensure_open_values(Theme, values)
     return record_create(Theme, user=user, **values)
 
 
 @transaction.atomic
 def theme_edit(*, theme: Theme, user, **values) -> Theme:
+    ensure_open(theme, values)
     return record_edit(theme, user=user, **values)
 
 
 @transaction.atomic
 def theme_delete(*, theme: Theme, user) -> None:
+    ensure_open(theme)
     history.delete(theme, user=user)
 
 
@@ -273,17 +300,20 @@ def theme_delete(*, theme: Theme, user) -> None:
 def action_create(*, user, **values) -> Action:
     """A new action; its lists (lead_people, lead_organisations, supporting_organisations)
     by name among `values`, recorded in the same history row as its fields."""
+    ensure_open_values(Action, values)
     return record_create(Action, user=user, **values)
 
 
 @transaction.atomic
 def action_edit(*, action: Action, user, **values) -> Action:
     """Change any of the action's fields and lists, in one history row."""
+    ensure_open(action, values)
     return record_edit(action, user=user, **values)
 
 
 @transaction.atomic
 def action_delete(*, action: Action, user) -> None:
+    ensure_open(action)
     history.delete(action, user=user)
 
 
@@ -293,40 +323,48 @@ def progress_update_edit(
 ) -> ProgressUpdate:
     """Correct an update (its date, words, author, the RAG status it records). The
     action's own RAG status is left as it is: that is changed on the action itself."""
+    ensure_open(update, values)
     return record_edit(update, user=user, reason=reason, **values)
 
 
 @transaction.atomic
 def progress_update_delete(*, update: ProgressUpdate, user) -> None:
+    ensure_open(update)
     history.delete(update, user=user)
 
 
 @transaction.atomic
 def indicator_create(*, user, **values) -> Indicator:
+    ensure_open_values(Indicator, values)
     return record_create(Indicator, user=user, **values)
 
 
 @transaction.atomic
 def indicator_edit(*, indicator: Indicator, user, **values) -> Indicator:
+    ensure_open(indicator, values)
     return record_edit(indicator, user=user, **values)
 
 
 @transaction.atomic
 def indicator_delete(*, indicator: Indicator, user) -> None:
+    ensure_open(indicator)
     history.delete(indicator, user=user)
 
 
 @transaction.atomic
 def indicator_value_create(*, user, **values) -> IndicatorValue:
+    ensure_open_values(IndicatorValue, values)
     return record_create(IndicatorValue, user=user, **values)
 
 
 @transaction.atomic
 def indicator_value_edit(*, indicator_value: IndicatorValue, user, **values) -> IndicatorValue:
     # Not `value=`: that is the name of the record's number, which `values` may change.
+    ensure_open(indicator_value, values)
     return record_edit(indicator_value, user=user, **values)
 
 
 @transaction.atomic
 def indicator_value_delete(*, indicator_value: IndicatorValue, user) -> None:
+    ensure_open(indicator_value)
     history.delete(indicator_value, user=user)

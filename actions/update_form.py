@@ -308,8 +308,9 @@ class ActionUpdateForm(forms.Form):
         """(element id, message) for the error summary, in the order of the fields. Each
         links to the input to correct: a date's first wrong box (its day box if the whole
         date is wrong), a group of radios' first radio (templates/gds/layout/radio_item.html
-        numbers them from 0, as Django does)."""
-        links = []
+        numbers them from 0, as Django does). An error about the whole form (its plan has
+        closed, say) comes first, linked to the update's words."""
+        links = [(self["update_text"].auto_id, message) for message in self.non_field_errors()]
         for name, field in self.fields.items():
             bound = self[name]
             for message in self.errors.get(name, []):

@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F
 from django.urls import reverse
 
-from actions.models import Action, Plan, ProgressUpdate
+from actions.models import Action, Plan, PlanStatus, ProgressUpdate
 from actions.services import action_update, action_version
 from cspplan import clock
 
@@ -113,3 +113,12 @@ def migrate_to(targets):
     executor.loader.build_graph()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
+
+
+def reopened(plan: Plan) -> Plan:
+    """`plan` as if it were still open. The seed plans of the SGV and CSP layouts are
+    closed (their periods have ended), and a closed plan takes no import or edit
+    (actions.closing); tests of those layouts' round trips write to them as to an open one."""
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.ACTIVE)
+    plan.refresh_from_db()
+    return plan

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from actions.models import Action, Marking, Plan, SeniorLeader, Theme
+from actions.closing import PlanClosed
+from actions.models import Action, Marking, Plan, PlanStatus, SeniorLeader, Theme
 from actions.rag import RAG
 from boards.models import Partnership
 from boards.names import NameIndex
@@ -252,6 +253,9 @@ def preview_import(
     preview.not_in_workbook = [action for action in existing if action.pk not in claimed]
     preview.indicators = indicator_changes(parsed, plan)
     preview.problems = parsed.all_problems
+    if plan is not None and plan.status == PlanStatus.CLOSED:
+        # A closed plan takes no import (actions.closing), whatever the workbook holds.
+        preview.problems = [Problem(PlanClosed(plan).messages[0]), *preview.problems]
     return preview
 
 

@@ -19,8 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actions import selectors, services
+from actions.closing import PlanClosed
 from actions.history import action_history, since_version
-from actions.models import Action, Plan
+from actions.models import Action, Plan, PlanStatus
 from actions.permissions import (
     can_edit_action,
     may_see_marked,
@@ -75,6 +76,8 @@ def action_detail(request, pk):
 @never_cache
 def action_update(request, pk):
     action = get_object_or_404(_visible(request), pk=pk)
+    if action.theme.plan.status == PlanStatus.CLOSED:
+        return _closed(request, action)
     if not can_edit_action(request.user, action):
         raise PermissionDenied
     if request.method == "GET":
@@ -117,6 +120,24 @@ def action_update(request, pk):
         return _conflict_page(request, form, changed.action, since, next_url)
     messages.success(request, _saved_message(form, saved, before_rag))
     return redirect(next_url or reverse("actions:action-detail", args=[action.pk]))
+
+
+def _closed(request, action: Action):
+    """The action's plan is closed (actions.closing): say so. A form sent in is shown again
+    with its words, so that nothing typed is lost, and saves nothing."""
+    refused = PlanClosed(action.theme.plan).messages[0]
+    if request.method == "GET":
+        messages.error(request, refused)
+        return redirect("actions:action-detail", pk=action.pk)
+    form = ActionUpdateForm(
+        request.POST,
+        action=action,
+        undated_progress=_shows_progress(action),
+        sees_marked=may_see_marked(request.user, action),
+    )
+    form.is_valid()
+    form.add_error(None, refused)
+    return _update_page(request, action, form, _safe_next(request, request.POST.get("next")))
 
 
 # ---- loading and saving ------------------------------------------------------------------

@@ -16,6 +16,7 @@ from actions.seeds import load_plan_file
 from boards.seeds import load_partnership_file
 from cspplan.records import Record
 from tests.factories import UserFactory
+from tests.helpers import reopened
 from tests.libreoffice import resave_in_libreoffice
 from tests.workbooks.workbooks import export as export_workbook
 from workbooks.csp import MEASURES_SHEET
@@ -64,7 +65,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 @pytest.fixture
 def plan():
-    return Plan.objects.get(slug=SLUG)
+    return reopened(Plan.objects.get(slug=SLUG))
 
 
 def export(plan) -> bytes:

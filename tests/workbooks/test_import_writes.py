@@ -206,14 +206,14 @@ def test_rows_are_split_into_statements_that_fit_sqlites_limit_on_parameters():
         row.id = None
     preview = preview_import(parsed, None, partnership=plan.partnership)
     new_plan = {"slug": "copy", "title": "Copy", "layout": "vru", "partnership": plan.partnership}
-    # An action's 24 fields fit, but not two actions', nor 30 of anything.
-    with sqlite_parameters(25) as created:
+    # An action's 25 fields fit, but not two actions', nor 30 of anything.
+    with sqlite_parameters(26) as created:
         copy = plan_import(preview, new_plan=new_plan)
     changed = read_workbook(export(copy), "vru")
     for row in changed.actions:
         row.values |= {"progress": f"{row.values['text']} is done", "leads": other.name}
     preview = preview_import(changed, copy)
-    with sqlite_parameters(25) as updated:
+    with sqlite_parameters(26) as updated:
         plan_import(preview)
 
     def statements(queries, start):

@@ -28,7 +28,7 @@ from actions.models import Action, ActionOrigin, Plan, ProgressUpdate, SeniorLea
 from actions.rag import RAG
 from cspplan.saving import record_edit
 from tests.factories import PlanFactory, UserFactory
-from tests.helpers import edit
+from tests.helpers import edit, reopened
 from tests.libreoffice import resave_in_libreoffice
 from tests.workbooks.test_progress import updates as stored_updates
 from tests.workbooks.workbooks import Sheet, export
@@ -161,7 +161,7 @@ SEED_PLANS = [
 @pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize("slug, layout", SEED_PLANS)
 def test_a_seed_plan_exported_and_imported_back_is_unchanged(slug, layout):
-    plan = Plan.objects.get(slug=slug)
+    plan = reopened(Plan.objects.get(slug=slug))
     assert Action.objects.filter(theme__plan=plan).exists()
 
     assert_unchanged(preview_import(read_workbook(export(plan, layout), layout), plan), plan)
@@ -170,7 +170,7 @@ def test_a_seed_plan_exported_and_imported_back_is_unchanged(slug, layout):
 @pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize("slug, layout", SEED_PLANS)
 def test_a_seed_plan_resaved_in_libreoffice_and_imported_back_is_unchanged(slug, layout, tmp_path):
-    plan = Plan.objects.get(slug=slug)
+    plan = reopened(Plan.objects.get(slug=slug))
     data = resave_in_libreoffice(export(plan, layout), tmp_path)
 
     assert_unchanged(preview_import(read_workbook(data, layout), plan), plan)
@@ -182,7 +182,7 @@ def test_a_seed_plans_old_workbook_leaves_every_later_edit_alone(slug, layout, t
     """Exported, then every action edited (its outcomes by an administrator, its RAG status
     and progress by an officer), then resaved in LibreOffice and imported: nothing to change,
     no conflict, nothing reverted."""
-    plan = Plan.objects.get(slug=slug)
+    plan = reopened(Plan.objects.get(slug=slug))
     old = resave_in_libreoffice(export(plan, layout), tmp_path)
     user = UserFactory()
     for action in Action.objects.filter(theme__plan=plan):
