@@ -374,6 +374,7 @@ class MeetingActionForm(forms.Form):
     text = forms.CharField(
         label="Action",
         widget=forms.Textarea,
+        error_messages={"required": "Enter the action"},
         help_text='As the minutes give it, for example "Jade Hodgson to update the forward plan"',
     )
     owners_as_written = forms.CharField(
@@ -401,7 +402,12 @@ class MeetingActionForm(forms.Form):
         label="Protective marking", choices=Marking.choices, widget=forms.RadioSelect
     )
 
-    def __init__(self, *args, meeting: Meeting, items, may_mark: bool, **kw):
+    EDITED = ("text", "owners_as_written", "due_date", "agenda_item", "marking")
+
+    def __init__(self, *args, meeting: Meeting, items, may_mark: bool, action=None, **kw):
+        if action is not None and "initial" not in kw:
+            kw["initial"] = {name: getattr(action, name) for name in self.EDITED}
+            kw["initial"]["owners"] = list(action.owners.all())
         super().__init__(*args, **kw)
         self.fields["owners"].queryset = people_for(meeting.board)
         self.fields["agenda_item"].queryset = items
@@ -418,7 +424,8 @@ class MeetingActionForm(forms.Form):
         if may_mark:
             self.fields["marking"].choices = MARKING_CHOICES
             layout.append(Field.radios("marking", legend_size="s"))
-            self.fields["marking"].initial = Marking.OFFICIAL
+            if action is None:
+                self.fields["marking"].initial = Marking.OFFICIAL
         else:
             del self.fields["marking"]
         self.helper = _helper(*layout)

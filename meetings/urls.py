@@ -35,5 +35,8 @@ urlpatterns = [
     path(MEETING + "items/<int:item_pk>/move/", views.item_move, name="item-move"),
     path(MEETING + "items/<int:item_pk>/minutes/", views.item_minutes, name="item-minutes"),
     path(MEETING + "actions/add/", views.action_add, name="action-add"),
+    path(MEETING + "remove/", views.meeting_remove, name="meeting-remove"),
+    path(MEETING + "actions/<int:action_pk>/", views.action_edit, name="action-edit"),
+    path(MEETING + "actions/<int:action_pk>/remove/", views.action_remove, name="action-remove"),
     path(MEETING + "actions/<int:action_pk>/status/", views.action_status, name="action-status"),
 ]

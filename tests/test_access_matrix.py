@@ -344,6 +344,21 @@ PAGES = {
     "boards/<int:pk>/meetings/<day:day>/actions/add/": Page(
         meeting_url("action-add"), MEETING_MANAGERS, post=MEETING_WRITES_REFUSED
     ),
+    "boards/<int:pk>/meetings/<day:day>/remove/": Page(
+        meeting_url("meeting-remove"),
+        answers(405, anonymous=405),
+        post=MEETING_WRITES_REFUSED,
+    ),
+    "boards/<int:pk>/meetings/<day:day>/actions/<int:action_pk>/": Page(
+        meeting_url("action-edit", "meeting_action"),
+        MEETING_MANAGERS,
+        post=MEETING_WRITES_REFUSED,
+    ),
+    "boards/<int:pk>/meetings/<day:day>/actions/<int:action_pk>/remove/": Page(
+        meeting_url("action-remove", "meeting_action"),
+        answers(405, anonymous=405),
+        post=MEETING_WRITES_REFUSED,
+    ),
     "boards/<int:pk>/meetings/<day:day>/actions/<int:action_pk>/status/": Page(
         meeting_url("action-status", "meeting_action"),
         answers(405, anonymous=405),

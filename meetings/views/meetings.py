@@ -378,6 +378,14 @@ def meeting_edit(request, pk, day):
         heading="Change the meeting",
         button="Save",
         back=meeting_url(meeting),
+        remove=None
+        if meeting.held
+        else (
+            meeting_url(meeting, "meeting-remove"),
+            "Remove the meeting",
+            "Takes it out of the forward plan, with its agenda (the history keeps them). "
+            "A meeting that has been held cannot be removed.",
+        ),
     )
 
 
@@ -550,6 +558,88 @@ def action_add(request, pk, day):
         button="Add the action",
         back=meeting_url(meeting),
     )
+
+
+def _raised_here(request, meeting: Meeting, action_pk) -> MeetingAction:
+    """An action raised at `meeting` that the user may see (404 otherwise)."""
+    return get_object_or_404(_actions(request).filter(meeting=meeting), pk=action_pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@never_cache
+def action_edit(request, pk, day, action_pk):
+    """Correct an action as minuted: its words, owners, due date, item and marking. Its
+    status is set from the matters arising of a later meeting (action_status)."""
+    meeting = _meeting(request, pk, day)
+    _managing(request, meeting.board)
+    action = _raised_here(request, meeting, action_pk)
+    may_mark = permissions.may_see_marked(request.user, meeting.board)
+    form = MeetingActionForm(
+        request.POST or None,
+        meeting=meeting,
+        items=_items(request, meeting),
+        may_mark=may_mark,
+        action=action,
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _write(
+            form,
+            lambda: services.meeting_action_update(
+                action=action, user=request.user, **form.cleaned_data
+            ),
+        )
+        if not form.errors:
+            messages.success(request, f"Action saved: {saved.text}")
+            return redirect(meeting_url(meeting) + "#actions")
+    return _form_page(
+        request,
+        form,
+        board=meeting.board,
+        meeting=meeting,
+        heading="Change the action",
+        button="Save",
+        back=meeting_url(meeting) + "#actions",
+        remove=(
+            meeting_url(meeting, "action-remove", action.pk),
+            "Remove the action",
+            "For an action minuted by mistake: it leaves the action log (the history keeps "
+            "it). An action that is done or no longer needed is completed or closed instead, "
+            "under matters arising at the next meeting.",
+        ),
+    )
+
+
+@require_POST
+@login_required
+def action_remove(request, pk, day, action_pk):
+    meeting = _meeting(request, pk, day)
+    _managing(request, meeting.board)
+    action = _raised_here(request, meeting, action_pk)
+    text = action.text
+    services.meeting_action_remove(action=action, user=request.user)
+    messages.success(request, f"Action removed: {text}")
+    return redirect(meeting_url(meeting) + "#actions")
+
+
+@require_POST
+@login_required
+def meeting_remove(request, pk, day):
+    """Take a meeting that has not been held out of the forward plan. A held meeting keeps
+    its minutes: it is not removed from the pages."""
+    meeting = _meeting(request, pk, day)
+    _managing(request, meeting.board)
+    if meeting.held:
+        messages.error(
+            request,
+            "This meeting has been held, so it keeps its attendance, minutes and actions and "
+            "cannot be removed here. Change its details instead.",
+        )
+        return redirect(meeting_url(meeting))
+    board, when = meeting.board, show_date(meeting.date)
+    services.meeting_delete(meeting=meeting, user=request.user)
+    messages.success(request, f"The meeting of {when} was removed from the forward plan.")
+    return redirect("meetings:board-meetings", pk=board.pk)
 
 
 @require_POST

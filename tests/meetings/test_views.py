@@ -450,3 +450,109 @@ def test_the_meeting_page_links_to_its_pack_and_documents(client, world, meeting
         assert address in page
         # ...and each answers the reader who followed it.
         assert client.get(address).status_code == 200
+
+
+def test_a_minuted_action_is_corrected_from_the_meeting_page_keeping_its_status(
+    client, world, meetings
+):
+    september, _ = meetings
+    action = MeetingAction.objects.get(text="Share the women's safety survey")
+    action.status = ActionStatus.CARRIED_FORWARD
+    action.save()
+    client.force_login(world.chair)
+    page = client.get(url("meeting", september)).content.decode()
+    edit = url("action-edit", september, action.pk)
+    assert edit in page
+    form = client.get(edit).content.decode()
+    assert "Share the women&#x27;s safety survey" in form and "Chris Lyons" in form
+
+    response = client.post(
+        edit,
+        {
+            "text": "Share the women's safety survey with the ward panels",
+            "owners_as_written": "Chris Lyons and Jade Hodgson",
+            **date_fields("due_date", datetime.date(2022, 1, 31)),
+            "agenda_item": action.agenda_item_id,
+            "marking": Marking.OFFICIAL,
+        },
+    )
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.text == "Share the women's safety survey with the ward panels"
+    assert action.owners_as_written == "Chris Lyons and Jade Hodgson"
+    assert action.due_date == datetime.date(2022, 1, 31)
+    assert action.status == ActionStatus.CARRIED_FORWARD
+    assert action.history.first().history_user == world.chair
+    # Readers see no link to change it.
+    assert edit not in get(client, world.officer, url("meeting", september)).content.decode()
+
+
+def test_an_empty_action_is_refused_and_nothing_changes(client, world, meetings):
+    september, _ = meetings
+    action = MeetingAction.objects.get(text="Share the women's safety survey")
+    client.force_login(world.chair)
+    response = client.post(
+        url("action-edit", september, action.pk), {"text": "  ", "marking": Marking.OFFICIAL}
+    )
+    assert response.status_code == 200
+    assert "Enter the action" in response.content.decode()
+    action.refresh_from_db()
+    assert action.text == "Share the women's safety survey"
+
+
+def test_a_marked_action_cannot_be_changed_or_removed_by_a_manager_who_may_not_see_it(
+    client, world, meetings
+):
+    september, _ = meetings
+    marked = MeetingAction.objects.get(text="Marked follow-up")
+    get(client, world.analyst, url("action-edit", september, marked.pk), status=404)
+    assert client.post(url("action-remove", september, marked.pk)).status_code == 404
+    assert client.post(url("action-edit", september, marked.pk), {"text": "x"}).status_code == 404
+    marked.refresh_from_db()
+    assert marked.text == "Marked follow-up"
+
+
+def test_an_action_minuted_by_mistake_is_removed_in_the_managers_name(client, world, meetings):
+    september, _ = meetings
+    action = MeetingAction.objects.get(text="Share the women's safety survey")
+    client.force_login(world.officer)
+    assert client.post(url("action-remove", september, action.pk)).status_code == 403
+    client.force_login(world.chair)
+    assert (
+        url("action-remove", september, action.pk)
+        in client.get(url("action-edit", september, action.pk)).content.decode()
+    )
+
+    assert client.post(url("action-remove", september, action.pk)).status_code == 302
+
+    assert not MeetingAction.objects.filter(pk=action.pk).exists()
+    removed = MeetingAction.history.filter(id=action.pk).first()
+    assert (removed.history_type, removed.history_user) == ("-", world.chair)
+
+
+def test_a_planned_meeting_is_removed_from_the_forward_plan_but_a_held_one_is_not(
+    client, world, meetings
+):
+    september, upcoming = meetings
+    client.force_login(world.chair)
+    assert (
+        url("meeting-remove", upcoming)
+        in client.get(url("meeting-edit", upcoming)).content.decode()
+    )
+    assert (
+        url("meeting-remove", september)
+        not in client.get(url("meeting-edit", september)).content.decode()
+    )
+
+    response = client.post(url("meeting-remove", september), follow=True)
+    assert "has been held, so it keeps its attendance, minutes and actions" in (
+        response.content.decode()
+    )
+    assert Meeting.objects.filter(pk=september.pk).exists()
+
+    assert client.post(url("meeting-remove", upcoming)).status_code == 302
+    assert not Meeting.objects.filter(pk=upcoming.pk).exists()
+    assert not AgendaItem.objects.filter(meeting_id=upcoming.pk).exists()
+    removed = Meeting.history.filter(id=upcoming.pk).first()
+    assert (removed.history_type, removed.history_user) == ("-", world.chair)
