@@ -353,7 +353,9 @@ class AttendanceForm(forms.Form):
         return cleaned
 
     def _linked(self, entries: list[dict]) -> list[dict]:
-        """Each entry with the partnership's person of exactly its name, if only one has it."""
+        """Each entry with the partnership's person of exactly its name, if only one has it;
+        else, for a name already listed, the person it was linked to (AttendancePeopleForm),
+        so that saving the names again keeps the links made by hand."""
         names = {entry["name_as_written"] for entry in entries}
         people = Person.objects.filter(
             partnerships=self.meeting.board.partnership_id, name__in=names
@@ -361,10 +363,47 @@ class AttendanceForm(forms.Form):
         by_name = {}
         for person in people:
             by_name.setdefault(person.name, []).append(person)
+        linked_before = {
+            row.name_as_written.casefold(): row.person
+            for row in self.meeting.attendance.select_related("person")
+        }
         return [
-            {**entry, "person": (found[0] if len(found) == 1 else None)}
+            {
+                **entry,
+                "person": found[0]
+                if len(found) == 1
+                else linked_before.get(entry["name_as_written"].casefold()),
+            }
             for entry in entries
             for found in [by_name.get(entry["name_as_written"], [])]
+        ]
+
+
+class AttendancePeopleForm(forms.Form):
+    """Which of the partnership's people each name of the attendance is: for the names
+    written otherwise than the partnership knows them ("Cllr Mullane"), which the
+    attendance form could not link by itself. One choice a name, in the order listed."""
+
+    def __init__(self, *args, meeting: Meeting, **kw):
+        super().__init__(*args, **kw)
+        self.rows = list(meeting.attendance.select_related("person").order_by("kind", "pk"))
+        people = Person.objects.filter(partnerships=meeting.board.partnership_id).order_by("name")
+        for row in self.rows:
+            self.fields[f"person_{row.pk}"] = forms.ModelChoiceField(
+                label=f"{row.name_as_written} ({row.get_kind_display().lower()})",
+                queryset=people,
+                required=False,
+                initial=row.person,
+                empty_label="Not one of the partnership's people",
+            )
+        self.helper = _helper(*(Field.select(name) for name in self.fields))
+
+    def links(self) -> list[tuple[Attendance, Person | None]]:
+        """The rows whose person was changed, each with its person now."""
+        return [
+            (row, self.cleaned_data[f"person_{row.pk}"])
+            for row in self.rows
+            if self.cleaned_data[f"person_{row.pk}"] != row.person
         ]
 
 

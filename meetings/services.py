@@ -389,6 +389,16 @@ def attendance_update(*, attendance: Attendance, user, **changes) -> Attendance:
 
 
 @transaction.atomic
+def attendance_link(*, meeting: Meeting, user, links: list[tuple[Attendance, object]]) -> None:
+    """Link names of the meeting's attendance to the partnership's people (or unlink them:
+    None), all or none, a history row for each."""
+    for attendance, person in links:
+        if attendance.meeting_id != meeting.pk:
+            raise ValidationError("That name is not in this meeting's attendance.")
+        attendance_update(attendance=attendance, user=user, person=person)
+
+
+@transaction.atomic
 def attendance_remove(*, attendance: Attendance, user) -> None:
     history.delete(attendance, user=user)
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path(MEETING + "set-up/", views.meeting_set_up, name="meeting-set-up"),
     path(MEETING + "edit/", views.meeting_edit, name="meeting-edit"),
     path(MEETING + "attendance/", views.attendance, name="attendance"),
+    path(MEETING + "attendance/people/", views.attendance_people, name="attendance-people"),
     path(MEETING + "items/add/", views.item_add, name="item-add"),
     path(MEETING + "items/<int:item_pk>/", views.item_edit, name="item-edit"),
     path(MEETING + "items/<int:item_pk>/remove/", views.item_remove, name="item-remove"),

@@ -322,6 +322,9 @@ PAGES = {
     "boards/<int:pk>/meetings/<day:day>/attendance/": Page(
         meeting_url("attendance"), MEETING_MANAGERS, post=MEETING_WRITES_REFUSED
     ),
+    "boards/<int:pk>/meetings/<day:day>/attendance/people/": Page(
+        meeting_url("attendance-people"), MEETING_MANAGERS, post=MEETING_WRITES_REFUSED
+    ),
     "boards/<int:pk>/meetings/<day:day>/items/add/": Page(
         meeting_url("item-add"), MEETING_MANAGERS, post=MEETING_WRITES_REFUSED
     ),

@@ -30,7 +30,14 @@ from boards.models import Board, Person
 from cspplan import clock
 from cspplan.display import show_date, user_name
 from meetings import permissions, selectors, services
-from meetings.forms import AttendanceForm, ItemForm, MeetingActionForm, MeetingForm, MinutesForm
+from meetings.forms import (
+    AttendanceForm,
+    AttendancePeopleForm,
+    ItemForm,
+    MeetingActionForm,
+    MeetingForm,
+    MinutesForm,
+)
 from meetings.models import HELD_STATUSES, OUTSTANDING, AgendaItem, Meeting, MeetingAction
 
 ActionStatus = MeetingAction.Status
@@ -528,6 +535,34 @@ def attendance(request, pk, day):
         heading="Attendance",
         button="Save the attendance",
         back=meeting_url(meeting),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@never_cache
+def attendance_people(request, pk, day):
+    """Link the names of the attendance to the partnership's people, one by one."""
+    meeting = _meeting(request, pk, day)
+    _managing(request, meeting.board)
+    form = AttendancePeopleForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        links = form.links()
+        _write(
+            form,
+            lambda: services.attendance_link(meeting=meeting, user=request.user, links=links),
+        )
+        if not form.errors:
+            messages.success(request, f"Attendance saved: {len(links)} name(s) linked or unlinked.")
+            return redirect(meeting_url(meeting) + "#attendance")
+    return _form_page(
+        request,
+        form,
+        board=meeting.board,
+        meeting=meeting,
+        heading="Who is each name?",
+        button="Save",
+        back=meeting_url(meeting) + "#attendance",
     )
 
 

@@ -556,3 +556,47 @@ def test_a_planned_meeting_is_removed_from_the_forward_plan_but_a_held_one_is_no
     assert not AgendaItem.objects.filter(meeting_id=upcoming.pk).exists()
     removed = Meeting.history.filter(id=upcoming.pk).first()
     assert (removed.history_type, removed.history_user) == ("-", world.chair)
+
+
+def test_a_name_written_otherwise_is_linked_by_hand_and_keeps_its_link(client, world, meetings):
+    september, _ = meetings
+    client.force_login(world.chair)
+    attendance = {
+        "present": "Councillor Mullane\r\nP. Example",
+        "apologies": "",
+        "additional": "",
+        "chair": "Councillor Mullane",
+        "note_taker": "",
+    }
+    assert client.post(url("attendance", september), attendance).status_code == 302
+    written = september.attendance.get(name_as_written="P. Example")
+    assert written.person is None  # not the partnership's name for anyone
+    page = url("attendance-people", september)
+    assert page in client.get(url("meeting", september)).content.decode()
+    form = client.get(page).content.decode()
+    assert "P. Example (present)" in form and "Sam Example" in form
+    # Nobody of another partnership is offered.
+    assert world.far_officer.person.name not in form
+
+    assert client.post(page, {f"person_{written.pk}": world.pat.pk}).status_code == 302
+
+    written.refresh_from_db()
+    assert written.person == world.pat
+    assert written.history.first().history_user == world.chair
+    # Saving the names again keeps the link made by hand.
+    assert client.post(url("attendance", september), attendance).status_code == 302
+    assert september.attendance.get(name_as_written="P. Example").person == world.pat
+
+
+def test_a_person_of_another_partnership_cannot_be_linked(client, world, meetings):
+    september, _ = meetings
+    row = Attendance.objects.get(meeting=september)
+    client.force_login(world.chair)
+    response = client.post(
+        url("attendance-people", september), {f"person_{row.pk}": world.far_officer.person.pk}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    row.refresh_from_db()
+    assert row.person is None
+    get(client, world.officer, url("attendance-people", september), status=403)
