@@ -186,7 +186,10 @@ def _apply(plan, proposal, choices, user, file_name, data) -> TemplateTaking:
             )
             # The action it led to is filled in below, once it exists.
             record(
-                TemplateChoice.Kind.OPTIONAL, decision, theme_name=action.theme.name, template=action
+                TemplateChoice.Kind.OPTIONAL,
+                decision,
+                theme_name=action.theme.name,
+                template=action,
             )
         if action.match is not None:
             confirmed = choices.confirmed[action.key]
@@ -304,8 +307,10 @@ def _renumber(theme_of, merged, added, user) -> dict[int, str]:
             displaced.append(action)
         held.add((theme, action.ref))
     changing = [
-        action.match.pk for action in merged if refs.get(action.match.pk, action.match.ref)
-        != action.match.ref or theme_of[action.theme.key].pk != action.match.theme_id
+        action.match.pk
+        for action in merged
+        if refs.get(action.match.pk, action.match.ref) != action.match.ref
+        or theme_of[action.theme.key].pk != action.match.theme_id
     ]
     Action.objects.filter(pk__in=changing + [action.pk for action in displaced]).update(ref="")
     # The history rows written for these record the number each had before and after.

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from actions.models import Action, Plan, Theme
 from boards.models import Partnership, Role
-from rollover.models import TemplateChoice, TemplateTaking
+from rollover.models import TemplateChoice
 from rollover.template_forms import ADD_NEW, ADOPT, CONFIRM, LEAVE_OUT, REFUSE
 from tests.factories import user_in_role
 from tests.rollover.vru_template import TEST, VAWG, draft_plan, template_workbook

@@ -71,7 +71,9 @@ def draft_plan(*, slug: str = DRAFT_SLUG, status=Plan.Status.DRAFT) -> Plan:
         predecessor=seed,
     )
     for theme in seed.themes.filter(parent__isnull=True).order_by("order"):
-        copy = draft.themes.create(name=theme.name, description=theme.description, order=theme.order)
+        copy = draft.themes.create(
+            name=theme.name, description=theme.description, order=theme.order
+        )
         for action in theme.actions.order_by("order"):
             carried = Action.objects.create(
                 theme=copy,
