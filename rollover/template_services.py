@@ -147,13 +147,14 @@ def _apply(plan, proposal, choices, user, file_name, data) -> TemplateTaking:
         target = choices.renamed.get(theme.key) if theme.candidates else None
         if target is not None:
             old = next(c for c in theme.candidates if c.pk == target)
+            previous_name = old.name
             theme_of[theme.key] = theme_edit(theme=old, user=user, name=theme.name)
             record(
                 TemplateChoice.Kind.THEME,
                 TemplateChoice.Decision.RENAMED,
                 theme_name=theme.name,
                 theme=old,
-                previous_name=old.name,
+                previous_name=previous_name,
             )
             taking.themes_renamed += 1
             continue

@@ -24,6 +24,7 @@ from rollover.template_forms import TemplateChoicesForm, TemplateUploadForm
 from rollover.template_services import TemplateRefused, template_apply
 from workbooks import uploads
 from workbooks.safety import WorkbookRefused
+from workbooks.services import PlanBusy, plan_locked
 
 
 def _plan_for(request, slug: str) -> Plan:
@@ -106,6 +107,24 @@ def template_confirm(request, slug):
             "later upload or kept too long. Upload it again to preview it.",
         )
         return redirect("template:upload", slug=plan.slug)
+    try:
+        # Proposed again and written in one locked transaction, as an import is confirmed:
+        # nothing saved to the plan since the preview the user saw is written over.
+        with plan_locked(plan):
+            return _confirm(request, plan, kept, data)
+    except PlanBusy:
+        messages.error(
+            request,
+            "Someone else is importing into this plan or saving one of its actions right now, "
+            "so nothing was written. Wait a minute, then confirm again.",
+        )
+        proposal = template_proposal(plan, data)
+        form = TemplateChoicesForm(proposal, request.POST)
+        form.is_valid()
+        return _preview_page(request, plan, proposal, name=kept.name, kept=kept, form=form)
+
+
+def _confirm(request, plan, kept, data):
     try:
         proposal = template_proposal(plan, data)
     except WorkbookRefused as refused:  # it was read before, so not expected; refuse anyway

@@ -34,11 +34,11 @@ def seed_plan() -> Plan:
     return Plan.objects.get(slug=SEED_SLUG)
 
 
-def template_workbook(rows=VAWG_ROWS, *, theme: str = VAWG, edit=None) -> bytes:
-    """The seed plan's export with `rows` added under `theme` at the bottom of its table
-    (the key under the table removed), the hidden ID and version cells of those rows left
-    blank; `edit(sheet)`, if given, changes the sheet further before it is saved."""
-    sheet = Sheet(export(seed_plan()))
+def template_workbook(rows=VAWG_ROWS, *, theme: str = VAWG, edit=None, plan=None) -> bytes:
+    """The seed plan's export (or `plan`'s) with `rows` added under `theme` at the bottom of
+    its table (the key under the table removed), the hidden ID and version cells of those
+    rows left blank; `edit(sheet)`, if given, changes the sheet further before it is saved."""
+    sheet = Sheet(export(plan or seed_plan()))
     table = sheet.sheet
     key_row = next(r for r in range(1, table.max_row + 1) if table.cell(r, 1).value == "Key")
     table.delete_rows(key_row - 1, table.max_row)
@@ -54,11 +54,11 @@ def template_workbook(rows=VAWG_ROWS, *, theme: str = VAWG, edit=None) -> bytes:
     return sheet.save()
 
 
-def draft_plan(*, slug: str = DRAFT_SLUG, status=Plan.Status.DRAFT) -> Plan:
-    """Next year's plan, as a roll-over makes it: the seed plan's themes, and each of its
-    actions carried (the same number, words, origin and leads), linked to the one it came
-    from."""
-    seed = seed_plan()
+def draft_plan(*, slug: str = DRAFT_SLUG, status=Plan.Status.DRAFT, source=None) -> Plan:
+    """Next year's plan, as a roll-over makes it: the seed plan's (or `source`'s) themes, and
+    each of its actions carried (the same number, words, origin and leads), linked to the
+    one it came from."""
+    seed = source or seed_plan()
     draft = Plan.objects.create(
         partnership=seed.partnership,
         board=seed.board,
