@@ -26,7 +26,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db import models
+
 from actions.models import Action, ActionOrigin, Plan, Theme
+from cspplan.display import user_name
+from rollover.models import TemplateTaking
 from workbooks.layouts import read_workbook
 from workbooks.rows import ParsedWorkbook
 
@@ -305,3 +309,15 @@ def _match(plan: Plan, actions: list[TemplateAction]) -> None:
         if best is not None:
             action.match, action.match_reason = best, "words"
             taken.add(best.pk)
+
+
+def takings_of(plan: Plan) -> list[dict]:
+    """The templates taken into the plan, newest first, each with who took it in (as the
+    history shows a user) and how many of its choices were made: for the upload page."""
+    found = (
+        TemplateTaking.objects.filter(plan=plan)
+        .select_related("taken_by__person")
+        .annotate(choices_made=models.Count("choices"))
+        .order_by("-taken_at", "-pk")
+    )
+    return [{"taking": taking, "by": user_name(taking.taken_by)} for taking in found]

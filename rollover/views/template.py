@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from actions.models import Plan
 from actions.permissions import can_import_plan, visible_plans
-from rollover.template import template_proposal
+from rollover.template import takings_of, template_proposal
 from rollover.template_forms import TemplateChoicesForm, TemplateUploadForm
 from rollover.template_services import TemplateRefused, template_apply
 from workbooks import uploads
@@ -166,7 +166,12 @@ def _tampered(request, plan):
 
 
 def _upload_page(request, plan, form):
-    context = {"plan": plan, "form": form, "draft": plan.status == Plan.Status.DRAFT}
+    context = {
+        "plan": plan,
+        "form": form,
+        "draft": plan.status == Plan.Status.DRAFT,
+        "takings": takings_of(plan),
+    }
     return render(request, "rollover/template_upload.html", context)
 
 

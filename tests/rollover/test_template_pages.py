@@ -120,6 +120,10 @@ def test_an_analyst_previews_a_template_and_confirms_adopting_two_optional_actio
         (six, "adopted", analyst.pk),
     ]
     assert os.listdir(upload_dir) == []
+    # The upload page lists what was taken in, by whom.
+    listed = signed_in.get(url("upload", draft)).content.decode()
+    assert "Templates taken into this plan" in listed and "Test Analyst" in listed
+    assert "template.xlsx" in listed
 
 
 def test_a_confirmation_that_leaves_a_question_open_is_shown_again_and_writes_nothing(
