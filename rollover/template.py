@@ -6,7 +6,8 @@ hidden Origin column, or from the "VRU mandated action" prefix of its text
 (workbooks.vru). Nothing here writes: `template_proposal` says, for the plan as it is now,
 
 - themes: each template theme with the same name as one of the plan's is matched; one
-  with no such theme is added, or, where the plan has themes the template does not name,
+  with no such theme is added, or, where the plan has themes the template does not name
+  and one of them may be it (a name much like it, or actions with much the same words),
   offered to the user to match as a renamed one of those (or to add as new);
 - actions: the template's optional actions are offered one by one (adopt or leave out);
   all its other actions (mandated, new, and any it gives without a VRU origin) are added;
@@ -23,6 +24,7 @@ writes a proposal with them.
 import hashlib
 import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -88,6 +90,19 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 def words_of(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.casefold()))
+
+
+# Words that say nothing about which theme a name is.
+_LINKING = frozenset({"a", "an", "and", "for", "from", "in", "of", "on", "the", "to", "with"})
+
+
+def similar_names(one: str, other: str) -> bool:
+    """Theme names sharing at least half the words of the shorter ("SAFEGUARDING CHILDREN"
+    and "SAFEGUARDING AND EDUCATING CHILDREN")."""
+    mine, theirs = words_of(one) - _LINKING, words_of(other) - _LINKING
+    if not mine or not theirs:
+        return False
+    return len(mine & theirs) / min(len(mine), len(theirs)) >= 0.5
 
 
 def overlap(one: frozenset[str], other: frozenset[str]) -> float:
@@ -240,12 +255,6 @@ def propose(plan: Plan, parsed: ParsedWorkbook) -> TemplateProposal:
         themes[name_key(name)] = TemplateTheme(
             f"theme-{number}", name, row.description or "", by_name.get(name_key(name))
         )
-    named = {theme.theme.pk for theme in themes.values() if theme.theme}
-    left_over = [theme for theme in plan_themes if theme.pk not in named]
-    for theme in themes.values():
-        if theme.theme is None:
-            theme.candidates = list(left_over)
-
     actions = []
     seen: dict[tuple[str, str], int] = {}
     for row in parsed.actions:
@@ -273,7 +282,28 @@ def propose(plan: Plan, parsed: ParsedWorkbook) -> TemplateProposal:
             )
         )
     _match(plan, actions)
+    _offer_renames(plan_themes, themes.values(), actions)
     return TemplateProposal(plan, parsed, list(themes.values()), actions, problems)
+
+
+def _offer_renames(plan_themes: list[Theme], themes, actions: list[TemplateAction]) -> None:
+    """Which of the plan's themes the template does not name each of its themes the plan
+    lacks may be, renamed: those with a name much like it, and those holding an action one
+    of its actions matched by words. A theme with neither (a new one, such as VAWG) is
+    simply added."""
+    named = {theme.theme.pk for theme in themes if theme.theme}
+    left_over = [theme for theme in plan_themes if theme.pk not in named]
+    evidence = defaultdict(set)
+    for action in actions:
+        if action.match is not None and action.theme.theme is None:
+            evidence[action.theme.key].add(action.match.theme_id)
+    for theme in themes:
+        if theme.theme is None:
+            theme.candidates = [
+                old
+                for old in left_over
+                if old.pk in evidence[theme.key] or similar_names(theme.name, old.name)
+            ]
 
 
 def _match(plan: Plan, actions: list[TemplateAction]) -> None:

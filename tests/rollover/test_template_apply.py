@@ -175,10 +175,8 @@ def test_a_theme_matched_as_renamed_takes_the_templates_name_and_keeps_its_actio
                 sheet.set(row, "Ref Theme", "DIVERSION (TEST RENAME)")
 
     proposal = template_proposal(draft, template_workbook(edit=rename))
-    renamed, vawg = proposal.offered_themes
-    choices = answer_all(
-        proposal, adopt=("4",), leave=("5", "6"), renamed={renamed.key: old.pk, vawg.key: None}
-    )
+    (renamed,) = proposal.offered_themes
+    choices = answer_all(proposal, adopt=("4",), leave=("5", "6"), renamed={renamed.key: old.pk})
 
     template_apply(plan=draft, proposal=proposal, choices=choices, user=user)
 
@@ -188,9 +186,33 @@ def test_a_theme_matched_as_renamed_takes_the_templates_name_and_keeps_its_actio
     assert Theme.objects.filter(plan=draft, name=VAWG).exists()
     theme_choices = TemplateChoice.objects.filter(kind="theme").order_by("pk")
     assert [(c.decision, c.template_theme, c.previous_name) for c in theme_choices] == [
-        ("renamed", "DIVERSION (TEST RENAME)", old_name),
-        ("added", VAWG, ""),
+        ("renamed", "DIVERSION (TEST RENAME)", old_name)
     ]
+
+
+def test_a_theme_offered_as_renamed_may_be_added_as_new_and_its_matched_actions_move_there():
+    draft, user = draft_plan(), UserFactory()
+    old = draft.themes.get(name__startswith="POSITIVE DIVERSION")
+    actions = set(old.actions.values_list("pk", flat=True))
+
+    def rename(sheet):
+        for row in range(sheet.header_row + 1, sheet.sheet.max_row + 1):
+            if str(sheet.get(row, "Ref Theme") or "").startswith("POSITIVE DIVERSION"):
+                sheet.set(row, "Ref Theme", "DIVERSION (TEST RENAME)")
+
+    proposal = template_proposal(draft, template_workbook(edit=rename))
+    (offered,) = proposal.offered_themes
+    choices = answer_all(proposal, adopt=(), leave=("4", "5", "6"), renamed={offered.key: None})
+
+    template_apply(plan=draft, proposal=proposal, choices=choices, user=user)
+
+    new = Theme.objects.get(plan=draft, name="DIVERSION (TEST RENAME)")
+    assert new.pk != old.pk
+    assert set(new.actions.values_list("pk", flat=True)) == actions
+    old.refresh_from_db()
+    assert old.name.startswith("POSITIVE DIVERSION") and not old.actions.exists()
+    added = TemplateChoice.objects.get(kind="theme")
+    assert (added.decision, added.theme, added.made_by) == ("added", new, user)
 
 
 @pytest.mark.parametrize("status", [Plan.Status.ACTIVE, Plan.Status.CLOSED])

@@ -3,7 +3,7 @@
 import pytest
 
 from actions.models import Action, ActionOrigin
-from rollover.template import template_proposal
+from rollover.template import similar_names, template_proposal
 from tests.rollover.vru_template import (
     TEST,
     VAWG,
@@ -65,12 +65,12 @@ def test_a_renamed_theme_is_offered_to_match_and_its_actions_are_matched_by_thei
 
     proposal = template_proposal(draft, template_workbook(edit=rename))
 
-    # VAWG is offered too now: the plan has a theme the template does not name, which
-    # either of them might be.
+    # Offered as the plan's theme renamed, since its actions are the plan's; VAWG, whose
+    # actions and name are like none of that theme's, is added.
     offered = proposal.offered_themes
-    assert [theme.name for theme in offered] == ["DIVERSION (TEST RENAME)", VAWG]
-    assert [theme.candidates for theme in offered] == [[old], [old]]
-    assert proposal.added_themes == []
+    assert [theme.name for theme in offered] == ["DIVERSION (TEST RENAME)"]
+    assert offered[0].candidates == [old]
+    assert [theme.name for theme in proposal.added_themes] == [VAWG]
     moved = [a for a in proposal.actions if a.theme.name == "DIVERSION (TEST RENAME)"]
     assert moved and all(a.match_reason == "words" for a in moved)
     assert all(a.match.theme == old for a in moved)
@@ -83,3 +83,21 @@ def test_a_template_with_one_number_twice_in_a_theme_has_a_problem():
 
     assert not proposal.ok
     assert any("used twice" in problem for problem in proposal.problems)
+
+
+@pytest.mark.parametrize(
+    "one, other, similar",
+    [
+        (
+            "SAFEGUARDING CHILDREN AND YOUNG PEOPLE",
+            "SAFEGUARDING AND EDUCATING CHILDREN AND YOUNG PEOPLE",
+            True,
+        ),
+        ("Governance", "GOVERNANCE AND PARTNERSHIP", True),
+        (VAWG, "WORKING WITH COMMUNITIES AND NEIGHBOURHOODS TO REDUCE VIOLENCE", False),
+        (VAWG, "POSITIVE DIVERSION FROM VIOLENCE", False),
+        ("And of the", "The and of", False),  # linking words alone say nothing
+    ],
+)
+def test_theme_names_much_alike(one, other, similar):
+    assert similar_names(one, other) is similar
