@@ -1,6 +1,7 @@
 """An analyst takes the VRU's new template into next year's Draft plan: uploads it, sees the
-eighth theme and its actions, adopts two optional actions and leaves one out, confirms each
-match with the plan's carried actions, and confirms; every page checked with axe-core."""
+eighth theme and its actions, says a theme the template renames is the plan's, adopts two
+optional actions and leaves one out, confirms each match with the plan's carried actions,
+and confirms; every page checked with axe-core."""
 
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -18,7 +19,14 @@ def test_the_analyst_adopts_two_optional_actions_and_confirms(
     draft = draft_plan(source=plan_world.plan, slug="test-draft")
     carried = Action.objects.filter(theme__plan=draft).count()
     workbook = tmp_path / "template.xlsx"
-    workbook.write_bytes(template_workbook(plan=plan_world.plan))
+    second = draft.themes.order_by("order")[1]
+
+    def rename(sheet):  # the template renames the second theme
+        for row in range(sheet.header_row + 1, sheet.sheet.max_row + 1):
+            if sheet.get(row, "Ref Theme") == second.name:
+                sheet.set(row, "Ref Theme", "Renamed test theme")
+
+    workbook.write_bytes(template_workbook(plan=plan_world.plan, edit=rename))
     sign_in_quickly(context, live_server.url, plan_world.analyst)
 
     visit(page, reverse("template:upload", args=[draft.slug]), "template-upload")
@@ -36,6 +44,9 @@ def test_the_analyst_adopts_two_optional_actions_and_confirms(
     )
     assert not Theme.objects.filter(plan=draft, name=VAWG).exists()
 
+    page.get_by_role("group", name="'Renamed test theme' is not a theme of the plan").get_by_label(
+        f"It is '{second.name}', renamed"
+    ).check()
     for number, answer in (("4", "Adopt it"), ("5", "Leave it out"), ("6", "Adopt it")):
         group = page.get_by_role("group", name=f"Optional action {number} in {VAWG}")
         group.get_by_label(answer).check()
@@ -49,6 +60,8 @@ def test_the_analyst_adopts_two_optional_actions_and_confirms(
         f"5 action(s) added and {carried} merged"
     )
 
+    second.refresh_from_db()
+    assert second.name == "Renamed test theme"
     vawg = Theme.objects.get(plan=draft, name=VAWG)
     assert sorted(vawg.actions.values_list("ref", flat=True)) == ["1", "2", "3", "4", "6"]
     assert Action.objects.filter(theme__plan=draft).count() == carried + 5

@@ -267,3 +267,18 @@ def test_an_administrator_may(client, draft):
     client.force_login(user_in_role(Role.ADMINISTRATOR))
 
     assert client.get(url("upload", draft)).status_code == 200
+
+
+def test_a_plan_activated_after_the_preview_is_refused_at_confirmation(signed_in, draft):
+    preview = upload(signed_in, draft, template_workbook())
+    Plan.objects.filter(pk=draft.pk).update(status=Plan.Status.ACTIVE)
+    before = written()
+
+    response = signed_in.post(
+        url("confirm", draft),
+        {"token": token_in(preview), **answers(preview, adopt=optional_rows(preview))},
+    )
+
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content and b"not a Draft" in response.content
+    assert written() == before
