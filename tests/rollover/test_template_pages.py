@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action, Plan, Theme
@@ -12,7 +14,7 @@ from boards.models import Partnership, Role
 from rollover.models import TemplateChoice
 from rollover.template_forms import ADD_NEW, ADOPT, CONFIRM, LEAVE_OUT, REFUSE
 from tests.factories import user_in_role
-from tests.rollover.vru_template import TEST, VAWG, draft_plan, template_workbook
+from tests.rollover.vru_template import TEST, VAWG, VAWG_ROWS, draft_plan, template_workbook
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
@@ -282,3 +284,15 @@ def test_a_plan_activated_after_the_preview_is_refused_at_confirmation(signed_in
     assert response.status_code == 200
     assert b"There is a problem" in response.content and b"not a Draft" in response.content
     assert written() == before
+
+
+def test_the_preview_takes_as_many_queries_for_more_actions(signed_in, draft):
+    more = VAWG_ROWS + [(str(n), "Optional VRU action", f"{TEST} more {n}") for n in range(7, 40)]
+    counts = []
+    for rows in (VAWG_ROWS, more):
+        with CaptureQueriesContext(connection) as queries:
+            response = upload(signed_in, draft, template_workbook(rows))
+        assert response.status_code == 200 and b'name="token"' in response.content
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
