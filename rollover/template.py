@@ -118,8 +118,8 @@ class TemplateTheme:
     description: str
     # The plan's theme of the same name, if any.
     theme: Theme | None = None
-    # Where there is none: the plan's themes the template does not name, any of which the
-    # user may say this one renames. Empty: it is simply added.
+    # Where there is none: the plan's themes the template does not name that may be this
+    # one renamed (`_offer_renames`), for the user to choose from. Empty: it is added.
     candidates: list[Theme] = field(default_factory=list)
 
     @property
