@@ -32,7 +32,7 @@ from django.db import models
 
 from actions.models import Action, ActionOrigin, Plan, Theme
 from cspplan.display import user_name
-from rollover.models import TemplateTaking
+from rollover.models import TemplateChoice, TemplateTaking
 from workbooks.layouts import read_workbook
 from workbooks.rows import ParsedWorkbook
 
@@ -343,11 +343,17 @@ def _match(plan: Plan, actions: list[TemplateAction]) -> None:
 
 def takings_of(plan: Plan) -> list[dict]:
     """The templates taken into the plan, newest first, each with who took it in (as the
-    history shows a user) and how many of its choices were made: for the upload page."""
+    history shows a user) and the choices made: for the upload page."""
     found = (
         TemplateTaking.objects.filter(plan=plan)
         .select_related("taken_by__person")
         .annotate(choices_made=models.Count("choices"))
+        .prefetch_related(
+            models.Prefetch(
+                "choices",
+                queryset=TemplateChoice.objects.select_related("action", "theme").order_by("pk"),
+            )
+        )
         .order_by("-taken_at", "-pk")
     )
     return [{"taking": taking, "by": user_name(taking.taken_by)} for taking in found]

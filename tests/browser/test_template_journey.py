@@ -67,3 +67,9 @@ def test_the_analyst_adopts_two_optional_actions_and_confirms(
     assert Action.objects.filter(theme__plan=draft).count() == carried + 5
     adopted = TemplateChoice.objects.filter(kind="optional", decision="adopted")
     assert {c.made_by for c in adopted} == {plan_world.analyst} and adopted.count() == 2
+
+    # The upload page lists what was taken in and, opened, each choice made.
+    visit(page, reverse("template:upload", args=[draft.slug]), "template-taken-list")
+    page.locator("details summary").first.click()
+    expect(page.locator("details").first).to_contain_text("Optional action")
+    check_page(page, "template-choices-shown")
