@@ -235,6 +235,22 @@ class TemplateChoices:
     confirmed: dict[str, bool] = field(default_factory=dict)
     renamed: dict[str, int | None] = field(default_factory=dict)
 
+    @classmethod
+    def answering(
+        cls, proposal: "TemplateProposal", *, adopt=(), refuse=(), renamed=None
+    ) -> "TemplateChoices":
+        """Every question of `proposal` answered at once, where nobody answers them one by
+        one (a command): the optional actions of the template's rows numbered in `adopt`
+        adopted and the rest left out; every match confirmed but those of the rows in
+        `refuse`; each theme offered as renamed renaming the plan's theme that `renamed`
+        ({template theme name: plan theme}) gives it, or else added as new."""
+        renamed = {name_key(name): theme.pk for name, theme in (renamed or {}).items()}
+        return cls(
+            adopted={a.key: a.row in adopt for a in proposal.optional_actions},
+            confirmed={a.key: a.row not in refuse for a in proposal.matches},
+            renamed={t.key: renamed.get(name_key(t.name)) for t in proposal.offered_themes},
+        )
+
 
 def template_proposal(plan: Plan, data: bytes) -> TemplateProposal:
     """What taking in the template workbook `data` would do to `plan`. Raises

@@ -274,3 +274,26 @@ def test_unanswered_questions_are_refused():
         )
 
     assert written() == before
+
+
+def test_every_question_answered_at_once_as_a_command_would():
+    draft, user = draft_plan(), UserFactory()
+    old = draft.themes.get(name__startswith="POSITIVE DIVERSION")
+
+    def rename(sheet):
+        for row in range(sheet.header_row + 1, sheet.sheet.max_row + 1):
+            if str(sheet.get(row, "Ref Theme") or "").startswith("POSITIVE DIVERSION"):
+                sheet.set(row, "Ref Theme", "DIVERSION (TEST RENAME)")
+
+    proposal = template_proposal(draft, template_workbook(edit=rename))
+    four = next(a for a in proposal.optional_actions if a.ref == "4")
+    choices = TemplateChoices.answering(
+        proposal, adopt=(four.row,), renamed={"Diversion (test rename)": old}
+    )
+
+    taking = template_apply(plan=draft, proposal=proposal, choices=choices, user=user)
+
+    assert (taking.themes_added, taking.themes_renamed, taking.actions_added) == (1, 1, 4)
+    assert Theme.objects.get(pk=old.pk).name == "DIVERSION (TEST RENAME)"
+    decisions = TemplateChoice.objects.filter(kind="optional").values_list("decision", flat=True)
+    assert sorted(decisions) == ["adopted", "left_out", "left_out"]
