@@ -137,6 +137,8 @@ MEETING_MANAGERS = only(
 MEETING_WRITES_REFUSED = refused(MEETING_MANAGERS, "chair", "analyst", "administrator")
 
 
+TEMPLATE_TAKERS = only({"analyst": 200, "administrator": 200})
+
 REPORT_WRITERS = only({"chair": 200, "analyst": 200, "administrator": 200})
 
 
@@ -261,6 +263,24 @@ PAGES = {
         other_plan_url("workbooks:plan-import-confirm"),
         answers(405, anonymous=405),
         post=OTHER_PLAN_WRITES_REFUSED,
+    ),
+    # Taking the VRU's new template into a Draft plan (the other plan is one): its
+    # partnership's analysts and administrators; not found by anyone else, even those who
+    # see the plan.
+    "plans/<slug:slug>/template/": Page(
+        other_plan_url("template:upload"),
+        TEMPLATE_TAKERS,
+        post=refused(TEMPLATE_TAKERS, "analyst", "administrator"),
+    ),
+    "plans/<slug:slug>/template/confirm/": Page(
+        other_plan_url("template:confirm"),
+        answers(405, anonymous=405),
+        post=refused(TEMPLATE_TAKERS, "analyst", "administrator"),
+    ),
+    "plans/<slug:slug>/template/cancel/": Page(
+        other_plan_url("template:cancel"),
+        answers(405, anonymous=405),
+        post=refused(TEMPLATE_TAKERS, "analyst", "administrator"),
     ),
     # The audit log: administrators only.
     "audit/": Page(lambda w: reverse("audit:log"), only({"administrator": 200})),
