@@ -526,7 +526,10 @@ class VirtualUser(threading.Thread):
     def officer(self):
         if self.random.random() < 0.15:
             self.request("my actions", "GET", "/")
-            return
+        else:
+            self.update_action()
+
+    def update_action(self):
         action = self.random.choice(self.target["actions"])
         path = f"/actions/{action}/update/"
         status, content = self.request("update form", "GET", path)
@@ -548,18 +551,40 @@ class VirtualUser(threading.Thread):
             self.saved.append(text)
 
     def chair(self):
-        plan, board = self.target["plan"], self.target["board"]
         # A chair looks at the dashboards most, and opens the pack once before a meeting.
-        ((kind, path),) = self.random.choices(
-            [
-                ("board dashboard", f"/boards/{board}/"),
-                ("plan dashboard", f"/plans/{plan}/dashboard/"),
-                ("plan page", f"/plans/{plan}/"),
-                ("pack", f"/plans/{plan}/pack/"),
-            ],
-            weights=[35, 35, 20, 10],
-        )
+        pages = self.chair_pages()
+        weights = [
+            {"board dashboard": 35, "plan dashboard": 35, "plan page": 20}.get(kind, 10)
+            for kind, _ in pages
+        ]
+        ((kind, path),) = self.random.choices(pages, weights=weights)
         self.request(kind, "GET", path)
+
+    def chair_pages(self):
+        plan, board = self.target["plan"], self.target["board"]
+        pages = [
+            ("board dashboard", f"/boards/{board}/"),
+            ("plan dashboard", f"/plans/{plan}/dashboard/"),
+            ("plan page", f"/plans/{plan}/"),
+            ("pack", f"/plans/{plan}/pack/"),
+        ]
+        return [(kind, path) for kind, path in pages if kind not in self.run_.skip]
+
+    def every_kind(self):
+        """Each of the role's requests once, one after another."""
+        if self.role == "officer":
+            self.request("my actions", "GET", "/")
+            self.update_action()
+        elif self.role == "chair":
+            for kind, path in self.chair_pages():
+                self.request(kind, "GET", path)
+        elif self.role == "analyst":
+            self.request(
+                "export workbook", "GET", f"/plans/{self.target['plan']}/export/?layout=vru"
+            )
+            self.request("plan page", "GET", f"/plans/{self.target['plan']}/")
+        else:
+            self.vru()
 
     def analyst(self):
         plan = self.target["plan"]
@@ -573,8 +598,9 @@ class VirtualUser(threading.Thread):
 
 
 class Run:
-    def __init__(self, port, duration, max_requests, think, vru):
+    def __init__(self, port, duration, max_requests, think, vru, skip=()):
         self.id = secrets.token_hex(3)
+        self.skip = set(skip)
         self.port, self.think, self.vru = port, think, vru
         self.duration, self.max_requests = duration, max_requests
         self.samples = collections.defaultdict(list)  # kind: [(ms, status)]
@@ -615,6 +641,10 @@ def main():
     parser.add_argument("--analysts", type=int, default=1)
     parser.add_argument("--think", type=float, nargs=2, default=[0.2, 1.0], metavar=("MIN", "MAX"))
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--alone", type=int, default=3, help="Passes of each request alone.")
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["pack"], help="Leave the chairs' pack out."
+    )
     parser.add_argument("--port", type=int, default=8765)
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
@@ -700,24 +730,40 @@ def measure(options, database_url, secret, workdir: Path) -> dict:
     log = workdir / "gunicorn.log"
     print(f"Starting gunicorn ({options.workers} workers) on 127.0.0.1:{options.port}", flush=True)
     server = start_server(environment, options.port, options.workers, log)
-    run = Run(options.port, options.duration, options.max_requests, options.think, vru)
+    run = Run(
+        options.port, options.duration, options.max_requests, options.think, vru, options.skip
+    )
     users = [
         VirtualUser(run, f"{role}{n + 1}", role, cookies[username], targets[username], n)
         for (role, n), username in zip(roles, usernames, strict=True)
     ]
+    # Each kind of request alone, one at a time, by the first user of each role: the time
+    # the application takes when nothing else is asked of it. Their updates are checked too.
+    alone = Run(options.port, 1e9, 10**9, (0, 0), vru, options.skip)
+    alone.id, alone.started = run.id, time.monotonic()
+    solo, seen = [], set()
+    for user in users:
+        if user.role not in seen:
+            seen.add(user.role)
+            solo.append(
+                VirtualUser(
+                    alone,
+                    f"alone-{user.role}",
+                    user.role,
+                    user.cookies["sessionid"],
+                    user.target,
+                    99,
+                )
+            )
     try:
-        # Warm up each worker (templates, connections) before the clock starts. The warm-up's
-        # updates carry another run id, so that the check below leaves them out.
-        measured_id, run.id = run.id, "warm-up"
-        run.started, run.duration = time.monotonic(), 1e9
-        for user in users:
-            for _ in range(options.workers):
-                getattr(user, user.role)()
-        run.samples.clear()
-        run.outcomes.clear()
-        for user in users:
-            user.saved.clear()
-        run.count, run.duration, run.id = 0, options.duration, measured_id
+        print("Each request alone (after a warm-up of each worker) ...", flush=True)
+        for _ in range(options.workers):  # warm-up: templates, connections
+            for user in solo:
+                user.every_kind()
+        alone.samples.clear()
+        for _ in range(options.alone):
+            for user in solo:
+                user.every_kind()
         print(
             f"Running {len(users)} users for {options.duration:.0f} s "
             f"(at most {options.max_requests} requests) ...",
@@ -731,10 +777,10 @@ def measure(options, database_url, secret, workdir: Path) -> dict:
         elapsed = time.monotonic() - run.started
     finally:
         stop_server(server)
-    return report(run, users, elapsed, counts, vru, log)
+    return report(run, users, elapsed, counts, vru, log, alone, solo)
 
 
-def report(run, users, elapsed, counts, vru, log) -> dict:
+def report(run, users, elapsed, counts, vru, log, alone, soloists) -> dict:
     from django.db.models import Count
 
     from actions.models import ProgressUpdate
@@ -743,25 +789,30 @@ def report(run, users, elapsed, counts, vru, log) -> dict:
         f"Machine: {machine()}. Elapsed {elapsed:.0f} s, {run.count} requests "
         f"({run.count / elapsed:.1f}/s), {len(users)} users.",
         "",
-        "| request | kind | count | errors | p50 ms | p95 ms | max ms | target p95 |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| request | kind | alone: median ms | count | errors | p50 ms | p95 ms | max ms "
+        "| target p95 |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     results = {"requests": {}, "counts": counts}
     for kind in KINDS:
-        samples = run.samples.get(kind)
-        if not samples:
+        samples = run.samples.get(kind, [])
+        solo = alone.samples.get(kind, [])
+        if not samples and not solo:
             continue
-        times = [ms for ms, _ in samples]
-        errors = sum(not ok(kind, status) for _, status in samples)
+        times = [ms for ms, _ in samples] or [float("nan")]
+        solo_times = [ms for ms, _ in solo]
+        errors = sum(not ok(kind, status) for _, status in [*samples, *solo])
         p50, p95 = statistics.median(times), percentile(times, 0.95)
         target = TARGET_MS[KINDS[kind]]
         verdict = "met" if p95 < target and not errors else "**NOT MET**"
+        by_itself = f"{statistics.median(solo_times):.0f}" if solo_times else ""
         lines.append(
-            f"| {kind} | {KINDS[kind]} | {len(times)} | {errors} | {p50:.0f} | {p95:.0f} | "
-            f"{max(times):.0f} | < {target} ms: {verdict} |"
+            f"| {kind} | {KINDS[kind]} | {by_itself} | {len(samples)} | {errors} | {p50:.0f} | "
+            f"{p95:.0f} | {max(times):.0f} | < {target} ms: {verdict} |"
         )
         results["requests"][kind] = {
-            "count": len(times),
+            "alone_ms": solo_times,
+            "count": len(samples),
             "errors": errors,
             "p50_ms": p50,
             "p95_ms": p95,
@@ -773,7 +824,7 @@ def report(run, users, elapsed, counts, vru, log) -> dict:
 
     # Every update the server said it saved is in the database exactly once; and none it
     # did not say it saved.
-    saved = [text for user in users for text in user.saved]
+    saved = [text for user in [*users, *soloists] for text in user.saved]
     stored = dict(
         ProgressUpdate.objects.filter(text__startswith=f"{UPDATE_PREFIX} {run.id} ")
         .values("text")
@@ -784,7 +835,9 @@ def report(run, users, elapsed, counts, vru, log) -> dict:
     doubled = [text for text in saved if stored.get(text, 0) > 1]
     unexpected = sorted(set(stored) - set(saved))
     refused = collections.Counter(
-        str(status) for text, status in run.outcomes.items() if status != 302
+        str(status)
+        for text, status in [*run.outcomes.items(), *alone.outcomes.items()]
+        if status != 302
     )
     lines += [
         "",
