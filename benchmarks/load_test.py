@@ -374,7 +374,9 @@ def targets_for(usernames) -> dict:
 
 
 def vru_url() -> str | None:
-    """The VRU view's address, if this version of the application has one."""
+    """The VRU view's address, if this version of the application has one. Written before
+    the VRU view (issue 15, item 2) was merged: these are the names it might have; put its
+    real one first when it lands."""
     from django.urls import NoReverseMatch, reverse
 
     for name in ("regional:vru", "vru:index", "regional:index", "vru:overview"):
@@ -723,6 +725,8 @@ def measure(options, database_url, secret, workdir: Path) -> dict:
         + [("analyst", n) for n in range(options.analysts)]
         + ([("vru", 0)] if vru else [])
     )
+    # Until the read-only `vru` role exists (issue 15, item 2) the VRU view is asked for in
+    # an analyst's session; when it lands, generate() should make a VRU user and this name it.
     usernames = [f"{'analyst' if role == 'vru' else role}-{n + 1:02d}" for role, n in roles]
     targets = targets_for(usernames)
     connection.close()
