@@ -44,10 +44,12 @@ run: install assets
 	@echo "Open http://$(HOST):$(PORT)/ and sign in as one of the demo users above."
 	DEBUG=1 CSPPLAN_TODAY=$(CSPPLAN_TODAY) $(PY) manage.py runserver $(HOST):$(PORT)
 
-# Some tests resave spreadsheets in real LibreOffice Calc, and the browser tests drive Debian's
-# chromium; the scripts install them when missing.
+# Some tests resave spreadsheets in real LibreOffice Calc, the browser tests drive Debian's
+# chromium, and the backup tests run pg_dump and pg_restore on PostgreSQL; the scripts install
+# them when missing.
 test: install assets
 	bash scripts/libreoffice-up
+	bash scripts/postgres-client-up
 	bash scripts/chromium-up >/dev/null
 	$(TEST_ENV) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
