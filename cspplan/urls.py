@@ -52,5 +52,6 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("meetings.urls")),
     path("", include("meetings.pack_urls")),
+    path("", include("regional.urls")),
     path("", include("audit.urls")),
 ]
