@@ -1,12 +1,16 @@
-"""The VRU view as a workbook: what the page shows, one sheet per part, each headed by its
-protective marking. Written with openpyxl's write-only workbook (rows streamed out, not
-held as cells)."""
+"""The VRU view as a workbook: what the page shows, one sheet per part. Written with
+openpyxl's write-only workbook (rows streamed out, not held as cells).
+
+Like the plan workbooks (workbooks/), a marking above OFFICIAL would be stated in a first row
+and in every sheet's page header and footer; nothing is stated at OFFICIAL, which is all the
+VRU role ever sees (actions/permissions.py)."""
 
 import io
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from actions.models import Marking
 from actions.rag import RAG
@@ -26,10 +30,28 @@ def _header(sheet, values):
 
 
 def _start(book, title: str, heading: str, marking: Marking, columns, widths):
+    """A sheet with its column widths, how it prints (landscape A4 across one page's width,
+    the column headings on every page, the heading in the page header), the marking if above
+    OFFICIAL, the heading and the column headings. Set before any row is written."""
     sheet = book.create_sheet(title)
     for letter, width in zip("ABCDEFGHIJKLMN", widths, strict=False):
         sheet.column_dimensions[letter].width = width
-    sheet.append([marking.label])
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    marked = marking != Marking.OFFICIAL
+    header_row = 3 if marked else 2
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.freeze_panes = f"A{header_row + 1}"
+    # "&" starts a code in a header: one written in the heading is doubled to stay one.
+    sheet.oddHeader.left.text = heading.replace("&", "&&")
+    sheet.oddFooter.right.text = "Page &P of &N"
+    if marked:
+        for part in (sheet.oddHeader.center, sheet.oddFooter.center):
+            part.text = f"&B{marking.label}"
+        sheet.append([marking.label])
     sheet.append([heading])
     _header(sheet, columns)
     return sheet
