@@ -42,6 +42,7 @@ from actions.models import ActionOrigin, Marking, Plan
 from actions.rag import RAG
 from boards.models import Person, Role
 from downloads.models import Download
+from regional import export
 from regional.selectors import TemplateYear, action_key, template_years, theme_key, vru_view
 from reporting.dashboards import dashboard
 from reporting.scopes import plan_scope
@@ -466,3 +467,15 @@ def test_query_count_is_flat_in_the_number_of_boroughs(client, vru, django_asser
             reverse("regional:vru-actions"),
             {"plan": vru.plan_a.slug, "theme": vru.governance.pk, "rag": "red"},
         )
+
+
+def test_a_workbook_above_official_would_state_its_marking(vru):
+    """The VRU never sees a marked item, so its workbooks are OFFICIAL and say nothing; were
+    the view ever given a higher marking, every sheet would state it, as plan workbooks do."""
+    view = vru_view(vru.user, YEAR, vru.since)
+    book = load_workbook(io.BytesIO(export.workbook(view, SENSITIVE)))
+    for sheet in book.worksheets:
+        assert sheet["A1"].value == "OFFICIAL-SENSITIVE"
+        assert "OFFICIAL-SENSITIVE" in sheet.oddHeader.center.text
+    plain = load_workbook(io.BytesIO(export.workbook(view, Marking.OFFICIAL)))
+    assert all(sheet["A1"].value != "OFFICIAL" for sheet in plain.worksheets)
