@@ -16,7 +16,9 @@ borough's own plan dashboard:
 Every number has a list of exactly the actions it counts (`counted_actions`, the VRU
 actions page), filtered by the same conditions (`count_condition`) as the counts.
 
-Queries: a fixed number however many boroughs and actions (`vru_view`: five).
+Queries: a fixed number however many boroughs and actions (`vru_view`: five). The page
+shows the mandated actions of one template theme at a time (`vru_view`'s `mandated_theme`):
+with 32 boroughs a theme's are already hundreds of rows; the workbook holds them all.
 
 Template years. A template year is the financial year (April to March) in which a plan's
 period starts: the VRU issues its template once a year and every borough's plan of that
@@ -259,6 +261,8 @@ class VruView:
     boroughs: list[Borough]
     themes: list[ThemeRow]
     mandated: list[MandatedRow]
+    # The template theme whose mandated actions `mandated` holds; None: every theme's.
+    mandated_theme: ThemeRow | None = None
 
     @property
     def not_updated_boroughs(self) -> list[Borough]:
@@ -266,11 +270,14 @@ class VruView:
         return [borough for borough in self.boroughs if not borough.updated_since(self.since)]
 
 
-def vru_view(user, year: TemplateYear, since: datetime.date) -> VruView:
+def vru_view(
+    user, year: TemplateYear, since: datetime.date, mandated_theme: str | None = "first"
+) -> VruView:
     """Everything the VRU view shows for the template year (see the module's docstring),
-    counting as not updated the actions with no update on or after `since`. Five queries
-    (the plans, the counts, the themes, the latest updates and the mandated actions),
-    however many boroughs."""
+    counting as not updated the actions with no update on or after `since`; the mandated
+    actions of the template theme whose key is `mandated_theme` ("first": the first theme;
+    None: every theme; a key no theme has: none). Five queries (the plans, the counts, the
+    themes, the latest updates and the mandated actions), however many boroughs."""
     plans = year_plans(user, year)
     actions = year_actions(user, plans)
     updates = selectors.listed_updates(user)
@@ -314,12 +321,21 @@ def vru_view(user, year: TemplateYear, since: datetime.date) -> VruView:
         )
         for plan in plans
     ]
+    theme_rows = _theme_rows(themes)
+    chosen, theme_ids = None, None
+    if mandated_theme is not None:
+        if mandated_theme == "first":
+            chosen = theme_rows[0] if theme_rows else None
+        else:
+            chosen = next((row for row in theme_rows if row.key == mandated_theme), None)
+        theme_ids = list(chosen.themes.values()) if chosen else []
     return VruView(
         year=year,
         since=since,
         boroughs=boroughs,
-        themes=_theme_rows(themes),
-        mandated=mandated_rows(user, plans),
+        themes=theme_rows,
+        mandated=mandated_rows(user, plans, theme_ids),
+        mandated_theme=chosen,
     )
 
 
@@ -337,14 +353,19 @@ def theme_label(theme: Theme) -> str:
     return f"{theme.ref} {theme.name}".strip()
 
 
-def mandated_rows(user, plans: list[Plan]) -> list[MandatedRow]:
-    """The year's VRU mandated actions, matched across boroughs (`action_key`), each with
-    its status, latest update (`selectors.newest_update` over the updates the user may see)
-    and end date: one query. In the template's order: by theme, then action number."""
+def mandated_rows(user, plans: list[Plan], themes: list[Theme] | None = None) -> list[MandatedRow]:
+    """The year's VRU mandated actions (in `themes`, top-level themes, and their sub-themes,
+    if given), matched across boroughs (`action_key`), each with its status, latest update
+    (`selectors.newest_update` over the updates the user may see) and end date: one query.
+    In the template's order: by theme, then action number."""
     updates = selectors.listed_updates(user)
-    actions = selectors.with_details(
-        year_actions(user, plans).filter(origin=ActionOrigin.VRU_MANDATED), updates
-    ).order_by("theme__plan__partnership__name", *selectors.reading_order())
+    actions = year_actions(user, plans).filter(origin=ActionOrigin.VRU_MANDATED)
+    if themes is not None:
+        ids = [theme.pk for theme in themes]
+        actions = actions.filter(Q(theme_id__in=ids) | Q(theme__parent_id__in=ids))
+    actions = selectors.with_details(actions, updates).order_by(
+        "theme__plan__partnership__name", *selectors.reading_order()
+    )
     rows: dict[tuple, MandatedRow] = {}
     theme_order: dict[str, tuple] = {}
     for action in actions:

@@ -91,7 +91,10 @@ def _read(request):
 def vru_view_page(request):
     _vru_only(request.user)
     form, year, since = _read(request)
-    view = vru_view(request.user, year, since) if year is not None and since else None
+    mandated_theme = request.GET.get("theme") or "first"
+    view = None
+    if year is not None and since:
+        view = vru_view(request.user, year, since, mandated_theme)
     boroughs, themes, mandated = [], [], []
     if view:
         boroughs = [
@@ -128,6 +131,16 @@ def vru_view_page(request):
                 }
             )
     query = {"year": year.value, "since": since.isoformat()} if view else {}
+    # The mandated actions one template theme at a time (regional.selectors.vru_view).
+    theme_links = [
+        {
+            "label": row.label,
+            "href": f"{reverse('regional:vru-view')}?{urlencode({**query, 'theme': row.key})}"
+            + "#mandated",
+            "current": view.mandated_theme is not None and row.key == view.mandated_theme.key,
+        }
+        for row in (view.themes if view else [])
+    ]
     return render(
         request,
         "regional/vru_view.html",
@@ -137,6 +150,7 @@ def vru_view_page(request):
             "boroughs": boroughs,
             "themes": themes,
             "mandated": mandated,
+            "theme_links": theme_links,
             "rags": RAGS,
             "export_href": f"{reverse('regional:vru-export')}?{urlencode(query)}",
             "rag_meanings": rag_meanings(),
@@ -198,7 +212,7 @@ def vru_export(request):
     form, year, since = _read(request)
     if year is None or since is None:
         raise Http404
-    view = vru_view(request.user, year, since)
+    view = vru_view(request.user, year, since, mandated_theme=None)
     held = year_actions(request.user, year_plans(request.user, year))
     marking = selectors.highest_marking(held)
     content = export.workbook(view, marking)

@@ -222,7 +222,7 @@ def test_counts_against_known_answers(vru):
 
 
 def test_mandated_actions_are_matched_across_boroughs(vru):
-    view = vru_view(vru.user, YEAR, vru.since)
+    view = vru_view(vru.user, YEAR, vru.since, mandated_theme=None)
     rows = [(row.key, row.actions) for row in view.mandated]
     assert rows == [
         (("governance", "1"), {vru.plan_a.pk: vru.a1, vru.plan_b.pk: vru.b1}),
@@ -233,6 +233,27 @@ def test_mandated_actions_are_matched_across_boroughs(vru):
     # The newest update the VRU may see: not the marked one of two days ago.
     assert (a1.last_update, a1.last_update_text) == (days_ago(10), "Alpha governance one: update")
     assert a1.end_date == datetime.date(2022, 3, 31)
+
+
+def test_the_page_shows_one_themes_mandated_actions_at_a_time(client, vru):
+    url = reverse("regional:vru-view")
+    first = get(client, vru.user, url, page_data(vru))
+    assert [row.key for row in first.context["view"].mandated] == [
+        ("governance", "1"),
+        ("governance", "2"),
+    ]
+    assert "Alpha governance two" in first.content.decode()
+    data = {**page_data(vru), "theme": "analysis and enforcement"}
+    chosen = get(client, vru.user, url, data)
+    assert [row.key for row in chosen.context["view"].mandated] == [
+        ("analysis and enforcement", "1")
+    ]
+    content = chosen.content.decode()
+    assert "Alpha analysis one" in content and "Alpha governance two" not in content
+    # A theme the VRU may not see (marked) is no theme: nothing listed, nothing shown.
+    hidden = get(client, vru.user, url, {**page_data(vru), "theme": "secret theme"})
+    assert hidden.context["view"].mandated == []
+    assert "SECRET THEME ACTION" not in hidden.content.decode()
 
 
 def test_the_matching_rule():
