@@ -387,5 +387,9 @@ def mandated_rows(user, plans: list[Plan], themes: list[Theme] | None = None) ->
     )
 
 
+_RAG_LABELS = dict(RAG.choices)
+
+
 def rag_label(value: str) -> str:
-    return RAG(value).label if value in RAG.values else RAG.NOT_RATED.label
+    """A RAG value's word; an unknown one is Not rated, as the RAG tag shows it."""
+    return _RAG_LABELS.get(value, RAG.NOT_RATED.label)

@@ -1,8 +1,11 @@
 """The VRU role (actions/permissions.py): reads every partnership's plans in the VRU layout,
 at OFFICIAL only, and changes nothing; what the existing pages give it."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from actions import permissions, selectors
 from actions.models import Action, Marking, Plan, ProgressUpdate
@@ -104,6 +107,19 @@ def test_what_the_pages_give_the_vru(client, vru):
         assert "app-marking-banner" not in page  # nothing on it is marked
         assert reverse("actions:action-update", args=[vru.a1.pk]) not in page
         assert reverse("workbooks:plan-export", args=[vru.plan.slug]) not in page
+    # The plan page's actions as a workbook (anyone who may see the plan): what they see.
+    download = get(client, user, reverse("workbooks:plan-download", args=[vru.plan.slug]))
+    book = load_workbook(io.BytesIO(download.content), read_only=True)
+    cells = " ".join(
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
+    assert "Daily violence meeting" in cells
+    assert "Protectively marked operation" not in cells and "A marked update" not in cells
+    assert "OFFICIAL-SENSITIVE" not in cells
     # Another layout, a marked plan, the marked action, the update form: not theirs.
     get(
         client,
