@@ -500,3 +500,13 @@ def test_a_workbook_above_official_would_state_its_marking(vru):
         assert "OFFICIAL-SENSITIVE" in sheet.oddHeader.center.text
     plain = load_workbook(io.BytesIO(export.workbook(view, Marking.OFFICIAL)))
     assert all(sheet["A1"].value != "OFFICIAL" for sheet in plain.worksheets)
+
+
+def test_the_workbook_holds_text_a_cell_cannot(client, vru):
+    """Words pasted from Word carry characters a cell cannot hold: they are cleaned, as in
+    the plan workbooks, rather than refusing the download."""
+    ProgressUpdateFactory(action=vru.b1, date=days_ago(1), text="Line\x0bbreak\x01 done")
+    response = get(client, vru.user, reverse("regional:vru-export"), page_data(vru))
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    texts = [row[6] for row in book["Mandated actions"].iter_rows(min_row=3, values_only=True)]
+    assert "Line\nbreak done" in texts
