@@ -363,8 +363,21 @@ def mandated_rows(user, plans: list[Plan], themes: list[Theme] | None = None) ->
     if themes is not None:
         ids = [theme.pk for theme in themes]
         actions = actions.filter(Q(theme_id__in=ids) | Q(theme__parent_id__in=ids))
-    actions = selectors.with_details(actions, updates).order_by(
-        "theme__plan__partnership__name", *selectors.reading_order()
+    # What the rows show and the matching rule reads, and no more: with 32 boroughs these
+    # are thousands of actions (benchmarks/README.md, vru_view.py).
+    actions = (
+        actions.annotate(
+            last_update=selectors.newest_update("date", updates),
+            last_update_text=selectors.newest_update("text", updates),
+        )
+        .select_related("theme__parent")
+        .only(
+            *("ref", "text", "rag", "end_date", "end_text", "theme__plan_id"),
+            *("theme__ref", "theme__name", "theme__order", "theme__parent"),
+            *("theme__parent__ref", "theme__parent__name", "theme__parent__order"),
+            "theme__parent__parent",
+        )
+        .order_by("theme__plan__partnership__name", *selectors.reading_order())
     )
     rows: dict[tuple, MandatedRow] = {}
     theme_order: dict[str, tuple] = {}

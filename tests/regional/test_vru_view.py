@@ -510,3 +510,14 @@ def test_the_workbook_holds_text_a_cell_cannot(client, vru):
     book = load_workbook(io.BytesIO(response.content), read_only=True)
     texts = [row[6] for row in book["Mandated actions"].iter_rows(min_row=3, values_only=True)]
     assert "Line\nbreak done" in texts
+
+
+def test_a_sub_themes_mandated_actions_are_matched_under_their_theme(
+    vru, django_assert_num_queries
+):
+    weapons = vru.a6.theme
+    mandated = _action(weapons, "2", RAG.RED, MANDATED, "Alpha weapons two")
+    with django_assert_num_queries(5):  # as many as without it: nothing read row by row
+        view = vru_view(vru.user, YEAR, vru.since, mandated_theme="analysis and enforcement")
+    keys = {row.key: row.actions for row in view.mandated}
+    assert keys[("analysis and enforcement / weapons", "2")] == {vru.plan_a.pk: mandated}
