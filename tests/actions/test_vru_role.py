@@ -99,7 +99,11 @@ def test_what_the_pages_give_the_vru(client, vru):
     assert "Test violence plan" in page and "Test far plan" in page
     assert "A marked plan" not in page
     # A plan page and its dashboard: read-only, without the marked action or update.
-    for name in ("actions:plan-detail", "reporting:plan-dashboard", "reporting:plan-pack"):
+    for name in (
+        "actions:plan-detail",
+        "reporting:plan-dashboard",
+        "reporting:plan-pack",
+    ):
         page = get(client, user, reverse(name, args=[vru.plan.slug])).content.decode()
         assert "Daily violence meeting" in page
         assert "Protectively marked operation" not in page
@@ -107,6 +111,12 @@ def test_what_the_pages_give_the_vru(client, vru):
         assert "app-marking-banner" not in page  # nothing on it is marked
         assert reverse("actions:action-update", args=[vru.a1.pk]) not in page
         assert reverse("workbooks:plan-export", args=[vru.plan.slug]) not in page
+    page = get(client, user, reverse("reporting:plan-since", args=[vru.plan.slug]))
+    assert "A marked update" not in page.content.decode()
+    assert "Protectively marked operation" not in page.content.decode()
+    # An action's page: its updates and history, less the marked update.
+    page = get(client, user, reverse("actions:action-detail", args=[vru.a1.pk])).content.decode()
+    assert "Meeting moved to weekly" in page and "A marked update" not in page
     # The plan page's actions as a workbook (anyone who may see the plan): what they see.
     download = get(client, user, reverse("workbooks:plan-download", args=[vru.plan.slug]))
     book = load_workbook(io.BytesIO(download.content), read_only=True)
