@@ -9,7 +9,13 @@ A signed-in user acts as the `Person` linked to their account, in that person's 
   subgroups, and the actions those boards monitor; edits only what they lead, like an officer;
 - analyst: sees, edits, imports and exports every action of their partnerships' plans;
 - administrator (and any superuser): everything, including the Django admin, which no one
-  else may enter (`may_use_admin`).
+  else may enter (`may_use_admin`);
+- vru (the regional body, the London Violence Reduction Unit): reads every partnership's
+  plans in the VRU layout, and only what in them is at OFFICIAL: never an OFFICIAL-SENSITIVE
+  action, theme, plan or progress update, whatever boards they sit on or actions name them.
+  Changes, imports and exports nothing, leads nothing (My actions is empty), opens no board
+  and no meeting; the VRU view across boroughs (the regional app) is theirs alone
+  (`may_use_vru_view`).
 
 Everyone also sees the actions they lead. An OFFICIAL-SENSITIVE action (its own protective
 marking, or its theme's or plan's: `selectors.sensitive_condition`) is seen only by
@@ -70,6 +76,13 @@ def role_of(user) -> Role | None:
 
 def is_administrator(user) -> bool:
     return role_of(user) == Role.ADMINISTRATOR
+
+
+def may_use_vru_view(user) -> bool:
+    """The VRU view across boroughs (regional/): the VRU role only. Not administrators: the
+    view is produced at OFFICIAL for the regional body, and what it lists is what the VRU
+    role may see."""
+    return role_of(user) == Role.VRU
 
 
 def may_use_admin(user) -> bool:
@@ -134,6 +147,10 @@ def _resolve(user) -> Access:
     if role == Role.ADMINISTRATOR:
         # Everything is theirs to see; who they are matters only for what they lead.
         return Access(role=role, person_id=person.pk, organisation_id=person.organisation_id)
+    if role == Role.VRU:
+        # What the VRU sees depends on nothing of theirs: not their organisation (they lead
+        # nothing), partnerships or seats (no marked item, whatever board they sit on).
+        return Access(role=role, person_id=person.pk)
     seats = Membership.objects.filter(person=person).order_by().values_list("board_id", flat=True)
     # What a chair sees does not depend on their partnerships: no need to ask.
     partnerships = ()
@@ -176,6 +193,8 @@ def _visible_plans(user) -> QuerySet[Plan]:
         return Plan.objects.none()
     if access.role == Role.ADMINISTRATOR:
         return Plan.objects.all()
+    if access.role == Role.VRU:
+        return Plan.objects.filter(layout=Plan.Layout.VRU, marking=Marking.OFFICIAL)
     led_plans = Action.objects.filter(_led(access)).values("theme__plan_id")
     if access.role == Role.CHAIR:
         boards = access.board_ids
@@ -377,6 +396,8 @@ def _visible(access: Access) -> Q:
     """What `visible_actions` shows a person who is not an administrator: their scope
     (a chair's boards' plans and what those boards monitor; anyone else's partnerships'
     plans) and what they lead, less the marked actions they may not see."""
+    if access.role == Role.VRU:
+        return Q(theme__plan__layout=Plan.Layout.VRU) & _sensitive_ok(access)
     if access.role == Role.CHAIR:
         scope = selectors.owned_or_monitored(access.board_ids)
     else:
@@ -391,6 +412,9 @@ def _named(access: Access) -> QuerySet:
 
 
 def _led(access: Access) -> Q:
+    # The VRU role leads nothing here, even where an action names them: it only reads.
+    if access.role == Role.VRU:
+        return Q(pk__in=[])
     # Subqueries rather than joins through the lead tables, so that an action led by both
     # the person and their organisation is not counted twice by whoever filters by this.
     led = Q(pk__in=_named(access))
@@ -411,7 +435,10 @@ def _sensitive_ok(access: Access) -> Q:
 
 def _marked_ok(access: Access) -> Q:
     """The actions whose OFFICIAL-SENSITIVE items (themselves, their updates) the person
-    may see: those they are a named lead of, and those of the boards they sit on or above."""
+    may see: those they are a named lead of, and those of the boards they sit on or above.
+    None for the VRU role, which reads at OFFICIAL only."""
+    if access.role == Role.VRU:
+        return Q(pk__in=[])
     return Q(pk__in=_named(access)) | selectors.owned_or_monitored(access.board_ids)
 
 
@@ -522,7 +549,7 @@ def marked_updates_ok(user) -> Q:
     if access.role == Role.ADMINISTRATOR:
         return Q()
     unmarked = ~Q(marking=Marking.OFFICIAL_SENSITIVE)
-    if access.role is None:
+    if access.role in (None, Role.VRU):
         return unmarked
     return unmarked | Q(action__in=Action.objects.filter(_marked_ok(access)))
 

@@ -91,6 +91,8 @@ class Role(models.TextChoices):
     CHAIR = "chair", "Chair: sees the boards they chair or sit on, and their subgroups"
     ANALYST = "analyst", "Analyst: imports, exports and edits their partnerships' plans"
     ADMINISTRATOR = "administrator", "Administrator: everything"
+    # The London Violence Reduction Unit: reads every partnership's VRU plan, changes nothing.
+    VRU = "vru", "VRU: reads every partnership's VRU plans at OFFICIAL; changes nothing"
 
 
 class Person(models.Model):

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "workbooks",
     "reporting",
     "rollover",
+    "regional",
     "meetings",
     "audit",
 ]

@@ -53,5 +53,6 @@ urlpatterns = [
     path("", include("rollover.template_urls")),
     path("", include("meetings.urls")),
     path("", include("meetings.pack_urls")),
+    path("", include("regional.urls")),
     path("", include("audit.urls")),
 ]

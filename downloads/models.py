@@ -19,6 +19,7 @@ class DownloadKind(models.TextChoices):
     FILTERED_WORKBOOK = "filtered-workbook", "Plan workbook of filtered actions"
     PACK_PAGE = "pack-page", "Pre-meeting pack (page)"
     PACK_DOCUMENT = "pack-document", "Pre-meeting pack (Word document)"
+    VRU_VIEW = "vru-view", "VRU view across boroughs (workbook)"
 
 
 class Download(models.Model):

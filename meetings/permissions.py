@@ -88,7 +88,8 @@ def _chairs(user, board: Board) -> bool:
 def can_manage_meetings(user, board: Board) -> bool:
     """The forward plan, agendas, attendance, minutes and the action log of `board`."""
     access = access_for(user)
-    if access.role is None:
+    # The VRU role reads plans and changes nothing, whatever board its person sits on.
+    if access.role in (None, Role.VRU):
         return False
     if access.role == Role.ADMINISTRATOR:
         return True
@@ -105,7 +106,7 @@ def report_writable_subgroups(user, board: Board) -> QuerySet[Board]:
     if can_manage_meetings(user, board):
         return subgroups
     access = access_for(user)
-    if access.person_id is None:
+    if access.person_id is None or access.role == Role.VRU:
         return subgroups.none()
     return subgroups.filter(
         memberships__person_id=access.person_id, memberships__role=Membership.Role.CHAIR

@@ -32,10 +32,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecondFactorEvent
 from actions.models import Action, ProgressUpdate
+from boards.models import Role
 from meetings.models import AgendaItem, Attendance, Meeting, MeetingAction, StandingItem
 from tests.clients import Client
 from tests.conftest import build_world
-from tests.factories import IndicatorFactory, IndicatorValueFactory, SeniorLeaderFactory
+from tests.factories import (
+    IndicatorFactory,
+    IndicatorValueFactory,
+    SeniorLeaderFactory,
+    user_in_role,
+)
 from tests.helpers import days_ago
 
 ROLES = (
@@ -48,6 +54,7 @@ ROLES = (
     "administrator",  # a person in that role: neither staff nor superuser
     "far_officer",  # of the other partnership
     "no_person",  # a user with no person
+    "vru",  # the regional body (the VRU role): reads VRU-layout plans at OFFICIAL
 )
 SIGNED_IN = ROLES[1:]
 NOT_ADMINISTRATORS = tuple(role for role in SIGNED_IN if role != "administrator")
@@ -77,19 +84,20 @@ class Page:
 # Who sees what in the world: the violence plan (here, owned by the CSP board, with the
 # restricted action bx2) and the other plan (here, owned by the other board, one theme
 # monitored by the CSP board's subgroup).
-SEE_VIOLENCE_PLAN = {
+# The VRU role reads both plans (in the VRU layout, at OFFICIAL) but opens no board.
+SEE_CSP_BOARD = {
     "officer": 200,
     "council_officer": 200,
     "chair": 200,
     "analyst": 200,
     "administrator": 200,
 }
+SEE_VIOLENCE_PLAN = SEE_CSP_BOARD | {"vru": 200}
 SEE_OTHER_PLAN = SEE_VIOLENCE_PLAN | {"other_chair": 200}
-SEE_CSP_BOARD = SEE_VIOLENCE_PLAN
 # The other plan's workbooks: its analysts and administrators; forbidden to those who see it.
 OTHER_PLAN_WORKBOOKS = only(
     {"analyst": 200, "administrator": 200}
-    | {role: 403 for role in ("officer", "council_officer", "chair", "other_chair")}
+    | {role: 403 for role in ("officer", "council_officer", "chair", "other_chair", "vru")}
 )
 
 
@@ -102,7 +110,8 @@ OTHER_PLAN_WRITES_REFUSED = refused(OTHER_PLAN_WORKBOOKS, "analyst", "administra
 INDICATOR_EDITORS = only({"analyst": 200, "administrator": 200})
 INDICATOR_WRITES_REFUSED = refused(INDICATOR_EDITORS, "analyst", "administrator")
 UPDATE_A1 = only(
-    {"officer": 200, "analyst": 200, "administrator": 200} | {"council_officer": 403, "chair": 403}
+    {"officer": 200, "analyst": 200, "administrator": 200}
+    | {"council_officer": 403, "chair": 403, "vru": 403}
 )
 
 
@@ -282,6 +291,13 @@ PAGES = {
         answers(405, anonymous=405),
         post=refused(TEMPLATE_TAKERS, "analyst", "administrator"),
     ),
+    # The VRU view across boroughs, the actions behind its numbers and its workbook: the
+    # VRU role only (regional/).
+    "vru/": Page(lambda w: reverse("regional:vru-view"), only({"vru": 200})),
+    "vru/actions/": Page(
+        lambda w: reverse("regional:vru-actions") + f"?plan={w.plan.slug}", only({"vru": 200})
+    ),
+    "vru/export.xlsx": Page(lambda w: reverse("regional:vru-export"), only({"vru": 200})),
     # The audit log: administrators only.
     "audit/": Page(lambda w: reverse("audit:log"), only({"administrator": 200})),
     # A meeting of the CSP board: its pack and agenda, to those who may open the board.
@@ -635,6 +651,7 @@ def world_once(django_db_setup, django_db_blocker):
         world.second_factor_event = SecondFactorEvent.objects.create(
             user=world.analyst, username=world.analyst.username, what="codes-made"
         )
+        world.vru = user_in_role(Role.VRU)
         clients = {"anonymous": Client()}
         for role in SIGNED_IN:
             clients[role] = Client()

@@ -23,13 +23,14 @@ def test_demo_users_sign_in_in_their_roles_and_see_the_demo_plans(client, settin
     printed = out.getvalue()
     # The commands' own changes are the system user's (cspplan.origin), who cannot sign in.
     users = {user.username: user for user in get_user_model().objects.filter(is_active=True)}
-    assert sorted(users) == ["admin", "analyst", "chair", "officer"]
+    assert sorted(users) == ["admin", "analyst", "chair", "officer", "vru"]
     vru = Plan.objects.get(slug="bd-vru-2021-22")
     for name, role in [
         ("admin", Role.ADMINISTRATOR),
         ("officer", Role.OFFICER),
         ("chair", Role.CHAIR),
         ("analyst", Role.ANALYST),
+        ("vru", Role.VRU),
     ]:
         password = f"cspplan-demo-{name}"
         assert f"username: {name}" in printed and password in printed
@@ -45,6 +46,20 @@ def test_demo_users_sign_in_in_their_roles_and_see_the_demo_plans(client, settin
     assert len(chair_edits) < permissions.visible_actions(users["chair"]).count()
     havering = Plan.objects.get(slug="havering-sgv-2019-22")
     assert havering not in permissions.visible_plans(users["analyst"])
+    # The VRU's account is named for the role, of the London VRU the seeds name: it reads
+    # every partnership's VRU plans (Havering's too), no other layout, and changes nothing.
+    vru_person = users["vru"].person
+    assert vru_person.name == "VRU demo account"
+    assert vru_person.organisation.name == "London Violence Reduction Unit"
+    assert "VRU demo account" in printed
+    assert set(permissions.visible_plans(users["vru"])) == set(
+        Plan.objects.filter(layout=Plan.Layout.VRU)
+    )
+    assert Plan.objects.get(slug="havering-vru-knife-crime") in permissions.visible_plans(
+        users["vru"]
+    )
+    assert havering not in permissions.visible_plans(users["vru"])
+    assert not permissions.editable_actions(users["vru"]).exists()
 
 
 def test_demo_users_are_refused_without_debug(settings):

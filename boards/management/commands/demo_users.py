@@ -3,7 +3,9 @@
 Each demo user (but the administrator) signs in as a person from the seed documents, in the
 role their post suggests, so that their pages show real actions: the officer leads actions in
 Barking & Dagenham's VRU plan, the chair chairs its CSP Board, and the analyst is its CSP
-policy officer. Run `load_demo` first.
+policy officer. The VRU's user is no one in the seed documents: it signs in as a person
+named for the role (an account, not an invented individual) of the London Violence
+Reduction Unit, which the seed documents name. Run `load_demo` first.
 """
 
 from django.conf import settings
@@ -11,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from boards.models import Partnership, Person, Role
-from boards.services import person_edit
+from boards.models import Organisation, Partnership, Person, Role
+from boards.services import person_create, person_edit
 from cspplan.origin import RecordedCommand
 
 PARTNERSHIP = "barking-dagenham"
@@ -23,7 +25,12 @@ DEMO_USERS = [
     ("officer", "cspplan-demo-officer", Role.OFFICER, "Angie Fuller"),
     ("chair", "cspplan-demo-chair", Role.CHAIR, "Councillor Mullane"),
     ("analyst", "cspplan-demo-analyst", Role.ANALYST, "Jade Hodgson"),
+    ("vru", "cspplan-demo-vru", Role.VRU, None),
 ]
+
+# The roles whose demo user signs in as a person named for the role, not a seed person:
+# role: (the person's name, their organisation as the seed documents name it).
+ROLE_ACCOUNTS = {Role.VRU: ("VRU demo account", "London Violence Reduction Unit")}
 
 
 class Command(RecordedCommand):
@@ -50,6 +57,9 @@ class Command(RecordedCommand):
         user.set_password(password)
         user.save()
         who = "no person"
+        if role in ROLE_ACCOUNTS:
+            person = self._role_account(*ROLE_ACCOUNTS[role])
+            person_name = person.name
         if person_name:
             person = Person.objects.filter(name=person_name).first()
             if person is None:
@@ -58,13 +68,20 @@ class Command(RecordedCommand):
             # whoever ran the command (cspplan.origin).
             for earlier in Person.objects.filter(user=user).exclude(pk=person.pk):
                 person_edit(person=earlier, user=None, account=None)
+            # The VRU reads every partnership's plans whatever its own: it is given none.
+            partnerships = [] if role == Role.VRU else [*person.partnerships.all(), partnership]
             person_edit(
-                person=person,
-                user=None,
-                account=user,
-                role=role,
-                partnerships=[*person.partnerships.all(), partnership],
+                person=person, user=None, account=user, role=role, partnerships=partnerships
             )
             who = f"{person.name}, {person.post_title or 'no post title'} ({person.organisation})"
         label = role.label.split(":")[0].lower()
         return f"  {label:<14} username: {username:<8} password: {password:<22} {who}"
+
+    def _role_account(self, name: str, organisation_name: str) -> Person:
+        person = Person.objects.filter(name=name).first()
+        if person is not None:
+            return person
+        organisation = Organisation.objects.filter(name=organisation_name).first()
+        if organisation is None:
+            raise CommandError(f"{organisation_name} is not in the demo data: run load_demo.")
+        return person_create(user=None, name=name, organisation=organisation)
