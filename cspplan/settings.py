@@ -322,9 +322,7 @@ IMPORT_PREVIEW_ROWS = int(os.environ.get("IMPORT_PREVIEW_ROWS", "300"))
 # Uploads kept between an import's preview and its confirmation are removed when used and
 # after this many minutes (on each new upload, and by `manage.py clear_import_uploads`).
 IMPORT_UPLOAD_MAX_AGE_MINUTES = int(os.environ.get("IMPORT_UPLOAD_MAX_AGE_MINUTES", "240"))
-# Where they are kept: private to this server's user; a folder every server shares when
-# there are several (empty: cspplan-imports in the system's temporary folder).
-IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR", "")
+# They are kept in the database (downloads.PendingUpload), which every app server shares.
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cspplan <noreply@localhost>")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
