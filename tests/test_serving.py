@@ -1,9 +1,9 @@
 """The production stack, started for real (issue 15): `collectstatic` into a temporary
 folder, then gunicorn with two workers (deploy/gunicorn.conf.py) on a free loopback port
-against the test database, without DEBUG, as README "Running in production" runs it. It
-answers the health URL, a page after signing in through the sign-in form and the second
-factor's, and a static file by its hashed name from whitenoise with a long cache header;
-every request is one line of JSON in its log.
+(port 0: the system picks it) against the test database, without DEBUG, as README "Running
+in production" runs it. It answers the health URL, a page after signing in through the
+sign-in form and the second factor's, and a static file by its hashed name from whitenoise
+with a long cache header; every request is one line of JSON in its log.
 
 On PostgreSQL gunicorn uses the test database itself; on SQLite, whose test database lives
 in this process's memory, a copy of it in a file. The servers are always stopped, the test
@@ -15,7 +15,6 @@ import json
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -39,7 +38,8 @@ from tests.factories import PartnershipFactory, user_in_role
 pytestmark = [pytest.mark.serving, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-password-for-the-stack"
-START_TIMEOUT = 30  # seconds for gunicorn to answer; it takes two or three
+# Seconds for gunicorn to answer: it takes a few, more on a busy machine.
+START_TIMEOUT = 60
 # Settings of the tests' own environment that a production server must not inherit.
 NOT_PASSED_ON = {"DEBUG", "CSPPLAN_TODAY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
 
@@ -73,12 +73,6 @@ def database_url(tmp_path: Path) -> str:
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def production_environment(**env) -> dict:
     base = {k: v for k, v in os.environ.items() if k not in NOT_PASSED_ON}
     return {
@@ -91,16 +85,24 @@ def production_environment(**env) -> dict:
     }
 
 
-def wait_until_answering(url: str, server: subprocess.Popen, log: Path) -> None:
+def wait_until_answering(server: subprocess.Popen, log: Path) -> str:
+    """The address gunicorn listens at (the free port the system gave it, as its log
+    says), once it answers there."""
     deadline = time.monotonic() + START_TIMEOUT
+    url = None
     while time.monotonic() < deadline:
         if server.poll() is not None:
             pytest.fail(f"gunicorn stopped (exit {server.returncode}):\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url + "/healthz/", timeout=5):
-                return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
+        if url is None:
+            listening = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log.read_text())
+            url = listening and listening.group(1)
+        if url is not None:
+            try:
+                with urllib.request.urlopen(url + "/healthz/", timeout=5):
+                    return url
+            except (urllib.error.URLError, ConnectionError):
+                pass
+        time.sleep(0.2)
     pytest.fail(f"gunicorn did not answer in {START_TIMEOUT} s:\n{log.read_text()}")
 
 
@@ -141,21 +143,20 @@ def stack(analyst, tmp_path):
         check=True,
         timeout=120,
     )
-    port = free_port()
     log = tmp_path / "gunicorn.log"
     with open(log, "wb") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py"]
             + ["cspplan.wsgi"],
             cwd=settings.BASE_DIR,
-            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2"},
+            # Port 0: the system gives it a free one, so no other server can take it first.
+            env={**env, "GUNICORN_BIND": "127.0.0.1:0", "GUNICORN_WORKERS": "2"},
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, stopped whole in `stop`
         )
     try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_answering(url, server, log)
+        url = wait_until_answering(server, log)
         yield Stack(url=url, static_root=tmp_path / "static", log=log)
     finally:
         stop(server)
