@@ -13,7 +13,7 @@ TEST_WORKERS ?= 2
 # which the seed plans were written for. `make run CSPPLAN_TODAY=` runs on the real date.
 CSPPLAN_TODAY ?= 2021-12-08
 
-.PHONY: install assets collectstatic run test lint format migrations-check deploy-check ci
+.PHONY: install assets collectstatic run serve test lint format migrations-check deploy-check ci
 
 install: $(VENV)/.installed
 
@@ -43,6 +43,32 @@ run: install assets
 	DEBUG=1 $(PY) manage.py demo_second_factor
 	@echo "Open http://$(HOST):$(PORT)/ and sign in as one of the demo users above."
 	DEBUG=1 CSPPLAN_TODAY=$(CSPPLAN_TODAY) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production stack on this machine (README, "Running in production"): the static files
+# collected, the database migrated, then gunicorn with several workers (deploy/gunicorn.conf.py)
+# on http://$(HOST):$(PORT)/, against PostgreSQL. It reads the same environment as production:
+# DATABASE_URL and SECRET_KEY are required; ALLOWED_HOSTS defaults to this machine's names;
+# over plain HTTP on this machine, add SECURE_COOKIES=0 so that the browser sends the cookies.
+# The reset limits are counted in the database (createcachetable), as with several servers.
+SERVE_ENV := ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1}" \
+	CACHE_BACKEND="$${CACHE_BACKEND:-django.core.cache.backends.db.DatabaseCache}" \
+	CACHE_LOCATION="$${CACHE_LOCATION:-cspplan_cache}"
+serve: install assets
+	@case "$$DATABASE_URL" in \
+	  postgres://*|postgresql://*) ;; \
+	  *) echo "make serve runs against PostgreSQL: set DATABASE_URL, e.g." >&2; \
+	     echo "  DATABASE_URL=postgres://USER:PASSWORD@127.0.0.1:5432/cspplan SECRET_KEY=... make serve" >&2; \
+	     echo "  (bash scripts/postgres-up starts a local server and prints its URL)." >&2; \
+	     exit 2;; \
+	esac
+	@test -n "$$SECRET_KEY" || { \
+	  echo "make serve needs SECRET_KEY: long, random and the same on every app server, e.g. from" >&2; \
+	  echo '  python3 -c "import secrets; print(secrets.token_urlsafe(50))"' >&2; exit 2; }
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(PY) manage.py migrate --verbosity 0
+	$(SERVE_ENV) $(PY) manage.py createcachetable
+	$(SERVE_ENV) GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}" \
+	  $(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py cspplan.wsgi
 
 # Some tests resave spreadsheets in real LibreOffice Calc, the browser tests drive Debian's
 # chromium, and the backup tests run pg_dump and pg_restore on PostgreSQL; the scripts install

@@ -22,6 +22,11 @@ OPEN_BEFORE_SECOND_FACTOR = {
 }
 
 
+# Pages that never ask who the user is, let through before the user is looked at (which
+# would read the session): the health URL that load balancers probe (cspplan/health.py).
+NEVER_SIGNED_IN = {"healthz"}
+
+
 class SecondFactorMiddleware:
     """Sends a signed-in user who needs a second factor and has not entered it this session
     to enter it (or to set one up) before any other page, the admin included. It runs after
@@ -34,6 +39,8 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.resolver_match.view_name in NEVER_SIGNED_IN:
+            return None
         user = request.user
         if not needs_second_factor(user) or user.is_verified():
             return None

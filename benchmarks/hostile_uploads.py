@@ -83,7 +83,6 @@ def setup_django(folder: Path) -> None:
     os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
     os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
     os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["IMPORT_UPLOAD_DIR"] = str(folder / "uploads")
     os.environ["DJANGO_SETTINGS_MODULE"] = "cspplan.settings"
     import django
 

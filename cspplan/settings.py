@@ -91,6 +91,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Production serving (issue 15): one line of JSON per request, with its id, in the log;
+    # first, so that it times and logs every request (cspplan/request_log.py).
+    "cspplan.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # --- Production settings (issue 12): static files, then the two policy headers.
     # Whitenoise serves the collected static files by their hashed names, before anything
@@ -172,6 +175,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # README.md). A web application's queries are short; JIT pays off only for long ones.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
+    # Production serving (issue 15). A database that cannot be reached fails a request,
+    # and the health URL, within seconds instead of waiting on the network for minutes
+    # (unless DATABASE_URL says otherwise: ?connect_timeout=N).
+    options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
+    # A persistent connection (CONN_MAX_AGE) is checked before a request reuses it, so that
+    # after a database restart or fail-over each worker reconnects instead of failing once.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -190,7 +200,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` puts them and whitenoise serves them from (README, "Running in
+# production"): staticfiles/ in the project unless the operator names another folder.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles"
 
 # ---------------------------------------------------------------------------------------------
 # Production settings (issue 12, finding 8). Each is read from the environment; README,
@@ -211,6 +223,8 @@ STORAGES = {
 # (e.g. X-Forwarded-Proto); without it no such header is believed, since any client could
 # send one. Behind such a proxy, request.is_secure() is true and reset links are https://.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# Load balancers probe each app server's health URL directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
@@ -323,9 +337,7 @@ IMPORT_PREVIEW_ROWS = int(os.environ.get("IMPORT_PREVIEW_ROWS", "300"))
 # Uploads kept between an import's preview and its confirmation are removed when used and
 # after this many minutes (on each new upload, and by `manage.py clear_import_uploads`).
 IMPORT_UPLOAD_MAX_AGE_MINUTES = int(os.environ.get("IMPORT_UPLOAD_MAX_AGE_MINUTES", "240"))
-# Where they are kept: private to this server's user; a folder every server shares when
-# there are several (empty: cspplan-imports in the system's temporary folder).
-IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR", "")
+# They are kept in the database (downloads.PendingUpload), which every app server shares.
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cspplan <noreply@localhost>")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -336,12 +348,24 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 MEETING_REMINDER_DAYS = env_int("MEETING_REMINDER_DAYS", 10, minimum=0)
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
+# The server log: one line of JSON per record on standard error (cspplan/logs.py), for
+# whatever runs the service (systemd's journal, a container platform) to collect. Every
+# request is one line (cspplan/request_log.py) unless REQUEST_LOG=0; the rest from
+# LOG_LEVEL up.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"no_client_error_traceback": {"()": "cspplan.logs.NoTracebackForClientErrors"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["no_client_error_traceback"]}},
+    "formatters": {"json": {"()": "cspplan.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "loggers": {
+        "django.request": {"filters": ["no_client_error_traceback"]},
+        "cspplan.requests": {
+            "handlers": ["console"],
+            "level": "INFO" if env_bool("REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from cspplan.health import healthz
+
 admin.site.site_header = "cspplan administration"
 admin.site.site_title = "cspplan"
 # No sidebar of every model beside each admin page: it took a quarter of a 1280 px screen
@@ -14,6 +16,8 @@ admin.site.index_title = "Partnerships, boards and plans"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # For load balancers and monitoring: whether this app server can serve (cspplan/health.py).
+    path("healthz/", healthz, name="healthz"),
     # The accessibility statement: public, linked from every page's footer (base.html).
     path(
         "accessibility/",

@@ -57,3 +57,31 @@ class Download(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject}"
+
+
+class PendingUpload(models.Model):
+    """A workbook uploaded for import, held between the import's preview and its
+    confirmation (workbooks.uploads decides who may use it, and for how long).
+
+    In the database rather than on the app server's disk, so that the confirmation finds it
+    whichever app server behind the load balancer serves it, and nothing an officer uploaded
+    is left on a server. Here, beside the record of files going out, because this app sits
+    below every app that reads or writes workbooks and the workbooks app keeps no models.
+    The bytes alone: whose upload it is, for which plan, lives in the uploader's session."""
+
+    # A random name (secrets.token_urlsafe), the only way to it: the forms send it back.
+    token = models.CharField(max_length=64, unique=True)
+    data = models.BinaryField()
+    # Of `data` as uploaded: a row changed since is not read.
+    sha256 = models.CharField(max_length=64)
+    kept_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(token=""), name="pending_upload_token_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Upload kept for import at {self.kept_at:%Y-%m-%d %H:%M}"

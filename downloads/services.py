@@ -1,9 +1,13 @@
-"""Recording a download."""
+"""Recording a download, and holding a workbook uploaded for import until it is confirmed."""
 
+import datetime
+import hashlib
+
+from django.db import transaction
 from django.db.models import QuerySet
 
 from cspplan.history import history_user
-from downloads.models import Download, Marking
+from downloads.models import Download, Marking, PendingUpload
 
 
 def download_record(
@@ -34,3 +38,24 @@ def download_record(
         marking=Marking(marking),
         rows=rows,
     )
+
+
+@transaction.atomic
+def pending_upload_create(*, token: str, data: bytes) -> PendingUpload:
+    """Hold `data` under `token` (a new random token: never over an existing upload, which
+    the unique constraint refuses)."""
+    return PendingUpload.objects.create(
+        token=token, data=data, sha256=hashlib.sha256(data).hexdigest()
+    )
+
+
+@transaction.atomic
+def pending_upload_delete(*, token: str) -> None:
+    PendingUpload.objects.filter(token=token).delete()
+
+
+@transaction.atomic
+def pending_upload_expire(*, kept_before: datetime.datetime) -> int:
+    """Delete the uploads held since before `kept_before`; how many."""
+    removed, _ = PendingUpload.objects.filter(kept_at__lt=kept_before).delete()
+    return removed

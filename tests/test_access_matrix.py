@@ -190,6 +190,8 @@ PAGES = {
     ),
     # The accessibility statement: public.
     "accessibility/": Page(lambda w: reverse("accessibility"), answers(200, anonymous=200)),
+    # The health URL, for load balancers: the same answer to everyone, signed in or not.
+    "healthz/": Page(lambda w: reverse("healthz"), answers(200, anonymous=200)),
     # The pages everyone signed in has, showing only what is theirs.
     "": Page(lambda w: reverse("actions:my-actions"), answers(200)),
     "plans/": Page(lambda w: reverse("actions:plan-list"), answers(200)),

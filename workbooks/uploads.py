@@ -1,35 +1,41 @@
-"""Uploaded workbooks: the size limit while they arrive, and keeping them on the server
-between the import preview and its confirmation.
+"""Uploaded workbooks: the size limit while they arrive, and keeping them between the
+import preview and its confirmation.
 
-The browser is never trusted to send the file back: the bytes are written to a private
-folder under a random token, and the session records the token with the plan, the user,
-the layout, the file's SHA-256 and a fingerprint of what the preview showed. Confirming
-sends only the token, which counts only if this session kept it for this plan; the file is
-checked against its hash before it is read again. A folder rather than the cache, so that
-every worker process of one server sees it (several servers need a shared folder:
-IMPORT_UPLOAD_DIR).
+The browser is never trusted to send the file back: the bytes are kept in the database
+(downloads.PendingUpload) under a random token, and the session records the token with the
+plan, the user, the layout, the file's SHA-256 and a fingerprint of what the preview
+showed. Confirming sends only the token, which counts only if this session kept it for this
+plan; the bytes are checked against the session's hash before they are read again. The
+database rather than a folder or the cache, so that every worker process of every app
+server behind a load balancer sees the same uploads (sessions are in the database too),
+and nothing uploaded is left on a server's disk.
 
-The admin's import (django-import-export) keeps its upload in the same folder, through
+The admin's import (django-import-export) keeps its upload the same way, through
 AdminUploadStorage, rather than under its own name in /tmp: its confirm form sends the
 name back, so the name is one of our random tokens, checked against those this session
-was given. Every kept file is removed when its import is confirmed or cancelled, and any
+was given. Every kept upload is removed when its import is confirmed or cancelled, and any
 older than IMPORT_UPLOAD_MAX_AGE_MINUTES on each new upload and by the
 clear_import_uploads command.
 """
 
+import datetime
 import hashlib
-import os
 import re
 import secrets
-import tempfile
 import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.utils import timezone
 from import_export.tmp_storages import BaseStorage
 
+from downloads.selectors import pending_upload_data, pending_upload_exists
+from downloads.services import (
+    pending_upload_create,
+    pending_upload_delete,
+    pending_upload_expire,
+)
 from workbooks.safety import DEFAULT_LIMITS
 
 SESSION_KEY = "plan_imports"
@@ -85,38 +91,12 @@ class KeptUpload:
     fingerprint: str
     kept_at: float
 
-    @property
-    def path(self) -> Path:
-        return path_of(self.token)
-
     def read(self) -> bytes | None:
-        """The bytes as uploaded, or None if the file has gone or is not the one kept."""
-        try:
-            data = self.path.read_bytes()
-        except OSError:
+        """The bytes as uploaded, or None if they have gone or are not the ones kept."""
+        data = pending_upload_data(self.token)
+        if data is None or hashlib.sha256(data).hexdigest() != self.sha256:
             return None
-        return data if hashlib.sha256(data).hexdigest() == self.sha256 else None
-
-
-def folder() -> Path:
-    return Path(
-        getattr(settings, "IMPORT_UPLOAD_DIR", None)
-        or Path(tempfile.gettempdir()) / "cspplan-imports"
-    )
-
-
-def path_of(token: str) -> Path:
-    if not well_formed(token):
-        raise Tampered(token)
-    return folder() / f"{token}.xlsx"
-
-
-def _write(token: str, data: bytes) -> None:
-    """The file, readable by this server's user alone, never over an existing one."""
-    folder().mkdir(mode=0o700, parents=True, exist_ok=True)
-    descriptor = os.open(path_of(token), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(data)
+        return data
 
 
 def _entries(request) -> dict:
@@ -129,7 +109,7 @@ def keep(request, *, plan, layout: str, name: str, data: bytes, fingerprint: str
     entries = _entries(request)
     for token, entry in list(entries.items()):
         if entry["plan"] == plan.pk:
-            _remove_file(token)
+            _remove(token)
             del entries[token]
     kept = KeptUpload(
         token=secrets.token_urlsafe(32),
@@ -141,7 +121,7 @@ def keep(request, *, plan, layout: str, name: str, data: bytes, fingerprint: str
         fingerprint=fingerprint,
         kept_at=time.time(),
     )
-    _write(kept.token, data)
+    pending_upload_create(token=kept.token, data=data)
     entries[kept.token] = {k: v for k, v in asdict(kept).items() if k != "token"}
     request.session[SESSION_KEY] = entries
     return kept
@@ -174,31 +154,18 @@ def discard(request, token: str) -> None:
     entries = _entries(request)
     if entries.pop(token, None) is not None:
         request.session[SESSION_KEY] = entries
-    _remove_file(token)
+    _remove(token)
 
 
-def _remove_file(token: str) -> None:
+def _remove(token: str) -> None:
     if well_formed(token):
-        path_of(token).unlink(missing_ok=True)
+        pending_upload_delete(token=token)
 
 
 def sweep() -> int:
     """Remove the uploads nobody confirmed or cancelled in time (their sessions may be long
     gone); how many were removed."""
-    try:
-        files = list(folder().glob("*.xlsx"))
-    except OSError:
-        return 0
-    cutoff = time.time() - max_age()
-    removed = 0
-    for path in files:
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-                removed += 1
-        except OSError:
-            continue
-    return removed
+    return pending_upload_expire(kept_before=timezone.now() - datetime.timedelta(seconds=max_age()))
 
 
 # ---- the admin's import ------------------------------------------------------------------
@@ -206,22 +173,19 @@ def sweep() -> int:
 
 class AdminUploadStorage(BaseStorage):
     """django-import-export's store for an upload between the admin's preview and its
-    confirmation: our folder, under a random token, instead of a file in /tmp named by
+    confirmation: the database, under a random token, instead of a file in /tmp named by
     the confirm form."""
 
     def save(self, data):
         sweep()
         self.name = secrets.token_urlsafe(32)
-        _write(self.name, data)
+        pending_upload_create(token=self.name, data=data)
 
     def read(self):
-        try:
-            return path_of(self.name).read_bytes()
-        except OSError:
-            return None
+        return pending_upload_data(self.name) if well_formed(self.name) else None
 
     def remove(self):
-        _remove_file(self.name or "")
+        _remove(self.name or "")
 
 
 def admin_keep(request, token: str, plan, layout: str = "") -> None:
@@ -243,15 +207,13 @@ def admin_read(request, token: str, plan) -> tuple[str, bytes] | None:
     if not admin_find(request, token, plan):
         return None
     layout = request.session[ADMIN_SESSION_KEY][token].get("layout", "")
-    try:
-        return layout, path_of(token).read_bytes()
-    except OSError:
-        return None
+    data = pending_upload_data(token)
+    return None if data is None else (layout, data)
 
 
 def admin_find(request, token, plan) -> bool:
     """Whether this session previewed the admin upload `token` for `plan`, recently enough,
-    and the file is still there. Raises Tampered for a token that cannot be one of ours."""
+    and the upload is still kept. Raises Tampered for a token that cannot be one of ours."""
     if not well_formed(token):
         raise Tampered(token)
     entry = request.session.get(ADMIN_SESSION_KEY, {}).get(token)
@@ -260,7 +222,7 @@ def admin_find(request, token, plan) -> bool:
         and entry["plan"] == plan.pk
         and entry["user"] == request.user.pk
         and time.time() - entry["kept_at"] <= max_age()
-        and path_of(token).exists()
+        and pending_upload_exists(token)
     )
 
 
@@ -268,4 +230,4 @@ def admin_discard(request, token: str) -> None:
     entries = request.session.get(ADMIN_SESSION_KEY, {})
     if entries.pop(token, None) is not None:
         request.session[ADMIN_SESSION_KEY] = entries
-    _remove_file(token)
+    _remove(token)

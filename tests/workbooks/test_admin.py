@@ -3,7 +3,6 @@ and confirm pages on our reader, preview and import; the export on the plan's pa
 
 import datetime
 import io
-import os
 import re
 
 import pytest
@@ -16,20 +15,13 @@ from openpyxl import load_workbook
 from actions.models import Action
 from boards.models import Role
 from tests.factories import ActionFactory, PlanFactory, ThemeFactory, user_in_role
-from tests.workbooks.workbooks import Sheet, edit_row, export
-from workbooks import uploads
+from tests.workbooks.workbooks import Sheet, edit_row, export, kept_uploads
 from workbooks.exports import XLSX_CONTENT_TYPE
 from workbooks.formats import WORKBOOK_FORMATS
 from workbooks.layouts import LAYOUTS, read_workbook
 from workbooks.safety import MB
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"
-    return settings.IMPORT_UPLOAD_DIR
 
 
 IMPORT_URL = reverse("admin:actions_action_import")
@@ -311,19 +303,19 @@ def test_a_file_we_will_not_open_is_refused_with_our_reason(admin_client, plan, 
 
 def test_an_upload_is_kept_only_for_the_confirm_step(admin_client, plan):
     def stored(response):
-        return uploads.path_of(response.wsgi_request.FILES["import_file"].tmp_storage_name)
+        return response.wsgi_request.FILES["import_file"].tmp_storage_name in kept_uploads()
 
     refused = upload(admin_client, plan, b"not a workbook")
     with_problems = upload(
         admin_client, plan, edit_row(export(plan), "Knife bins", {"Risk RAG status": "Purple"})
     )
-    assert not os.path.exists(stored(refused))
-    assert not os.path.exists(stored(with_problems))
+    assert not stored(refused)
+    assert not stored(with_problems)
 
     preview = upload(admin_client, plan, export(plan))
-    assert os.path.exists(stored(preview))
+    assert stored(preview)
     confirm(admin_client, preview)
-    assert not os.path.exists(stored(preview))
+    assert not stored(preview)
 
 
 def test_the_plan_page_offers_export_and_import(admin_client, plan):

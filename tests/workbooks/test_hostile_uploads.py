@@ -37,12 +37,6 @@ DAMAGED = "The workbook is damaged and could not be read"
 ZIP_BOMB = "it may be damaged or a &#x27;zip bomb&#x27;"
 
 
-@pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"
-    return settings.IMPORT_UPLOAD_DIR
-
-
 @pytest.fixture
 def plan():
     plan = PlanFactory(title="Violence reduction plan", slug="violence-reduction", layout="vru")

@@ -37,11 +37,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OFFICERS_WORDS = "Venue booked for the January meeting"
 
 
-@pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"
-
-
 @pytest.fixture
 def plan():
     plan = PlanFactory(slug="locking", layout="vru")

@@ -202,8 +202,7 @@ def test_a_new_action_of_an_unmarked_workbook_is_official():
 
 
 @pytest.mark.django_db
-def test_the_preview_page_shows_a_new_actions_marking(client, settings, tmp_path):
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"
+def test_the_preview_page_shows_a_new_actions_marking(client):
     plan = marked_plan("vru")
     data = with_new_row(export(plan, "vru"))
     client.force_login(user_in_role(Role.ADMINISTRATOR))

@@ -1,7 +1,7 @@
 """Issue 12, finding 9: a tampered confirm form is a 400 with a message, not a 500; kept
 uploads are removed when their import is confirmed or cancelled, and after a set age."""
 
-import os
+import datetime
 import re
 import time
 
@@ -9,12 +9,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Action
 from actions.rag import RAG
+from downloads.models import PendingUpload
+from downloads.services import pending_upload_create
 from tests.clients import Client
 from tests.factories import ActionFactory, PlanFactory, ThemeFactory
-from tests.workbooks.workbooks import edit_row, export
+from tests.workbooks.workbooks import edit_row, export, kept_uploads
 from workbooks.formats import WORKBOOK_FORMATS
 
 pytestmark = pytest.mark.django_db
@@ -22,12 +25,6 @@ pytestmark = pytest.mark.django_db
 IMPORT_URL = reverse("admin:actions_action_import")
 CONFIRM_URL = reverse("admin:actions_action_process_import")
 NOT_CONFIRMABLE = "This import cannot be confirmed"
-
-
-@pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"
-    return settings.IMPORT_UPLOAD_DIR
 
 
 @pytest.fixture
@@ -62,10 +59,6 @@ def confirm_fields(preview) -> dict:
     )
     assert form, "the preview offers no confirm button"
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(1)))
-
-
-def kept_files(folder) -> list[str]:
-    return sorted(os.listdir(folder)) if os.path.exists(folder) else []
 
 
 def rag_now() -> str:
@@ -105,22 +98,20 @@ def test_another_sessions_admin_upload_cannot_be_confirmed(admin_client, admin_u
     assert rag_now() == RAG.AMBER
 
 
-def test_the_admin_keeps_uploads_in_our_folder_and_removes_them_when_confirmed(
-    admin_client, plan, upload_dir
-):
+def test_the_admin_keeps_uploads_with_ours_and_removes_them_when_confirmed(admin_client, plan):
     fields = confirm_fields(admin_preview(admin_client, plan))
-    assert kept_files(upload_dir) == [f"{fields['import_file_name']}.xlsx"]
+    assert kept_uploads() == [fields["import_file_name"]]
 
     response = admin_client.post(CONFIRM_URL, fields)
 
     assert response.status_code == 302
     assert rag_now() == RAG.RED
-    assert kept_files(upload_dir) == []
+    assert kept_uploads() == []
     # Confirming again finds nothing to import.
     assert admin_client.post(CONFIRM_URL, fields).status_code == 400
 
 
-def test_cancelling_in_the_admin_removes_the_upload(admin_client, plan, upload_dir):
+def test_cancelling_in_the_admin_removes_the_upload(admin_client, plan):
     preview = admin_preview(admin_client, plan)
     assert "Cancel import" in preview.content.decode()
     fields = confirm_fields(preview)
@@ -128,7 +119,7 @@ def test_cancelling_in_the_admin_removes_the_upload(admin_client, plan, upload_d
     response = admin_client.post(reverse("admin:actions_action_cancel_import"), fields)
 
     assert response.status_code == 302
-    assert kept_files(upload_dir) == []
+    assert kept_uploads() == []
     assert admin_client.post(CONFIRM_URL, fields).status_code == 400
     assert rag_now() == RAG.AMBER
 
@@ -152,18 +143,18 @@ def web_preview(client, plan):
     )
 
 
-def test_cancelling_on_the_import_page_removes_the_upload(importing, plan, upload_dir):
+def test_cancelling_on_the_import_page_removes_the_upload(importing, plan):
     preview = web_preview(importing, plan)
     token = re.search(r'name="token" value="([^"]+)"', preview.content.decode()).group(1)
     assert "Cancel import" in preview.content.decode()
-    assert kept_files(upload_dir) == [f"{token}.xlsx"]
+    assert kept_uploads() == [token]
 
     response = importing.post(
         reverse("workbooks:plan-import-cancel", args=[plan.slug]), {"token": token}
     )
 
     assert response.status_code == 302
-    assert kept_files(upload_dir) == []
+    assert kept_uploads() == []
     confirm = importing.post(
         reverse("workbooks:plan-import-confirm", args=[plan.slug]), {"token": token}
     )
@@ -181,46 +172,40 @@ def test_a_tampered_cancel_is_a_400(importing, plan):
 # ---- after a set age -------------------------------------------------------------------------
 
 
-def aged(folder, minutes: float) -> str:
+def aged(minutes: float) -> str:
     """A kept upload left behind `minutes` ago (its session long gone)."""
-    folder.mkdir(parents=True, exist_ok=True)
     token = "B" * 43
-    path = folder / f"{token}.xlsx"
-    path.write_bytes(b"left behind")
-    then = time.time() - minutes * 60
-    os.utime(path, (then, then))
-    return path.name
+    pending_upload_create(token=token, data=b"left behind")
+    then = timezone.now() - datetime.timedelta(minutes=minutes)
+    PendingUpload.objects.filter(token=token).update(kept_at=then)
+    return token
 
 
-def test_old_uploads_are_removed_when_someone_uploads_on_the_import_page(
-    settings, importing, plan, upload_dir
-):
+def test_old_uploads_are_removed_when_someone_uploads_on_the_import_page(settings, importing, plan):
     settings.IMPORT_UPLOAD_MAX_AGE_MINUTES = 60
-    old = aged(upload_dir, 61)
+    old = aged(61)
     web_preview(importing, plan)
-    assert old not in kept_files(upload_dir)
-    assert len(kept_files(upload_dir)) == 1
+    assert old not in kept_uploads()
+    assert len(kept_uploads()) == 1
 
 
-def test_old_uploads_are_removed_when_someone_uploads_in_the_admin(
-    settings, admin_client, plan, upload_dir
-):
+def test_old_uploads_are_removed_when_someone_uploads_in_the_admin(settings, admin_client, plan):
     settings.IMPORT_UPLOAD_MAX_AGE_MINUTES = 60
-    old = aged(upload_dir, 61)
+    old = aged(61)
     admin_preview(admin_client, plan)
-    assert old not in kept_files(upload_dir)
-    assert len(kept_files(upload_dir)) == 1
+    assert old not in kept_uploads()
+    assert len(kept_uploads()) == 1
 
 
-def test_the_command_removes_old_uploads_and_keeps_fresh_ones(settings, upload_dir, capsys):
+def test_the_command_removes_old_uploads_and_keeps_fresh_ones(settings, capsys):
     settings.IMPORT_UPLOAD_MAX_AGE_MINUTES = 60
-    aged(upload_dir, 61)
-    fresh = upload_dir / f"{'C' * 43}.xlsx"
-    fresh.write_bytes(b"being previewed")
+    aged(61)
+    fresh = "C" * 43
+    pending_upload_create(token=fresh, data=b"being previewed")
 
     call_command("clear_import_uploads")
 
-    assert kept_files(upload_dir) == [fresh.name]
+    assert kept_uploads() == [fresh]
     assert "Removed 1 upload(s)" in capsys.readouterr().out
 
 

@@ -18,6 +18,7 @@ from actions.models import Action
 from actions.rag import RAG
 from actions.services import action_edit
 from boards.models import Role
+from downloads.models import PendingUpload
 from tests.clients import Client
 from tests.factories import (
     ActionFactory,
@@ -30,7 +31,7 @@ from tests.factories import (
     user_in_role,
 )
 from tests.helpers import edit
-from tests.workbooks.workbooks import Sheet, edit_row, export, move_row
+from tests.workbooks.workbooks import Sheet, edit_row, export, kept_uploads, move_row
 from workbooks import uploads
 from workbooks.csp import MEASURES_SHEET
 from workbooks.layouts import read_workbook
@@ -39,12 +40,6 @@ from workbooks.safety import MB
 pytestmark = pytest.mark.django_db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"
-    return settings.IMPORT_UPLOAD_DIR
 
 
 @pytest.fixture
@@ -271,7 +266,7 @@ def test_an_edited_workbook_is_previewed_field_by_field_and_nothing_is_written(i
     assert "Confirm import" in page
     assert snapshot() == before
     # The upload is kept on the server, not in the page.
-    assert len(os.listdir(settings.IMPORT_UPLOAD_DIR)) == 1
+    assert len(kept_uploads()) == 1
     assert "Meets every morning" not in token_in(response)
 
 
@@ -289,7 +284,7 @@ def test_confirming_writes_the_changes_in_the_users_name(importing, importer, pl
     action = Action.objects.get(text="Daily violence meeting")
     assert action.rag == RAG.AMBER
     assert action.history.first().history_user == importer
-    assert os.listdir(settings.IMPORT_UPLOAD_DIR) == []  # the kept file is gone
+    assert kept_uploads() == []  # the kept upload is gone
 
     # The same confirmation again imports nothing.
     before = snapshot()
@@ -394,9 +389,7 @@ def test_a_bad_rag_word_is_shown_with_its_row_and_nothing_can_be_confirmed(impor
     assert "Confirm import" not in page
     assert 'name="token"' not in page
     assert snapshot() == before
-    assert not os.path.exists(settings.IMPORT_UPLOAD_DIR) or not os.listdir(
-        settings.IMPORT_UPLOAD_DIR
-    )
+    assert kept_uploads() == []
 
 
 def test_a_token_that_was_not_previewed_imports_nothing(importing, plan, importer):
@@ -426,9 +419,10 @@ def test_a_token_that_was_not_previewed_imports_nothing(importing, plan, importe
 
 def test_a_kept_file_changed_on_the_server_is_not_imported(importing, plan):
     response = upload(importing, plan, edited(plan, **{"Risk RAG status": "Red"}))
-    [name] = os.listdir(settings.IMPORT_UPLOAD_DIR)
-    path = settings.IMPORT_UPLOAD_DIR / name
-    path.write_bytes(edited(plan, **{"Risk RAG status": "Green", "Progress": "Swapped"}))
+    [token] = kept_uploads()
+    PendingUpload.objects.filter(token=token).update(
+        data=edited(plan, **{"Risk RAG status": "Green", "Progress": "Swapped"})
+    )
     before = snapshot()
 
     response = importing.post(confirm_url(plan), {"token": token_in(response)})
@@ -480,7 +474,7 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_our_message(importing, pl
     assert '<a href="#id_file">This file is not an Excel workbook (.xlsx).' in page
     assert 'id="id_file-error"' in page
     assert snapshot() == before
-    assert not os.path.exists(settings.IMPORT_UPLOAD_DIR)
+    assert kept_uploads() == []
 
 
 def test_no_file_is_asked_for(importing, plan):

@@ -76,3 +76,10 @@ def move_row(data: bytes, text: str, theme: str) -> bytes:
         sheet.sheet.unmerge_cells(str(merged))
     sheet.set(sheet.row_of(text), "Ref Theme", theme)
     return sheet.save()
+
+
+def kept_uploads() -> list[str]:
+    """The tokens of the uploads kept for import (in the database: workbooks.uploads)."""
+    from downloads.models import PendingUpload
+
+    return sorted(PendingUpload.objects.values_list("token", flat=True))

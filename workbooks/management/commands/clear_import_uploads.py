@@ -11,4 +11,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         removed = uploads.sweep()
-        self.stdout.write(f"Removed {removed} upload(s) from {uploads.folder()}.")
+        self.stdout.write(f"Removed {removed} upload(s) kept for import.")
