@@ -138,11 +138,16 @@ def generate(today: datetime.date) -> None:
             for org in those[1:]
         )
         users = get_user_model().objects.bulk_create(
-            get_user_model()(username=f"{role}-{n:02d}", password=password)
-            for n in range(1, PARTNERSHIPS + 1)
-            for role in ("officer", "chair", "analyst")
+            [
+                get_user_model()(username=f"{role}-{n:02d}", password=password)
+                for n in range(1, PARTNERSHIPS + 1)
+                for role in ("officer", "chair", "analyst")
+            ]
+            + [get_user_model()(username="vru-01", password=password)]
         )
         by_name = {user.username: user for user in users}
+        # The regional body's reader: the VRU role, of no partnership (regional/).
+        Person.objects.create(name="VRU reader", role="vru", user=by_name["vru-01"])
         people = {}
         for n, partnership in enumerate(partnerships, 1):
             council = orgs[partnership.pk][1]
@@ -373,18 +378,11 @@ def targets_for(usernames) -> dict:
     return found
 
 
-def vru_url() -> str | None:
-    """The VRU view's address, if this version of the application has one. Written before
-    the VRU view (issue 15, item 2) was merged: these are the names it might have; put its
-    real one first when it lands."""
-    from django.urls import NoReverseMatch, reverse
+def vru_url() -> str:
+    """The VRU view's address (regional/)."""
+    from django.urls import reverse
 
-    for name in ("regional:vru", "vru:index", "regional:index", "vru:overview"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
+    return reverse("regional:vru-view")
 
 
 # ---- the server ----------------------------------------------------------------------------
@@ -723,11 +721,9 @@ def measure(options, database_url, secret, workdir: Path) -> dict:
         [("officer", n) for n in range(options.officers)]
         + [("chair", n) for n in range(options.chairs)]
         + [("analyst", n) for n in range(options.analysts)]
-        + ([("vru", 0)] if vru else [])
+        + [("vru", 0)]
     )
-    # Until the read-only `vru` role exists (issue 15, item 2) the VRU view is asked for in
-    # an analyst's session; when it lands, generate() should make a VRU user and this name it.
-    usernames = [f"{'analyst' if role == 'vru' else role}-{n + 1:02d}" for role, n in roles]
+    usernames = [f"{role}-{n + 1:02d}" for role, n in roles]
     targets = targets_for(usernames)
     connection.close()
 
