@@ -19,6 +19,7 @@ class DownloadKind(models.TextChoices):
     FILTERED_WORKBOOK = "filtered-workbook", "Plan workbook of filtered actions"
     PACK_PAGE = "pack-page", "Pre-meeting pack (page)"
     PACK_DOCUMENT = "pack-document", "Pre-meeting pack (Word document)"
+    COMPARISON = "comparison", "Two years of a plan compared (workbook)"
 
 
 class Download(models.Model):
