@@ -147,6 +147,10 @@ class ThemeRow:
     older: Side
     newer: Side
 
+    @property
+    def sides(self) -> list[Side]:
+        return [self.older, self.newer]
+
 
 @dataclass
 class Comparison:
@@ -156,6 +160,10 @@ class Comparison:
     themes: list[ThemeRow]
     # The highest protective marking of what it shows: the plans, and the actions counted.
     marking: str
+
+    @property
+    def plans(self) -> list[Plan]:
+        return [self.older, self.newer]
 
     @property
     def kinds(self) -> list[dict]:

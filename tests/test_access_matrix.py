@@ -35,7 +35,12 @@ from actions.models import Action, ProgressUpdate
 from meetings.models import AgendaItem, Attendance, Meeting, MeetingAction, StandingItem
 from tests.clients import Client
 from tests.conftest import build_world
-from tests.factories import IndicatorFactory, IndicatorValueFactory, SeniorLeaderFactory
+from tests.factories import (
+    IndicatorFactory,
+    IndicatorValueFactory,
+    PanelFeedbackFactory,
+    SeniorLeaderFactory,
+)
 from tests.helpers import days_ago
 
 ROLES = (
@@ -262,6 +267,22 @@ PAGES = {
         answers(405, anonymous=405),
         post=OTHER_PLAN_WRITES_REFUSED,
     ),
+    # Two plans compared (the violence plan and the other plan), with the actions behind a
+    # number and the workbook: those who may see both plans.
+    "plans/<slug:slug>/compare/<slug:other_slug>/": Page(
+        lambda w: reverse("rollover:compare", args=[w.plan.slug, w.other_plan.slug]),
+        only(SEE_VIOLENCE_PLAN),
+    ),
+    "plans/<slug:slug>/compare/<slug:other_slug>/<slug:kind>/": Page(
+        lambda w: reverse(
+            "rollover:compare-actions", args=[w.plan.slug, w.other_plan.slug, "added"]
+        ),
+        only(SEE_VIOLENCE_PLAN),
+    ),
+    "plans/<slug:slug>/compare/<slug:other_slug>/workbook.xlsx": Page(
+        lambda w: reverse("rollover:compare-download", args=[w.plan.slug, w.other_plan.slug]),
+        only(SEE_VIOLENCE_PLAN),
+    ),
     # The audit log: administrators only.
     "audit/": Page(lambda w: reverse("audit:log"), only({"administrator": 200})),
     # A meeting of the CSP board: its pack and agenda, to those who may open the board.
@@ -381,6 +402,7 @@ ADMIN_MODELS = {
     "actions.indicator": (lambda w: w.indicator, 200),
     "actions.seniorleader": (lambda w: w.leader, 200),
     "actions.indicatorvalue": (lambda w: w.indicator_value, 200),
+    "actions.panelfeedback": (lambda w: w.panel_feedback, 200),
     "meetings.meeting": (lambda w: meeting_records(w)["meeting"], 200),
     "meetings.standingitem": (lambda w: meeting_records(w)["standingitem"], 200),
     "meetings.agendaitem": (lambda w: meeting_records(w)["agendaitem"], 200),
@@ -579,6 +601,7 @@ def world_once(django_db_setup, django_db_blocker):
         world.indicator = IndicatorFactory(plan=world.plan)
         world.indicator_value = IndicatorValueFactory(indicator=world.indicator)
         world.leader = SeniorLeaderFactory(plan=world.plan)
+        world.panel_feedback = PanelFeedbackFactory(theme=world.governance)
         world.group = Group.objects.create(name="Test group")
         world.meeting = Meeting.objects.create(
             board=world.board, date=datetime.date(2021, 9, 29), status=Meeting.Status.HELD
