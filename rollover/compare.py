@@ -107,7 +107,7 @@ def counted(user, older: Plan, newer: Plan, kind: str) -> QuerySet[Action]:
         # Not NULL: NOT IN a list holding NULL would leave nothing.
         carried_into = seen_newer.filter(carried_from__isnull=False).values("carried_from_id")
         return seen_older.exclude(rag=RAG.COMPLETE).exclude(pk__in=carried_into)
-    raise Http404(f"No such kind of action: {kind}")
+    raise ValueError(f"No such kind of action: {kind}")
 
 
 @dataclass
