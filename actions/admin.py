@@ -18,6 +18,7 @@ from actions.models import (
     Indicator,
     IndicatorValue,
     Marking,
+    PanelFeedback,
     Plan,
     ProgressUpdate,
     SeniorLeader,
@@ -31,6 +32,7 @@ from cspplan.admin import ScopedAdmin, ScopedInline, Services
 PLAN_SERVICES = Services.named(services, "plan")
 SENIOR_LEADER_SERVICES = Services.named(services, "senior_leader")
 THEME_SERVICES = Services.named(services, "theme")
+PANEL_FEEDBACK_SERVICES = Services.named(services, "panel_feedback")
 ACTION_SERVICES = Services.named(services, "action")
 # An update added in the admin sets the action's RAG status and history as one added on
 # the update form does: it is the same service.
@@ -152,7 +154,7 @@ class ThemeAdmin(ShowsMarking, OfPlans, ScopedAdmin):
         "marking",
     ]
     list_select_related = ["plan", "parent"]
-    search_fields = ["name", "description", "review_feedback"]
+    search_fields = ["name", "description"]
     autocomplete_fields = ["plan", "parent", "monitoring_board"]
     ordering = Theme._meta.ordering  # as PlanAdmin's
 
@@ -170,6 +172,33 @@ class ThemeAdmin(ShowsMarking, OfPlans, ScopedAdmin):
     @admin.display(ordering="action_count", description="actions")
     def action_count(self, theme):
         return theme.action_count
+
+
+class PanelFeedbackAdmin(OfPlans, ScopedAdmin):
+    """The review panel's feedback per theme: who gave it and the year as written, left
+    blank where the source does not say."""
+
+    services = PANEL_FEEDBACK_SERVICES
+    list_display = ["theme", "plan", "year", "given_by", "date"]
+    list_filter = [
+        ("theme__plan__partnership", admin.RelatedOnlyFieldListFilter),
+        ("theme__plan", admin.RelatedOnlyFieldListFilter),
+        "year",
+    ]
+    list_select_related = ["theme__plan"]
+    search_fields = ["text", "given_by", "year", "theme__name"]
+    autocomplete_fields = ["theme", "people"]
+    fields = ["theme", "year", "date", "given_by", "people", "text", "order"]
+
+    def visible(self, request):
+        return permissions.visible_panel_feedback(request.user)
+
+    def editable(self, request):
+        return permissions.editable_panel_feedback(request.user)
+
+    @admin.display(description="plan", ordering="theme__plan__title")
+    def plan(self, feedback):
+        return feedback.theme.plan
 
 
 class ProgressUpdateInline(ScopedInline, admin.StackedInline):
@@ -442,6 +471,7 @@ for model, model_admin in [
     (Membership, MembershipAdmin),
     (Plan, PlanAdmin),
     (Theme, ThemeAdmin),
+    (PanelFeedback, PanelFeedbackAdmin),
     (Action, ActionAdmin),
     (ProgressUpdate, ProgressUpdateAdmin),
     (Indicator, IndicatorAdmin),

@@ -11,9 +11,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
 from actions import selectors
+from actions.filters import theme_label
 from actions.models import Action
 from actions.rag import RAG
-from cspplan.display import short_date
+from cspplan.display import short_date, show_date
 
 # The statuses with a colour of their own; anything else shows as Not rated.
 _COLOURED = {RAG.RED.value, RAG.AMBER.value, RAG.GREEN.value, RAG.COMPLETE.value}
@@ -85,3 +86,34 @@ def leads_html(action: Action) -> SafeString:
         small = "govuk-body-s govuk-!-margin-bottom-0"
         lines.append(f'<div class="{small}">{escape(organisations)}</div>')
     return mark_safe("".join(lines))  # the words are escaped above
+
+
+NOT_STATED = "Not stated"
+
+
+def feedback_credit(feedback) -> list[tuple[str, str]]:
+    """What a page says about a piece of the review panel's feedback besides its words: the
+    year it reviewed, who gave it (as written, and the people named) and when, each as
+    (label, words), "Not stated" where the source did not say (nothing is guessed). Reads
+    `feedback.people` (prefetch them: `selectors.panel_feedback_of`)."""
+    people = ", ".join(person.name for person in feedback.people.all())
+    given_by = feedback.given_by
+    if people:
+        given_by = f"{given_by} ({people})" if given_by else people
+    return [
+        ("Year reviewed", feedback.year or NOT_STATED),
+        ("Given by", given_by or NOT_STATED),
+        ("Date", show_date(feedback.date) or NOT_STATED),
+    ]
+
+
+def panel_feedback_sections(feedback) -> list[dict]:
+    """The review panel's feedback (`selectors.panel_feedback_of`, in reading order) theme by
+    theme, as the plan page and the dashboard show it: each theme with its `label` (its
+    parent's name in front) and its `items`."""
+    sections = []
+    for item in feedback:
+        if not sections or sections[-1]["theme"].pk != item.theme_id:
+            sections.append({"theme": item.theme, "label": theme_label(item.theme), "items": []})
+        sections[-1]["items"].append(item)
+    return sections

@@ -136,9 +136,6 @@ class Theme(models.Model):
     ref = models.CharField(max_length=20, blank=True)
     name = models.CharField(max_length=300)
     description = models.TextField(blank=True)
-    review_feedback = models.TextField(
-        blank=True, help_text="What the VRU review panel said about this theme."
-    )
     progress = models.TextField(blank=True, help_text="An update written for the theme as a whole.")
     monitoring_board = models.ForeignKey(
         Board,
@@ -393,3 +390,45 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator}: {self.value} ({self.period or self.date})"
+
+
+class PanelFeedback(models.Model):
+    """What the VRU's review panel said about a theme of the plan it reviewed, for the year
+    it reviewed (a plan's themes are that year's). Who gave it and the year are kept as
+    written ("VRU, MPS and London Councils review panel", "2020/21"), and left blank where
+    the source does not say: a date or author is never guessed."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="panel_feedback")
+    year = models.CharField(
+        "year reviewed",
+        max_length=50,
+        blank=True,
+        help_text='The year the panel reviewed, as written, e.g. "2020/21".',
+    )
+    date = models.DateField(null=True, blank=True, help_text="When the panel gave it.")
+    given_by = models.CharField(
+        "given by (as written)",
+        max_length=300,
+        blank=True,
+        help_text='Who gave it, as written, e.g. "VRU, MPS and London Councils review panel".',
+    )
+    people = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="panel_feedback",
+        help_text="The people who gave it, where they are known.",
+    )
+    text = models.TextField("feedback")
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords(m2m_fields=[people])
+
+    class Meta:
+        ordering = ["theme", "order", "date", "pk"]
+        verbose_name = "review panel feedback"
+        verbose_name_plural = "review panel feedback"
+        constraints = [not_blank("text", "panel_feedback_text_required")]
+
+    def __str__(self):
+        year = f" ({self.year})" if self.year else ""
+        return f"{self.theme}{year}: {self.text[:60]}"

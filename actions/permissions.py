@@ -47,6 +47,7 @@ from actions.models import (
     Indicator,
     IndicatorValue,
     Marking,
+    PanelFeedback,
     Plan,
     PlanStatus,
     ProgressUpdate,
@@ -519,6 +520,18 @@ def _visible_themes(user) -> QuerySet[Theme]:
         ~selectors.theme_sensitive_condition() | Q(plan__board_id__in=access.board_ids)
     )
     return themes.filter(whole | holding_seen | empty_seen)
+
+
+def visible_panel_feedback(user) -> QuerySet[PanelFeedback]:
+    """The review panel's feedback on the themes the user may see: it is said of its theme,
+    and seen with it (a marked theme's too)."""
+    return PanelFeedback.objects.filter(theme__in=visible_themes(user))
+
+
+def editable_panel_feedback(user) -> QuerySet[PanelFeedback]:
+    """The review panel's feedback the user may record and correct: on the themes of the
+    plans they may change (`editable_plans`)."""
+    return PanelFeedback.objects.filter(theme__plan__in=editable_plans(user))
 
 
 def visible_senior_leaders(user) -> QuerySet[SeniorLeader]:

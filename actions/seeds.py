@@ -82,12 +82,24 @@ def _load_theme(record: Record, plan: Plan, parent: Theme | None, order: int) ->
             name=record.text("name", required=True),
             ref=record.text("ref"),
             description=record.text("description"),
-            review_feedback=record.text("review_feedback"),
             progress=record.text("progress"),
             monitoring_board=_board(plan.partnership, record.text("monitoring_board")),
             marking=_marking(record),
             order=order,
         )
+    for index, feedback in enumerate(record.records("panel_feedback")):
+        with feedback.located():
+            _, did_change = services.panel_feedback_upsert(
+                theme=theme,
+                order=index,
+                year=feedback.text("year"),
+                date=feedback.date("date"),
+                given_by=feedback.text("given_by"),
+                people=[person_named(name) for name in feedback.texts("people")],
+                text=feedback.text("text", required=True),
+            )
+        feedback.finish()
+        changed += did_change
     for index, child in enumerate(record.records("children")):
         changed += _load_theme(child, plan, theme, index)
     for index, action in enumerate(record.records("actions")):

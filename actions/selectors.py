@@ -52,7 +52,7 @@ from django.db.models.lookups import In, IsNull
 # A module import, not names: permissions uses the rules below (monitored_by), and the
 # two modules import each other.
 from actions import permissions
-from actions.models import Action, Marking, Plan, ProgressUpdate, Theme
+from actions.models import Action, Marking, PanelFeedback, Plan, ProgressUpdate, Theme
 from actions.rag import RAG
 from boards.models import Board, Organisation, Person
 from cspplan import clock
@@ -536,3 +536,28 @@ def monitoring_boards_of(actions: QuerySet[Action]) -> QuerySet[Board]:
     """The boards that monitor any of the actions (`monitor_id`)."""
     used = actions.order_by().values(board=monitor_id())
     return Board.objects.filter(pk__in=used).order_by("partnership_id", "order", "name")
+
+
+# The review panel's feedback -------------------------------------------------------------------
+
+
+def panel_feedback_of(themes: QuerySet[Theme]) -> QuerySet[PanelFeedback]:
+    """The review panel's feedback on `themes` (already limited to what the reader may see:
+    `permissions.visible_themes_in_plan`, a scope's themes), theme by theme in the plan's
+    reading order, each with its theme (its parent and plan) and its people: two queries."""
+    return (
+        PanelFeedback.objects.filter(theme__in=themes.order_by().values("pk"))
+        .select_related("theme__parent", "theme__plan")
+        .prefetch_related("people")
+        .order_by(
+            "theme__plan_id",
+            Coalesce("theme__parent__order", "theme__order"),
+            Coalesce("theme__parent_id", "theme_id"),
+            _flag(Q(theme__parent__isnull=False)),
+            "theme__order",
+            "theme_id",
+            "order",
+            F("date").asc(nulls_last=True),
+            "pk",
+        )
+    )

@@ -10,6 +10,7 @@ from actions.models import (
     Indicator,
     IndicatorValue,
     Marking,
+    PanelFeedback,
     Plan,
     PlanStatus,
     ProgressUpdate,
@@ -82,6 +83,18 @@ def progress_update_upsert(
     ).first() or ProgressUpdate(action=action, date=date, text=text)
     changed = save_if_changed(update, values)
     return update, changed
+
+
+@transaction.atomic
+def panel_feedback_upsert(
+    *, theme: Theme, order: int, people=(), **values
+) -> tuple[PanelFeedback, bool]:
+    """The review panel's feedback on `theme` at `order` (a seed file lists each theme's in
+    order), created or brought up to date."""
+    feedback = PanelFeedback.objects.filter(theme=theme, order=order).first()
+    feedback = feedback or PanelFeedback(theme=theme, order=order)
+    changed = save_if_changed(feedback, values, m2m={"people": people})
+    return feedback, changed
 
 
 @transaction.atomic
@@ -294,6 +307,23 @@ def theme_edit(*, theme: Theme, user, **values) -> Theme:
 def theme_delete(*, theme: Theme, user) -> None:
     ensure_open(theme)
     history.delete(theme, user=user)
+
+
+@transaction.atomic
+def panel_feedback_create(*, user, **values) -> PanelFeedback:
+    """The review panel's feedback on a theme: its `theme`, `text`, the `year` it reviewed
+    and who gave it (`given_by`) as written, its `date` and `people` where known."""
+    return record_create(PanelFeedback, user=user, **values)
+
+
+@transaction.atomic
+def panel_feedback_edit(*, panel_feedback: PanelFeedback, user, **values) -> PanelFeedback:
+    return record_edit(panel_feedback, user=user, **values)
+
+
+@transaction.atomic
+def panel_feedback_delete(*, panel_feedback: PanelFeedback, user) -> None:
+    history.delete(panel_feedback, user=user)
 
 
 @transaction.atomic

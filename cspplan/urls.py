@@ -55,6 +55,7 @@ urlpatterns = [
     path("", include("workbooks.urls")),
     path("", include("reporting.urls")),
     path("", include("rollover.template_urls")),
+    path("", include("rollover.urls")),
     path("", include("meetings.urls")),
     path("", include("meetings.pack_urls")),
     path("", include("regional.urls")),

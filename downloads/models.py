@@ -20,6 +20,7 @@ class DownloadKind(models.TextChoices):
     PACK_PAGE = "pack-page", "Pre-meeting pack (page)"
     PACK_DOCUMENT = "pack-document", "Pre-meeting pack (Word document)"
     VRU_VIEW = "vru-view", "VRU view across boroughs (workbook)"
+    COMPARISON = "comparison", "Two years of a plan compared (workbook)"
 
 
 class Download(models.Model):

@@ -16,8 +16,9 @@ what the reader may see, so nothing hidden from them is counted or listed. The s
 and the exceptions are the chairs' dashboard's counts and lists (reporting.dashboards), in
 full, so that the pack and the dashboard agree. The number of queries is fixed however many
 actions the scope has: the dashboard's (with its red and amber actions' direction of
-travel), one for the themes' names, five for the changes (reporting.since) and, with
-everything, three for the action list (the actions, their lead people and organisations).
+travel), one for the themes' names, five for the changes (reporting.since), one or two
+for the review panel's feedback (and the people who gave it) and, with everything, three
+for the action list (the actions, their lead people and organisations).
 """
 
 import datetime
@@ -28,7 +29,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from actions import selectors
-from actions.display import end_as_written, leads_as_written
+from actions.display import end_as_written, feedback_credit, leads_as_written
 from actions.filters import theme_label
 from actions.models import Action, Marking, ProgressUpdate, Theme
 from actions.rag import MEANINGS, RAG
@@ -590,6 +591,9 @@ def build_pack(
     parts = [_summary(board, len(board.groups) > 1), _exceptions(board, in_full)]
     changes, _ = changes_part(scope, since, in_full)
     parts.append(changes)
+    feedback = _panel_feedback(scope, len(board.groups) > 1)
+    if feedback is not None:
+        parts.append(feedback)
     if everything:
         sections = []  # the themes with actions, in reading order
         for action in pack_actions(scope.actions, scope.updates):
@@ -744,6 +748,41 @@ def _exceptions(board: Dashboard, in_full: InFull) -> Part:
         "Exceptions",
         sections,
         intro="What is off track or has gone quiet, with who leads it and what they last said.",
+    )
+
+
+def _panel_feedback(scope: Scope, several: bool) -> Part | None:
+    """The review panel's feedback on the scope's themes, theme by theme, with the year it
+    reviewed, who gave it and when ("Not stated" where the source did not say); None if
+    there is none."""
+    feedback = list(selectors.panel_feedback_of(scope.themes))
+    if not feedback:
+        return None
+    columns = [
+        Column("Theme"),
+        Column("Feedback", wide=True),
+        *(Column(label) for label, _ in feedback_credit(feedback[0])),
+    ]
+    rows, groups = [], {}
+    for item in feedback:
+        if several and (not rows or item.theme.plan_id != feedback[len(rows) - 1].theme.plan_id):
+            groups[len(rows)] = item.theme.plan.title
+        marking = selectors.effective_marking(item.theme)
+        marked = (
+            [Text(" "), Marked(marking.value, marking.label)] if marking != Marking.OFFICIAL else []
+        )
+        rows.append(
+            [[[Text(theme_label(item.theme)), *marked]], [[Text(item.text)]]]
+            + [[[Text(words)]] for _, words in feedback_credit(item)]
+        )
+    table = Table(
+        "The review panel's feedback on each theme", columns, rows, row_headers=True, groups=groups
+    )
+    return Part(
+        "panel-feedback",
+        "Review panel feedback",
+        [Section("panel-feedback-themes", "By theme", table)],
+        intro="What the VRU's review panel said about each theme of the plan it reviewed.",
     )
 
 

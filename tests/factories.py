@@ -9,6 +9,7 @@ from actions.models import (
     Action,
     Indicator,
     IndicatorValue,
+    PanelFeedback,
     Plan,
     ProgressUpdate,
     SeniorLeader,
@@ -121,6 +122,14 @@ class ThemeFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(PlanFactory)
     name = factory.Sequence(lambda n: f"Theme {n}")
     order = factory.Sequence(int)
+
+
+class PanelFeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PanelFeedback
+
+    theme = factory.SubFactory(ThemeFactory)
+    text = factory.Sequence(lambda n: f"Panel feedback {n}")
 
 
 class ActionFactory(factory.django.DjangoModelFactory):

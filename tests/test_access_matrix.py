@@ -39,6 +39,7 @@ from tests.conftest import build_world
 from tests.factories import (
     IndicatorFactory,
     IndicatorValueFactory,
+    PanelFeedbackFactory,
     SeniorLeaderFactory,
     user_in_role,
 )
@@ -300,6 +301,22 @@ PAGES = {
         lambda w: reverse("regional:vru-actions") + f"?plan={w.plan.slug}", only({"vru": 200})
     ),
     "vru/export.xlsx": Page(lambda w: reverse("regional:vru-export"), only({"vru": 200})),
+    # Two plans compared (the violence plan and the other plan), with the actions behind a
+    # number and the workbook: those who may see both plans.
+    "plans/<slug:slug>/compare/<slug:other_slug>/": Page(
+        lambda w: reverse("rollover:compare", args=[w.plan.slug, w.other_plan.slug]),
+        only(SEE_VIOLENCE_PLAN),
+    ),
+    "plans/<slug:slug>/compare/<slug:other_slug>/<slug:kind>/": Page(
+        lambda w: reverse(
+            "rollover:compare-actions", args=[w.plan.slug, w.other_plan.slug, "added"]
+        ),
+        only(SEE_VIOLENCE_PLAN),
+    ),
+    "plans/<slug:slug>/compare/<slug:other_slug>/workbook.xlsx": Page(
+        lambda w: reverse("rollover:compare-download", args=[w.plan.slug, w.other_plan.slug]),
+        only(SEE_VIOLENCE_PLAN),
+    ),
     # The audit log: administrators only.
     "audit/": Page(lambda w: reverse("audit:log"), only({"administrator": 200})),
     # A meeting of the CSP board: its pack and agenda, to those who may open the board.
@@ -437,6 +454,7 @@ ADMIN_MODELS = {
     "actions.indicator": (lambda w: w.indicator, 200),
     "actions.seniorleader": (lambda w: w.leader, 200),
     "actions.indicatorvalue": (lambda w: w.indicator_value, 200),
+    "actions.panelfeedback": (lambda w: w.panel_feedback, 200),
     "meetings.meeting": (lambda w: meeting_records(w)["meeting"], 200),
     "meetings.standingitem": (lambda w: meeting_records(w)["standingitem"], 200),
     "meetings.agendaitem": (lambda w: meeting_records(w)["agendaitem"], 200),
@@ -635,6 +653,7 @@ def world_once(django_db_setup, django_db_blocker):
         world.indicator = IndicatorFactory(plan=world.plan)
         world.indicator_value = IndicatorValueFactory(indicator=world.indicator)
         world.leader = SeniorLeaderFactory(plan=world.plan)
+        world.panel_feedback = PanelFeedbackFactory(theme=world.governance)
         world.group = Group.objects.create(name="Test group")
         world.meeting = Meeting.objects.create(
             board=world.board, date=datetime.date(2021, 9, 29), status=Meeting.Status.HELD

@@ -26,6 +26,7 @@ from tests.factories import (
     IndicatorValueFactory,
     MembershipFactory,
     OrganisationFactory,
+    PanelFeedbackFactory,
     PlanFactory,
     ProgressUpdateFactory,
     SeniorLeaderFactory,
@@ -53,6 +54,7 @@ def one_of_everything():
     ProgressUpdateFactory(action=action, rag="amber")
     MembershipFactory(board=action.theme.plan.board)
     SeniorLeaderFactory(plan=action.theme.plan)
+    PanelFeedbackFactory(theme=action.theme, year="2020/21")
     IndicatorValueFactory(indicator__plan=action.theme.plan)
     _a_meeting_of(action.theme.plan.board)
     return action

@@ -363,10 +363,22 @@ def test_vru_panel_feedback_is_on_the_right_theme():
     weapons = Theme.objects.get(
         plan__slug="havering-vru-knife-crime", name="Reducing Access to Weapons"
     )
-    assert "Good use of BCRPs* to reduce crime in Town Centre" in weapons.review_feedback
+    (feedback,) = weapons.panel_feedback.all()
+    assert "Good use of BCRPs* to reduce crime in Town Centre" in feedback.text
     assert not weapons.actions.exists()
     governance = Theme.objects.get(plan__slug="havering-vru-knife-crime", name="Governance")
-    assert governance.review_feedback.startswith("All criteria covered.")  # 001:46
+    (feedback,) = governance.panel_feedback.all()
+    assert feedback.text.startswith("All criteria covered.")  # 001:46
+    # 001:25 "The VRU will review every plan and feed back"; no year, date or member named.
+    assert (feedback.given_by, feedback.year, feedback.date) == ("VRU", "", None)
+    assert not feedback.people.exists()
+
+
+def test_every_havering_vru_theme_has_the_panels_feedback():
+    # The panel's table (001:45-46) has a column for each of the seven themes.
+    themes = Theme.objects.filter(plan__slug="havering-vru-knife-crime")
+    assert themes.count() == 7
+    assert all(theme.panel_feedback.count() == 1 for theme in themes)
 
 
 def test_vru_actions_the_document_does_not_label_have_no_stated_origin():

@@ -3,7 +3,7 @@
 {% load action_display %}
 {% rag_tag action.rag action.get_rag_display %}  {{ action|action_name }}
 {{ action|end_as_written }}  {% overdue_tag action %}  {% action_leads action %}
-{% action_href action %}
+{% action_href action %}  {% for label, words in feedback|feedback_credit %}
 """
 
 from django import template
@@ -18,6 +18,7 @@ register.simple_tag(display.leads_html, name="action_leads")
 register.simple_tag(display.overdue_tag, name="overdue_tag")
 register.filter("action_name", display.action_name)
 register.filter("end_as_written", display.end_as_written)
+register.filter("feedback_credit", display.feedback_credit)
 
 # Any number the URL pattern takes whole, standing for the action's pk.
 _PK = 987654321

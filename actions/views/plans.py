@@ -2,12 +2,20 @@
 filtered, counted by RAG status and paged."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from actions import selectors
+from actions.display import panel_feedback_sections
 from actions.filters import ActionFilter, theme_label, theme_name
-from actions.permissions import can_export_plan, can_import_plan, person_of, visible_plans
+from actions.permissions import (
+    can_export_plan,
+    can_import_plan,
+    person_of,
+    visible_plans,
+    visible_themes_in_plan,
+)
 from actions.rag import MEANINGS, RAG
 from actions.views.pagination import CountedPaginator, pagination, query_with
 
@@ -68,13 +76,30 @@ def plan_detail(request, slug):
         "can_export": can_export_plan(request.user, plan),
         "can_import": can_import_plan(request.user, plan),
         "rag_meanings": rag_meanings(),
+        "panel_feedback": panel_feedback_sections(
+            selectors.panel_feedback_of(visible_themes_in_plan(request.user, plan))
+        ),
+        # Last year's plan and next year's, where the user may see them: the years compared.
+        "other_years": list(
+            visible_plans(request.user)
+            .filter(Q(pk=plan.predecessor_id) | Q(predecessor=plan))
+            .order_by("period_start", "pk")
+        ),
     }
     # Invalid filters show what to fix and no actions: showing them unfiltered, or filtered
     # by the valid filters alone, would answer a question that was not asked.
     if filters.is_valid():
         context.update(_results(request, filters.qs))
-    # The highest marking of what the page shows: the plan and the actions listed.
-    context["page_marking"] = selectors.highest([plan.marking, *context.get("shown_markings", [])])
+    # The highest marking of what the page shows: the plan, the actions listed and the
+    # themes whose panel feedback it shows.
+    feedback_themes = [section["theme"] for section in context["panel_feedback"]]
+    context["page_marking"] = selectors.highest(
+        [
+            plan.marking,
+            *context.get("shown_markings", []),
+            *(selectors.effective_marking(theme) for theme in feedback_themes),
+        ]
+    )
     return render(request, "actions/plan_detail.html", context)
 
 

@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from actions import selectors
+from actions.display import panel_feedback_sections
 from actions.permissions import person_of
 from actions.views.plans import rag_meanings
 from reporting.dashboards import board_tree, dashboard
@@ -51,6 +53,11 @@ def _dashboard(request, scope: Scope):
         ("The pre-meeting pack (a page to print)", scope.url("pack")),
         ("The pre-meeting pack as a Word document (.docx)", scope.url("pack-docx")),
     ]
+    # The review panel's feedback on the plan's themes (a plan's dashboard: a board's holds
+    # several plans, each with its own).
+    feedback = (
+        panel_feedback_sections(selectors.panel_feedback_of(scope.themes)) if scope.plan else []
+    )
     return render(
         request,
         "reporting/dashboard.html",
@@ -63,6 +70,8 @@ def _dashboard(request, scope: Scope):
             "pages": [{"text": text, "href": href} for text, href in pages],
             "lists": [dash.lists[kind] for kind in ("red", "amber", "overdue", "stale")],
             "rag_meanings": rag_meanings(),
+            "panel_feedback": feedback,
+            # The themes shown with their feedback are the scope's, which the marking counts.
             "page_marking": dash.marking,
         },
     )

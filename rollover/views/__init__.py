@@ -1,0 +1,1 @@
+"""The annual cycle's pages."""
