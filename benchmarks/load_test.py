@@ -297,7 +297,15 @@ def generate(today: datetime.date) -> None:
                 batch_size=5000,
             )
             history(ProgressUpdate, at(updates, dated(day)))
+            # Received on the day written, not when generated (created_at is set on save):
+            # otherwise every update of the year is "received since the last meeting", and
+            # the pack lists them all.
+            ProgressUpdate.objects.filter(pk__in=[u.pk for u in updates]).update(
+                created_at=dated(day)
+            )
         Action.objects.bulk_update(actions, ["rag"], batch_size=2000)
+        # The actions came with their plans a year ago: not "new since the last meeting".
+        Action.objects.filter(pk__in=[a.pk for a in actions]).update(created_at=start)
         meetings = Meeting.objects.bulk_create(
             Meeting(
                 board=board,
