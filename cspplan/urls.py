@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("workbooks.urls")),
     path("", include("reporting.urls")),
+    path("", include("rollover.urls")),
     path("", include("meetings.urls")),
     path("", include("meetings.pack_urls")),
     path("", include("audit.urls")),

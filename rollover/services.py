@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils import timezone
@@ -79,7 +79,7 @@ THEME_FIELDS = ("ref", "name", "description", "monitoring_board", "order", "mark
 
 class RolloverRefused(ValidationError):
     """The roll-over (or its activation or undoing) cannot be made; nothing was written. Its
-    messages are keyed by the form field they are about (None for the whole)."""
+    messages are keyed by the form field they are about (NON_FIELD_ERRORS for the whole)."""
 
 
 # ---- the VRU's new template (rollover.template) ---------------------------------------------
@@ -165,11 +165,11 @@ def rollover_check(plan: Plan, *, title: str, slug: str, start, end) -> None:
     this title, slug and period; nothing if it can be made."""
     errors: dict = {}
     if plan.status != Plan.Status.ACTIVE:
-        errors[None] = [
+        errors[NON_FIELD_ERRORS] = [
             f"Only an active plan can be rolled over: this one is {plan.get_status_display()}."
         ]
     elif Rollover.objects.filter(old_plan=plan).exclude(state=Rollover.State.UNDONE).exists():
-        errors[None] = ["This plan has already been rolled over: undo that roll-over first."]
+        errors[NON_FIELD_ERRORS] = ["This plan has already been rolled over: undo that roll-over first."]
     if not (title or "").strip():
         errors["title"] = ["Enter the new plan's title."]
     try:
@@ -392,7 +392,7 @@ def rollover_activation_preview(rollover: Rollover) -> list[BroughtUpdate]:
         ProgressUpdate.objects.filter(
             action_id__in=new_actions, created_at__gte=rollover.created_at
         )
-        .select_related("author", "action")
+        .select_related("author", "action__theme__parent", "action__theme__plan")
         .order_by("date", "created_at", "pk")
     )
     already = set(
