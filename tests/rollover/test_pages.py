@@ -8,9 +8,11 @@ analyst may roll it over; the violence plan has one the analyst may not see.
 """
 
 import datetime
+import html
 
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from actions.models import Action, Plan, ProgressUpdate
 from actions.rag import RAG
@@ -58,7 +60,8 @@ def form_data(**changes) -> dict:
 
 
 def text_of(response) -> str:
-    return " ".join(response.content.decode().split())
+    """The page's words, without its markup, spaces run together."""
+    return " ".join(html.unescape(strip_tags(response.content.decode())).split())
 
 
 def test_the_form_suggests_the_next_cycle(client, world):
