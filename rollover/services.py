@@ -154,10 +154,7 @@ def suggested_slug(plan: Plan) -> str:
 def live_rollover(plan: Plan) -> Rollover | None:
     """The roll-over the plan is part of, as the old plan or the new, unless undone."""
     rollovers = Rollover.objects.exclude(state=Rollover.State.UNDONE)
-    return (
-        rollovers.filter(old_plan=plan).first()
-        or rollovers.filter(new_plan=plan).first()
-    )
+    return rollovers.filter(old_plan=plan).first() or rollovers.filter(new_plan=plan).first()
 
 
 def rollover_check(plan: Plan, *, title: str, slug: str, start, end) -> None:
@@ -169,7 +166,9 @@ def rollover_check(plan: Plan, *, title: str, slug: str, start, end) -> None:
             f"Only an active plan can be rolled over: this one is {plan.get_status_display()}."
         ]
     elif Rollover.objects.filter(old_plan=plan).exclude(state=Rollover.State.UNDONE).exists():
-        errors[NON_FIELD_ERRORS] = ["This plan has already been rolled over: undo that roll-over first."]
+        errors[NON_FIELD_ERRORS] = [
+            "This plan has already been rolled over: undo that roll-over first."
+        ]
     if not (title or "").strip():
         errors["title"] = ["Enter the new plan's title."]
     try:
@@ -408,8 +407,10 @@ def rollover_activation_preview(rollover: Rollover) -> list[BroughtUpdate]:
 
 
 def _locked_draft(rollover: Rollover) -> Rollover:
-    rollover = Rollover.objects.select_for_update().select_related("new_plan", "old_plan").get(
-        pk=rollover.pk
+    rollover = (
+        Rollover.objects.select_for_update()
+        .select_related("new_plan", "old_plan")
+        .get(pk=rollover.pk)
     )
     if rollover.state != Rollover.State.DRAFT or rollover.new_plan is None:
         raise RolloverRefused(

@@ -131,7 +131,9 @@ def rollover_activate(request, slug, pk):
     chosen = request.POST.getlist("bring")
     try:
         rollover = services.rollover_activate(
-            rollover=rollover, user=request.user, bring_updates=[pk for pk in chosen if pk.isdigit()]
+            rollover=rollover,
+            user=request.user,
+            bring_updates=[pk for pk in chosen if pk.isdigit()],
         )
     except services.RolloverRefused as refused:
         messages.error(request, " ".join(refused.messages))

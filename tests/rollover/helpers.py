@@ -35,10 +35,7 @@ TOUCHED = (
 
 def snapshot() -> dict:
     """Every row of every table the roll-over touches, by table, in id order."""
-    return {
-        model._meta.db_table: list(model.objects.order_by("pk").values())
-        for model in TOUCHED
-    }
+    return {model._meta.db_table: list(model.objects.order_by("pk").values()) for model in TOUCHED}
 
 
 def roll_over(plan: Plan, user, **overrides) -> Rollover:

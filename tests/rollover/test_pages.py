@@ -266,7 +266,9 @@ def test_the_carried_actions_page_shows_where_it_came_from(client, world):
     assert "Carried forward from Exploitation, action 1 in Test other plan 2021/22" in text_of(page)
     # And last year's action says where it went.
     old_page = get(client, world.officer, old_url)
-    assert f'href="{reverse("actions:action-detail", args=[new_m1.pk])}"' in old_page.content.decode()
+    assert (
+        f'href="{reverse("actions:action-detail", args=[new_m1.pk])}"' in old_page.content.decode()
+    )
 
 
 # ---- queries ------------------------------------------------------------------------------
@@ -307,9 +309,7 @@ PREVIEW_QUERIES = 18
 
 
 @pytest.mark.parametrize("size", [10, 300])
-def test_the_preview_page_reads_a_fixed_number_of_queries(
-    client, size, django_assert_num_queries
-):
+def test_the_preview_page_reads_a_fixed_number_of_queries(client, size, django_assert_num_queries):
     plan, analyst = big_plan(size)
     client.force_login(analyst)
     data = form_data(slug=f"big-{size}-next")

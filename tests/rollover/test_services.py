@@ -39,7 +39,10 @@ def test_every_unfinished_action_is_carried_exactly_once_with_its_link_and_leads
     new_plan = rollover.new_plan
     assert new_plan.status == Plan.Status.DRAFT
     assert new_plan.predecessor == world.plan
-    assert (new_plan.title, new_plan.slug) == ("Test violence plan 2022/23", "violence-plan-2022-23")
+    assert (new_plan.title, new_plan.slug) == (
+        "Test violence plan 2022/23",
+        "violence-plan-2022-23",
+    )
     assert (new_plan.period_start, new_plan.period_end) == (NEXT_START, NEXT_END)
     assert (new_plan.partnership, new_plan.board, new_plan.layout) == (
         world.plan.partnership,
