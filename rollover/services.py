@@ -385,7 +385,7 @@ def rollover_activation_preview(rollover: Rollover) -> list[BroughtUpdate]:
         action.carried_from_id: action
         for action in Action.objects.filter(
             theme__plan_id=rollover.new_plan_id, carried_from__isnull=False
-        ).select_related("theme")
+        ).select_related("theme__parent")
     }
     updates = (
         ProgressUpdate.objects.filter(
