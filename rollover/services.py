@@ -408,7 +408,9 @@ def rollover_activation_preview(rollover: Rollover) -> list[BroughtUpdate]:
 
 def _locked_draft(rollover: Rollover) -> Rollover:
     rollover = (
-        Rollover.objects.select_for_update()
+        # Its row alone: the new plan may be gone (an outer join), and PostgreSQL locks no
+        # row on the nullable side of one.
+        Rollover.objects.select_for_update(of=("self",))
         .select_related("new_plan", "old_plan")
         .get(pk=rollover.pk)
     )
