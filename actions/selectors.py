@@ -340,6 +340,19 @@ def rag_counts_by(actions: QuerySet[Action], key: str) -> dict[object, dict[str,
     return {row.pop(key): row for row in rows}
 
 
+# Next year's Draft ---------------------------------------------------------------------------
+
+
+def next_years_draft(prefix: str = "theme__plan__") -> Q:
+    """Plans (`prefix` ""), or what is in them (actions: "theme__plan__"), that are next
+    year's Draft: a Draft plan rolling over another (its `predecessor`; the rollover app).
+    It carries this year's unfinished actions again, so the lists and counts of everyday
+    work (My actions, a board's dashboards and pack, the board tree, reminders) leave it
+    out until it is activated, and count and list each of those actions once, in the plan
+    being worked to. The Draft has its own plan pages and dashboard."""
+    return Q(**{f"{prefix}status": Plan.Status.DRAFT, f"{prefix}predecessor__isnull": False})
+
+
 # Reading order and the pages' lists ------------------------------------------------------------
 
 
@@ -374,8 +387,10 @@ def my_actions(user, today: datetime.date | None = None) -> QuerySet[Action]:
     plus `last_update_marking`, `named` (the user is a named lead) and `needs_attention`;
     what needs attention first (overdue, then red, then stale), then by end date and reading
     order."""
-    led = permissions.actions_led_by(user).filter(
-        pk__in=permissions.visible_actions(user).values("pk")
+    led = (
+        permissions.actions_led_by(user)
+        .filter(pk__in=permissions.visible_actions(user).values("pk"))
+        .exclude(next_years_draft())
     )
     names_them = Action.lead_people.through.objects.filter(
         action=OuterRef("pk"), person_id=permissions.access_for(user).person_id

@@ -116,19 +116,14 @@ def board_scope(user, pk: int) -> Scope:
     and the actions the board or its subgroups monitor in other plans. 404 if the user may
     not open the board.
 
-    Next year's Draft is left out (a Draft plan with a predecessor: rolled over from this
-    year's by the rollover app): it carries this year's unfinished actions again, and until
-    it is activated those are counted and listed once, in the plan the board is working to.
-    The Draft has its own plan pages and dashboard."""
+    Next year's Draft is left out until it is activated (`selectors.next_years_draft`)."""
     board = get_object_or_404(visible_boards(user).select_related("partnership"), pk=pk)
     boards = with_subgroups([board.pk])
-    actions = visible_in_boards(user, boards).exclude(
-        theme__plan__status=Plan.Status.DRAFT, theme__plan__predecessor__isnull=False
-    )
+    actions = visible_in_boards(user, boards).exclude(selectors.next_years_draft())
     plans = _by_ids(
         visible_plans(user)
         .filter(Q(board_id__in=boards) | Q(pk__in=actions.values("theme__plan_id")))
-        .exclude(status=Plan.Status.DRAFT, predecessor__isnull=False)
+        .exclude(selectors.next_years_draft(""))
     )
     return Scope(
         title=board.name,
