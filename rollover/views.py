@@ -40,7 +40,12 @@ def rollover_start(request, slug):
     form = RolloverForm(request.POST, plan=plan)
     if not form.is_valid():
         return _form_page(request, plan, form)
-    template = _template_from(request, form, plan)
+    try:
+        template = _template_from(request, form, plan)
+    except services.RolloverRefused as refused:  # a workbook the template reader refuses
+        for message in refused.messages:
+            form.add_error(None, message)
+        return _form_page(request, plan, form)
     if "confirm" not in request.POST:
         preview = services.rollover_preview(
             plan, **form.arguments(), template=template, user=request.user

@@ -320,3 +320,43 @@ def test_the_preview_page_reads_a_fixed_number_of_queries(client, size, django_a
     assert response.status_code == 200
     preview = response.context["preview"]
     assert preview.carried_count + preview.closing_count == size
+
+
+# ---- the template hook ----------------------------------------------------------------------
+
+
+def test_an_uploaded_template_goes_through_the_hook_to_the_preview_and_the_rollover(
+    client, world, monkeypatch
+):
+    """What rollover.template will plug into: its reader gets the upload, the preview shows
+    its proposal, and the roll-over applies it to the Draft and records its name."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    applied = []
+
+    class Proposal:
+        name = "vru-template-2022.xlsx"
+
+        def apply(self, *, rollover, user):
+            applied.append((rollover.new_plan.slug, user))
+
+    class Reader:
+        @staticmethod
+        def read_template(file, *, plan):
+            assert file.read() == b"workbook" and plan == world.other_plan
+            return Proposal()
+
+    monkeypatch.setattr("rollover.services.template_module", lambda: Reader)
+    client.force_login(world.analyst)
+
+    def upload():
+        return SimpleUploadedFile("vru-template-2022.xlsx", b"workbook")
+
+    preview = client.post(start_url(world.other_plan), form_data(template=upload()))
+    assert isinstance(preview.context["preview"].template, Proposal)
+
+    client.post(start_url(world.other_plan), form_data(template=upload(), confirm="1"))
+
+    rollover = Rollover.objects.get()
+    assert rollover.template_name == "vru-template-2022.xlsx"
+    assert applied == [("other-plan-2022-23", world.analyst)]
