@@ -22,6 +22,8 @@ them on rows already loaded), and every page, pack, export and dashboard uses th
 - RAG counts: how many actions have each status, zero included, overall and grouped
   (`rag_aggregates`, `rag_counts`, `rag_counts_by`, `zero_counts`, `add_counts`);
 - needs attention (My actions): overdue, stale or red, in a plan that is not closed;
+- next year's Draft: a Draft plan rolling over another, left out of My actions, a board's
+  pages, the boards' tree and reminders until it is activated (`next_years_draft`);
 - effective marking: the highest protective marking of an action, its theme, the theme's
   parent and its plan (`sensitive_condition`, `official_condition`, `with_marking` in SQL,
   `effective_marking` in Python), and of a progress update the higher of its own and its
