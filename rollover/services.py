@@ -406,7 +406,9 @@ def rollover_activation_preview(rollover: Rollover) -> list[BroughtUpdate]:
     ]
 
 
-def _locked_draft(rollover: Rollover) -> Rollover:
+def _locked_draft(rollover: Rollover, *, plan_gone_ok: bool = False) -> Rollover:
+    """The roll-over, locked, if it is a draft whose new plan is a Draft (or, with
+    `plan_gone_ok`, gone: deleted in the admin); else RolloverRefused."""
     rollover = (
         # Its row alone: the new plan may be gone (an outer join), and PostgreSQL locks no
         # row on the nullable side of one.
@@ -414,9 +416,15 @@ def _locked_draft(rollover: Rollover) -> Rollover:
         .select_related("new_plan", "old_plan")
         .get(pk=rollover.pk)
     )
-    if rollover.state != Rollover.State.DRAFT or rollover.new_plan is None:
+    if rollover.state != Rollover.State.DRAFT:
         raise RolloverRefused(
             f"This roll-over is {rollover.get_state_display().lower()}, not a draft."
+        )
+    if rollover.new_plan is None:
+        if plan_gone_ok:
+            return rollover
+        raise RolloverRefused(
+            "The new plan has been deleted: undo the roll-over, then roll the plan over again."
         )
     if rollover.new_plan.status != Plan.Status.DRAFT:
         raise RolloverRefused(
@@ -489,7 +497,7 @@ def rollover_undo(*, rollover: Rollover, user) -> Rollover:
     `user`'s name, in one transaction, leaving the old plan and its actions as they were.
     The roll-over's record stays, marked undone. Only while the new plan is a Draft;
     raises RolloverRefused otherwise, having written nothing."""
-    rollover = _locked_draft(rollover)
+    rollover = _locked_draft(rollover, plan_gone_ok=True)
     new_plan = rollover.new_plan
     # The roll-over's record first lets go of the plan, whose deletion would set it null
     # without a history row.
@@ -502,6 +510,8 @@ def rollover_undo(*, rollover: Rollover, user) -> Rollover:
         undone_by=_signed_in(user),
         undone_at=timezone.now(),
     )
+    if new_plan is None:  # deleted in the admin already: nothing more to remove
+        return rollover
     # Innermost first, so that each record's deletion is its own, in the user's name,
     # rather than a cascade's.
     actions = Action.objects.filter(theme__plan=new_plan)

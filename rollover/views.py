@@ -174,7 +174,7 @@ def rollover_undo(request, slug, pk):
     context = {
         "plan": rollover.old_plan,
         "rollover": rollover,
-        "can_undo": rollover.state == Rollover.State.DRAFT and new_plan is not None,
+        "can_undo": rollover.state == Rollover.State.DRAFT,
         "removed": {
             "actions": Action.objects.filter(theme__plan=new_plan).count(),
             "themes": Theme.objects.filter(plan=new_plan).count(),

@@ -357,3 +357,16 @@ def test_the_next_cycle_follows_the_plans_own_period(world):
     )
     assert services.suggested_title(world.plan) == "Action Plan 2022/23"
     assert services.suggested_slug(world.plan) == "bd-vru-2022-23"
+
+
+def test_a_draft_deleted_in_the_admin_leaves_a_rollover_to_undo(world):
+    rollover = roll_over(world.plan, world.analyst)
+    Plan.objects.filter(pk=rollover.new_plan_id).delete()
+    rollover.refresh_from_db()
+
+    with pytest.raises(RolloverRefused, match="has been deleted"):
+        services.rollover_activate(rollover=rollover, user=world.analyst)
+    undone = services.rollover_undo(rollover=rollover, user=world.analyst)
+
+    assert undone.state == Rollover.State.UNDONE
+    assert roll_over(world.plan, world.analyst).state == Rollover.State.DRAFT
