@@ -22,6 +22,8 @@ them on rows already loaded), and every page, pack, export and dashboard uses th
 - RAG counts: how many actions have each status, zero included, overall and grouped
   (`rag_aggregates`, `rag_counts`, `rag_counts_by`, `zero_counts`, `add_counts`);
 - needs attention (My actions): overdue, stale or red, in a plan that is not closed;
+- next year's Draft: a Draft plan rolling over another, left out of My actions, a board's
+  pages, the boards' tree and reminders until it is activated (`next_years_draft`);
 - effective marking: the highest protective marking of an action, its theme, the theme's
   parent and its plan (`sensitive_condition`, `official_condition`, `with_marking` in SQL,
   `effective_marking` in Python), and of a progress update the higher of its own and its
@@ -340,6 +342,19 @@ def rag_counts_by(actions: QuerySet[Action], key: str) -> dict[object, dict[str,
     return {row.pop(key): row for row in rows}
 
 
+# Next year's Draft ---------------------------------------------------------------------------
+
+
+def next_years_draft(prefix: str = "theme__plan__") -> Q:
+    """Plans (`prefix` ""), or what is in them (actions: "theme__plan__"), that are next
+    year's Draft: a Draft plan rolling over another (its `predecessor`; the rollover app).
+    It carries this year's unfinished actions again, so the lists and counts of everyday
+    work (My actions, a board's dashboards and pack, the board tree, reminders) leave it
+    out until it is activated, and count and list each of those actions once, in the plan
+    being worked to. The Draft has its own plan pages and dashboard."""
+    return Q(**{f"{prefix}status": Plan.Status.DRAFT, f"{prefix}predecessor__isnull": False})
+
+
 # Reading order and the pages' lists ------------------------------------------------------------
 
 
@@ -374,8 +389,10 @@ def my_actions(user, today: datetime.date | None = None) -> QuerySet[Action]:
     plus `last_update_marking`, `named` (the user is a named lead) and `needs_attention`;
     what needs attention first (overdue, then red, then stale), then by end date and reading
     order."""
-    led = permissions.actions_led_by(user).filter(
-        pk__in=permissions.visible_actions(user).values("pk")
+    led = (
+        permissions.actions_led_by(user)
+        .filter(pk__in=permissions.visible_actions(user).values("pk"))
+        .exclude(next_years_draft())
     )
     names_them = Action.lead_people.through.objects.filter(
         action=OuterRef("pk"), person_id=permissions.access_for(user).person_id

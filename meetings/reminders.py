@@ -81,7 +81,8 @@ def actions_needing_update(meeting: Meeting, today: datetime.date) -> dict[Perso
     actions = selectors.with_progress(
         Action.objects.filter(selectors.owned_or_monitored(boards))
         .filter(attention)
-        .exclude(theme__plan__status=Plan.Status.CLOSED),
+        .exclude(theme__plan__status=Plan.Status.CLOSED)
+        .exclude(selectors.next_years_draft()),
         today,
         updates,
     ).select_related("theme__parent", "theme__plan")

@@ -52,6 +52,7 @@ from actions.selectors import (
     listed_actions,
     monitor_id,
     newest_update,
+    next_years_draft,
     overdue_condition,
     rag_aggregates,
     reading_order,
@@ -639,7 +640,8 @@ class BoardNode:
 def board_tree(user) -> list[tuple[object, list[BoardNode]]]:
     """The boards the user may open (`permissions.visible_boards`), as a tree per
     partnership, each with the RAG counts of the actions its dashboard shows (its and its
-    subgroups' plans, and what they monitor, as `scopes.board_scope` has it). A board whose
+    subgroups' plans, and what they monitor, but next year's Draft, as `scopes.board_scope`
+    has it). A board whose
     parent the user may not open stands at the top. Two queries and the user's permissions'.
     """
     visible = set(visible_boards(user).values_list("pk", flat=True))
@@ -657,6 +659,7 @@ def board_tree(user) -> list[tuple[object, list[BoardNode]]]:
     # actions there are; each board then adds up the rows that fall in its scope.
     rows = list(
         visible_actions(user)
+        .exclude(next_years_draft())
         .order_by()
         .values(owner=F("theme__plan__board_id"), monitor=monitor_id())
         .annotate(**rag_aggregates())

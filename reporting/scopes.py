@@ -114,14 +114,16 @@ def plan_scope(user, slug: str) -> Scope:
 def board_scope(user, pk: int) -> Scope:
     """The board's own plans and its subgroups' (every action in them the user may see),
     and the actions the board or its subgroups monitor in other plans. 404 if the user may
-    not open the board."""
+    not open the board.
+
+    Next year's Draft is left out until it is activated (`selectors.next_years_draft`)."""
     board = get_object_or_404(visible_boards(user).select_related("partnership"), pk=pk)
     boards = with_subgroups([board.pk])
-    actions = visible_in_boards(user, boards)
+    actions = visible_in_boards(user, boards).exclude(selectors.next_years_draft())
     plans = _by_ids(
-        visible_plans(user).filter(
-            Q(board_id__in=boards) | Q(pk__in=actions.values("theme__plan_id"))
-        )
+        visible_plans(user)
+        .filter(Q(board_id__in=boards) | Q(pk__in=actions.values("theme__plan_id")))
+        .exclude(selectors.next_years_draft(""))
     )
     return Scope(
         title=board.name,

@@ -31,16 +31,21 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecondFactorEvent
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, Plan, ProgressUpdate
 from boards.models import Role
 from meetings.models import AgendaItem, Attendance, Meeting, MeetingAction, StandingItem
+from rollover.models import Rollover
+from rollover.services import rollover_create
 from tests.clients import Client
 from tests.conftest import build_world
 from tests.factories import (
+    ActionFactory,
     IndicatorFactory,
     IndicatorValueFactory,
     PanelFeedbackFactory,
+    PlanFactory,
     SeniorLeaderFactory,
+    ThemeFactory,
     user_in_role,
 )
 from tests.helpers import days_ago
@@ -150,6 +155,14 @@ MEETING_WRITES_REFUSED = refused(MEETING_MANAGERS, "chair", "analyst", "administ
 TEMPLATE_TAKERS = only({"analyst": 200, "administrator": 200})
 
 REPORT_WRITERS = only({"chair": 200, "analyst": 200, "administrator": 200})
+
+# A plan's roll-over: analysts of its partnership who may see all of it, and administrators.
+ROLLOVER_USERS = only({"analyst": 200, "administrator": 200})
+ROLLOVER_WRITES_REFUSED = refused(ROLLOVER_USERS, "analyst", "administrator")
+
+
+def rollover_url(name):
+    return lambda w: reverse(name, args=[w.rollover.old_plan.slug, w.rollover.pk])
 
 
 # The pages outside the admin, by route.
@@ -422,6 +435,23 @@ PAGES = {
         answers(405, anonymous=405),
         post=MEETING_WRITES_REFUSED,
     ),
+    # ---- the roll-over (rollover app) ----
+    # The other plan's roll-over form, and the roll-over of a plan made for it (world_once):
+    # analysts of the plan's partnership and administrators; to anyone else they do not
+    # exist, and a post changes nothing.
+    "plans/<slug:slug>/rollover/": Page(
+        other_plan_url("rollover:start"), ROLLOVER_USERS, post=ROLLOVER_WRITES_REFUSED
+    ),
+    "plans/<slug:slug>/rollover/<int:pk>/": Page(rollover_url("rollover:detail"), ROLLOVER_USERS),
+    "plans/<slug:slug>/rollover/<int:pk>/activate/": Page(
+        rollover_url("rollover:activate"),
+        answers(405, anonymous=405),
+        post=ROLLOVER_WRITES_REFUSED,
+    ),
+    "plans/<slug:slug>/rollover/<int:pk>/undo/": Page(
+        rollover_url("rollover:undo"), ROLLOVER_USERS, post=ROLLOVER_WRITES_REFUSED
+    ),
+    # ---- end of the roll-over ----
 }
 
 # The admin ----------------------------------------------------------------------------------
@@ -664,6 +694,24 @@ def world_once(django_db_setup, django_db_blocker):
         )
         world.planned = Meeting.objects.create(board=world.board, date=days_ago(-30))
         world.standing_item = StandingItem.objects.create(board=world.board, title="Tensions")
+        # A plan of the other board, rolled over into a Draft.
+        rolled = PlanFactory(
+            partnership=world.here,
+            board=world.other_board,
+            slug="rolled-plan",
+            status=Plan.Status.ACTIVE,
+            period_start=datetime.date(2021, 4, 1),
+            period_end=datetime.date(2022, 3, 31),
+        )
+        ActionFactory(theme=ThemeFactory(plan=rolled), text="Carried")
+        world.rollover = rollover_create(
+            plan=rolled,
+            user=world.administrator,
+            title="Rolled plan 2022/23",
+            slug="rolled-plan-2022-23",
+            start=datetime.date(2022, 4, 1),
+            end=datetime.date(2023, 3, 31),
+        )
         sign_in = {"ip_address": "192.0.2.1", "user_agent": "test", "username": "someone"}
         world.access_attempt = AccessAttempt.objects.create(failures_since_start=1, **sign_in)
         world.access_log = AccessLog.objects.create(**sign_in)
@@ -712,4 +760,6 @@ def written() -> tuple:
         Action.history.count(),
         ProgressUpdate.objects.count(),
         *(model.history.count() for model in meetings),
+        Plan.history.count(),
+        Rollover.history.count(),
     )

@@ -56,10 +56,22 @@ def action_detail(request, pk):
         .order_by(*selectors.NEWEST_FIRST)
     )
     updates = list(updates)
+    carried_from, carried_updates = _carried_from(request, action)
     context = {
         "action": action,
         "page_marking": selectors.highest(
-            [selectors.effective_marking(action)] + [update.marking for update in updates]
+            [selectors.effective_marking(action)]
+            + [update.marking for update in updates + carried_updates]
+            + ([selectors.effective_marking(carried_from)] if carried_from else [])
+        ),
+        # The annual roll-over's links: the action last year's one became, and its updates
+        # (its history is on its own page); the action this one became next year.
+        "carried_from": carried_from,
+        "carried_updates": carried_updates,
+        "carried_to": list(
+            visible_actions(request.user)
+            .filter(carried_from=action)
+            .select_related("theme__parent", "theme__plan")
         ),
         "monitoring_board": selectors.monitoring_board(action),
         "rag_meaning": _meaning(action.rag),
@@ -69,6 +81,28 @@ def action_detail(request, pk):
         "next": _next_for_action_page(request),
     }
     return render(request, "actions/action_detail.html", context)
+
+
+def _carried_from(request, action: Action) -> tuple[Action | None, list]:
+    """The action this one was carried forward from, if the user may see it, and its
+    progress updates they may see, newest first."""
+    if action.carried_from_id is None:
+        return None, []
+    carried_from = (
+        visible_actions(request.user)
+        .select_related("theme__parent", "theme__plan")
+        .filter(pk=action.carried_from_id)
+        .first()
+    )
+    if carried_from is None:
+        return None, []
+    updates = (
+        visible_updates(request.user)
+        .filter(action=carried_from)
+        .select_related("author")
+        .order_by(*selectors.NEWEST_FIRST)
+    )
+    return carried_from, list(updates)
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,9 +12,11 @@ from django.db import transaction
 
 from actions.seeds import load_plan_file
 from boards.seeds import load_partnership_file
+from cspplan.history import history_user
 from cspplan.origin import RecordedCommand
 from cspplan.records import Record, RecordError
 from meetings.seeds import load_meetings_file
+from rollover.seeds import load_demo_rollover
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -56,3 +58,9 @@ class Command(RecordedCommand):
                 # -v0 is for scripts (make run, CI): errors only, as Django's commands do.
                 if verbosity:
                     self.stdout.write(f"{name}: {changed} created or changed")
+            # Next year's Barking & Dagenham plan is made by the roll-over itself, not by a
+            # seed: the plan's own roll-over, once (rollover.seeds).
+            rolled = load_demo_rollover(user=history_user(None))
+            if rolled and verbosity:
+                what, made = rolled
+                self.stdout.write(f"{what}: {made} created or changed")
