@@ -1,4 +1,5 @@
-"""Who may roll a plan over, activate or undo its roll-over, built on `actions.permissions`.
+"""Who may roll a plan over, activate or undo its roll-over, or take the VRU's new template
+into next year's Draft, built on `actions.permissions`.
 
 The analysts of the plan's partnership and administrators, provided they may see every
 action, theme and update in the plan: a roll-over carries all of it (the rule that lets

@@ -45,3 +45,21 @@ def preview_lines(preview: RolloverPreview) -> list[str]:
         f"action(s) closing with {plan.slug}, {len(preview.themes)} theme(s)."
     )
     return lines
+
+
+def taking_lines(taking) -> list[str]:
+    """What taking a template into the new Draft did (a rollover.TemplateTaking), for the
+    command: its counts, then each choice, with the template's row for the --adopt and
+    --refuse-match options."""
+    lines = [
+        f"Template {taking.file_name}: {taking.themes_added} theme(s) added, "
+        f"{taking.themes_renamed} renamed, {taking.actions_added} action(s) added, "
+        f"{taking.actions_merged} merged with a carried action."
+    ]
+    for choice in taking.choices.order_by("pk"):
+        where = f"row {choice.template_row}: " if choice.template_row else ""
+        what = choice.template_text or choice.template_theme
+        lines.append(
+            f"  {choice.get_kind_display()}, {where}{what[:80]}: {choice.get_decision_display()}"
+        )
+    return lines

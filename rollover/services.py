@@ -14,15 +14,14 @@ While the new plan is a Draft, `rollover_undo` removes it and everything in it.
 Every write goes through actions.services, so each record's history says who made the change
 and why (the reasons below).
 
-The VRU's new template is taken in by `rollover.template` (built beside this module): the
-hook is `read_template` below, whose result `rollover_preview` shows and `rollover_create`
-applies to the new Draft plan. Its contract: `rollover.template.read_template(file, *,
-plan)` returns a proposal with a `name` (the workbook's file name) and an
-`apply(*, rollover, user)` method that writes the user's choices into `rollover.new_plan`.
+The VRU's new template is taken into the Draft by `rollover.template_services`: in the
+browser on the Draft's own template pages, where each question (optional actions, matches,
+renamed themes) is answered one by one; by `rollover_plan --template`, with every question
+answered up front, through `rollover_create`'s `template` (anything with a `name` and an
+`apply(*, rollover, user)`, applied to the new plan last, in the same transaction).
 """
 
 import datetime
-import importlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -80,34 +79,6 @@ THEME_FIELDS = ("ref", "name", "description", "monitoring_board", "order", "mark
 class RolloverRefused(ValidationError):
     """The roll-over (or its activation or undoing) cannot be made; nothing was written. Its
     messages are keyed by the form field they are about (NON_FIELD_ERRORS for the whole)."""
-
-
-# ---- the VRU's new template (rollover.template) ---------------------------------------------
-
-
-def template_module():
-    """`rollover.template` where this installation has it, else None."""
-    try:
-        return importlib.import_module("rollover.template")
-    except ModuleNotFoundError as error:
-        if error.name != "rollover.template":
-            raise
-        return None
-
-
-def template_available() -> bool:
-    return template_module() is not None
-
-
-def read_template(file, *, plan: Plan):
-    """The hook for a new template workbook: what `rollover.template` reads from `file`
-    for rolling `plan` over (see the module's docstring). Refused while it is not there."""
-    module = template_module()
-    if module is None:
-        raise RolloverRefused(
-            {"template": "Taking in a new template workbook is not available yet."}
-        )
-    return module.read_template(file, plan=plan)
 
 
 # ---- the next cycle ---------------------------------------------------------------------------
@@ -214,7 +185,7 @@ class RolloverPreview:
     start: datetime.date
     end: datetime.date
     themes: list[ThemePreview]
-    template: object = None  # rollover.template's proposal, when a workbook was given
+    template: object = None  # a template to take in as well (rollover_plan --template)
 
     @property
     def carried_count(self) -> int:

@@ -18,7 +18,12 @@ from actions.models import Action, Plan, Theme
 from actions.services import action_create, action_edit, theme_create, theme_edit
 from boards.names import NameIndex
 from rollover.models import TemplateChoice, TemplateTaking
-from rollover.template import TemplateAction, TemplateChoices, TemplateProposal
+from rollover.template import (
+    TemplateAction,
+    TemplateChoices,
+    TemplateProposal,
+    template_proposal,
+)
 from workbooks.preview import NAMED_IN
 
 REASON = "Taken in from the VRU's template"
@@ -327,3 +332,32 @@ def _free_number(used: set[str]) -> str:
     number = str(highest + 1)
     used.add(number)
     return number
+
+
+class AnsweredTemplate:
+    """A template workbook with every question answered up front, for `rollover_create`'s
+    `template` (rollover_plan --template): the optional actions of the template's rows in
+    `adopt` adopted and the others left out; every match confirmed but those of the rows in
+    `refuse`; a theme that might rename one of the plan's added as new. Taken into the
+    roll-over's new Draft as the pages would take it, its choices recorded in the user's
+    name; refused (TemplateRefused) if any question is still open or the workbook has
+    problems, and then the whole roll-over is undone."""
+
+    def __init__(self, name: str, data: bytes, *, adopt=(), refuse=()):
+        self.name, self.data = name, data
+        self.adopt, self.refuse = set(adopt), set(refuse)
+        self.taking: TemplateTaking | None = None
+
+    def apply(self, *, rollover, user) -> TemplateTaking:
+        plan = rollover.new_plan
+        proposal = template_proposal(plan, self.data)
+        choices = TemplateChoices.answering(proposal, adopt=self.adopt, refuse=self.refuse)
+        self.taking = template_apply(
+            plan=plan,
+            proposal=proposal,
+            choices=choices,
+            user=user,
+            file_name=self.name,
+            data=self.data,
+        )
+        return self.taking

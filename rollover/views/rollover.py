@@ -40,21 +40,13 @@ def rollover_start(request, slug):
     form = RolloverForm(request.POST, plan=plan)
     if not form.is_valid():
         return _form_page(request, plan, form)
-    try:
-        template = _template_from(request, form, plan)
-    except services.RolloverRefused as refused:  # a workbook the template reader refuses
-        for message in refused.messages:
-            form.add_error(None, message)
-        return _form_page(request, plan, form)
+    # The VRU's new template is taken into the Draft afterwards, on its own pages (linked
+    # from the roll-over's), where each of its questions is answered one by one.
     if "confirm" not in request.POST:
-        preview = services.rollover_preview(
-            plan, **form.arguments(), template=template, user=request.user
-        )
+        preview = services.rollover_preview(plan, **form.arguments(), user=request.user)
         return _preview_page(request, plan, form, preview)
     try:
-        rollover = services.rollover_create(
-            plan=plan, user=request.user, **form.arguments(), template=template
-        )
+        rollover = services.rollover_create(plan=plan, user=request.user, **form.arguments())
     except services.RolloverRefused as refused:  # rolled over by someone else meanwhile
         for message in refused.messages:
             form.add_error(None, message)
@@ -64,16 +56,6 @@ def rollover_start(request, slug):
         f"{rollover.title} made as a Draft. {plan.title} carries on until it is activated.",
     )
     return redirect(detail_url(rollover))
-
-
-def _template_from(request, form, plan):
-    """The hook for the VRU's new template workbook: None until `rollover.template` is
-    there and adds its upload to the form; then what it reads from the upload
-    (`services.read_template`), which the preview shows and the roll-over applies."""
-    upload = request.FILES.get("template") if services.template_available() else None
-    if upload is None:
-        return None
-    return services.read_template(upload, plan=plan)
 
 
 def _form_page(request, plan, form):

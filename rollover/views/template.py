@@ -11,14 +11,13 @@ take in a template; to anyone else the pages are not found.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actions.models import Plan
-from actions.permissions import can_import_plan, visible_plans
+from rollover.permissions import plan_to_roll_over
 from rollover.template import takings_of, template_proposal
 from rollover.template_forms import TemplateChoicesForm, TemplateUploadForm
 from rollover.template_services import TemplateRefused, template_apply
@@ -28,10 +27,9 @@ from workbooks.services import PlanBusy, plan_locked
 
 
 def _plan_for(request, slug: str) -> Plan:
-    plan = get_object_or_404(visible_plans(request.user), slug=slug)
-    if not can_import_plan(request.user, plan):
-        raise Http404("No such plan")
-    return plan
+    # Those who may roll a plan over take a template into it: whatever the plan's status,
+    # so that one not a Draft is explained rather than not found.
+    return plan_to_roll_over(request.user, slug)
 
 
 # CSRF is checked inside, once the size limit is in place (as workbooks.views does).

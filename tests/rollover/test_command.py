@@ -74,16 +74,6 @@ def test_errors_exit_non_zero_with_nothing_written(world, args, message):
     assert not Rollover.objects.exists()
 
 
-def test_a_template_is_refused_clearly_while_its_reader_is_not_there(world, monkeypatch):
-    monkeypatch.setattr("rollover.services.template_module", lambda: None)
-    before = snapshot()
-
-    with pytest.raises(CommandError, match="not available in this installation yet"):
-        run(*ARGS, *PERIOD, "--template", "new-template.xlsx")
-
-    assert snapshot() == before
-
-
 def test_a_plan_rolled_over_already_is_refused(world):
     run(*ARGS, *PERIOD)
     before = snapshot()
