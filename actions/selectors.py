@@ -22,8 +22,10 @@ them on rows already loaded), and every page, pack, export and dashboard uses th
 - RAG counts: how many actions have each status, zero included, overall and grouped
   (`rag_aggregates`, `rag_counts`, `rag_counts_by`, `zero_counts`, `add_counts`);
 - needs attention (My actions): overdue, stale or red, in a plan that is not closed;
-- next year's Draft: a Draft plan rolling over another, left out of My actions, a board's
-  pages, the boards' tree and reminders until it is activated (`next_years_draft`);
+- next year's Draft and last year's replaced plan: a Draft plan rolling over another until
+  it is activated, and a plan closed by its successor's activation, left out of My actions,
+  a board's pages, the boards' tree and reminders (`next_years_draft`, `replaced_plan`,
+  `not_this_years`);
 - effective marking: the highest protective marking of an action, its theme, the theme's
   parent and its plan (`sensitive_condition`, `official_condition`, `with_marking` in SQL,
   `effective_marking` in Python), and of a progress update the higher of its own and its
@@ -355,6 +357,26 @@ def next_years_draft(prefix: str = "theme__plan__") -> Q:
     return Q(**{f"{prefix}status": Plan.Status.DRAFT, f"{prefix}predecessor__isnull": False})
 
 
+def replaced_plan(prefix: str = "theme__plan__") -> Q:
+    """Plans (`prefix` ""), or what is in them, that are last year's: closed because the
+    plan that carries on their unfinished actions has been activated (`successors`). Their
+    actions live on in that plan, so everyday work leaves them out as it leaves out next
+    year's Draft; a plan closed with no successor (one whose period simply ended) stays."""
+    return Q(
+        **{
+            f"{prefix}status": Plan.Status.CLOSED,
+            f"{prefix}successors__status__in": [Plan.Status.ACTIVE, Plan.Status.CLOSED],
+        }
+    )
+
+
+def not_this_years(prefix: str = "theme__plan__") -> Q:
+    """Next year's Draft and last year's replaced plan: what My actions, a board's pages,
+    the boards' tree and reminders leave out, so that an action carried from one year to
+    the next is counted and listed once, in the plan being worked to."""
+    return next_years_draft(prefix) | replaced_plan(prefix)
+
+
 # Reading order and the pages' lists ------------------------------------------------------------
 
 
@@ -392,7 +414,7 @@ def my_actions(user, today: datetime.date | None = None) -> QuerySet[Action]:
     led = (
         permissions.actions_led_by(user)
         .filter(pk__in=permissions.visible_actions(user).values("pk"))
-        .exclude(next_years_draft())
+        .exclude(not_this_years())
     )
     names_them = Action.lead_people.through.objects.filter(
         action=OuterRef("pk"), person_id=permissions.access_for(user).person_id

@@ -82,7 +82,7 @@ def actions_needing_update(meeting: Meeting, today: datetime.date) -> dict[Perso
         Action.objects.filter(selectors.owned_or_monitored(boards))
         .filter(attention)
         .exclude(theme__plan__status=Plan.Status.CLOSED)
-        .exclude(selectors.next_years_draft()),
+        .exclude(selectors.not_this_years()),
         today,
         updates,
     ).select_related("theme__parent", "theme__plan")

@@ -52,7 +52,7 @@ from actions.selectors import (
     listed_actions,
     monitor_id,
     newest_update,
-    next_years_draft,
+    not_this_years,
     overdue_condition,
     rag_aggregates,
     reading_order,
@@ -659,7 +659,7 @@ def board_tree(user) -> list[tuple[object, list[BoardNode]]]:
     # actions there are; each board then adds up the rows that fall in its scope.
     rows = list(
         visible_actions(user)
-        .exclude(next_years_draft())
+        .exclude(not_this_years())
         .order_by()
         .values(owner=F("theme__plan__board_id"), monitor=monitor_id())
         .annotate(**rag_aggregates())

@@ -116,14 +116,15 @@ def board_scope(user, pk: int) -> Scope:
     and the actions the board or its subgroups monitor in other plans. 404 if the user may
     not open the board.
 
-    Next year's Draft is left out until it is activated (`selectors.next_years_draft`)."""
+    Next year's Draft is left out until it is activated, and last year's plan once it is
+    (`selectors.not_this_years`)."""
     board = get_object_or_404(visible_boards(user).select_related("partnership"), pk=pk)
     boards = with_subgroups([board.pk])
-    actions = visible_in_boards(user, boards).exclude(selectors.next_years_draft())
+    actions = visible_in_boards(user, boards).exclude(selectors.not_this_years())
     plans = _by_ids(
         visible_plans(user)
         .filter(Q(board_id__in=boards) | Q(pk__in=actions.values("theme__plan_id")))
-        .exclude(selectors.next_years_draft(""))
+        .exclude(selectors.not_this_years(""))
     )
     return Scope(
         title=board.name,

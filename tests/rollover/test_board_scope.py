@@ -1,7 +1,8 @@
 """This year's actions are counted and listed once while next year's Draft, rolled over
-from this year's plan, carries them again (`actions.selectors.next_years_draft`): a board's
+from this year's plan, carries them again (`actions.selectors.not_this_years`): a board's
 dashboard and pack (its scope), the boards' tree, My actions and the reminders before a
-board leave the Draft out until it is activated; the Draft has its own plan pages."""
+board leave the Draft out until it is activated, and last year's plan once it is; each has
+its own plan pages."""
 
 import pytest
 from django.urls import reverse
@@ -55,6 +56,11 @@ def test_a_boards_scope_and_the_tree_leave_the_draft_out_until_it_is_activated(c
     carried = set(rollover.new_plan.themes.values_list("actions", flat=True)) - {None}
     assert carried <= set(scope_ids(world.chair, world.board)[0])
     assert Plan.objects.get(pk=world.plan.pk).status == Plan.Status.CLOSED
+    # Activated, last year's plan is left out in turn (`replaced_plan`): each carried action
+    # is counted once, in the plan being worked to.
+    actions, plans = scope_ids(world.chair, world.board)
+    assert world.plan.pk not in plans and rollover.new_plan.pk in plans
+    assert not set(actions) & set(world.plan.themes.values_list("actions", flat=True))
 
 
 def test_my_actions_lists_this_years_action_once(world):
@@ -66,7 +72,9 @@ def test_my_actions_lists_this_years_action_once(world):
 
     assert list(my_actions(world.officer).values_list("pk", flat=True)) == before
     rollover_activate(rollover=rollover, user=world.administrator)
-    assert a1.carried_to.get().pk in set(my_actions(world.officer).values_list("pk", flat=True))
+    after = set(my_actions(world.officer).values_list("pk", flat=True))
+    assert a1.carried_to.get().pk in after
+    assert a1.pk not in after  # last year's, replaced
 
 
 def test_reminders_name_this_years_action_once(world):
