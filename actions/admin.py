@@ -2,10 +2,10 @@
 registration of every model's admin (boards' too) with what each user may see and change
 there, from actions.permissions.
 
-Who enters the admin: administrators (and superusers) only (actions.sites); they see and
-change everything there, as their role lets them everywhere. The narrowing of each page to
-what a user's role lets them see and change (the `visible`, `editable` and `choosable`
-hooks) stays in place beneath that for anyone else, should the admin ever let them in.
+Who enters the admin: administrators (and superusers) only (actions.sites). Superusers see
+and change everything there. A partnership's administrator sees and changes what their
+role lets them everywhere: their partnerships' records (the `visible`, `editable` and
+`choosable` hooks), as would anyone else, should the admin ever let them in.
 Everything the admin writes goes through the services, in the signed-in user's name.
 """
 
@@ -45,6 +45,9 @@ class Permitted:
     `editable`) say which records."""
 
     def sees_everything(self, request) -> bool:
+        return permissions.sees_everything(request.user)
+
+    def role_decides(self, request) -> bool:
         return permissions.is_administrator(request.user)
 
 
@@ -78,7 +81,7 @@ class ThemeInline(ScopedInline, admin.TabularInline):
 def _actions_seen(request, path: str) -> Count:
     """A count of the actions at `path` that the user may see: a marked action they
     may not see is not counted, as its existence is not revealed."""
-    if permissions.is_administrator(request.user):
+    if permissions.sees_everything(request.user):
         return Count(path)
     seen = permissions.visible_actions(request.user).values("pk")
     return Count(path, filter=Q(**{f"{path}__in": seen}))
@@ -401,6 +404,9 @@ class PartnershipAdmin(Permitted, boards_admin.PartnershipAdmin):
     def visible(self, request):
         return permissions.visible_partnerships(request.user)
 
+    def editable(self, request):
+        return permissions.administered_partnerships(request.user)
+
     def choosable(self, request):
         return permissions.partnerships_for_new_plans(request.user)
 
@@ -408,6 +414,12 @@ class PartnershipAdmin(Permitted, boards_admin.PartnershipAdmin):
 class OrganisationAdmin(Permitted, boards_admin.OrganisationAdmin):
     def visible(self, request):
         return permissions.visible_organisations(request.user)
+
+    def editable(self, request):
+        return permissions.administered_organisations(request.user)
+
+    def may_add(self, request) -> bool:
+        return permissions.administered_partnerships(request.user).exists()
 
     def choosable(self, request):
         return self.visible(request)
@@ -417,6 +429,12 @@ class PersonAdmin(Permitted, boards_admin.PersonAdmin):
     def visible(self, request):
         return permissions.visible_people(request.user)
 
+    def editable(self, request):
+        return permissions.administered_people(request.user)
+
+    def may_add(self, request) -> bool:
+        return permissions.administered_partnerships(request.user).exists()
+
     def choosable(self, request):
         return self.visible(request)
 
@@ -425,6 +443,12 @@ class BoardAdmin(Permitted, boards_admin.BoardAdmin):
     def visible(self, request):
         return permissions.visible_boards(request.user)
 
+    def editable(self, request):
+        return permissions.administered_boards(request.user)
+
+    def may_add(self, request) -> bool:
+        return permissions.administered_partnerships(request.user).exists()
+
     def choosable(self, request):
         return self.visible(request)
 
@@ -432,6 +456,12 @@ class BoardAdmin(Permitted, boards_admin.BoardAdmin):
 class MembershipAdmin(Permitted, boards_admin.MembershipAdmin):
     def visible(self, request):
         return permissions.visible_memberships(request.user)
+
+    def editable(self, request):
+        return Membership.objects.filter(board__in=permissions.administered_boards(request.user))
+
+    def may_add(self, request) -> bool:
+        return permissions.administered_partnerships(request.user).exists()
 
 
 for model, model_admin in [
