@@ -26,7 +26,7 @@ from actions.models import (
 from actions.rag import rag_label
 from boards import admin as boards_admin
 from boards.models import Board, Membership, Organisation, Partnership, Person
-from cspplan.admin import ScopedAdmin, ScopedInline, Services
+from cspplan.admin import ScopedAdmin, ScopedInline, Services, VisibleRelatedFilter
 
 PLAN_SERVICES = Services.named(services, "plan")
 SENIOR_LEADER_SERVICES = Services.named(services, "senior_leader")
@@ -110,11 +110,11 @@ class PlanAdmin(ShowsMarking, OfPlans, ScopedAdmin):
         "shown_marking",
     ]
     list_filter = [
-        ("partnership", admin.RelatedOnlyFieldListFilter),
+        ("partnership", VisibleRelatedFilter),
         "layout",
         "status",
         "marking",
-        ("board", admin.RelatedOnlyFieldListFilter),
+        ("board", VisibleRelatedFilter),
     ]
     list_select_related = ["partnership", "board"]
     search_fields = ["title", "summary"]
@@ -150,8 +150,8 @@ class ThemeAdmin(ShowsMarking, OfPlans, ScopedAdmin):
     services = THEME_SERVICES
     list_display = ["name", "plan", "parent", "order", "action_count", "shown_marking"]
     list_filter = [
-        ("plan__partnership", admin.RelatedOnlyFieldListFilter),
-        ("plan", admin.RelatedOnlyFieldListFilter),
+        ("plan__partnership", VisibleRelatedFilter),
+        ("plan", VisibleRelatedFilter),
         "marking",
     ]
     list_select_related = ["plan", "parent"]
@@ -198,14 +198,14 @@ class ActionAdmin(ShowsMarking, Permitted, ScopedAdmin):
     ]
     list_display_links = ["ref", "short_text"]
     list_filter = [
-        ("theme__plan__partnership", admin.RelatedOnlyFieldListFilter),
-        ("theme__plan", admin.RelatedOnlyFieldListFilter),
-        ("theme", admin.RelatedOnlyFieldListFilter),
+        ("theme__plan__partnership", VisibleRelatedFilter),
+        ("theme__plan", VisibleRelatedFilter),
+        ("theme", VisibleRelatedFilter),
         "rag",
         "origin",
         "marking",
-        ("lead_organisations", admin.RelatedOnlyFieldListFilter),
-        ("monitoring_board", admin.RelatedOnlyFieldListFilter),
+        ("lead_organisations", VisibleRelatedFilter),
+        ("monitoring_board", VisibleRelatedFilter),
     ]
     list_select_related = ["theme__plan"]
     search_fields = ["ref", "text", "outcomes", "progress", "comment", "leads"]
@@ -300,8 +300,8 @@ class ProgressUpdateAdmin(ShowsMarking, Permitted, ScopedAdmin):
     services = PROGRESS_UPDATE_SERVICES
     list_display = ["action", "date", "period", "rag_set", "author", "shown_marking"]
     list_filter = [
-        ("action__theme__plan__partnership", admin.RelatedOnlyFieldListFilter),
-        ("action__theme__plan", admin.RelatedOnlyFieldListFilter),
+        ("action__theme__plan__partnership", VisibleRelatedFilter),
+        ("action__theme__plan", VisibleRelatedFilter),
         "rag",
         "marking",
     ]
@@ -343,8 +343,8 @@ class IndicatorAdmin(OfPlans, ScopedAdmin):
     list_display = ["ref", "description", "plan", "category", "direction", "baseline", "target"]
     list_display_links = ["ref", "description"]
     list_filter = [
-        ("plan__partnership", admin.RelatedOnlyFieldListFilter),
-        ("plan", admin.RelatedOnlyFieldListFilter),
+        ("plan__partnership", VisibleRelatedFilter),
+        ("plan", VisibleRelatedFilter),
         "category",
         "direction",
     ]
@@ -363,8 +363,8 @@ class SeniorLeaderAdmin(OfPlans, ScopedAdmin):
     services = SENIOR_LEADER_SERVICES
     list_display = ["name", "role", "organisation", "plan"]
     list_filter = [
-        ("plan__partnership", admin.RelatedOnlyFieldListFilter),
-        ("plan", admin.RelatedOnlyFieldListFilter),
+        ("plan__partnership", VisibleRelatedFilter),
+        ("plan", VisibleRelatedFilter),
     ]
     list_select_related = ["plan"]
     search_fields = ["name", "role", "organisation"]
@@ -380,8 +380,8 @@ class IndicatorValueAdmin(OfPlans, ScopedAdmin):
     services = INDICATOR_VALUE_SERVICES
     list_display = ["indicator", "date", "period", "value"]
     list_filter = [
-        ("indicator__plan__partnership", admin.RelatedOnlyFieldListFilter),
-        ("indicator__plan", admin.RelatedOnlyFieldListFilter),
+        ("indicator__plan__partnership", VisibleRelatedFilter),
+        ("indicator__plan", VisibleRelatedFilter),
     ]
     list_select_related = ["indicator"]
     search_fields = ["indicator__description", "period", "note"]

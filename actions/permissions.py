@@ -601,7 +601,7 @@ def visible_organisations(user) -> QuerySet[Organisation]:
     )
     return Organisation.objects.filter(
         Q(pk__in=linked.values("organisation_id"))
-        | Q(partnerships=None)
+        | ~Q(pk__in=Organisation.partnerships.through.objects.values("organisation_id"))
         | Q(pk=access.organisation_id)
         | Q(pk__in=leading.values("organisation_id"))
     )

@@ -9,6 +9,7 @@ through the hooks of `ScopedAdmin`, what each user may see, change and choose.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -336,3 +337,17 @@ def narrow_choices(admin_site, request, fields: dict, current: QuerySet | None) 
         if current is not None:
             allowed |= Q(pk__in=current.values(name))
         field.queryset = queryset.filter(allowed)
+
+
+class VisibleRelatedFilter(admin.RelatedOnlyFieldListFilter):
+    """Django's filter by the related records of those listed, offering only the related
+    records the user may see (their model's `visible`): a shared organisation's list must
+    not name the partnerships it also works with that the user is not in (issue 15)."""
+
+    def field_choices(self, field, request, model_admin):
+        choices = super().field_choices(field, request, model_admin)
+        related = model_admin.admin_site._registry.get(field.related_model)
+        if not isinstance(related, ScopedAdmin) or related.sees_everything(request):
+            return choices
+        visible = set(related.visible(request).values_list("pk", flat=True))
+        return [(pk, label) for pk, label in choices if pk in visible]
