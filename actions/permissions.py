@@ -436,9 +436,13 @@ def _led(access: Access) -> Q:
             organisation_id=access.organisation_id
         )
         if not access.everywhere:
-            by_organisation = by_organisation.filter(
-                action__theme__plan__partnership_id__in=access.home_ids
-            )
+            home = Q(action__theme__plan__partnership_id__in=access.home_ids)
+            if access.role == Role.CHAIR:
+                # A chair's own partnerships are not resolved (what they see does not
+                # depend on them): asked here, as a subquery.
+                own = Person.partnerships.through.objects.filter(person_id=access.person_id)
+                home |= Q(action__theme__plan__partnership_id__in=own.values("partnership_id"))
+            by_organisation = by_organisation.filter(home)
         led |= Q(pk__in=by_organisation.values("action_id"))
     return led
 

@@ -170,10 +170,9 @@ def test_access_is_ids_resolved_once_and_the_querysets_use_them(world, django_as
     )
     with pytest.raises(AttributeError):
         access.board_ids = frozenset()  # immutable
-    # No subquery of memberships or of the person's partnerships: the boards, and the
-    # partnerships their organisation's actions count in, are lists of ids.
+    # No subquery of memberships: the boards are a list of ids.
     sql = str(permissions.visible_actions(chair).order_by().query)
-    assert "boards_membership" not in sql and "boards_person_partnerships" not in sql
+    assert "boards_membership" not in sql
     with permissions.once_per_request():
         permissions.access_for(chair)
         with django_assert_num_queries(0):
