@@ -2,7 +2,7 @@
 each role, nothing of partnership B is reachable by any URL the project defines.
 
 The URL patterns are read from the resolver (namespaces and the admin included), and each
-pattern's parameters are filled with B's records by what they name (`fill`), so a new page
+pattern's parameters are filled with B's records by what they name (`value`), so a new page
 is covered as soon as it is added, and a parameter this file does not know fails loudly
 rather than being skipped. For every pattern:
 
