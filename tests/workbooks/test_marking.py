@@ -206,7 +206,7 @@ def test_the_preview_page_shows_a_new_actions_marking(client, settings, tmp_path
     settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"
     plan = marked_plan("vru")
     data = with_new_row(export(plan, "vru"))
-    client.force_login(user_in_role(Role.ADMINISTRATOR))
+    client.force_login(user_in_role(Role.ADMINISTRATOR, partnerships=[plan.partnership]))
     response = client.post(
         reverse("workbooks:plan-import", args=[plan.slug]),
         {"file": SimpleUploadedFile("plan.xlsx", data), "layout": "vru"},
