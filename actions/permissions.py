@@ -88,7 +88,8 @@ def sees_everything(user) -> bool:
 def may_use_admin(user) -> bool:
     """Whether the user may enter the Django admin at all: administrators (and superusers)
     only, whatever Django's staff flag and model permissions say. Within it they see and
-    change everything, as everywhere (actions.sites)."""
+    change what they may everywhere: a superuser everything, a partnership's administrator
+    their partnerships' records (actions.sites, actions.admin)."""
     return user.is_authenticated and user.is_active and is_administrator(user)
 
 
@@ -140,7 +141,8 @@ def once_per_request() -> Iterator[None]:
 def access_for(user) -> Access:
     """The user's `Access`, once per request: after their person (which Django keeps on the
     user), two queries for a chair (their seats on boards, and those boards' trees), three
-    for an officer or analyst (and their partnerships), none for an administrator."""
+    for an officer or analyst (and their partnerships), four for a partnership's
+    administrator (and their partnerships' boards), none for a superuser."""
     resolved = _resolved.get()
     if resolved is None:
         return _resolve(user)
