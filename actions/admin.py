@@ -2,10 +2,10 @@
 registration of every model's admin (boards' too) with what each user may see and change
 there, from actions.permissions.
 
-Who enters the admin: administrators (and superusers) only (actions.sites); they see and
-change everything there, as their role lets them everywhere. The narrowing of each page to
-what a user's role lets them see and change (the `visible`, `editable` and `choosable`
-hooks) stays in place beneath that for anyone else, should the admin ever let them in.
+Who enters the admin: administrators (and superusers) only (actions.sites). Superusers see
+and change everything there. A partnership's administrator sees and changes what their
+role lets them everywhere: their partnerships' records (the `visible`, `editable` and
+`choosable` hooks), as would anyone else, should the admin ever let them in.
 Everything the admin writes goes through the services, in the signed-in user's name.
 """
 
@@ -27,7 +27,7 @@ from actions.models import (
 from actions.rag import rag_label
 from boards import admin as boards_admin
 from boards.models import Board, Membership, Organisation, Partnership, Person
-from cspplan.admin import ScopedAdmin, ScopedInline, Services
+from cspplan.admin import ScopedAdmin, ScopedInline, Services, VisibleRelatedFilter
 
 PLAN_SERVICES = Services.named(services, "plan")
 SENIOR_LEADER_SERVICES = Services.named(services, "senior_leader")
@@ -47,6 +47,9 @@ class Permitted:
     `editable`) say which records."""
 
     def sees_everything(self, request) -> bool:
+        return permissions.sees_everything(request.user)
+
+    def role_decides(self, request) -> bool:
         return permissions.is_administrator(request.user)
 
 
@@ -80,7 +83,7 @@ class ThemeInline(ScopedInline, admin.TabularInline):
 def _actions_seen(request, path: str) -> Count:
     """A count of the actions at `path` that the user may see: a marked action they
     may not see is not counted, as its existence is not revealed."""
-    if permissions.is_administrator(request.user):
+    if permissions.sees_everything(request.user):
         return Count(path)
     seen = permissions.visible_actions(request.user).values("pk")
     return Count(path, filter=Q(**{f"{path}__in": seen}))
@@ -109,11 +112,11 @@ class PlanAdmin(ShowsMarking, OfPlans, ScopedAdmin):
         "shown_marking",
     ]
     list_filter = [
-        ("partnership", admin.RelatedOnlyFieldListFilter),
+        ("partnership", VisibleRelatedFilter),
         "layout",
         "status",
         "marking",
-        ("board", admin.RelatedOnlyFieldListFilter),
+        ("board", VisibleRelatedFilter),
     ]
     list_select_related = ["partnership", "board"]
     search_fields = ["title", "summary"]
@@ -149,8 +152,8 @@ class ThemeAdmin(ShowsMarking, OfPlans, ScopedAdmin):
     services = THEME_SERVICES
     list_display = ["name", "plan", "parent", "order", "action_count", "shown_marking"]
     list_filter = [
-        ("plan__partnership", admin.RelatedOnlyFieldListFilter),
-        ("plan", admin.RelatedOnlyFieldListFilter),
+        ("plan__partnership", VisibleRelatedFilter),
+        ("plan", VisibleRelatedFilter),
         "marking",
     ]
     list_select_related = ["plan", "parent"]
@@ -224,14 +227,14 @@ class ActionAdmin(ShowsMarking, Permitted, ScopedAdmin):
     ]
     list_display_links = ["ref", "short_text"]
     list_filter = [
-        ("theme__plan__partnership", admin.RelatedOnlyFieldListFilter),
-        ("theme__plan", admin.RelatedOnlyFieldListFilter),
-        ("theme", admin.RelatedOnlyFieldListFilter),
+        ("theme__plan__partnership", VisibleRelatedFilter),
+        ("theme__plan", VisibleRelatedFilter),
+        ("theme", VisibleRelatedFilter),
         "rag",
         "origin",
         "marking",
-        ("lead_organisations", admin.RelatedOnlyFieldListFilter),
-        ("monitoring_board", admin.RelatedOnlyFieldListFilter),
+        ("lead_organisations", VisibleRelatedFilter),
+        ("monitoring_board", VisibleRelatedFilter),
     ]
     list_select_related = ["theme__plan"]
     search_fields = ["ref", "text", "outcomes", "progress", "comment", "leads"]
@@ -326,8 +329,8 @@ class ProgressUpdateAdmin(ShowsMarking, Permitted, ScopedAdmin):
     services = PROGRESS_UPDATE_SERVICES
     list_display = ["action", "date", "period", "rag_set", "author", "shown_marking"]
     list_filter = [
-        ("action__theme__plan__partnership", admin.RelatedOnlyFieldListFilter),
-        ("action__theme__plan", admin.RelatedOnlyFieldListFilter),
+        ("action__theme__plan__partnership", VisibleRelatedFilter),
+        ("action__theme__plan", VisibleRelatedFilter),
         "rag",
         "marking",
     ]
@@ -369,8 +372,8 @@ class IndicatorAdmin(OfPlans, ScopedAdmin):
     list_display = ["ref", "description", "plan", "category", "direction", "baseline", "target"]
     list_display_links = ["ref", "description"]
     list_filter = [
-        ("plan__partnership", admin.RelatedOnlyFieldListFilter),
-        ("plan", admin.RelatedOnlyFieldListFilter),
+        ("plan__partnership", VisibleRelatedFilter),
+        ("plan", VisibleRelatedFilter),
         "category",
         "direction",
     ]
@@ -389,8 +392,8 @@ class SeniorLeaderAdmin(OfPlans, ScopedAdmin):
     services = SENIOR_LEADER_SERVICES
     list_display = ["name", "role", "organisation", "plan"]
     list_filter = [
-        ("plan__partnership", admin.RelatedOnlyFieldListFilter),
-        ("plan", admin.RelatedOnlyFieldListFilter),
+        ("plan__partnership", VisibleRelatedFilter),
+        ("plan", VisibleRelatedFilter),
     ]
     list_select_related = ["plan"]
     search_fields = ["name", "role", "organisation"]
@@ -406,8 +409,8 @@ class IndicatorValueAdmin(OfPlans, ScopedAdmin):
     services = INDICATOR_VALUE_SERVICES
     list_display = ["indicator", "date", "period", "value"]
     list_filter = [
-        ("indicator__plan__partnership", admin.RelatedOnlyFieldListFilter),
-        ("indicator__plan", admin.RelatedOnlyFieldListFilter),
+        ("indicator__plan__partnership", VisibleRelatedFilter),
+        ("indicator__plan", VisibleRelatedFilter),
     ]
     list_select_related = ["indicator"]
     search_fields = ["indicator__description", "period", "note"]
@@ -430,6 +433,9 @@ class PartnershipAdmin(Permitted, boards_admin.PartnershipAdmin):
     def visible(self, request):
         return permissions.visible_partnerships(request.user)
 
+    def editable(self, request):
+        return permissions.administered_partnerships(request.user)
+
     def choosable(self, request):
         return permissions.partnerships_for_new_plans(request.user)
 
@@ -437,6 +443,12 @@ class PartnershipAdmin(Permitted, boards_admin.PartnershipAdmin):
 class OrganisationAdmin(Permitted, boards_admin.OrganisationAdmin):
     def visible(self, request):
         return permissions.visible_organisations(request.user)
+
+    def editable(self, request):
+        return permissions.administered_organisations(request.user)
+
+    def may_add(self, request) -> bool:
+        return permissions.administered_partnerships(request.user).exists()
 
     def choosable(self, request):
         return self.visible(request)
@@ -446,6 +458,12 @@ class PersonAdmin(Permitted, boards_admin.PersonAdmin):
     def visible(self, request):
         return permissions.visible_people(request.user)
 
+    def editable(self, request):
+        return permissions.administered_people(request.user)
+
+    def may_add(self, request) -> bool:
+        return permissions.administered_partnerships(request.user).exists()
+
     def choosable(self, request):
         return self.visible(request)
 
@@ -454,6 +472,12 @@ class BoardAdmin(Permitted, boards_admin.BoardAdmin):
     def visible(self, request):
         return permissions.visible_boards(request.user)
 
+    def editable(self, request):
+        return permissions.administered_boards(request.user)
+
+    def may_add(self, request) -> bool:
+        return permissions.administered_partnerships(request.user).exists()
+
     def choosable(self, request):
         return self.visible(request)
 
@@ -461,6 +485,12 @@ class BoardAdmin(Permitted, boards_admin.BoardAdmin):
 class MembershipAdmin(Permitted, boards_admin.MembershipAdmin):
     def visible(self, request):
         return permissions.visible_memberships(request.user)
+
+    def editable(self, request):
+        return Membership.objects.filter(board__in=permissions.administered_boards(request.user))
+
+    def may_add(self, request) -> bool:
+        return permissions.administered_partnerships(request.user).exists()
 
 
 for model, model_admin in [

@@ -172,6 +172,17 @@ class Theme(models.Model):
     def clean(self):
         if self.parent_id and self.parent.plan_id != self.plan_id:
             raise ValidationError({"parent": "A sub-theme must belong to the same plan."})
+        if self.plan_id:
+            _monitored_within(self.monitoring_board, self.plan.partnership_id)
+
+
+def _monitored_within(board, partnership_id: int) -> None:
+    """A theme or action is monitored by a board of its own plan's partnership: a board of
+    another would open the plan's actions to that partnership's chairs (issue 15)."""
+    if board is not None and board.partnership_id != partnership_id:
+        raise ValidationError(
+            {"monitoring_board": "The monitoring board must belong to the plan's partnership."}
+        )
 
 
 class ActionOrigin(models.TextChoices):
@@ -291,6 +302,10 @@ class Action(models.Model):
 
     def __str__(self):
         return f"{self.ref} {self.text[:60]}".strip()
+
+    def clean(self):
+        if self.theme_id:
+            _monitored_within(self.monitoring_board, self.theme.plan.partnership_id)
 
 
 class ProgressUpdate(models.Model):

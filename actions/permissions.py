@@ -8,14 +8,21 @@ A signed-in user acts as the `Person` linked to their account, in that person's 
 - chair: sees the plans owned by the boards they chair or sit on and by those boards'
   subgroups, and the actions those boards monitor; edits only what they lead, like an officer;
 - analyst: sees, edits, imports and exports every action of their partnerships' plans;
-- administrator (and any superuser): everything, including the Django admin, which no one
-  else may enter (`may_use_admin`);
+- administrator: everything of their partnerships, marked items included, and the Django
+  admin, which no one else may enter (`may_use_admin`), narrowed there to their
+  partnerships too;
+- a superuser (the site's, not a partnership's): everything, in every partnership.
 - vru (the regional body, the London Violence Reduction Unit): reads every partnership's
   plans in the VRU layout, and only what in them is at OFFICIAL: never an OFFICIAL-SENSITIVE
   action, theme, plan or progress update, whatever boards they sit on or actions name them.
   Changes, imports and exports nothing, leads nothing (My actions is empty), opens no board
   and no meeting; the VRU view across boroughs (the regional app) is theirs alone
   (`may_use_vru_view`).
+
+Partnerships are kept apart (issue 15): nothing above reaches into a partnership the user is
+not in, but for the actions they are a named lead of. An action their organisation leads
+counts only in their own partnerships (those they work in, and those of the boards they sit
+on): the MPS leads actions in every borough, and its officer in one sees none of another's.
 
 Everyone also sees the actions they lead. An OFFICIAL-SENSITIVE action (its own protective
 marking, or its theme's or plan's: `selectors.sensitive_condition`) is seen only by
@@ -76,6 +83,7 @@ def role_of(user) -> Role | None:
 
 
 def is_administrator(user) -> bool:
+    """An administrator of their partnerships, or a superuser."""
     return role_of(user) == Role.ADMINISTRATOR
 
 
@@ -86,10 +94,17 @@ def may_use_vru_view(user) -> bool:
     return role_of(user) == Role.VRU
 
 
+def sees_everything(user) -> bool:
+    """The site's superusers: every partnership's records, with no narrowing (the admin's
+    `sees_everything`, the audit log). A partnership's administrator does not."""
+    return access_for(user).everywhere
+
+
 def may_use_admin(user) -> bool:
     """Whether the user may enter the Django admin at all: administrators (and superusers)
     only, whatever Django's staff flag and model permissions say. Within it they see and
-    change everything, as everywhere (actions.sites)."""
+    change what they may everywhere: a superuser everything, a partnership's administrator
+    their partnerships' records (actions.sites, actions.admin)."""
     return user.is_authenticated and user.is_active and is_administrator(user)
 
 
@@ -106,8 +121,19 @@ class Access:
     person_id: int | None = None
     organisation_id: int | None = None
     partnership_ids: frozenset[int] = frozenset()
-    # The boards the person sits on, in any role, and every board under them.
+    # The boards the person sits on, in any role, and every board under them; for an
+    # administrator, every board of their partnerships as well.
     board_ids: frozenset[int] = frozenset()
+    # Their partnerships and those of the boards they sit on: where an action their
+    # organisation leads counts as theirs.
+    home_ids: frozenset[int] = frozenset()
+    # A superuser: every partnership, with no narrowing.
+    everywhere: bool = False
+
+    @property
+    def manages(self) -> bool:
+        """An analyst or administrator: edits, imports and exports in their partnerships."""
+        return self.role in {Role.ANALYST, Role.ADMINISTRATOR}
 
 
 # Each user's Access within the current request (see `once_per_request`); None outside one.
@@ -130,7 +156,8 @@ def once_per_request() -> Iterator[None]:
 def access_for(user) -> Access:
     """The user's `Access`, once per request: after their person (which Django keeps on the
     user), two queries for a chair (their seats on boards, and those boards' trees), three
-    for an officer or analyst (and their partnerships), none for an administrator."""
+    for an officer or analyst (and their partnerships), four for a partnership's
+    administrator (and their partnerships' boards), none for a superuser."""
     resolved = _resolved.get()
     if resolved is None:
         return _resolve(user)
@@ -143,26 +170,45 @@ def access_for(user) -> Access:
 def _resolve(user) -> Access:
     role = role_of(user)
     person = person_of(user)
+    if role == Role.ADMINISTRATOR and user.is_superuser:
+        # Everything is theirs to see; who they are matters only for what they lead.
+        return Access(
+            role=role,
+            person_id=person.pk if person else None,
+            organisation_id=person.organisation_id if person else None,
+            everywhere=True,
+        )
     if role is None or person is None:
         return Access(role=role)
-    if role == Role.ADMINISTRATOR:
-        # Everything is theirs to see; who they are matters only for what they lead.
-        return Access(role=role, person_id=person.pk, organisation_id=person.organisation_id)
     if role == Role.VRU:
         # What the VRU sees depends on nothing of theirs: not their organisation (they lead
         # nothing), partnerships or seats (no marked item, whatever board they sit on).
         return Access(role=role, person_id=person.pk)
-    seats = Membership.objects.filter(person=person).order_by().values_list("board_id", flat=True)
+    seats = (
+        Membership.objects.filter(person=person)
+        .order_by()
+        .values_list("board_id", "board__partnership_id")
+    )
+    seats = list(seats)
     # What a chair sees does not depend on their partnerships: no need to ask.
     partnerships = ()
     if role != Role.CHAIR:
         partnerships = person.partnerships.order_by().values_list("pk", flat=True)
+    partnerships = frozenset(partnerships)
+    boards = with_subgroups(board for board, _ in seats)
+    if role == Role.ADMINISTRATOR:
+        # Every board of their partnerships is theirs, as if they sat on each: they see
+        # the marked items of all of them.
+        boards |= set(
+            Board.objects.filter(partnership_id__in=partnerships).values_list("pk", flat=True)
+        )
     return Access(
         role=role,
         person_id=person.pk,
         organisation_id=person.organisation_id,
-        partnership_ids=frozenset(partnerships),
-        board_ids=frozenset(with_subgroups(seats)),
+        partnership_ids=partnerships,
+        board_ids=frozenset(boards),
+        home_ids=partnerships | {partnership for _, partnership in seats},
     )
 
 
@@ -190,10 +236,10 @@ def visible_plans(user) -> QuerySet[Plan]:
 
 def _visible_plans(user) -> QuerySet[Plan]:
     access = access_for(user)
+    if access.everywhere:
+        return Plan.objects.all()
     if access.role is None:
         return Plan.objects.none()
-    if access.role == Role.ADMINISTRATOR:
-        return Plan.objects.all()
     if access.role == Role.VRU:
         return Plan.objects.filter(layout=Plan.Layout.VRU, marking=Marking.OFFICIAL)
     led_plans = Action.objects.filter(_led(access)).values("theme__plan_id")
@@ -218,10 +264,10 @@ def visible_actions(user) -> QuerySet[Action]:
     """The actions the user may see, in every plan. Filter a plan's actions by this (or
     use `visible_in_plan`)."""
     access = access_for(user)
+    if access.everywhere:
+        return Action.objects.all()
     if access.role is None:
         return Action.objects.none()
-    if access.role == Role.ADMINISTRATOR:
-        return Action.objects.all()
     return Action.objects.filter(_visible(access))
 
 
@@ -231,10 +277,10 @@ def visible_in_plan(user, plan: Plan) -> QuerySet[Action]:
     plan's dashboard, reading its actions several times, benefit from."""
     access = access_for(user)
     actions = Action.objects.filter(theme__plan=plan)
+    if access.everywhere:
+        return actions
     if access.role is None:
         return Action.objects.none()
-    if access.role == Role.ADMINISTRATOR:
-        return actions
     # Their scope holds the whole plan...
     if access.role == Role.CHAIR:
         in_scope = plan.board_id in access.board_ids
@@ -255,11 +301,11 @@ def visible_in_boards(user, boards: Iterable[int]) -> QuerySet[Action]:
     access = access_for(user)
     boards = set(boards)
     actions = Action.objects.filter(selectors.owned_or_monitored(boards))
+    if access.everywhere:
+        return actions
     if access.role is None:
         return Action.objects.none()
-    if access.role == Role.ADMINISTRATOR or (
-        access.role == Role.CHAIR and boards <= access.board_ids
-    ):
+    if access.role == Role.CHAIR and boards <= access.board_ids:
         return actions
     return actions.filter(_visible(access))
 
@@ -269,10 +315,10 @@ def visible_boards(user) -> QuerySet[Board]:
     every board of an officer's or analyst's partnerships; all for administrators. What a
     dashboard shows is still limited to `visible_actions`."""
     access = access_for(user)
+    if access.everywhere:
+        return Board.objects.all()
     if access.role is None:
         return Board.objects.none()
-    if access.role == Role.ADMINISTRATOR:
-        return Board.objects.all()
     if access.role == Role.CHAIR:
         return Board.objects.filter(pk__in=access.board_ids)
     return Board.objects.filter(
@@ -289,7 +335,7 @@ def actions_led_by(user) -> QuerySet[Action]:
     if access.person_id is None:
         return Action.objects.none()
     led = Action.objects.filter(_led(access))
-    if access.role == Role.ADMINISTRATOR:
+    if access.everywhere:
         return led
     # A marked action led by their organisation stays hidden unless they may see it.
     return led.filter(_sensitive_ok(access))
@@ -298,14 +344,14 @@ def actions_led_by(user) -> QuerySet[Action]:
 def editable_actions(user) -> QuerySet[Action]:
     """The actions whose fields the user may change and to which they may add updates."""
     access = access_for(user)
+    # Nobody changes a closed plan (actions.closing), superusers included.
+    open_plans = Action.objects.exclude(theme__plan__status=PlanStatus.CLOSED)
+    if access.everywhere:
+        return open_plans
     if access.role is None:
         return Action.objects.none()
-    # Nobody changes a closed plan (actions.closing), administrators included.
-    open_plans = Action.objects.exclude(theme__plan__status=PlanStatus.CLOSED)
-    if access.role == Role.ADMINISTRATOR:
-        return open_plans
     scope = _led(access)
-    if access.role == Role.ANALYST:
+    if access.manages:
         scope |= Q(theme__plan__partnership_id__in=access.partnership_ids)
     return open_plans.filter(scope & _sensitive_ok(access))
 
@@ -325,9 +371,9 @@ def importable_plans(user) -> QuerySet[Plan]:
     """The plans `can_import_plan` allows, for choosing one."""
     access = access_for(user)
     open_plans = Plan.objects.exclude(status=PlanStatus.CLOSED)  # actions.closing
-    if access.role == Role.ADMINISTRATOR:
+    if access.everywhere:
         return open_plans
-    if access.role != Role.ANALYST:
+    if not access.manages:
         return Plan.objects.none()
     # As `hidden_in_plan` says, for every plan at once: the plans holding marked actions,
     # updates or themes the analyst may not see are not theirs to import into.
@@ -366,7 +412,7 @@ def can_edit_indicators(user, plan: Plan) -> bool:
 def hidden_in_plan(user, plan: Plan) -> bool:
     """Whether the plan holds marked items the user may not see: actions, themes (a marked
     theme with no action) or progress updates."""
-    if is_administrator(user):
+    if sees_everything(user):
         return False
     marked = Action.objects.filter(selectors.sensitive_condition(), theme__plan=plan)
     updates = ProgressUpdate.objects.filter(
@@ -385,9 +431,9 @@ def hidden_in_plan(user, plan: Plan) -> bool:
 
 def _analyst_of(user, plan: Plan | None) -> bool:
     access = access_for(user)
-    if access.role == Role.ADMINISTRATOR:
+    if access.everywhere:
         return True
-    if access.role != Role.ANALYST:
+    if not access.manages:
         return False
     partnerships = access.partnership_ids
     return plan.partnership_id in partnerships if plan else bool(partnerships)
@@ -420,9 +466,18 @@ def _led(access: Access) -> Q:
     # the person and their organisation is not counted twice by whoever filters by this.
     led = Q(pk__in=_named(access))
     if access.organisation_id:
+        # Only in their own partnerships (see the module's docstring).
         by_organisation = Action.lead_organisations.through.objects.filter(
             organisation_id=access.organisation_id
         )
+        if not access.everywhere:
+            home = Q(action__theme__plan__partnership_id__in=access.home_ids)
+            if access.role == Role.CHAIR:
+                # A chair's own partnerships are not resolved (what they see does not
+                # depend on them): asked here, as a subquery.
+                own = Person.partnerships.through.objects.filter(person_id=access.person_id)
+                home |= Q(action__theme__plan__partnership_id__in=own.values("partnership_id"))
+            by_organisation = by_organisation.filter(home)
         led |= Q(pk__in=by_organisation.values("action_id"))
     return led
 
@@ -447,7 +502,7 @@ def may_see_marked(user, action: Action) -> bool:
     """Whether the user may see the action's OFFICIAL-SENSITIVE items (its marked progress
     updates; the action itself, were it marked)."""
     access = access_for(user)
-    if access.role == Role.ADMINISTRATOR:
+    if access.everywhere:
         return True
     if access.role is None:
         return False
@@ -484,10 +539,10 @@ def visible_themes_in_plan(user, plan: Plan) -> QuerySet[Theme]:
     on (or above) its board; the whole rule for anyone else."""
     access = access_for(user)
     themes = Theme.objects.filter(plan=plan)
+    if access.everywhere:
+        return themes
     if access.role is None:
         return Theme.objects.none()
-    if access.role == Role.ADMINISTRATOR:
-        return themes
     if access.role == Role.CHAIR:
         in_scope = plan.board_id in access.board_ids
     else:
@@ -500,7 +555,7 @@ def visible_themes_in_plan(user, plan: Plan) -> QuerySet[Theme]:
 def _visible_themes(user) -> QuerySet[Theme]:
     themes = Theme.objects.filter(plan__in=visible_plans(user))
     access = access_for(user)
-    if access.role == Role.ADMINISTRATOR:
+    if access.everywhere:
         return themes
     # Every theme of a plan whose board they sit on (or above), as `visible_in_plan` shows
     # them all of it; asked first, so that the costlier tests below run for the rest alone.
@@ -559,7 +614,7 @@ def marked_updates_ok(user) -> Q:
     user may see (`_marked_ok`). For lists of actions already limited to what the user may
     see (`selectors.listed_updates`), and for `visible_updates`."""
     access = access_for(user)
-    if access.role == Role.ADMINISTRATOR:
+    if access.everywhere:
         return Q()
     unmarked = ~Q(marking=Marking.OFFICIAL_SENSITIVE)
     if access.role in (None, Role.VRU):
@@ -569,7 +624,7 @@ def marked_updates_ok(user) -> Q:
 
 def visible_partnerships(user) -> QuerySet[Partnership]:
     """The user's own partnerships, and those of the plans and boards they may see."""
-    if is_administrator(user):
+    if sees_everything(user):
         return Partnership.objects.all()
     person = person_of(user)
     if person is None:
@@ -582,17 +637,34 @@ def visible_partnerships(user) -> QuerySet[Partnership]:
 
 
 def visible_organisations(user) -> QuerySet[Organisation]:
-    """Every organisation, to anyone with a role: they are shared by every partnership
-    (the MPS sits on every London CSP), and saying who they are reveals nothing else."""
-    if role_of(user) is None:
+    """The organisations of the user's partnerships, to anyone with a role: they are
+    shared by the partnerships they work with (the MPS sits on every London CSP)."""
+    access = access_for(user)
+    if access.everywhere:
+        return Organisation.objects.all()
+    if access.role is None:
         return Organisation.objects.none()
-    return Organisation.objects.all()
+    # Those linked to the partnerships they may see (a shared body to each), those linked
+    # to none yet, their own, and those leading what they may see: not a body that works
+    # only with a partnership they are not in (issue 15).
+    linked = Organisation.partnerships.through.objects.filter(
+        partnership_id__in=visible_partnerships(user).values("pk")
+    )
+    leading = Action.lead_organisations.through.objects.filter(
+        action_id__in=visible_actions(user).values("pk")
+    )
+    return Organisation.objects.filter(
+        Q(pk__in=linked.values("organisation_id"))
+        | ~Q(pk__in=Organisation.partnerships.through.objects.values("organisation_id"))
+        | Q(pk=access.organisation_id)
+        | Q(pk__in=leading.values("organisation_id"))
+    )
 
 
 def visible_people(user) -> QuerySet[Person]:
     """The people of the user's partnerships, the members of the boards they may see,
     and the leads of the actions they may see."""
-    if is_administrator(user):
+    if sees_everything(user):
         return Person.objects.all()
     person = person_of(user)
     if person is None:
@@ -617,8 +689,58 @@ def visible_memberships(user) -> QuerySet[Membership]:
 def partnerships_for_new_plans(user) -> QuerySet[Partnership]:
     """The partnerships in which the user may add a plan: an analyst's own, every one for an
     administrator. (The plan is then theirs to change, as `editable_plans` says.)"""
-    if is_administrator(user):
+    access = access_for(user)
+    if access.everywhere:
         return Partnership.objects.all()
-    if role_of(user) != Role.ANALYST:
+    if not access.manages:
         return Partnership.objects.none()
-    return person_of(user).partnerships.all()
+    return Partnership.objects.filter(pk__in=access.partnership_ids)
+
+
+# The partnership's structure ---------------------------------------------------------------
+# Changed in the admin by administrators, each in their own partnerships: a record shared
+# with a partnership they are not in (a shared body, a tri-borough lead) is the site's
+# superusers' to change, as a change to it would reach into that partnership too.
+
+
+def administered_partnerships(user) -> QuerySet[Partnership]:
+    """The partnerships whose structure the user may change: an administrator's own;
+    every one for a superuser."""
+    access = access_for(user)
+    if access.everywhere:
+        return Partnership.objects.all()
+    if access.role != Role.ADMINISTRATOR:
+        return Partnership.objects.none()
+    return Partnership.objects.filter(pk__in=access.partnership_ids)
+
+
+def _only_in(user, links: QuerySet, key: str) -> Q:
+    """Records linked (by `links`, rows of a many-to-many table to partnerships, naming the
+    record by `key`) to the user's administered partnerships and to no other."""
+    mine = administered_partnerships(user).values("pk")
+    inside = links.filter(partnership_id__in=mine).values(key)
+    outside = links.exclude(partnership_id__in=mine).values(key)
+    return Q(pk__in=inside) & ~Q(pk__in=outside)
+
+
+def administered_boards(user) -> QuerySet[Board]:
+    return Board.objects.filter(partnership__in=administered_partnerships(user))
+
+
+def administered_organisations(user) -> QuerySet[Organisation]:
+    if sees_everything(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        _only_in(user, Organisation.partnerships.through.objects, "organisation_id")
+    )
+
+
+def administered_people(user) -> QuerySet[Person]:
+    """People of the user's administered partnerships alone, sitting on no board of
+    another."""
+    if sees_everything(user):
+        return Person.objects.all()
+    elsewhere = Membership.objects.exclude(board__in=administered_boards(user))
+    return Person.objects.filter(
+        _only_in(user, Person.partnerships.through.objects, "person_id")
+    ).exclude(pk__in=elsewhere.values("person_id"))

@@ -1,5 +1,6 @@
-"""The audit log page: for administrators only; not found for anyone else, like every page
-a user may not know exists."""
+"""The audit log page: for the site's superusers only; not found for anyone else, like every
+page a user may not know exists. It reads every partnership's history, so a partnership's
+administrator may not (issue 15)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from actions.permissions import is_administrator
+from actions.permissions import sees_everything
 from actions.views.pagination import pagination
 from audit.forms import AuditFilterForm
 from audit.log import Filters, entries, log_rows
@@ -18,7 +19,7 @@ PAGE_SIZE = 50
 @require_safe
 @login_required
 def audit_log(request):
-    if not is_administrator(request.user):
+    if not sees_everything(request.user):
         raise Http404
     form = AuditFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else Filters()

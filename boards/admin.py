@@ -10,7 +10,7 @@ from django.db.models import Count
 
 from boards import services
 from boards.models import Board, Membership
-from cspplan.admin import ScopedAdmin, ScopedInline, Services
+from cspplan.admin import ScopedAdmin, ScopedInline, Services, VisibleRelatedFilter
 
 PARTNERSHIP_SERVICES = Services.named(services, "partnership")
 ORGANISATION_SERVICES = Services.named(services, "organisation")
@@ -29,7 +29,7 @@ class PartnershipAdmin(ScopedAdmin):
 class OrganisationAdmin(ScopedAdmin):
     services = ORGANISATION_SERVICES
     list_display = ["name", "short_name", "kind"]
-    list_filter = [("partnerships", admin.RelatedOnlyFieldListFilter), "kind"]
+    list_filter = [("partnerships", VisibleRelatedFilter), "kind"]
     search_fields = ["name", "short_name", "aliases"]
     # A shared body (the MPS) is linked to each partnership it works with: imports into a
     # partnership's plans name only its own organisations.
@@ -40,9 +40,9 @@ class PersonAdmin(ScopedAdmin):
     services = PERSON_SERVICES
     list_display = ["name", "post_title", "organisation", "email", "user", "role"]
     list_filter = [
-        ("boards__partnership", admin.RelatedOnlyFieldListFilter),
+        ("boards__partnership", VisibleRelatedFilter),
         "role",
-        ("organisation", admin.RelatedOnlyFieldListFilter),
+        ("organisation", VisibleRelatedFilter),
     ]
     list_select_related = ["organisation", "user"]
     search_fields = ["name", "post_title", "email", "organisation__name"]
@@ -77,9 +77,9 @@ class BoardAdmin(ScopedAdmin):
     services = BOARD_SERVICES
     list_display = ["name", "partnership", "kind", "parent", "member_count"]
     list_filter = [
-        ("partnership", admin.RelatedOnlyFieldListFilter),
+        ("partnership", VisibleRelatedFilter),
         "kind",
-        ("parent", admin.RelatedOnlyFieldListFilter),
+        ("parent", VisibleRelatedFilter),
     ]
     list_select_related = ["partnership", "parent"]
     search_fields = ["name", "description"]
@@ -102,10 +102,10 @@ class MembershipAdmin(ScopedAdmin):
     services = MEMBERSHIP_SERVICES
     list_display = ["person", "role", "interim", "board", "partnership"]
     list_filter = [
-        ("board__partnership", admin.RelatedOnlyFieldListFilter),
+        ("board__partnership", VisibleRelatedFilter),
         "role",
         "interim",
-        ("board", admin.RelatedOnlyFieldListFilter),
+        ("board", VisibleRelatedFilter),
     ]
     list_select_related = ["person", "board__partnership"]
     search_fields = ["person__name", "board__name"]

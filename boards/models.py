@@ -90,7 +90,10 @@ class Role(models.TextChoices):
     OFFICER = "officer", "Officer: updates the actions they or their organisation lead"
     CHAIR = "chair", "Chair: sees the boards they chair or sit on, and their subgroups"
     ANALYST = "analyst", "Analyst: imports, exports and edits their partnerships' plans"
-    ADMINISTRATOR = "administrator", "Administrator: everything"
+    ADMINISTRATOR = (
+        "administrator",
+        "Administrator: everything in their partnerships, and the admin",
+    )
     # The London Violence Reduction Unit: reads every partnership's VRU plan, changes nothing.
     VRU = "vru", "VRU: reads every partnership's VRU plans at OFFICIAL; changes nothing"
 

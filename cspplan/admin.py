@@ -9,6 +9,7 @@ through the hooks of `ScopedAdmin`, what each user may see, change and choose.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -67,18 +68,28 @@ class ScopedAdmin(_Writes, SimpleHistoryAdmin):
     """A model's admin whose lists, pages, history, autocomplete and choices hold only
     what the user may see, and whose saving and deleting go through the services.
 
-    The hooks (`sees_everything`, `visible`, `editable`, `choosable`, `may_add`) come from
-    the permissions module. Only those who see everything (administrators) enter the admin
-    (actions.sites), and their role, not Django's model permissions, lets them use every
-    page, as it does everywhere else. For anyone else the narrowing below stays in place,
-    with Django's model permissions on top, should the admin ever let them in.
+    The hooks (`sees_everything`, `role_decides`, `visible`, `editable`, `choosable`,
+    `may_add`) come from the permissions module. Only administrators enter the admin
+    (actions.sites). A superuser sees everything; a partnership's administrator uses the
+    pages by their role, not Django's model permissions, narrowed to their partnerships by
+    the hooks. For anyone else the narrowing stays in place, with Django's model
+    permissions on top, should the admin ever let them in.
     """
 
     # ---- hooks --------------------------------------------------------------------------
 
     def sees_everything(self, request) -> bool:
-        """Whether the user may see and change every record (an administrator)."""
+        """Whether the user may see and change every record (the site's superuser)."""
         return False
+
+    def role_decides(self, request) -> bool:
+        """Whether the user's role, not Django's model permissions, lets them use the
+        model's pages (a partnership's administrator): what they see and change there is
+        still narrowed by the hooks below."""
+        return False
+
+    def _django_allows(self, request, permission: Callable, obj=None) -> bool:
+        return self.role_decides(request) or permission(request, obj)
 
     def visible(self, request) -> QuerySet:
         """The records the user may see."""
@@ -108,33 +119,39 @@ class ScopedAdmin(_Writes, SimpleHistoryAdmin):
         return self.sees_everything(request) or hook(request).filter(pk=obj.pk).exists()
 
     def has_module_permission(self, request):
-        return self.sees_everything(request) or super().has_module_permission(request)
+        return (
+            self.sees_everything(request)
+            or self.role_decides(request)
+            or super().has_module_permission(request)
+        )
 
     def has_view_permission(self, request, obj=None):
         if self.sees_everything(request):
             return True
-        return super().has_view_permission(request, obj) and (
+        return self._django_allows(request, super().has_view_permission, obj) and (
             obj is None or self.allows(request, self.visible, obj)
         )
 
     def has_change_permission(self, request, obj=None):
         if self.sees_everything(request):
             return True
-        return super().has_change_permission(request, obj) and (
+        return self._django_allows(request, super().has_change_permission, obj) and (
             obj is None or self.allows(request, self.editable, obj)
         )
 
     def has_delete_permission(self, request, obj=None):
         if self.sees_everything(request):
             return True
-        return super().has_delete_permission(request, obj) and (
+        return self._django_allows(request, super().has_delete_permission, obj) and (
             obj is None or self.allows(request, self.editable, obj)
         )
 
     def has_add_permission(self, request):
         if self.sees_everything(request):
             return True
-        return super().has_add_permission(request) and self.may_add(request)
+        return (self.role_decides(request) or super().has_add_permission(request)) and self.may_add(
+            request
+        )
 
     def get_search_results(self, request, queryset, search_term):
         queryset, duplicates = super().get_search_results(request, queryset, search_term)
@@ -165,10 +182,11 @@ class ScopedAdmin(_Writes, SimpleHistoryAdmin):
     # django-simple-history accepted it from anyone who may view the history. Each version
     # can still be seen.
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":
-            raise PermissionDenied
+        # A record the user may not see is not found, whatever the method.
         if not self.sees_everything(request):
             self._visible_or_404(request, object_id)
+        if request.method != "GET":
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def revert_disabled(self, request, obj=None):
@@ -266,25 +284,34 @@ class ScopedInline(_Writes):
         parent = self._parent()
         return obj is None or parent.allows(request, parent.editable, obj)
 
+    def _django_allows(self, request, permission: Callable, *args) -> bool:
+        return self._parent().role_decides(request) or permission(request, *args)
+
     def has_view_permission(self, request, obj=None):
         if self._parent().sees_everything(request):
             return True
-        return super().has_view_permission(request, obj)
+        return self._django_allows(request, super().has_view_permission, obj)
 
     def has_add_permission(self, request, obj):
         if self._parent().sees_everything(request):
             return True
-        return super().has_add_permission(request, obj) and self._parent_allows(request, obj)
+        return self._django_allows(
+            request, super().has_add_permission, obj
+        ) and self._parent_allows(request, obj)
 
     def has_change_permission(self, request, obj=None):
         if self._parent().sees_everything(request):
             return True
-        return super().has_change_permission(request, obj) and self._parent_allows(request, obj)
+        return self._django_allows(
+            request, super().has_change_permission, obj
+        ) and self._parent_allows(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         if self._parent().sees_everything(request):
             return True
-        return super().has_delete_permission(request, obj) and self._parent_allows(request, obj)
+        return self._django_allows(
+            request, super().has_delete_permission, obj
+        ) and self._parent_allows(request, obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -310,3 +337,17 @@ def narrow_choices(admin_site, request, fields: dict, current: QuerySet | None) 
         if current is not None:
             allowed |= Q(pk__in=current.values(name))
         field.queryset = queryset.filter(allowed)
+
+
+class VisibleRelatedFilter(admin.RelatedOnlyFieldListFilter):
+    """Django's filter by the related records of those listed, offering only the related
+    records the user may see (their model's `visible`): a shared organisation's list must
+    not name the partnerships it also works with that the user is not in (issue 15)."""
+
+    def field_choices(self, field, request, model_admin):
+        choices = super().field_choices(field, request, model_admin)
+        related = model_admin.admin_site._registry.get(field.related_model)
+        if not isinstance(related, ScopedAdmin) or related.sees_everything(request):
+            return choices
+        visible = set(related.visible(request).values_list("pk", flat=True))
+        return [(pk, label) for pk, label in choices if pk in visible]

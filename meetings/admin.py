@@ -1,8 +1,9 @@
 """The admin pages of meetings, standing items, agenda items, attendance, minuted actions and
 subgroup reports.
 
-As for every model (actions.admin): only administrators enter the admin (actions.sites),
-and they see and change everything there. Beneath that, each page is narrowed to what
+As for every model (actions.admin): only administrators enter the admin (actions.sites);
+superusers see and change everything there, a partnership's administrator their
+partnerships' records (`Administered`). Beneath that, each page is narrowed to what
 meetings.permissions lets a user see (a marked item, action or report to those who may see
 it), and changed and added by administrators only, as the partnership's structure is;
 the meetings pages are where a chair or analyst manages a board's meetings. Everything the
@@ -13,7 +14,8 @@ from django.contrib import admin
 
 from actions.admin import Permitted, ShowsMarking
 from actions.models import Marking
-from cspplan.admin import ScopedAdmin, ScopedInline, Services
+from actions.permissions import administered_partnerships
+from cspplan.admin import ScopedAdmin, ScopedInline, Services, VisibleRelatedFilter
 from meetings import permissions, services
 from meetings.models import (
     AgendaItem,
@@ -71,6 +73,20 @@ class StaysPut:
         return readonly + list(self.stays) if obj is not None else readonly
 
 
+class Administered:
+    """Changed, and added, by the administrators of the board's partnership (and
+    superusers): `board_path` leads from the record to its board."""
+
+    board_path = "meeting__board"
+
+    def editable(self, request):
+        partnerships = administered_partnerships(request.user)
+        return self.visible(request).filter(**{f"{self.board_path}__partnership__in": partnerships})
+
+    def may_add(self, request) -> bool:
+        return administered_partnerships(request.user).exists()
+
+
 class AgendaItemInline(ScopedInline, admin.TabularInline):
     services = AGENDA_ITEM_SERVICES
     model = AgendaItem
@@ -113,13 +129,14 @@ class MeetingActionInline(ScopedInline, admin.TabularInline):
         return formset
 
 
-class MeetingAdmin(StaysPut, Permitted, ScopedAdmin):
+class MeetingAdmin(StaysPut, Administered, Permitted, ScopedAdmin):
     stays = ("board",)
+    board_path = "board"
     services = MEETING_SERVICES
     list_display = ["__str__", "date", "board", "status", "time_as_written", "venue", "chair"]
     list_filter = [
-        ("board__partnership", admin.RelatedOnlyFieldListFilter),
-        ("board", admin.RelatedOnlyFieldListFilter),
+        ("board__partnership", VisibleRelatedFilter),
+        ("board", VisibleRelatedFilter),
         "status",
         "online",
     ]
@@ -136,11 +153,12 @@ class MeetingAdmin(StaysPut, Permitted, ScopedAdmin):
         return self.visible(request)
 
 
-class StandingItemAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
+class StandingItemAdmin(ShowsMarking, StaysPut, Administered, Permitted, ScopedAdmin):
     stays = ("board",)
+    board_path = "board"
     services = STANDING_ITEM_SERVICES
     list_display = ["title", "board", "presenter_as_written", "minutes_allowed", "shown_marking"]
-    list_filter = [("board", admin.RelatedOnlyFieldListFilter), "marking"]
+    list_filter = [("board", VisibleRelatedFilter), "marking"]
     list_select_related = ["board"]
     search_fields = ["title"]
     autocomplete_fields = ["board"]
@@ -152,7 +170,7 @@ class StandingItemAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
         return self.visible(request)
 
 
-class AgendaItemAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
+class AgendaItemAdmin(ShowsMarking, StaysPut, Administered, Permitted, ScopedAdmin):
     stays = ("meeting",)
     services = AGENDA_ITEM_SERVICES
     list_display = [
@@ -166,8 +184,8 @@ class AgendaItemAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
     ]
     list_display_links = ["number", "title"]
     list_filter = [
-        ("meeting__board", admin.RelatedOnlyFieldListFilter),
-        ("meeting", admin.RelatedOnlyFieldListFilter),
+        ("meeting__board", VisibleRelatedFilter),
+        ("meeting", VisibleRelatedFilter),
         "marking",
     ]
     list_select_related = ["meeting__board"]
@@ -187,11 +205,11 @@ class AgendaItemAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
         return self.visible(request)
 
 
-class AttendanceAdmin(StaysPut, Permitted, ScopedAdmin):
+class AttendanceAdmin(StaysPut, Administered, Permitted, ScopedAdmin):
     stays = ("meeting",)
     services = ATTENDANCE_SERVICES
     list_display = ["name_as_written", "person", "kind", "role", "meeting"]
-    list_filter = [("meeting", admin.RelatedOnlyFieldListFilter), "kind", "role"]
+    list_filter = [("meeting", VisibleRelatedFilter), "kind", "role"]
     list_select_related = ["person", "meeting__board"]
     search_fields = ["name_as_written", "person__name"]
     autocomplete_fields = ["meeting", "person"]
@@ -200,13 +218,13 @@ class AttendanceAdmin(StaysPut, Permitted, ScopedAdmin):
         return Attendance.objects.filter(meeting__in=permissions.visible_meetings(request.user))
 
 
-class MeetingActionAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
+class MeetingActionAdmin(ShowsMarking, StaysPut, Administered, Permitted, ScopedAdmin):
     stays = ("meeting",)
     services = MEETING_ACTION_SERVICES
     list_display = ["short_text", "owners_as_written", "status", "meeting", "due_date"]
     list_filter = [
-        ("meeting__board", admin.RelatedOnlyFieldListFilter),
-        ("meeting", admin.RelatedOnlyFieldListFilter),
+        ("meeting__board", VisibleRelatedFilter),
+        ("meeting", VisibleRelatedFilter),
         "status",
         "marking",
     ]
@@ -230,13 +248,13 @@ class MeetingActionAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
         return marked + (action.text if len(action.text) <= 90 else action.text[:89] + "…")
 
 
-class SubgroupReportAdmin(ShowsMarking, StaysPut, Permitted, ScopedAdmin):
+class SubgroupReportAdmin(ShowsMarking, StaysPut, Administered, Permitted, ScopedAdmin):
     stays = ("board", "meeting")
     services = SUBGROUP_REPORT_SERVICES
     list_display = ["__str__", "board", "meeting", "author", "shown_marking"]
     list_filter = [
-        ("meeting__board", admin.RelatedOnlyFieldListFilter),
-        ("board", admin.RelatedOnlyFieldListFilter),
+        ("meeting__board", VisibleRelatedFilter),
+        ("board", VisibleRelatedFilter),
         "marking",
     ]
     list_select_related = ["board", "meeting__board", "author"]

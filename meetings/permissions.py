@@ -9,7 +9,8 @@
   follow. To anyone else it does not exist: not listed, not counted, not in any document,
   and its page is a 404.
 - Managing (the forward plan, agendas, attendance, minutes, the action log): the board's
-  chair (or interim chair), and the analysts and administrators of its partnership.
+  chair (or interim chair), and the analysts and administrators of its partnership (and
+  the site's superusers).
 - A subgroup's update report: seen by those who see the meeting it is made to and by those
   who sit on the subgroup (`visible_subgroup_reports`); written by the subgroup's chair and
   whoever manages the board it reports to.
@@ -19,7 +20,7 @@ from django.db.models import Q, QuerySet
 
 from actions.models import Marking
 from actions.permissions import access_for, visible_boards
-from boards.models import Board, Membership, Role
+from boards.models import Board, Membership
 from meetings.models import AgendaItem, Meeting, MeetingAction, StandingItem, SubgroupReport
 
 
@@ -32,7 +33,7 @@ def marking_ok(user, board_path: str) -> Q:
     whose boards are at `board_path` ("meeting__board", "board", ...) and which has a
     `marking`."""
     access = access_for(user)
-    if access.role == Role.ADMINISTRATOR:
+    if access.everywhere:
         return Q()
     official = Q(marking=Marking.OFFICIAL)
     if access.role is None:
@@ -42,9 +43,7 @@ def marking_ok(user, board_path: str) -> Q:
 
 def may_see_marked(user, board: Board) -> bool:
     access = access_for(user)
-    return access.role == Role.ADMINISTRATOR or (
-        access.role is not None and board.pk in access.board_ids
-    )
+    return access.everywhere or (access.role is not None and board.pk in access.board_ids)
 
 
 def visible_items(user) -> QuerySet[AgendaItem]:
@@ -88,12 +87,12 @@ def _chairs(user, board: Board) -> bool:
 def can_manage_meetings(user, board: Board) -> bool:
     """The forward plan, agendas, attendance, minutes and the action log of `board`."""
     access = access_for(user)
+    if access.everywhere:
+        return True
     # The VRU role reads plans and changes nothing, whatever board its person sits on.
     if access.role in (None, Role.VRU):
         return False
-    if access.role == Role.ADMINISTRATOR:
-        return True
-    if access.role == Role.ANALYST and board.partnership_id in access.partnership_ids:
+    if access.manages and board.partnership_id in access.partnership_ids:
         return True
     return _chairs(user, board)
 

@@ -193,7 +193,7 @@ def build_world() -> World:
     other_chair = user_in_role(Role.CHAIR, name="Otto Chair")
     MembershipFactory(board=other_board, person=other_chair.person, role=Membership.Role.CHAIR)
     analyst = user_in_role(Role.ANALYST, partnerships=[here], name="Ana Analyst")
-    administrator = user_in_role(Role.ADMINISTRATOR, name="Adam Administrator")
+    administrator = user_in_role(Role.ADMINISTRATOR, partnerships=[here], name="Adam Administrator")
     superuser = UserFactory(
         is_staff=True, is_superuser=True, first_name="Ada", last_name="Superuser"
     )

@@ -331,7 +331,9 @@ PAGES = {
         only(SEE_VIOLENCE_PLAN),
     ),
     # The audit log: administrators only.
-    "audit/": Page(lambda w: reverse("audit:log"), only({"administrator": 200})),
+    # The audit log: the site's superusers only (every partnership's history is in it), not
+    # a partnership's administrator (issue 15).
+    "audit/": Page(lambda w: reverse("audit:log"), answers(404)),
     # A meeting of the CSP board: its pack and agenda, to those who may open the board.
     "boards/<int:pk>/meetings/<day:day>/pack/": Page(
         meeting_url("meetingpack:pack"), only(SEE_CSP_BOARD)
@@ -473,7 +475,9 @@ ADMIN_MODELS = {
     "auth.group": (lambda w: w.group, 403),
     "auth.user": (lambda w: w.officer, 403),
     "boards.partnership": (lambda w: w.here, 200),
-    "boards.organisation": (lambda w: w.police, 200),
+    # The council, linked to here alone: the police, shared with the other partnership, are
+    # the site's superusers' to change (actions.permissions.administered_organisations).
+    "boards.organisation": (lambda w: w.council, 200),
     "boards.person": (lambda w: w.pat, 200),
     "boards.board": (lambda w: w.board, 200),
     "boards.membership": (lambda w: w.chair.person.memberships.get(), 200),
@@ -519,6 +523,11 @@ def meeting_records(w) -> dict:
         "meetingaction": made("MeetingAction", meeting=meeting, agenda_item=item, text="Write."),
         "subgroupreport": made("SubgroupReport", board=w.subgroup, meeting=meeting),
     }
+
+
+# A page of a model's admin whose answer to the administrator is not the model's: a new
+# partnership is the site's superusers' to add, not a partnership's administrator's.
+ADMIN_EXCEPTIONS = {("boards.partnership", "add/"): 403}
 
 
 def _admin_base(model: str) -> str:
@@ -630,6 +639,7 @@ def admin_page(route: str) -> Page | None:
         return None
     record, allowed = ADMIN_MODELS[model]
     address, administrator, writes = ADMIN_MODEL_PAGES[match["page"]]
+    allowed = ADMIN_EXCEPTIONS.get((model, match["page"]), allowed)
     base = _admin_base(model)
     return Page(
         lambda w: address(base, record(w)),

@@ -98,14 +98,22 @@ def test_the_sign_in_page_brings_an_administrator_back_to_the_admin(client, worl
 @pytest.mark.parametrize("who", ["administrator", "superuser"])
 def test_administrators_enter_and_see_everything(client, world, who):
     """An administrator (a person in that role, staff flag or not, model permissions or
-    not; or a superuser) sees what actions.permissions lets them: everything."""
+    not; or a superuser) sees what actions.permissions lets them: everything of their
+    partnership (here), marked or not, and a superuser everything (issue 15)."""
     client.force_login(getattr(world, who))
 
     listed = client.get(reverse("admin:actions_action_changelist"))
     assert listed.status_code == 200
-    assert listed.context["cl"].result_count == Action.objects.count()
+    theirs = Action.objects.all()
+    if who == "administrator":
+        theirs = theirs.filter(theme__plan__partnership=world.here)
+    assert listed.context["cl"].result_count == theirs.count()
     assert world.bx2.text in listed.content.decode()
     change = client.get(reverse("admin:actions_action_change", args=[world.far_action.pk]))
+    if who == "administrator":
+        # Not theirs: the admin's answer for a record it does not have.
+        assert change.status_code == 302 and change["Location"] == reverse("admin:index")
+        change = client.get(reverse("admin:actions_action_change", args=[world.a1.pk]))
     assert change.status_code == 200 and change.context["has_change_permission"]
     found = client.get(
         reverse("admin:autocomplete"),

@@ -140,13 +140,24 @@ def test_an_analyst_of_no_partnership_may_import_nothing(world):
 
 @pytest.mark.parametrize("make", ["superuser", "role"])
 def test_administrators_may_do_everything(world, subgroup_action, make):
+    """A superuser everywhere; a partnership's administrator everything of their own
+    partnership (here), and nothing of another (issue 15)."""
     user = world.superuser if make == "superuser" else world.administrator
     assert permissions.is_administrator(user)
-    # The world's three plans and the subgroup's; their 6, 3, 1 and 1 actions.
-    assert permissions.visible_plans(user).count() == 4
-    assert permissions.editable_actions(user).count() == 11
-    assert permissions.can_import_plan(user, world.far_plan)
-    assert permissions.can_export_plan(user, world.far_plan)
+    if make == "superuser":
+        # The world's three plans and the subgroup's; their 6, 3, 1 and 1 actions.
+        assert permissions.visible_plans(user).count() == 4
+        assert permissions.editable_actions(user).count() == 11
+        assert permissions.can_import_plan(user, world.far_plan)
+        assert permissions.can_export_plan(user, world.far_plan)
+        return
+    # Here's two plans and the subgroup's; their 6, 3 and 1 actions, the marked bx2 too.
+    assert permissions.visible_plans(user).count() == 3
+    assert permissions.editable_actions(user).count() == 10
+    assert world.bx2 in permissions.visible_actions(user)
+    assert permissions.can_import_plan(user, world.plan)
+    assert not permissions.can_import_plan(user, world.far_plan)
+    assert not permissions.can_export_plan(user, world.far_plan)
 
 
 def test_a_person_without_an_organisation_leads_only_by_name(world):
@@ -208,7 +219,8 @@ def test_boards_whose_dashboards_each_role_may_open(world):
         [world.board.pk, world.subgroup.pk, world.other_board.pk]
     )
     assert not permissions.visible_boards(world.no_person).exists()
-    assert permissions.visible_boards(world.administrator).count() == 4  # with the far board
+    assert permissions.visible_boards(world.superuser).count() == 4  # with the far board
+    assert permissions.visible_boards(world.administrator).count() == 3  # here's alone
 
 
 def test_an_actions_own_monitoring_board_wins_over_its_themes(world):

@@ -339,7 +339,7 @@ def test_the_admin_preview_offers_every_row_as_the_pages_download(settings, admi
 
     # Only the session that previewed it; a token that cannot be ours is a bad request.
     other = Client()
-    other.force_login(user_in_role(Role.ADMINISTRATOR))
+    other.force_login(user_in_role(Role.ADMINISTRATOR, partnerships=[plan.partnership]))
     assert other.get(link).status_code == 404
     token = link.split("token=")[1].split("&")[0]
     assert admin_client.get(rows_url, {"token": "../etc", "plan": plan.pk}).status_code == 400

@@ -205,7 +205,7 @@ def test_a_new_action_of_an_unmarked_workbook_is_official():
 def test_the_preview_page_shows_a_new_actions_marking(client):
     plan = marked_plan("vru")
     data = with_new_row(export(plan, "vru"))
-    client.force_login(user_in_role(Role.ADMINISTRATOR))
+    client.force_login(user_in_role(Role.ADMINISTRATOR, partnerships=[plan.partnership]))
     response = client.post(
         reverse("workbooks:plan-import", args=[plan.slug]),
         {"file": SimpleUploadedFile("plan.xlsx", data), "layout": "vru"},
