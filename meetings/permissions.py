@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 
 from actions.models import Marking
 from actions.permissions import access_for, visible_boards
-from boards.models import Board, Membership
+from boards.models import Board, Membership, Role
 from meetings.models import AgendaItem, Meeting, MeetingAction, StandingItem, SubgroupReport
 
 
