@@ -29,6 +29,7 @@ from meetings.models import (
     StandingItem,
     SubgroupReport,
 )
+from rollover.services import rollover_create
 from tests.factories import (
     ActionFactory,
     BoardFactory,
@@ -36,6 +37,7 @@ from tests.factories import (
     IndicatorValueFactory,
     MembershipFactory,
     OrganisationFactory,
+    PanelFeedbackFactory,
     PartnershipFactory,
     PersonFactory,
     PlanFactory,
@@ -81,6 +83,9 @@ class Side:
     report: object = None
     membership: object = None
     download: object = None
+    panel_feedback: object = None
+    rollover: object = None  # the plan rolled over into next year's Draft (next_plan)
+    next_plan: object = None
     users: dict = field(default_factory=dict)
 
 
@@ -154,6 +159,9 @@ def _side(word: str, police) -> Side:
         indicator=side.indicator, date=datetime.date(2021, 6, 30), note=f"{title} quarter"
     )
     side.leader = SeniorLeaderFactory(plan=side.plan, name=f"{title} Senior")
+    side.panel_feedback = PanelFeedbackFactory(
+        theme=side.theme, text=f"{title} panel feedback", given_by=f"{title} panel"
+    )
     side.meeting = Meeting.objects.create(
         board=side.board,
         date=datetime.date(2021, 9, 29),
@@ -212,6 +220,15 @@ def _side(word: str, police) -> Side:
     for user in side.users.values():
         user.username = f"{word}-{user.person.role}"
         user.save()
+    side.rollover = rollover_create(
+        plan=side.plan,
+        user=side.users["analyst"],
+        title=f"{title} violence plan 2022/23",
+        slug=f"{word}-plan-next",
+        start=datetime.date(2022, 4, 1),
+        end=datetime.date(2023, 3, 31),
+    )
+    side.next_plan = side.rollover.new_plan
     return side
 
 

@@ -115,6 +115,7 @@ ADMIN_RECORDS = {
     "actions.indicator": lambda s: s.indicator,
     "actions.seniorleader": lambda s: s.leader,
     "actions.indicatorvalue": lambda s: s.indicator_value,
+    "actions.panelfeedback": lambda s: s.panel_feedback,
     "meetings.meeting": lambda s: s.meeting,
     "meetings.standingitem": lambda s: s.standing_item,
     "meetings.agendaitem": lambda s: s.item,
@@ -146,6 +147,7 @@ BY_SEGMENT = {
     ("pk", "indicators"): lambda s: s.indicator.pk,
     ("item_pk", "items"): lambda s: s.item.pk,
     ("item_pk", "standing-items"): lambda s: s.standing_item.pk,
+    ("pk", "rollover"): lambda s: s.rollover.pk,
 }
 # A parameter that means the same wherever it is.
 BY_NAME = {
@@ -154,6 +156,9 @@ BY_NAME = {
     "action_pk": lambda s: s.meeting_action.pk,
     "value_pk": lambda s: s.indicator_value.pk,
     "subgroup_pk": lambda s: s.subgroup.pk,
+    # Two years of a plan compared: next year's Draft, and one of the comparison's lists.
+    "other_slug": lambda s: s.next_plan.slug,
+    "kind": lambda s: "carried",
     "uidb64": lambda s: "MQ",
     "token": lambda s: "not-a-token",
     "app_label": lambda s: "actions",
