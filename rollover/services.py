@@ -3,7 +3,8 @@
 1. `rollover_create` makes next year's plan as a Draft beside this year's, which carries on
    (officers keep updating it): the plan's themes, and every action not Complete carried
    forward as a new action linked to the one it came from (`Action.carried_from`), with its
-   leads, organisations, monitoring board, RAG status and marking. Complete actions close
+   leads, organisations, monitoring board, RAG status, marking and latest progress update
+   (a copy, received when the original was). Complete actions close
    with the old plan. `rollover_preview` shows all of that, theme by theme, first.
 2. `rollover_activate` (typically when the board approves the new plan) brings across the
    progress updates made to carried actions since the roll-over (`rollover_activation_preview`
@@ -41,6 +42,7 @@ from rollover.models import Rollover
 # Why each record changed, as its history shows it.
 CREATED_REASON = "Rolled over from last year's plan"
 BROUGHT_REASON = "Brought across from last year's plan on activation"
+CARRIED_UPDATE_REASON = "The latest progress update, carried forward with its action"
 ACTIVATED_REASON = "Next year's plan activated"
 CLOSED_REASON = "Closed: next year's plan was activated"
 UNDONE_REASON = "Roll-over undone"
@@ -299,10 +301,14 @@ def rollover_create(
         .exclude(rag=RAG.COMPLETE)
         .select_related("monitoring_board")
         .prefetch_related(*CARRIED_LISTS)
+        .annotate(latest_pk=selectors.newest_update("pk", ProgressUpdate.objects.all()))
         .order_by(*selectors.reading_order())
     )
+    latest = ProgressUpdate.objects.in_bulk(
+        [pk for pk in carried.values_list("latest_pk", flat=True) if pk is not None]
+    )
     for action in carried:
-        actions_services.action_create(
+        new_action = actions_services.action_create(
             user=user,
             reason=CREATED_REASON,
             theme=new_themes[action.theme_id],
@@ -310,6 +316,8 @@ def rollover_create(
             **{name: getattr(action, name) for name in CARRIED_FIELDS},
             **{name: list(getattr(action, name).all()) for name in CARRIED_LISTS},
         )
+        if action.latest_pk is not None:
+            _carry_latest_update(latest[action.latest_pk], new_action, user)
     rollover = record_create(
         Rollover,
         user=user,
@@ -328,6 +336,25 @@ def rollover_create(
     if template is not None:
         template.apply(rollover=rollover, user=user)
     return rollover
+
+
+def _carry_latest_update(update: ProgressUpdate, action: Action, user) -> None:
+    """The carried action's latest progress update, carried with it: where it stands is
+    known in the new plan from the start (its last update, and so whether it has gone
+    stale, are as they were), not only through the link to last year's action. Received
+    when the original was, so that no page counts it as news; its RAG status is the
+    action's already."""
+    copy = actions_services.progress_update_create(
+        action=action,
+        user=user,
+        date=update.date,
+        period=update.period,
+        text=update.text,
+        author=update.author,
+        marking=update.marking,
+        reason=CARRIED_UPDATE_REASON,
+    )
+    ProgressUpdate.objects.filter(pk=copy.pk).update(created_at=update.created_at)
 
 
 def _signed_in(user):

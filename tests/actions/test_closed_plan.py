@@ -239,7 +239,7 @@ def analyst(closed):
 def test_nobody_may_edit_or_import_a_closed_plan(closed, analyst):
     plan, _ = closed
     action = Action.objects.get(theme__plan=plan)
-    administrator = user_in_role(Role.ADMINISTRATOR)
+    administrator = user_in_role(Role.ADMINISTRATOR, partnerships=[plan.partnership])
     for user in (analyst, administrator):
         assert not can_edit_action(user, action)
         assert not editable_actions(user).filter(theme__plan=plan).exists()

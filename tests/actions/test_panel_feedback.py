@@ -43,7 +43,7 @@ def plan():
         plan=plan, name="Marked theme", order=2, marking=Marking.OFFICIAL_SENSITIVE
     )
     ActionFactory(theme=marked, text="Something sensitive")
-    administrator = user_in_role(Role.ADMINISTRATOR)
+    administrator = user_in_role(Role.ADMINISTRATOR, partnerships=[plan.partnership])
     panel_member = PersonFactory(name="Pat Panel")
     services.panel_feedback_create(
         user=administrator,

@@ -72,8 +72,21 @@ def test_every_unfinished_action_is_carried_exactly_once_with_its_link_and_leads
         )
         assert set(new.lead_people.all()) == set(old.lead_people.all())
         assert set(new.lead_organisations.all()) == set(old.lead_organisations.all())
-        # Its updates stay with the old action, which it links to.
-        assert not new.updates.exists()
+        # Its latest update comes with it (a copy, received when the original was); the
+        # others stay with the old action, which it links to.
+        newest = old.updates.order_by("-date", "-created_at", "-pk").first()
+        copies = list(new.updates.all())
+        if newest is None:
+            assert copies == []
+        else:
+            (copy,) = copies
+            assert (copy.date, copy.text, copy.author, copy.marking, copy.created_at) == (
+                newest.date,
+                newest.text,
+                newest.author,
+                newest.marking,
+                newest.created_at,
+            )
         created = new.history.get()
         assert created.history_user == world.analyst
         assert created.history_change_reason == services.CREATED_REASON
@@ -277,7 +290,7 @@ def test_activation_brings_later_updates_across_and_closes_the_old_plan(world):
     rollover = services.rollover_activate(rollover=rollover, user=world.analyst)
 
     new_a1 = world.a1.carried_to.get()
-    (brought,) = new_a1.updates.all()
+    brought = new_a1.updates.get(text="Moved to the new tasking meeting")
     assert (brought.author, brought.date, brought.period, brought.text, brought.rag) == (
         world.pat,
         later.date,
@@ -287,10 +300,14 @@ def test_activation_brings_later_updates_across_and_closes_the_old_plan(world):
     )
     assert new_a1.rag == RAG.AMBER  # the RAG status the update set
     assert world.b1.carried_to.get().updates.count() == 1
-    # The update made before the roll-over stays with the old action alone.
-    assert not ProgressUpdate.objects.filter(
-        action__theme__plan=rollover.new_plan, text="Meeting moved to weekly"
-    ).exists()
+    # The update made before the roll-over came with the action as its latest, once: not
+    # again at activation.
+    assert (
+        ProgressUpdate.objects.filter(
+            action__theme__plan=rollover.new_plan, text="Meeting moved to weekly"
+        ).count()
+        == 1
+    )
     rollover.new_plan.refresh_from_db()
     world.plan.refresh_from_db()
     assert rollover.new_plan.status == Plan.Status.ACTIVE
@@ -314,11 +331,10 @@ def test_activation_brings_only_the_updates_chosen(world):
 
     services.rollover_activate(rollover=rollover, user=world.analyst, bring_updates=[keep.pk])
 
-    assert list(
-        ProgressUpdate.objects.filter(action__theme__plan=rollover.new_plan).values_list(
-            "text", flat=True
-        )
-    ) == ["K"]
+    brought = ProgressUpdate.objects.filter(
+        action__theme__plan=rollover.new_plan, created_at__gte=rollover.created_at
+    )
+    assert list(brought.values_list("text", flat=True)) == ["K"]
 
 
 def test_activation_without_updates_brings_none(world):
@@ -329,7 +345,8 @@ def test_activation_without_updates_brings_none(world):
         rollover=rollover, user=world.analyst, bring_updates=False
     )
 
-    assert not ProgressUpdate.objects.filter(action__theme__plan=rollover.new_plan).exists()
+    new_updates = ProgressUpdate.objects.filter(action__theme__plan=rollover.new_plan)
+    assert not new_updates.filter(text="Later").exists()
     assert rollover.updates_brought == 0
 
 

@@ -260,7 +260,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, draft):
 
 
 def test_an_administrator_may(client, draft):
-    client.force_login(user_in_role(Role.ADMINISTRATOR))
+    client.force_login(user_in_role(Role.ADMINISTRATOR, partnerships=[draft.partnership]))
 
     assert client.get(url("upload", draft)).status_code == 200
 
