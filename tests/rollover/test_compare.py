@@ -359,8 +359,9 @@ def _grow(years, count: int) -> None:
 
 # Pinned, the same at every size: the session, the user and their person (and for an
 # officer, their seats on boards and partnerships; for an administrator, their second
-# factor, seats, partnerships and their partnerships' boards), the two plans, the four counts, each plan's themes and RAG counts by theme, and
-# the marking of the actions counted (one query; the themes' comes with their plans).
+# factor, seats, partnerships and their partnerships' boards), the two plans, the four
+# counts, each plan's themes and RAG counts by theme, and the marking of the actions
+# counted (one query; the themes' comes with their plans).
 COMPARE_QUERIES = {"officer": 16, "administrator": 18}
 
 
