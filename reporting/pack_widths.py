@@ -32,12 +32,27 @@ def fitted_widths(table, room: float) -> list[float]:
     long = [index for index in range(count) if longest[index] > SHORT]
     left = room - sum(wanted[i] for i in range(count) if i not in long)
     if long:
+        # The short columns' widths are the same in every trial, and each long column takes
+        # the same few widths over and over: each row's height in each is worked out once.
+        # (Trying every share for every row from scratch took seconds at 300 actions.)
+        fixed = [
+            max((_cell_height(row[i], wanted[i]) for i in range(count) if i not in long), default=0)
+            for row in lines
+        ]
+        known: dict[tuple[int, float], list[int]] = {}
+
+        def rows_in(index: int, width: float) -> list[int]:
+            if (index, width) not in known:
+                known[index, width] = [_cell_height(row[index], width) for row in lines]
+            return known[index, width]
+
         best = None
         for shares in itertools.product(SHARES, repeat=len(long)):
             widths = list(wanted)
             for index, share in zip(long, shares, strict=True):
                 widths[index] = max(left * share / sum(shares), NARROWEST)
-            height = _height(lines, widths)
+            columns = [rows_in(index, widths[index]) for index in long]
+            height = sum(map(max, fixed, *columns))
             if best is None or height < best[0]:
                 best = (height, widths)
         wanted = best[1]
@@ -53,12 +68,7 @@ def line_length(line) -> int:
     return sum(len(piece_words(piece)) for piece in line)
 
 
-def _height(lines, widths) -> int:
-    """About how many lines of text the table takes with these column widths."""
-    return sum(
-        max(
-            sum(max(1, math.ceil(length / max(width - MARGINS, 1))) for length in cell)
-            for cell, width in zip(row, widths, strict=True)
-        )
-        for row in lines
-    )
+def _cell_height(cell: list[int], width: float) -> int:
+    """About how many lines of text a cell of lines this long takes in a column this wide;
+    a row is as tall as its tallest cell."""
+    return sum(max(1, math.ceil(length / max(width - MARGINS, 1))) for length in cell)
