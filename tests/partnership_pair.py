@@ -11,7 +11,9 @@ shows anything of B's is found by that word alone.
 Users of A in each role (officer, chair of A's board, analyst, administrator of A), a
 superuser (the site's, who sees everything), B's analyst and administrator (who must reach
 what A's users may not: the control that B's addresses are right), and a tri-borough police
-lead, an officer in A and in B, who must see both.
+lead, an officer in A and in B, who must see both. And the VRU's reader, who belongs to no
+partnership and reads both plans (they are in the VRU layout at OFFICIAL) but never their
+marked actions, and nothing else of either.
 """
 
 import datetime
@@ -96,6 +98,7 @@ class Pair:
     police: object  # an organisation shared by both partnerships, as the MPS is
     superuser: object
     tri_borough: object  # an officer of both partnerships
+    vru: object  # the regional body's reader, in no partnership: reads every VRU plan at OFFICIAL
 
     def user(self, role: str):
         return self.a.users[role]
@@ -243,4 +246,7 @@ def build_pair() -> Pair:
         organisation=police,
         name="Tri-borough police lead",
     )
-    return Pair(a=a, b=b, police=police, superuser=superuser, tri_borough=tri_borough)
+    vru = user_in_role(Role.VRU, name="London VRU reader")
+    vru.username = "london-vru"
+    vru.save()
+    return Pair(a=a, b=b, police=police, superuser=superuser, tri_borough=tri_borough, vru=vru)

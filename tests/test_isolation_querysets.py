@@ -289,3 +289,52 @@ def test_someone_of_both_partnerships_sees_both(pair):
     assert {pair.a.meeting, pair.b.meeting} <= set(meetings.permissions.visible_meetings(user))
     actions_seen = actions.permissions.visible_actions(user)
     assert {pair.a.action, pair.b.action} <= set(actions_seen)
+
+
+# What the VRU's reader (in no partnership) may never be given, of any partnership: a board,
+# a seat on one, or anything of a meeting. What they do read, the VRU plans at OFFICIAL, must
+# never hold a marked action.
+VRU_NOTHING = {
+    Board,
+    Membership,
+    Meeting,
+    StandingItem,
+    AgendaItem,
+    Attendance,
+    MeetingAction,
+    SubgroupReport,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name,function", FUNCTIONS, ids=[name for name, _ in FUNCTIONS])
+def test_no_permissions_function_gives_the_vru_a_marked_action_or_a_meeting(name, function, pair):
+    short = name.rsplit(".", 1)[1]
+    if short in CONDITIONS or short in NOT_ABOUT_A_USER or short in REFUSALS:
+        return
+    signature = inspect.signature(function)
+    kwargs = {}
+    for parameter in signature.parameters.values():
+        if parameter.name == "user":
+            kwargs["user"] = pair.vru
+        elif parameter.name in ARGS:
+            kwargs[parameter.name] = ARGS[parameter.name](pair, pair.vru)
+    annotation = typing.get_type_hints(function).get("return", signature.return_annotation)
+    try:
+        result = function(**kwargs)
+    except Http404:
+        return
+    origin = typing.get_origin(annotation) or annotation
+    if origin is Scope:
+        assert not result.actions.filter(pk=pair.a.marked_action.pk).exists(), name
+    elif origin is QuerySet:
+        model = result.model
+        if model in VRU_NOTHING:
+            assert list(result) == [], f"{name} gives the VRU {model.__name__}s"
+        if model is Action:
+            marked = {pair.a.marked_action.pk, pair.b.marked_action.pk}
+            assert not result.filter(pk__in=marked).exists(), f"{name}: a marked action"
+    elif origin is bool and "user" in kwargs and len(kwargs) > 1:
+        # Asked about a record (B's marked action, plan or board): the VRU changes nothing
+        # and sees no marked action, so every such yes-or-no is no.
+        assert result is False, f"{name} says yes to the VRU about B's record"

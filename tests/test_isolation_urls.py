@@ -288,6 +288,7 @@ def pair_once(django_db_setup, django_db_blocker):
             ("superuser", pair.superuser),
             ("tri_borough", pair.tri_borough),
             ("b_analyst", pair.b.users["analyst"]),
+            ("vru", pair.vru),
         ]:
             clients[name] = Client()
             clients[name].force_login(user)
@@ -394,6 +395,75 @@ def test_a_pages_show_nothing_of_b(route, pair_once):
             response = clients[role].get(url, query, follow=True)
             assert response.status_code < 500, f"GET {url} as A's {role}"
             assert not shows_b(response), f"GET {url} {query} as A's {role} shows B's records"
+
+
+# What the VRU's reader may open of a partnership's: its VRU plan's read-only pages (B's plan
+# and next year's Draft are both in the VRU layout at OFFICIAL), and the list of what they
+# see there as a workbook, which anyone who sees a plan may download.
+VRU_READS = {
+    "actions/<int:pk>/",
+    "plans/<slug:slug>/",
+    "plans/<slug:slug>/dashboard/",
+    "plans/<slug:slug>/since/",
+    "plans/<slug:slug>/indicators/",
+    "plans/<slug:slug>/pack/",
+    "plans/<slug:slug>/pack.docx",
+    "plans/<slug:slug>/download.xlsx",
+    "plans/<slug:slug>/compare/<slug:other_slug>/",
+    "plans/<slug:slug>/compare/<slug:other_slug>/<slug:kind>/",
+    "plans/<slug:slug>/compare/<slug:other_slug>/workbook.xlsx",
+}
+# Changes to what they can read: refused, not hidden (they know the plan and action exist).
+# The rest naming a partnership's record is not found to them.
+VRU_REFUSED = {
+    "actions/<int:pk>/update/",
+    "plans/<slug:slug>/export/",
+    "plans/<slug:slug>/import/",
+    "plans/<slug:slug>/import/rows.csv",
+}
+
+
+def shows_marked(response, side: Side) -> bool:
+    return side.marked_action.text.lower() in text_of(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", RECORD_ROUTES)
+def test_the_vru_reader_reaches_only_b_plans_official_pages(route, pair_once):
+    """The VRU reads every partnership's VRU plan at OFFICIAL and nothing else: filled with
+    B's records, an address answers them only if it is one of the plan's read-only pages
+    (VRU_READS), never shows B's marked action, and a post to it writes nothing."""
+    pair, clients = pair_once
+    url = url_of(pattern_of(route), pair.b)
+    response = clients["vru"].get(url, follow=True)
+    assert not shows_marked(response, pair.b), f"GET {url} shows the VRU a marked action"
+    if route in VRU_READS:
+        assert answer(response) == 200, f"GET {url}: the VRU should read it"
+    elif route in VRU_REFUSED:
+        assert answer(response) == 403, f"GET {url} as the VRU: {answer(response)}"
+    else:
+        allowed = {404, 405, NOT_FOUND_IN_ADMIN}
+        allowed |= {403} if admin_model(route) in SITE_WIDE else set()
+        assert answer(response) in allowed, f"GET {url} as the VRU: {answer(response)}"
+    if route in SIGN_OUT:
+        return
+    before = written()
+    response = clients["vru"].post(url, {"post": "yes"}, follow=True)
+    assert not shows_marked(response, pair.b), f"POST {url} shows the VRU a marked action"
+    assert written() == before, f"POST {url} as the VRU wrote something"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [route for route in ROUTES if route not in RECORD_ROUTES])
+def test_the_vru_reader_finds_no_marked_action_in_any_list(route, pair_once):
+    """Lists, searches, the VRU view and its workbook: neither partnership's marked action."""
+    pair, clients = pair_once
+    url = url_of(pattern_of(route), pair.b)
+    for query in ({}, {"q": "operation"}):
+        response = clients["vru"].get(url, query, follow=True)
+        assert response.status_code < 500, f"GET {url} as the VRU"
+        for side in (pair.a, pair.b):
+            assert not shows_marked(response, side), f"GET {url} {query} shows a marked action"
 
 
 def autocompletes() -> list[tuple[str, str, str]]:
