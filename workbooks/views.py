@@ -23,12 +23,13 @@ from actions.models import Action, Marking, Plan
 from actions.permissions import can_export_plan, can_import_plan, visible_plans
 from actions.selectors import highest_marking, plan_actions, plan_marking
 from workbooks import exports, uploads
+from workbooks.confirming import confirm_kept_upload
 from workbooks.forms import ConflictChoicesForm, PlanExportForm, PlanImportForm
 from workbooks.layouts import read_workbook
 from workbooks.presenter import describe, fingerprint, preview_table, row_count, summarised
 from workbooks.preview import preview_import
 from workbooks.safety import WorkbookRefused
-from workbooks.services import ImportRefused, PlanBusy, plan_import, plan_locked
+from workbooks.services import ImportRefused, plan_import
 from workbooks.settling import settle
 from workbooks.table import ID_HEADER
 
@@ -201,31 +202,23 @@ def preview_download(plan: Plan, preview) -> HttpResponse:
 @never_cache
 def plan_import_confirm(request, slug):
     plan = _plan_for(request, slug, can_import_plan)
-    try:
-        kept = uploads.find(request, request.POST.get("token", ""), plan)
-    except uploads.Tampered:
-        return _tampered(request, plan)
-    data = kept.read() if kept else None
-    if data is None:
-        messages.error(
-            request,
-            "That import was not found: it may have been confirmed already, replaced by a "
-            "later upload or kept too long. Upload the workbook again to preview it.",
-        )
-        return redirect("workbooks:plan-import", slug=plan.slug)
-    try:
-        # Previewed again and written in one locked transaction: nothing saved since the
-        # preview the user saw (or while this runs) is written over.
-        with plan_locked(plan):
-            return _confirm(request, plan, kept, data)
-    except PlanBusy:
-        messages.error(
-            request,
-            "Someone else is importing into this plan or saving one of its actions right now, "
-            "so nothing was written. Wait a minute, then confirm the import again.",
-        )
+
+    def busy(kept, data):
         shown = describe(preview_import(read_workbook(data, kept.layout), plan))
         return _preview_page(request, plan, shown, layout=kept.layout, name=kept.name, kept=kept)
+
+    return confirm_kept_upload(
+        request,
+        plan,
+        tampered=lambda: _tampered(request, plan),
+        gone=(
+            "That import was not found: it may have been confirmed already, replaced by a "
+            "later upload or kept too long. Upload the workbook again to preview it."
+        ),
+        upload_again=reverse("workbooks:plan-import", args=[plan.slug]),
+        confirm=lambda kept, data: _confirm(request, plan, kept, data),
+        busy=busy,
+    )
 
 
 def _confirm(request, plan, kept, data):

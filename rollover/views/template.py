@@ -12,6 +12,7 @@ take in a template; to anyone else the pages are not found.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,8 +23,8 @@ from rollover.template import takings_of, template_proposal
 from rollover.template_forms import TemplateChoicesForm, TemplateUploadForm
 from rollover.template_services import TemplateRefused, template_apply
 from workbooks import uploads
+from workbooks.confirming import confirm_kept_upload
 from workbooks.safety import WorkbookRefused
-from workbooks.services import PlanBusy, plan_locked
 
 
 def _plan_for(request, slug: str) -> Plan:
@@ -93,33 +94,26 @@ def template_cancel(request, slug):
 @never_cache
 def template_confirm(request, slug):
     plan = _plan_for(request, slug)
-    try:
-        kept = uploads.find(request, request.POST.get("token", ""), plan)
-    except uploads.Tampered:
-        return _tampered(request, plan)
-    data = kept.read() if kept else None
-    if data is None:
-        messages.error(
-            request,
-            "That template was not found: it may have been taken in already, replaced by a "
-            "later upload or kept too long. Upload it again to preview it.",
-        )
-        return redirect("template:upload", slug=plan.slug)
-    try:
-        # Proposed again and written in one locked transaction, as an import is confirmed:
-        # nothing saved to the plan since the preview the user saw is written over.
-        with plan_locked(plan):
-            return _confirm(request, plan, kept, data)
-    except PlanBusy:
-        messages.error(
-            request,
-            "Someone else is importing into this plan or saving one of its actions right now, "
-            "so nothing was written. Wait a minute, then confirm again.",
-        )
+
+    def busy(kept, data):
         proposal = template_proposal(plan, data)
         form = TemplateChoicesForm(proposal, request.POST)
         form.is_valid()
         return _preview_page(request, plan, proposal, name=kept.name, kept=kept, form=form)
+
+    # Proposed again and written in one locked transaction, as an import is confirmed.
+    return confirm_kept_upload(
+        request,
+        plan,
+        tampered=lambda: _tampered(request, plan),
+        gone=(
+            "That template was not found: it may have been taken in already, replaced by a "
+            "later upload or kept too long. Upload it again to preview it."
+        ),
+        upload_again=reverse("template:upload", args=[plan.slug]),
+        confirm=lambda kept, data: _confirm(request, plan, kept, data),
+        busy=busy,
+    )
 
 
 def _confirm(request, plan, kept, data):
