@@ -251,6 +251,8 @@ def test_the_subgroup_update_reports_for_december():
     assert yos.title == "YOS Board Subgroup Update"
     assert yos.brief_update.startswith("1.1 The YOS board has met twice this quarter")  # 004:1509
     assert "[Unprotected/Protected/RESTRICTED]" not in yos.brief_update  # 004:1520, template
+    # "Security:" left empty (004:1505): unmarked, as its agenda item 14(b) (004:28) is.
+    assert yos.marking == Marking.OFFICIAL
     hate = reports["hate-crime-extremism-tension-monitoring"]
     assert hate.author.name == "Andy Opie"
     assert hate.brief_update.startswith("3.1 At the time of writing")  # "3. Update", 004:1573
