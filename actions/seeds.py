@@ -9,7 +9,13 @@ from actions import services
 from actions.models import Action, Indicator, Marking, Plan, ProgressUpdate, Theme
 from boards import services as boards_services
 from boards.models import Board, Organisation, Partnership, Person
-from boards.seeds import load_organisations, load_people, organisation_named, person_named
+from boards.seeds import (
+    Stated,
+    load_organisations,
+    load_people,
+    organisation_named,
+    person_named,
+)
 from cspplan.records import Record, RecordError
 
 
@@ -139,15 +145,16 @@ def _load_indicator(record: Record, plan: Plan, order: int) -> int:
     return changed
 
 
-def load_plan_file(document: Record) -> int:
-    """Load one plan file; returns how many records were created or changed."""
+def load_plan_file(document: Record, stated: Stated | None = None) -> int:
+    """Load one plan file; returns how many records were created or changed. The people
+    it lists are noted in `stated`, if given (boards.seeds.make_agree)."""
     head = document.record("plan")
     partnership_slug = head.text("partnership", required=True)
     partnership = Partnership.objects.filter(slug=partnership_slug).first()
     if partnership is None:
         raise RecordError(f"{head.where}: no partnership has the slug '{partnership_slug}'")
     changed = load_organisations(document.records("organisations"), partnership)
-    changed += load_people(document.records("people"), partnership)
+    changed += load_people(document.records("people"), partnership, stated)
     with head.located():
         plan, did_change = services.plan_upsert(
             slug=head.text("slug", required=True),

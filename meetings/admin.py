@@ -100,6 +100,7 @@ class AgendaItemInline(ScopedInline, admin.TabularInline):
         "minutes_allowed",
         "pages",
         "marking",
+        "takes_matters_arising",
     ]
     autocomplete_fields = ["presenters"]
     show_change_link = True  # the description, links and minutes are on the item's page

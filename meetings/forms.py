@@ -187,8 +187,21 @@ class ItemForm(forms.Form):
     marking = forms.ChoiceField(
         label="Protective marking", choices=Marking.choices, widget=forms.RadioSelect
     )
+    takes_matters_arising = forms.BooleanField(
+        label="Take the matters arising under this item",
+        required=False,
+        help_text="The open actions of earlier meetings are listed under it, as under "
+        '"Minutes". Only one item of a meeting takes them: ticking this takes them from '
+        "the item that had them.",
+    )
 
-    STANDING = ("title", "presenter_as_written", "minutes_allowed", "marking")
+    STANDING = (
+        "title",
+        "presenter_as_written",
+        "minutes_allowed",
+        "marking",
+        "takes_matters_arising",
+    )
 
     def __init__(self, *args, board: Board, item=None, may_mark: bool, standing=False, **kw):
         if item is not None and "initial" not in kw:
@@ -218,6 +231,8 @@ class ItemForm(forms.Form):
                 layout.append(Field.radios(name, legend_size="s"))
             elif name == "minutes_allowed":
                 layout.append(Field.text(name, field_width=4))
+            elif name == "takes_matters_arising":
+                layout.append(Field.checkbox(name))
             else:
                 layout.append(Field.text(name, field_width="two-thirds"))
         self.helper = _helper(*layout)

@@ -80,6 +80,15 @@ class Meeting(models.Model):
         return self.status in HELD_STATUSES
 
 
+# The item of an agenda under which the open actions of earlier meetings are taken ("matters
+# arising"): the board's "Minutes" or "Minutes and Actions from previous meeting" (seed 004,
+# lines 13 and 1389). Said by the item, not guessed from its title; at most one a meeting.
+MATTERS_ARISING_HELP = (
+    "The open actions of earlier meetings are listed under this item; at most one item "
+    "of a meeting takes them, else they are listed after the agenda."
+)
+
+
 class StandingItem(models.Model):
     """An item a board sets once and every new meeting's agenda carries (the VRU asks boards
     to keep violence performance, repeat knife carriers, community tensions, and stop and
@@ -90,6 +99,11 @@ class StandingItem(models.Model):
     presenter_as_written = models.CharField("presenter", max_length=300, blank=True)
     minutes_allowed = models.PositiveSmallIntegerField(null=True, blank=True)
     marking = marking_field()
+    takes_matters_arising = models.BooleanField(
+        "matters arising are taken under this item",
+        default=False,
+        help_text=MATTERS_ARISING_HELP + " Carried to the agenda of each new meeting.",
+    )
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -99,6 +113,13 @@ class StandingItem(models.Model):
         constraints = [
             not_blank("title", "standingitem_title_not_blank"),
             in_choices("marking", Marking, "standingitem_marking_valid"),
+            # One item of a board's standing items takes the matters arising, if any does.
+            models.UniqueConstraint(
+                fields=["board"],
+                condition=Q(takes_matters_arising=True),
+                name="standingitem_one_matters_arising",
+                violation_error_message="Another standing item already takes matters arising.",
+            ),
         ]
 
     def __str__(self):
@@ -135,6 +156,9 @@ class AgendaItem(models.Model):
         related_name="agenda_items",
     )
     minutes = models.TextField(blank=True)
+    takes_matters_arising = models.BooleanField(
+        "matters arising are taken under this item", default=False, help_text=MATTERS_ARISING_HELP
+    )
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords(m2m_fields=["presenters"])
@@ -144,6 +168,13 @@ class AgendaItem(models.Model):
         constraints = [
             not_blank("title", "agendaitem_title_not_blank"),
             in_choices("marking", Marking, "agendaitem_marking_valid"),
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(takes_matters_arising=True),
+                name="agendaitem_one_matters_arising",
+                violation_error_message="Another item of the meeting already takes matters "
+                "arising.",
+            ),
         ]
 
     def __str__(self):

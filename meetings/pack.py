@@ -79,28 +79,23 @@ def presenter_of(item) -> str:
 
 
 def agenda_lines(meeting: Meeting, items: list[AgendaItem]) -> list[AgendaLine]:
-    """The items in order with the clock running from the meeting's start: each item starts
-    when the ones before it have had their minutes (an item with no minutes takes none)."""
-    clock = None
-    if meeting.start_time is not None:
-        clock = datetime.datetime.combine(meeting.date, meeting.start_time)
-    lines = []
-    for item in items:
-        lines.append(
-            AgendaLine(
-                number=item.number,
-                title=item.title,
-                description=item.description,
-                presenter=presenter_of(item),
-                minutes=item.minutes_allowed,
-                starts=clock.time() if clock else None,
-                pages=item.pages,
-                restricted=item.marking != Marking.OFFICIAL,
-            )
+    """`items` (those the reader may see) in order, each with the time it starts by the
+    running clock, which counts every item of the agenda (selectors.start_times): the real
+    times, whichever items the reader sees."""
+    starts = selectors.start_times(meeting)
+    return [
+        AgendaLine(
+            number=item.number,
+            title=item.title,
+            description=item.description,
+            presenter=presenter_of(item),
+            minutes=item.minutes_allowed,
+            starts=starts.get(item.pk),
+            pages=item.pages,
+            restricted=item.marking != Marking.OFFICIAL,
         )
-        if clock is not None and item.minutes_allowed:
-            clock += datetime.timedelta(minutes=item.minutes_allowed)
-    return lines
+        for item in items
+    ]
 
 
 def meeting_items(user, meeting: Meeting, *, official_only: bool = False) -> list[AgendaItem]:
@@ -246,23 +241,7 @@ def build_meeting_pack(
 
     arising = list(selectors.matters_arising(meeting, visible_actions))
     markings += [action.marking for action in arising]
-    parts.append(
-        Part(
-            "matters-arising",
-            "Matters arising",
-            [
-                Section(
-                    "open-actions",
-                    f"Open actions of earlier meetings ({len(arising)})",
-                    actions_table(arising, "Open actions of earlier meetings", raised_at=True),
-                    intro="Actions raised at the board's earlier meetings and not yet completed "
-                    "or closed, with the meeting each came from.",
-                    empty="No actions of earlier meetings are open.",
-                )
-            ],
-            wide=False,
-        )
-    )
+    parts.append(_arising_part(arising, selectors.matters_arising_item(items)))
 
     reports = list(_official(meeting_reports(user, meeting), leave_out_marked))
     markings += [report.marking for report in reports]
@@ -313,6 +292,31 @@ def build_meeting_pack(
         "not_reported": len(not_reported),
     }
     return MeetingPack(pack, meeting, previous, since, not_reported, counts, scope.actions)
+
+
+def _arising_part(arising: list[MeetingAction], item: AgendaItem | None) -> Part:
+    """The open actions of earlier meetings, and the agenda item they are taken under (the
+    one that takes matters arising, among the items the reader sees), if there is one."""
+    where = ""
+    if item is not None:
+        number = item.number.rstrip(".")
+        where = f" They are taken under {f'item {number}, ' if number else 'the item '}"
+        where += f"{item.title}."
+    return Part(
+        "matters-arising",
+        "Matters arising",
+        [
+            Section(
+                "open-actions",
+                f"Open actions of earlier meetings ({len(arising)})",
+                actions_table(arising, "Open actions of earlier meetings", raised_at=True),
+                intro="Actions raised at the board's earlier meetings and not yet completed "
+                "or closed, with the meeting each came from." + where,
+                empty="No actions of earlier meetings are open.",
+            )
+        ],
+        wide=False,
+    )
 
 
 def _minutes_part(previous, attendance, items, raised) -> Part:

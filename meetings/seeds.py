@@ -85,6 +85,7 @@ def _load_item(record: Record, meeting: Meeting, order: int, action_order: list[
             report=record.text("report"),
             plan=_plan(partnership, record.text("plan")),
             minutes=record.text("minutes"),
+            takes_matters_arising=record.flag("takes_matters_arising"),
         )
     for action in record.records("actions"):
         changed += _load_action(action, item, action_order[0])

@@ -2,10 +2,12 @@
 limited to what the user may see (meetings.permissions), so a rule is written once and the
 marking rule is applied by the caller's queryset."""
 
+import datetime
+
 from django.db.models import QuerySet
 
 from boards.models import Board
-from meetings.models import HELD_STATUSES, OUTSTANDING, Meeting, MeetingAction
+from meetings.models import HELD_STATUSES, OUTSTANDING, AgendaItem, Meeting, MeetingAction
 
 
 def previous_held_meeting(meeting: Meeting) -> Meeting | None:
@@ -30,7 +32,8 @@ def last_held_meeting(board: Board, before) -> Meeting | None:
 
 def matters_arising(meeting: Meeting, actions: QuerySet[MeetingAction]) -> QuerySet[MeetingAction]:
     """The actions of the board's earlier meetings still outstanding (open or carried
-    forward): listed under `meeting`'s minutes item until completed or closed. `actions` is
+    forward): listed under `meeting`'s item that takes them (matters_arising_item) until
+    completed or closed. `actions` is
     what the reader may see (`permissions.visible_meeting_actions`)."""
     return (
         actions.filter(
@@ -42,6 +45,31 @@ def matters_arising(meeting: Meeting, actions: QuerySet[MeetingAction]) -> Query
         .prefetch_related("owners")
         .order_by("meeting__date", "order", "pk")
     )
+
+
+def start_times(meeting: Meeting) -> dict[int, datetime.time]:
+    """The running clock: when each of the meeting's items starts (by its pk), the meeting's
+    start plus the minutes allowed for the items before it (an item with none takes none).
+    Counted over every item of the agenda, marked or not, so that every reader sees the
+    real times (an officer presenting item 13 turns up when it is taken). The reader is
+    shown the times of the items they may see only: the numbers of the agenda already show
+    a gap where an item is hidden, and its start time says no more than that. Empty when
+    the meeting has no start time."""
+    if meeting.start_time is None:
+        return {}
+    moment = datetime.datetime.combine(meeting.date, meeting.start_time)
+    starts = {}
+    for pk, minutes in meeting.items.order_by("order", "pk").values_list("pk", "minutes_allowed"):
+        starts[pk] = moment.time()
+        moment += datetime.timedelta(minutes=minutes or 0)
+    return starts
+
+
+def matters_arising_item(items) -> AgendaItem | None:
+    """Of `items` (the agenda items the reader may see), the one the matters arising are
+    taken under, as the agenda says (AgendaItem.takes_matters_arising); None when none of
+    them does, and the matters arising are listed after the agenda."""
+    return next((item for item in items if item.takes_matters_arising), None)
 
 
 def subgroups_not_reported(meeting: Meeting, subgroups: QuerySet[Board]) -> QuerySet[Board]:

@@ -59,8 +59,15 @@ ITEM_FIELDS = (
     "marking",
     "report",
     "plan",
+    "takes_matters_arising",
 )
-STANDING_FIELDS = ("title", "presenter_as_written", "minutes_allowed", "marking")
+STANDING_FIELDS = (
+    "title",
+    "presenter_as_written",
+    "minutes_allowed",
+    "marking",
+    "takes_matters_arising",
+)
 # What the admin may also set on an item, beyond what the pages set: where it came from,
 # its minutes and its place.
 ITEM_ADMIN_FIELDS = ("standing_item", "subgroup_report", "minutes", "order")
@@ -201,21 +208,41 @@ def _check_people(board: Board, people, what: str) -> None:
         )
 
 
+# ---- matters arising -----------------------------------------------------------------------
+
+
+def _matters_arising_moves(others, user, *, wanted: bool) -> None:
+    """One item of a meeting (one standing item of a board) takes the matters arising: an
+    item given them takes them from the one that had them (`others`, the meeting's or
+    board's other items), which keeps a history row saying so. Done before the item is
+    saved, so that the database's constraint (at most one) holds at every step."""
+    if not wanted:
+        return
+    for other in others.select_for_update().filter(takes_matters_arising=True):
+        record_edit(other, user=user, takes_matters_arising=False)
+
+
 # ---- standing items ------------------------------------------------------------------------
 
 
 @transaction.atomic
 def standing_items_apply(*, meeting: Meeting, user) -> list[AgendaItem]:
     """Add to the meeting's agenda each of its board's standing items it does not carry
-    yet, after its other items. Returns the items added."""
+    yet, after its other items. Returns the items added. The standing item that takes
+    matters arising gives them to its agenda item unless the agenda already has an item
+    taking them (a forward-plan entry's "Minutes and Actions from previous meeting")."""
     carried = set(
         meeting.items.exclude(standing_item=None).values_list("standing_item_id", flat=True)
     )
+    taken = meeting.items.filter(takes_matters_arising=True).exists()
     added = []
     order = _next_order(meeting)
     for standing in meeting.board.standing_items.order_by("order", "pk"):
         if standing.pk in carried:
             continue
+        values = {name: getattr(standing, name) for name in STANDING_FIELDS}
+        values["takes_matters_arising"] = standing.takes_matters_arising and not taken
+        taken |= values["takes_matters_arising"]
         added.append(
             record_create(
                 AgendaItem,
@@ -223,7 +250,7 @@ def standing_items_apply(*, meeting: Meeting, user) -> list[AgendaItem]:
                 meeting=meeting,
                 standing_item=standing,
                 order=order,
-                **{name: getattr(standing, name) for name in STANDING_FIELDS},
+                **values,
             )
         )
         order += 1
@@ -236,6 +263,9 @@ def standing_item_add(
 ) -> StandingItem:
     """A standing item after the board's others, or at `order`."""
     _unknown("standing_item_add", values, STANDING_FIELDS)
+    _matters_arising_moves(
+        board.standing_items.all(), user, wanted=values.get("takes_matters_arising", False)
+    )
     if order is None:
         last = board.standing_items.aggregate(last=Max("order"))["last"]
         order = 0 if last is None else last + 1
@@ -250,6 +280,11 @@ def standing_item_update(*, item: StandingItem, user, **changes) -> StandingItem
     what they were given."""
     _stays(item, changes, "board")
     _unknown("standing_item_update", changes, (*STANDING_FIELDS, "order"))
+    _matters_arising_moves(
+        StandingItem.objects.filter(board_id=item.board_id).exclude(pk=item.pk),
+        user,
+        wanted=changes.get("takes_matters_arising", False),
+    )
     return record_edit(item, user=user, **changes)
 
 
@@ -274,6 +309,9 @@ def agenda_item_add(
     """An item at the end of the meeting's agenda, or at `order`."""
     _unknown("agenda_item_add", values, (*ITEM_FIELDS, *ITEM_ADMIN_FIELDS))
     _check_item(meeting, values)
+    _matters_arising_moves(
+        meeting.items.all(), user, wanted=values.get("takes_matters_arising", False)
+    )
     return record_create(
         AgendaItem,
         user=user,
@@ -301,6 +339,11 @@ def agenda_item_update(*, item: AgendaItem, user, **changes) -> AgendaItem:
     _stays(item, changes, "meeting")
     _unknown("agenda_item_update", changes, (*ITEM_FIELDS, *ITEM_ADMIN_FIELDS))
     _check_item(item.meeting, changes)
+    _matters_arising_moves(
+        AgendaItem.objects.filter(meeting_id=item.meeting_id).exclude(pk=item.pk),
+        user,
+        wanted=changes.get("takes_matters_arising", False),
+    )
     saved = record_edit(item, user=user, **changes)
     if saved.marking == Marking.OFFICIAL_SENSITIVE:
         # What was raised under an item now marked is marked with it.
@@ -652,6 +695,10 @@ def agenda_item_upsert(
     item = AgendaItem.objects.filter(meeting=meeting, order=order).first() or AgendaItem(
         meeting=meeting, order=order
     )
+    others = AgendaItem.objects.filter(meeting=meeting)
+    if item.pk is not None:
+        others = others.exclude(pk=item.pk)
+    _matters_arising_moves(others, None, wanted=values.get("takes_matters_arising", False))
     return item, save_if_changed(item, values, {"presenters": presenters})
 
 

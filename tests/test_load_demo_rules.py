@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from actions.models import Action, Indicator, Marking, Plan, ProgressUpdate, Theme
-from boards.models import Board, Organisation, Person
+from boards.models import Board, Membership, Organisation, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,7 @@ def test_quiet_at_verbosity_0_and_says_what_it_loaded_otherwise(tmp_path, capfd)
     assert out.getvalue().splitlines() == [
         "testshire/partnership.yaml: 0 created or changed",
         "testshire/test-plan.yaml: 0 created or changed",
+        "as the fixtures say: 0 removed or emptied",
     ]
 
 
@@ -209,3 +210,107 @@ def test_a_bad_interim_is_refused_and_writes_nothing(tmp_path, members, message)
         load(write(tmp_path, partnership=PARTNERSHIP.replace("role: chair}", members)))
     assert message in str(error.value)
     assert not Board.objects.exists()
+
+
+# ---- the fixtures as the truth for what they list --------------------------------------------
+
+
+def snapshot():
+    """Every membership and every person's organisation, as comparable rows."""
+    memberships = sorted(
+        (m.board.partnership.slug, m.board.slug, m.person.name, m.role, m.interim)
+        for m in Membership.objects.select_related("board__partnership", "person")
+    )
+    people = sorted(
+        (p.name, p.organisation.name if p.organisation else None, p.post_title)
+        for p in Person.objects.select_related("organisation")
+    )
+    return memberships, people
+
+
+def history_counts():
+    return [model.history.count() for model in (Membership, Person, Board, Action, Plan)]
+
+
+def test_loading_onto_an_older_database_removes_what_the_fixtures_no_longer_say(tmp_path):
+    """As a database loaded from an older transcription: a membership the fixtures do not
+    list (of a board they list) and an organisation they leave empty are gone after the next
+    load, through the services with their history rows; what the fixtures do not list is
+    left alone; and a further load changes nothing."""
+    plan = PLAN.replace(
+        "themes:",
+        "people:\n  - {name: Bob Lead}\n  - {name: Ann Lead, organisation: TC}\nthemes:",
+    )
+    folder = write(tmp_path, plan=plan)
+    load(folder)
+    expected = snapshot()
+    council = Organisation.objects.get(short_name="TC")
+    board, ivolt = Board.objects.get(slug="board"), Board.objects.get(slug="ivolt")
+    bob, ann = Person.objects.get(name="Bob Lead"), Person.objects.get(name="Ann Lead")
+
+    # What an older transcription had: Bob a member of both boards (one with no members
+    # listed at all), and Bob's organisation, which no file now gives.
+    Membership.objects.create(board=board, person=bob)
+    Membership.objects.create(board=ivolt, person=bob)
+    Person.objects.filter(pk=bob.pk).update(organisation=council)
+    # Outside what the fixtures list: a board of the partnership's own making with its
+    # member, and a person they do not name, with an organisation.
+    local = Board.objects.create(partnership=board.partnership, name="Local panel", slug="local")
+    carol = Person.objects.create(name="Carol Local", organisation=council)
+    Membership.objects.create(board=local, person=carol)
+    Membership.objects.create(board=local, person=bob)
+    outside = snapshot()
+
+    out = io.StringIO()
+    call_command("load_demo", fixtures=folder, stdout=out)
+    assert "as the fixtures say: 3 removed or emptied" in out.getvalue()
+    memberships, people = snapshot()
+    assert not Membership.objects.filter(person=bob).exclude(board=local).exists()
+    bob.refresh_from_db()
+    assert bob.organisation is None
+    # Everything else as it was: the fixtures' own records, and what they do not list.
+    assert (memberships, people) == (
+        sorted(
+            expected[0]
+            + [("testshire", "local", "Bob Lead", "member", False)]
+            + [("testshire", "local", "Carol Local", "member", False)]
+        ),
+        sorted(expected[1] + [("Carol Local", "Testshire Council", "")]),
+    )
+    assert [row for row in outside[0] if row[1] == "local"] == [
+        row for row in memberships if row[1] == "local"
+    ]
+    ann.refresh_from_db()
+    assert ann.organisation == council  # given by the plan's file, though not the partnership's
+    # Each removal and emptying is a history row of its own.
+    assert Membership.history.filter(person_id=bob.pk, history_type="-").count() == 2
+    assert Person.history.filter(id=bob.pk).first().organisation_id is None
+
+    # Loaded again: nothing changes, and no history is written.
+    counts = history_counts()
+    out = io.StringIO()
+    call_command("load_demo", fixtures=folder, stdout=out)
+    assert "as the fixtures say: 0 removed or emptied" in out.getvalue()
+    assert snapshot() == (memberships, people)
+    assert history_counts() == counts
+
+
+def test_the_demo_loaded_over_the_older_transcription_ends_as_the_fixtures_say():
+    """The demo itself, with what the transcription before the seed review had (004 around
+    line 1432: forward-plan presenters made members of subgroups; organisations given to
+    Daniel James, Erik Stein and Sharon White, which the seeds never state)."""
+    call_command("load_demo", stdout=io.StringIO())
+    expected = snapshot()
+    lbbd = Organisation.objects.get(short_name="LBBD")
+    subgroup = Board.objects.get(partnership__slug="barking-dagenham", slug="vawg")
+    for name in ("Hazel North-Stephens",):
+        Membership.objects.create(board=subgroup, person=Person.objects.get(name=name))
+    Person.objects.filter(name__in=["Daniel James", "Erik Stein", "Sharon White"]).update(
+        organisation=lbbd
+    )
+    assert snapshot() != expected
+    call_command("load_demo", stdout=io.StringIO())
+    assert snapshot() == expected
+    counts = history_counts()
+    call_command("load_demo", stdout=io.StringIO())
+    assert snapshot() == expected and history_counts() == counts

@@ -6,8 +6,10 @@ Who may do what is meetings.permissions': a board or meeting the user may not se
 marked item, action or standing item they may not see, is "not found", so that its
 existence is not revealed; a meeting they may see but not manage gives 403 on the managers'
 forms, for GET and POST alike, as the action update form does, and a refused POST writes
-nothing. Marked items are left out of every list and count for those who may not see them,
-and the running clock counts only the items listed: to them the others do not exist.
+nothing. Marked items are left out of every list and count for those who may not see them:
+to them the others do not exist. The running clock alone counts every item, so that each
+reader sees the real start times (selectors.start_times): the gap it leaves is the gap the
+item numbers already show, and nothing of the hidden item is said.
 """
 
 import datetime
@@ -94,22 +96,11 @@ def meeting_url(meeting: Meeting, name: str = "meeting", *args) -> str:
 
 
 def _clock(meeting: Meeting, items) -> list[tuple[AgendaItem, datetime.time | None]]:
-    """Each item with the time it starts: the meeting's start, plus the minutes allowed for
-    the items before it. No times when the meeting has no start time."""
-    if meeting.start_time is None:
-        return [(item, None) for item in items]
-    moment = datetime.datetime.combine(meeting.date, meeting.start_time)
-    timed = []
-    for item in items:
-        timed.append((item, moment.time()))
-        moment += datetime.timedelta(minutes=item.minutes_allowed or 0)
-    return timed
-
-
-def _minutes_item(items) -> AgendaItem | None:
-    """The item under which the earlier meetings' actions are taken ("Minutes", item 3 of
-    the seed's agenda), if the agenda has one."""
-    return next((item for item in items if item.title.strip().lower().startswith("minutes")), None)
+    """Each item the reader sees with the time it starts by the running clock, which counts
+    every item of the agenda (selectors.start_times). No times when the meeting has no
+    start time."""
+    starts = selectors.start_times(meeting)
+    return [(item, starts.get(item.pk)) for item in items]
 
 
 # ---- the board's meetings ------------------------------------------------------------------
@@ -221,7 +212,7 @@ def meeting_detail(request, pk, day):
         "board": meeting.board,
         "clock": [(item, start, by_item[item.pk]) for item, start in _clock(meeting, items)],
         "all_raised": raised,
-        "minutes_item": _minutes_item(items),
+        "arising_item": selectors.matters_arising_item(items),
         "arising": arising + settled,
         "previous": selectors.previous_held_meeting(meeting),
         "present": attendance["present"],

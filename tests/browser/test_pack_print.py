@@ -27,8 +27,11 @@ from tests.factories import user_in_role
 TARGETS = {"exceptions": 10, "everything": 30}
 
 
-def printed_pages(page) -> int:
+def printed_pages(page, name: str) -> int:
+    """The pack's printed pages; axe-checked as it prints too (its links in print: WCAG
+    2.5.8's 24 pixels, the print stylesheet's rule)."""
     page.emulate_media(media="print")
+    check_page(page, f"{name}-print")
     pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
     page.emulate_media(media="screen")
     return len(pdf.pages)
@@ -48,7 +51,7 @@ def test_the_demo_boards_pack_prints_within_its_targets(page, context, live_serv
         expect(main.locator("#overdue")).to_have_text(re.compile(r"Overdue \(\d+\)"))
         # Loaded with their plan, the demo's actions are not new.
         expect(main.locator("#new-actions")).to_have_text("New actions (0)")
-        pages["exceptions"] = printed_pages(page)
+        pages["exceptions"] = printed_pages(page, "pack-exceptions")
 
     with checks.page("everything"):
         main.get_by_label("Everything: also every action, theme by theme").check()
@@ -56,7 +59,7 @@ def test_the_demo_boards_pack_prints_within_its_targets(page, context, live_serv
             main.get_by_role("button", name="Show the pack").click()
         check_page(page, "pack-everything")
         expect(main.locator("#part-actions")).to_have_text("All actions, theme by theme")
-        pages["everything"] = printed_pages(page)
+        pages["everything"] = printed_pages(page, "pack-everything")
         page.emulate_media(media="print")  # the full list starts a new printed page
         part = page.locator(".app-pack__part--actions")
         assert part.evaluate("part => getComputedStyle(part).breakBefore") == "page"

@@ -178,3 +178,29 @@ def test_a_second_meeting_of_the_board_on_the_same_day_is_refused_in_the_admin(
     assert response.status_code == 200
     assert "Please correct the error" in response.content.decode()
     assert Meeting.objects.filter(board=meeting.board).count() == 1
+
+
+def test_the_item_taking_matters_arising_is_moved_in_the_admin_through_the_services(
+    admin_client, meeting
+):
+    """One item of a meeting takes them (a database constraint): given to another item, on
+    its page or in the meeting's inline, the admin takes them from the one that had them,
+    each change a history row in the administrator's name."""
+    minutes, tensions = meeting.items.get(number="3"), meeting.items.get(number="11")
+    AgendaItem.objects.filter(pk=minutes.pk).update(takes_matters_arising=True)
+    address = url(AgendaItem, "change", tensions.pk)
+    post(admin_client, address, form_data(admin_client, address, takes_matters_arising="on"))
+    taking = meeting.items.filter(takes_matters_arising=True)
+    assert list(taking.values_list("number", flat=True)) == ["11"]
+    user = admin_client.session["_auth_user_id"]
+    assert str(minutes.history.first().history_user_id) == user
+    assert not minutes.history.first().takes_matters_arising
+
+    # In the meeting's inline, moved back: the ticked one keeps them, whatever the order.
+    address = url(Meeting, "change", meeting.pk)
+    data = form_data(admin_client, address)
+    numbers = {data[f"items-{i}-number"]: i for i in range(2)}
+    data[f"items-{numbers['3']}-takes_matters_arising"] = "on"
+    data.pop(f"items-{numbers['11']}-takes_matters_arising", None)
+    post(admin_client, address, data)
+    assert list(taking.values_list("number", flat=True)) == ["3"]

@@ -117,6 +117,9 @@ def test_the_december_agenda_every_item_and_sub_item():
         [],
     )
     assert by_number["3"].pages == "1 - 4"  # 004:13
+    # The matters arising are taken under item 3 "Minutes" (004:13; the board's item 3 is
+    # "Minutes and Actions from previous meeting", 004:1389), and under no other.
+    assert [item.number for item in items if item.takes_matters_arising] == ["3"]
     assert by_number["14(b)"].description.splitlines()[0] == "Children and Young People"  # 004:30
     assert by_number["4"].report == "GPS Tagging for domestic abuse on licence"  # 004:205
 
@@ -124,6 +127,12 @@ def test_the_december_agenda_every_item_and_sub_item():
 def test_the_forward_plans_meetings_and_items():
     march = list(bd_meeting(datetime.date(2022, 3, 30)).items.all())  # 004:1387-1410
     assert [item.number for item in march] == [str(n) for n in range(1, 16)] + ["", ""]
+    # Item 3 "Minutes and Actions from previous meeting" (004:1389, 1414, 1440).
+    for day in (datetime.date(2022, 3, 30), datetime.date(2022, 6, 30), datetime.date(2022, 9, 28)):
+        taking = bd_meeting(day).items.filter(takes_matters_arising=True)
+        assert list(taking.values_list("number", "title")) == [
+            ("3", "Minutes and Actions from previous meeting")
+        ]
     eleven = march[10]  # 004:1398
     assert (eleven.title, eleven.presenter_as_written) == (
         "MPS Update (Focus to be confirmed)",
@@ -187,6 +196,8 @@ def test_the_september_minutes_per_item():
     assert "ACTION" not in "".join(item.minutes for item in items.values())
     assert {n for n, item in items.items() if item.marking == OS} == {"7", "8", "9"}
     assert items["9"].title == "STEPHEN PORT INQUEST"  # 004:167, without "RESTRICTED: "
+    # The June actions outstanding were taken under item 3 "MINUTES" (004:106-112).
+    assert [n for n, item in items.items() if item.takes_matters_arising] == ["3"]
 
 
 def test_every_action_line_with_its_owners_item_and_stated_status():
@@ -240,6 +251,8 @@ def test_the_subgroup_update_reports_for_december():
     assert yos.title == "YOS Board Subgroup Update"
     assert yos.brief_update.startswith("1.1 The YOS board has met twice this quarter")  # 004:1509
     assert "[Unprotected/Protected/RESTRICTED]" not in yos.brief_update  # 004:1520, template
+    # "Security:" left empty (004:1505): unmarked, as its agenda item 14(b) (004:28) is.
+    assert yos.marking == Marking.OFFICIAL
     hate = reports["hate-crime-extremism-tension-monitoring"]
     assert hate.author.name == "Andy Opie"
     assert hate.brief_update.startswith("3.1 At the time of writing")  # "3. Update", 004:1573

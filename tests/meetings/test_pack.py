@@ -295,6 +295,63 @@ def test_the_agenda_document_is_laid_out_as_the_boards(client, world, meetings):
         assert MARKING not in header and MARKING not in footer
 
 
+def test_the_pack_says_which_item_takes_the_matters_arising(client, world, meetings):
+    _, meeting = meetings
+    taken = "They are taken under item 3, Minutes."
+    assert taken not in get(client, world.chair, pack_url(meeting)).content.decode()
+    meeting.items.filter(title="Minutes").update(takes_matters_arising=True)
+    for user in (world.chair, world.officer):
+        assert taken in get(client, user, pack_url(meeting)).content.decode()
+        assert taken in words(document_of(get(client, user, pack_url(meeting, "pack-docx"))))
+    # A marked item taking them is named to those who may see it alone.
+    meeting.items.update(takes_matters_arising=False)
+    meeting.items.filter(number="10.").update(takes_matters_arising=True)
+    marked = "They are taken under item 10, Update on LCPF"
+    assert marked in get(client, world.chair, pack_url(meeting)).content.decode()
+    page = get(client, world.officer, pack_url(meeting)).content.decode()
+    assert "They are taken under" not in page and "Open actions of earlier meetings (1)" in page
+
+
+def _starts(table) -> dict[str, str]:
+    """An agenda table's start times by item number."""
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    column = rows[0].index("Starts")
+    return {row[0]: row[column] for row in rows[1:]}
+
+
+def test_a_non_member_sees_the_same_start_times_as_a_member(client, world, meetings):
+    """The running clock counts the marked item 10. (5 minutes) for everyone: item 14. starts
+    at 10:14 in the officer's agenda and pack as in the chair's, not at 10:09; and nothing
+    of item 10 but the time it takes is in theirs."""
+    _, meeting = meetings
+    chair = _starts(
+        document_of(get(client, world.chair, pack_url(meeting, "agenda-docx"))).tables[0]
+    )
+    assert chair == {
+        "1.": "10:00",
+        "2.": "10:02",
+        "3.": "10:04",
+        "10.": "10:09",
+        "14.": "10:14",
+        "(b)": "10:24",
+    }
+    for user in (world.officer, world.analyst):
+        agenda = document_of(get(client, user, pack_url(meeting, "agenda-docx")))
+        assert _starts(agenda.tables[0]) == {n: t for n, t in chair.items() if n != "10."}
+        pack = document_of(get(client, user, pack_url(meeting, "pack-docx")))
+        assert _starts(pack.tables[0]) == {n: t for n, t in chair.items() if n != "10."}
+        page = get(client, user, pack_url(meeting)).content.decode()
+        assert "10:14" in page and "10:24" in page and "10:09" not in page
+        for document in (agenda, pack):
+            for secret in MARKED_WORDS:
+                assert secret not in words(document), (user, secret)
+    # The chair's pack without the marked items keeps the real times too.
+    left_out = document_of(
+        get(client, world.chair, pack_url(meeting, "agenda-docx"), {"leave_out_marked": "on"})
+    )
+    assert _starts(left_out.tables[0])["14."] == "10:14"
+
+
 @pytest.mark.parametrize("name", ["pack", "pack-docx", "agenda-docx"])
 def test_those_who_may_not_see_the_meeting_find_nothing(client, world, meetings, name):
     _, meeting = meetings

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from actions.models import Marking
 from meetings import selectors, services
@@ -355,3 +356,88 @@ def test_the_admins_whole_record_writes_keep_the_pages_rules(world):
         later,
     )
     assert changed.history.first().history_user == world.chair
+
+
+# ---- the item that takes matters arising -----------------------------------------------------
+
+
+def taking(meeting):
+    return list(meeting.items.filter(takes_matters_arising=True).values_list("title", flat=True))
+
+
+def test_one_item_of_a_meeting_takes_matters_arising_and_giving_it_moves_it(world):
+    meeting = services.meeting_create(board=world.board, user=world.chair, date=day(12, 8))
+    minutes = services.agenda_item_add(
+        meeting=meeting, user=world.chair, title="Minutes", takes_matters_arising=True
+    )
+    log = services.agenda_item_add(meeting=meeting, user=world.chair, title="Action log")
+    assert taking(meeting) == ["Minutes"]
+    services.agenda_item_update(item=log, user=world.analyst, takes_matters_arising=True)
+    assert taking(meeting) == ["Action log"]
+    # Each change is in the history of the item it changed, in the name of who made it.
+    newest = AgendaItem.history.filter(id=minutes.pk).first()
+    assert (newest.takes_matters_arising, newest.history_user) == (False, world.analyst)
+    assert AgendaItem.history.filter(id=log.pk).first().takes_matters_arising
+    # Another meeting's item is not touched.
+    other = services.meeting_create(board=world.board, user=world.chair, date=day(12, 9))
+    services.agenda_item_add(
+        meeting=other, user=world.chair, title="Minutes", takes_matters_arising=True
+    )
+    assert taking(meeting) == ["Action log"] and taking(other) == ["Minutes"]
+    # Taking it off leaves the meeting with none: the matters arising go after the agenda.
+    services.agenda_item_update(item=log, user=world.chair, takes_matters_arising=False)
+    assert taking(meeting) == []
+
+
+def test_the_database_holds_at_most_one_item_taking_matters_arising(world):
+    meeting = services.meeting_create(board=world.board, user=world.chair, date=day(12, 8))
+    first = services.agenda_item_add(
+        meeting=meeting, user=world.chair, title="Minutes", takes_matters_arising=True
+    )
+    second = services.agenda_item_add(meeting=meeting, user=world.chair, title="AOB")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AgendaItem.objects.filter(pk=second.pk).update(takes_matters_arising=True)
+    standing = [
+        services.standing_item_add(board=world.board, user=world.chair, title=title)
+        for title in ("Minutes", "Violence performance")
+    ]
+    StandingItem.objects.filter(pk=standing[0].pk).update(takes_matters_arising=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StandingItem.objects.filter(pk=standing[1].pk).update(takes_matters_arising=True)
+    assert taking(meeting) == [first.title]
+
+
+def test_a_standing_item_carries_matters_arising_to_each_new_meeting_without_a_second(world):
+    services.standing_item_add(
+        board=world.board, user=world.chair, title="Minutes", takes_matters_arising=True
+    )
+    services.standing_item_add(
+        board=world.board, user=world.chair, title="Action log", takes_matters_arising=True
+    )
+    # Given to the second standing item, it is taken from the first, which says so.
+    assert list(
+        StandingItem.objects.filter(takes_matters_arising=True).values_list("title", flat=True)
+    ) == ["Action log"]
+    assert not StandingItem.history.filter(title="Minutes").first().takes_matters_arising
+    services.standing_item_update(
+        item=StandingItem.objects.get(title="Minutes"),
+        user=world.chair,
+        takes_matters_arising=True,
+    )
+
+    new = services.meeting_create(board=world.board, user=world.chair, date=day(12, 8))
+    assert taking(new) == ["Minutes"]
+    assert new.items.get(title="Minutes").standing_item.title == "Minutes"
+
+    # A forward-plan entry whose own item takes them keeps it: the standing one does not.
+    planned = services.meeting_create(board=world.board, user=world.chair, date=day(3, 30, 2022))
+    AgendaItem.objects.filter(meeting=planned).delete()
+    services.agenda_item_add(
+        meeting=planned,
+        user=world.chair,
+        title="Minutes and Actions from previous meeting",
+        takes_matters_arising=True,
+    )
+    services.standing_items_apply(meeting=planned, user=world.chair)
+    assert taking(planned) == ["Minutes and Actions from previous meeting"]
+    assert planned.items.filter(title="Minutes").exists()

@@ -21,7 +21,7 @@ TAG = "govuk-tag--orange app-marking-tag"
 MARKED_WORDS = ("Heathway Tensions", "Marked follow-up", "Prevent update", "Covert standing")
 
 
-def item(meeting, number, title, minutes=None, marking=Marking.OFFICIAL, order=0):
+def item(meeting, number, title, minutes=None, marking=Marking.OFFICIAL, order=0, **values):
     return AgendaItem.objects.create(
         meeting=meeting,
         number=number,
@@ -30,6 +30,7 @@ def item(meeting, number, title, minutes=None, marking=Marking.OFFICIAL, order=0
         marking=marking,
         order=order,
         presenter_as_written="Chair",
+        **values,
     )
 
 
@@ -41,7 +42,7 @@ def meetings(world):
     september = Meeting.objects.create(
         board=world.board, date=datetime.date(2021, 9, 29), status=Status.HELD
     )
-    item(september, "3", "Minutes", 5, order=0)
+    item(september, "3", "Minutes", 5, order=0, takes_matters_arising=True)
     plan_item = item(september, "10", "Forward plan", 5, order=1)
     tensions = item(september, "11", "Heathway Tensions", 10, SENSITIVE, order=2)
     MeetingAction.objects.create(
@@ -60,7 +61,7 @@ def meetings(world):
         board=world.board, date=days_ago(-30), start_time=datetime.time(10, 0)
     )
     item(upcoming, "1", "Introductions", 2, order=0)
-    item(upcoming, "3", "Minutes", 5, order=1)
+    item(upcoming, "3", "Minutes", 5, order=1, takes_matters_arising=True)
     item(upcoming, "12", "Prevent update", 10, SENSITIVE, order=2)
     item(upcoming, "13", "Forward plan", 5, order=3)
     StandingItem.objects.create(board=world.board, title="Covert standing", marking=SENSITIVE)
@@ -179,11 +180,40 @@ def test_pages_for_those_who_may_not_see_marked_items_are_as_if_they_did_not_exi
             assert words not in text
         assert BANNER not in text and TAG not in text
 
+    # Whatever a marked item says, their pages are the same: nothing of it is shown (its
+    # time allowed alone counts, in the running clock of the items after it).
+    AgendaItem.objects.filter(marking=SENSITIVE).update(
+        number="99",
+        title="Changed title",
+        description="Changed description",
+        presenter_as_written="Changed presenter",
+        pages="1 - 999",
+        minutes="Changed minutes",
+        report="Changed report",
+    )
+    for user in readers:
+        assert rendered(client, user, urls) == with_marked[user.pk], user
+
+    # Without the marked records at all, the pages differ in the start times of the items
+    # after the marked one alone (the clock counts every item, so the real times are
+    # shown): no list, count or marking says a marked record existed.
     MeetingAction.objects.filter(marking=SENSITIVE).delete()
     AgendaItem.objects.filter(marking=SENSITIVE).delete()
     StandingItem.objects.filter(marking=SENSITIVE).delete()
     for user in readers:
-        assert rendered(client, user, urls) == with_marked[user.pk], user
+        without = rendered(client, user, urls)
+        for page, text in without.items():
+            assert _times(text) == _times(with_marked[user.pk][page]), (user, page)
+        upcoming = url("meeting", meetings[1])
+        assert without[upcoming] != with_marked[user.pk][upcoming]  # 13. starts at 10:07
+
+
+# A start time of the running clock in an agenda's cell.
+_START = re.compile(r'(<td class="govuk-table__cell">)\d\d:\d\d(</td>)')
+
+
+def _times(text: str) -> str:
+    return _START.sub(r"\1HH:MM\2", text)
 
 
 def test_those_who_may_see_marked_items_see_them_marked_with_a_banner(client, world, meetings):
@@ -201,19 +231,98 @@ def test_those_who_may_see_marked_items_see_them_marked_with_a_banner(client, wo
             assert word in text, (page, word)
 
 
-def test_the_running_clock_counts_the_items_the_reader_may_see(client, world, meetings):
+def test_the_running_clock_counts_every_item_so_every_reader_sees_the_real_times(
+    client, world, meetings
+):
+    """The clock counts the marked item too (the lead's decision, issue 13): the officer,
+    who may not see item 12, sees item 13 start at 10:17, as the chair does, and not at
+    10:07; the marked item's title is still on neither of their pages."""
     _, upcoming = meetings
-
-    def starts(user):
-        response = get(client, user, url("agenda-print", upcoming))
-        return [start for _, start in response.context["clock"]]
-
     t = datetime.time
-    assert starts(world.chair) == [t(10, 0), t(10, 2), t(10, 7), t(10, 17)]
-    assert starts(world.officer) == [t(10, 0), t(10, 2), t(10, 7)]
+
+    def starts(user, name):
+        response = get(client, user, url(name, upcoming))
+        return {item.number: start for item, start, *_ in response.context["clock"]}, response
+
+    for name in ("agenda-print", "meeting"):
+        chair, _ = starts(world.chair, name)
+        officer, page = starts(world.officer, name)
+        assert chair == {"1": t(10, 0), "3": t(10, 2), "12": t(10, 7), "13": t(10, 17)}
+        assert officer == {number: chair[number] for number in ("1", "3", "13")}
+        assert "17:" not in page.content.decode() and "10:17" in page.content.decode()
+        assert "Prevent update" not in page.content.decode()
     upcoming.start_time = None
     upcoming.save()
-    assert starts(world.chair) == [None] * 4
+    assert set(starts(world.chair, "agenda-print")[0].values()) == {None}
+
+
+def test_matters_arising_sit_under_the_item_that_takes_them_not_by_its_title(
+    client, world, meetings
+):
+    """The item the agenda says takes them, whatever its title; with none, after the
+    agenda, even with an item called "Minutes"."""
+    _, upcoming = meetings
+    minutes = upcoming.items.get(title="Minutes")
+    forward = upcoming.items.get(title="Forward plan")
+    AgendaItem.objects.filter(pk=minutes.pk).update(takes_matters_arising=False)
+    AgendaItem.objects.filter(pk=forward.pk).update(takes_matters_arising=True)
+    text = get(client, world.officer, url("meeting", upcoming)).content.decode()
+    arising = text.index('id="matters-arising"')
+    assert text.index(">13. Forward plan") < arising < text.index('id="actions"')
+    assert text.count('id="matters-arising"') == 1
+
+    AgendaItem.objects.filter(pk=forward.pk).update(takes_matters_arising=False)
+    response = get(client, world.officer, url("meeting", upcoming))
+    assert response.context["arising_item"] is None
+    text = response.content.decode()
+    # After the last item's minutes, at the page's level, not inside item 3's section.
+    assert text.index(">13. Forward plan") < text.index('id="matters-arising"')
+    assert '<h3 class="govuk-heading-s" id="matters-arising">' in text
+
+
+def test_a_marked_item_taking_matters_arising_is_not_named_to_those_who_may_not_see_it(
+    client, world, meetings
+):
+    _, upcoming = meetings
+    AgendaItem.objects.filter(meeting=upcoming).update(takes_matters_arising=False)
+    AgendaItem.objects.filter(meeting=upcoming, title="Prevent update").update(
+        takes_matters_arising=True
+    )
+    response = get(client, world.officer, url("meeting", upcoming))
+    assert response.context["arising_item"] is None
+    assert "Prevent update" not in response.content.decode()
+    assert "Share the women" in response.content.decode()  # still listed, after the agenda
+    response = get(client, world.chair, url("meeting", upcoming))
+    assert response.context["arising_item"].title == "Prevent update"
+
+
+def test_the_item_form_gives_matters_arising_to_an_item_and_takes_them_from_another(
+    client, world, meetings
+):
+    _, upcoming = meetings
+    forward = upcoming.items.get(title="Forward plan")
+    client.force_login(world.chair)
+    form = client.get(url("item-edit", upcoming, forward.pk)).context["form"]
+    assert form.initial["takes_matters_arising"] is False
+    data = {
+        "number": "13",
+        "title": "Forward plan",
+        "presenter_as_written": "Chair",
+        "minutes_allowed": "5",
+        "marking": Marking.OFFICIAL,
+        "takes_matters_arising": "on",
+    }
+    response = client.post(url("item-edit", upcoming, forward.pk), data)
+    assert response.status_code == 302
+    taking = upcoming.items.filter(takes_matters_arising=True)
+    assert list(taking.values_list("title", flat=True)) == ["Forward plan"]
+    minutes = upcoming.items.get(title="Minutes")
+    assert AgendaItem.history.filter(id=minutes.pk).first().history_user == world.chair
+    # A new item, ticked, takes them in turn; a standing item's form offers it too.
+    response = client.post(url("item-add", upcoming), {**data, "title": "Action log"})
+    assert list(taking.values_list("title", flat=True)) == ["Action log"]
+    page = client.get(reverse("meetings:standing-items", args=[world.board.pk]))
+    assert "takes_matters_arising" in page.context["form"].fields
 
 
 def test_matters_arising_sit_under_the_minutes_item_with_where_they_came_from(

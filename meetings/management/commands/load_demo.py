@@ -1,4 +1,7 @@
-"""Load every seed partnership, board, plan and meeting from fixtures/ (idempotent).
+"""Load every seed partnership, board, plan and meeting from fixtures/ (idempotent), the
+fixtures being the truth for what they list: memberships of their boards and people's
+organisations that they no longer state are removed (boards.seeds.make_agree), so that a
+database loaded from an older transcription ends as the fixtures say.
 
 In the meetings app, the top of the layers it loads: meetings refer to boards, people and
 plans, and only an app above all three may read every kind of fixture."""
@@ -11,7 +14,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from actions.seeds import load_plan_file
-from boards.seeds import load_partnership_file
+from boards.seeds import Stated, load_partnership_file, make_agree
 from cspplan.history import history_user
 from cspplan.origin import RecordedCommand
 from cspplan.records import Record, RecordError
@@ -40,8 +43,12 @@ class Command(RecordedCommand):
         )
         if not partnership_files:
             raise CommandError(f"No */partnership.yaml under {fixtures}")
-        loads = [(path, load_partnership_file) for path in partnership_files]
-        loads += [(path, load_plan_file) for path in plan_files]
+        stated = Stated()
+        loads = [
+            (path, lambda record: load_partnership_file(record, stated))
+            for path in partnership_files
+        ]
+        loads += [(path, lambda record: load_plan_file(record, stated)) for path in plan_files]
         loads += [(path, load_meetings_file) for path in meetings_files]
         with transaction.atomic():
             for path, load in loads:
@@ -58,6 +65,11 @@ class Command(RecordedCommand):
                 # -v0 is for scripts (make run, CI): errors only, as Django's commands do.
                 if verbosity:
                     self.stdout.write(f"{name}: {changed} created or changed")
+            # What the fixtures no longer say: memberships they do not list, organisations
+            # they leave empty, of the boards and people they list (and nothing else).
+            removed = make_agree(stated, user=history_user(None))
+            if verbosity:
+                self.stdout.write(f"as the fixtures say: {removed} removed or emptied")
             # Next year's Barking & Dagenham plan is made by the roll-over itself, not by a
             # seed: the plan's own roll-over, once (rollover.seeds).
             rolled = load_demo_rollover(user=history_user(None))
