@@ -11,6 +11,8 @@ admin writes goes through meetings.services, the pages' writes, in the signed-in
 """
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from actions.admin import Permitted, ShowsMarking
 from actions.models import Marking
@@ -87,9 +89,32 @@ class Administered:
         return administered_partnerships(request.user).exists()
 
 
+class AgendaItemFormSet(BaseInlineFormSet):
+    """The meeting's items: at most one of them ticked as taking matters arising. The
+    services move the tick from item to item, so two ticked at once would leave it on
+    whichever was saved last: refused instead, saying which."""
+
+    def clean(self):
+        super().clean()
+        ticked = [
+            form.cleaned_data.get("title") or "an item"
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("takes_matters_arising")
+        ]
+        if len(ticked) > 1:
+            raise ValidationError(
+                "Only one item takes matters arising, and "
+                + " and ".join(f"“{title}”" for title in ticked)
+                + " are both ticked: untick all but one."
+            )
+
+
 class AgendaItemInline(ScopedInline, admin.TabularInline):
     services = AGENDA_ITEM_SERVICES
     model = AgendaItem
+    formset = AgendaItemFormSet
     extra = 0
     fields = [
         "order",

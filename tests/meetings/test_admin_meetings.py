@@ -204,3 +204,28 @@ def test_the_item_taking_matters_arising_is_moved_in_the_admin_through_the_servi
     data.pop(f"items-{numbers['11']}-takes_matters_arising", None)
     post(admin_client, address, data)
     assert list(taking.values_list("number", flat=True)) == ["3"]
+
+
+def test_two_items_ticked_at_once_in_the_inline_are_refused_and_nothing_is_written(
+    admin_client, meeting
+):
+    """Ticked on two of the meeting's items in one save, the admin would otherwise leave
+    matters arising on whichever it saved last: it says so and writes nothing."""
+    minutes = meeting.items.get(number="3")
+    AgendaItem.objects.filter(pk=minutes.pk).update(takes_matters_arising=True)
+    address = url(Meeting, "change", meeting.pk)
+    data = form_data(admin_client, address, venue="Changed venue")
+    for i in range(2):
+        data[f"items-{i}-takes_matters_arising"] = "on"
+    before = AgendaItem.history.count()
+
+    response = admin_client.post(address, data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Only one item takes matters arising" in page
+    assert "untick all but one" in page
+    assert list(meeting.items.filter(takes_matters_arising=True)) == [minutes]
+    assert AgendaItem.history.count() == before
+    meeting.refresh_from_db()
+    assert meeting.venue != "Changed venue"
