@@ -220,13 +220,19 @@ def _once(user, name: str, make) -> QuerySet:
     resolves their access once) and handed out as a fresh copy each time: the rules below
     are Q objects nested several deep, and building them again for every page part that
     asks is a good share of a dashboard's time. Outside a request, built every time."""
+    return _remembered(user, name, make).all()
+
+
+def _remembered(user, name, make):
+    """What `make()` answers for the user, worked out once per request (see `_once`);
+    outside a request, every time."""
     resolved = _resolved.get()
     if resolved is None:
         return make()
     key = (user.pk, user.is_active, user.is_superuser, name)
     if key not in resolved:
         resolved[key] = make()
-    return resolved[key].all()
+    return resolved[key]
 
 
 def visible_plans(user) -> QuerySet[Plan]:
@@ -411,18 +417,30 @@ def can_edit_indicators(user, plan: Plan) -> bool:
 
 def hidden_in_plan(user, plan: Plan) -> bool:
     """Whether the plan holds marked items the user may not see: actions, themes (a marked
-    theme with no action) or progress updates."""
+    theme with no action) or progress updates. Asked once per request (the plan page asks
+    it for both export and import), so that both get the same answer."""
     if sees_everything(user):
         return False
+    return _remembered(user, ("hidden_in_plan", plan.pk), lambda: _hidden_in_plan(user, plan))
+
+
+def _hidden_in_plan(user, plan: Plan) -> bool:
+    # What the user may see of this plan alone (`visible_in_plan`, `visible_themes_in_plan`)
+    # rather than of every plan: the same answer for the plan's rows, without the database
+    # working out first what the user may see everywhere (at 32 partnerships of 300 actions,
+    # most of an analyst's plan page: benchmarks/README.md, the load test).
+    seen = visible_in_plan(user, plan)
     marked = Action.objects.filter(selectors.sensitive_condition(), theme__plan=plan)
     updates = ProgressUpdate.objects.filter(
         action__theme__plan=plan, marking=Marking.OFFICIAL_SENSITIVE
     )
+    # `visible_updates`, of the plan's actions.
+    seen_updates = ProgressUpdate.objects.filter(action__in=seen).filter(marked_updates_ok(user))
     themes = Theme.objects.filter(plan=plan)
     return (
-        marked.exclude(pk__in=visible_actions(user).values("pk")).exists()
-        or updates.exclude(pk__in=visible_updates(user).values("pk")).exists()
-        or themes.exclude(pk__in=visible_themes(user).values("pk")).exists()
+        marked.exclude(pk__in=seen.values("pk")).exists()
+        or updates.exclude(pk__in=seen_updates.values("pk")).exists()
+        or themes.exclude(pk__in=visible_themes_in_plan(user, plan).values("pk")).exists()
     )
 
 
@@ -549,11 +567,15 @@ def visible_themes_in_plan(user, plan: Plan) -> QuerySet[Theme]:
         in_scope = plan.partnership_id in access.partnership_ids
     if in_scope and plan.board_id in access.board_ids:
         return themes
-    return visible_themes(user).filter(plan=plan)
+    return _visible_themes(user, plan)
 
 
-def _visible_themes(user) -> QuerySet[Theme]:
+def _visible_themes(user, plan: Plan | None = None) -> QuerySet[Theme]:
+    """`visible_themes`; with a plan, its themes alone, asking which of that plan's actions
+    the user may see rather than which of every plan's (the same themes, for less work)."""
     themes = Theme.objects.filter(plan__in=visible_plans(user))
+    if plan is not None:
+        themes = themes.filter(plan=plan)
     access = access_for(user)
     if access.everywhere:
         return themes
@@ -567,7 +589,14 @@ def _visible_themes(user) -> QuerySet[Theme]:
         )
     seen = Action.objects.filter(_visible(access))
     every = Action.objects.all()
-    holding_seen = Q(pk__in=seen.values("theme_id")) | Q(pk__in=seen.values("theme__parent_id"))
+    seen_in, seen_under = seen, seen
+    if plan is not None:
+        # The actions of the plan's themes, and of their sub-themes (in the same plan).
+        seen_in = seen.filter(theme__plan=plan)
+        seen_under = seen.filter(theme__parent__plan=plan)
+    holding_seen = Q(pk__in=seen_in.values("theme_id")) | Q(
+        pk__in=seen_under.values("theme__parent_id")
+    )
     holding_any = Q(pk__in=every.values("theme_id")) | Q(
         pk__in=every.filter(theme__parent__isnull=False).values("theme__parent_id")
     )
