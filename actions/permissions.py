@@ -44,7 +44,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 # A module import, not names: selectors builds on the querysets here, and the rules this
 # module applies ("monitored by") are defined there; the two modules import each other.
@@ -288,16 +288,22 @@ def visible_in_plan(user, plan: Plan) -> QuerySet[Action]:
     if access.role is None:
         return Action.objects.none()
     # Their scope holds the whole plan...
-    if access.role == Role.CHAIR:
-        in_scope = plan.board_id in access.board_ids
-    else:
-        in_scope = plan.partnership_id in access.partnership_ids
+    in_scope = _scope_holds(access, plan)
     # ...and marked actions too, when they sit on (or above) the board that owns it.
     if in_scope and plan.board_id in access.board_ids:
         return actions
     if in_scope:
         return actions.filter(_sensitive_ok(access))
     return actions.filter(_visible(access))
+
+
+def _scope_holds(access: Access, plan: Plan) -> bool:
+    """Whether the user's scope (`_visible`) holds every action of the plan: a chair's, if
+    they sit on (or above) the board that owns it; anyone else's, if it is one of their
+    partnerships' plans. They see all of it then, but for marked items."""
+    if access.role == Role.CHAIR:
+        return plan.board_id in access.board_ids
+    return plan.partnership_id in access.partnership_ids
 
 
 def visible_in_boards(user, boards: Iterable[int]) -> QuerySet[Action]:
@@ -425,6 +431,12 @@ def hidden_in_plan(user, plan: Plan) -> bool:
 
 
 def _hidden_in_plan(user, plan: Plan) -> bool:
+    access = access_for(user)
+    if access.role is not None and _scope_holds(access, plan) and not _holds_marked(plan):
+        # Nothing: their scope holds the whole plan (its every action, so every theme
+        # holding one, and the plan itself), and nothing in it is marked, so neither is
+        # an empty theme. One look for anything marked, rather than the three below.
+        return False
     # What the user may see of this plan alone (`visible_in_plan`, `visible_themes_in_plan`)
     # rather than of every plan: the same answer for the plan's rows, without the database
     # working out first what the user may see everywhere (at 32 partnerships of 300 actions,
@@ -442,6 +454,21 @@ def _hidden_in_plan(user, plan: Plan) -> bool:
         or updates.exclude(pk__in=seen_updates.values("pk")).exists()
         or themes.exclude(pk__in=visible_themes_in_plan(user, plan).values("pk")).exists()
     )
+
+
+def _holds_marked(plan: Plan) -> bool:
+    """Whether anything in the plan is OFFICIAL-SENSITIVE: itself, a theme (or its parent),
+    an action (by its own marking or its theme's) or a progress update (its own)."""
+    if plan.marking == Marking.OFFICIAL_SENSITIVE:
+        return True
+    themes = Theme.objects.filter(selectors.theme_sensitive_condition(), plan=plan)
+    actions = Action.objects.filter(selectors.sensitive_condition(), theme__plan=plan)
+    updates = ProgressUpdate.objects.filter(
+        action__theme__plan=plan, marking=Marking.OFFICIAL_SENSITIVE
+    )
+    return Plan.objects.filter(
+        Exists(themes) | Exists(actions) | Exists(updates), pk=plan.pk
+    ).exists()
 
 
 # Scopes ----------------------------------------------------------------------------------
@@ -561,13 +588,11 @@ def visible_themes_in_plan(user, plan: Plan) -> QuerySet[Theme]:
         return themes
     if access.role is None:
         return Theme.objects.none()
-    if access.role == Role.CHAIR:
-        in_scope = plan.board_id in access.board_ids
-    else:
-        in_scope = plan.partnership_id in access.partnership_ids
-    if in_scope and plan.board_id in access.board_ids:
+    if _scope_holds(access, plan) and plan.board_id in access.board_ids:
         return themes
-    return _visible_themes(user, plan)
+    # Built once per request: the plan page asks for its filter, its panel feedback and
+    # whether it may be exported and imported.
+    return _once(user, ("themes", plan.pk), lambda: _visible_themes(user, plan))
 
 
 def _visible_themes(user, plan: Plan | None = None) -> QuerySet[Theme]:

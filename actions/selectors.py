@@ -51,7 +51,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import In, IsNull, LessThan
+from django.db.models.lookups import GreaterThanOrEqual, In, IsNull
 
 # A module import, not names: permissions uses the rules below (monitored_by), and the
 # two modules import each other.
@@ -441,9 +441,13 @@ def my_actions(user, today: datetime.date | None = None) -> QuerySet[Action]:
     actions = led.annotate(
         last_update=newest,
         is_overdue=_flag(overdue_condition(today)),
-        is_stale=_flag(
-            ~Q(rag=RAG.COMPLETE)
-            & (Q(IsNull(newest, True)) | Q(LessThan(newest, stale_cutoff(today))))
+        # Not stale if complete or updated on or after the cutoff; else stale (never
+        # updated included). A Case, so that the newest update is looked up once.
+        is_stale=Case(
+            When(rag=RAG.COMPLETE, then=Value(False)),
+            When(GreaterThanOrEqual(newest, stale_cutoff(today)), then=Value(False)),
+            default=Value(True),
+            output_field=BooleanField(),
         ),
         last_update_marking=newest_update("marking", updates),
     ).select_related("theme__plan", "theme__parent")
