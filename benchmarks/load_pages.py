@@ -6,7 +6,8 @@ in the Django process and in the PostgreSQL server process that answered its que
 from /proc, so PostgreSQL must run on this machine), which other work on the machine
 changes much less.
 
-    DEBUG=1 .venv/bin/python benchmarks/load_pages.py --database-url postgres://postgres@127.0.0.1:5432/postgres \\
+    DEBUG=1 .venv/bin/python benchmarks/load_pages.py \\
+        --database-url postgres://postgres@127.0.0.1:5432/postgres \\
         --before ../cspplan-before [--reuse NAME] [--rounds 15]
 
 `--before` is another checkout (e.g. `git worktree add ../cspplan-before <commit>`). The data
