@@ -44,7 +44,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 # A module import, not names: selectors builds on the querysets here, and the rules this
 # module applies ("monitored by") are defined there; the two modules import each other.
@@ -220,13 +220,19 @@ def _once(user, name: str, make) -> QuerySet:
     resolves their access once) and handed out as a fresh copy each time: the rules below
     are Q objects nested several deep, and building them again for every page part that
     asks is a good share of a dashboard's time. Outside a request, built every time."""
+    return _remembered(user, name, make).all()
+
+
+def _remembered(user, name, make):
+    """What `make()` answers for the user, worked out once per request (see `_once`);
+    outside a request, every time."""
     resolved = _resolved.get()
     if resolved is None:
         return make()
     key = (user.pk, user.is_active, user.is_superuser, name)
     if key not in resolved:
         resolved[key] = make()
-    return resolved[key].all()
+    return resolved[key]
 
 
 def visible_plans(user) -> QuerySet[Plan]:
@@ -282,16 +288,22 @@ def visible_in_plan(user, plan: Plan) -> QuerySet[Action]:
     if access.role is None:
         return Action.objects.none()
     # Their scope holds the whole plan...
-    if access.role == Role.CHAIR:
-        in_scope = plan.board_id in access.board_ids
-    else:
-        in_scope = plan.partnership_id in access.partnership_ids
+    in_scope = _scope_holds(access, plan)
     # ...and marked actions too, when they sit on (or above) the board that owns it.
     if in_scope and plan.board_id in access.board_ids:
         return actions
     if in_scope:
         return actions.filter(_sensitive_ok(access))
     return actions.filter(_visible(access))
+
+
+def _scope_holds(access: Access, plan: Plan) -> bool:
+    """Whether the user's scope (`_visible`) holds every action of the plan: a chair's, if
+    they sit on (or above) the board that owns it; anyone else's, if it is one of their
+    partnerships' plans. They see all of it then, but for marked items."""
+    if access.role == Role.CHAIR:
+        return plan.board_id in access.board_ids
+    return plan.partnership_id in access.partnership_ids
 
 
 def visible_in_boards(user, boards: Iterable[int]) -> QuerySet[Action]:
@@ -411,19 +423,52 @@ def can_edit_indicators(user, plan: Plan) -> bool:
 
 def hidden_in_plan(user, plan: Plan) -> bool:
     """Whether the plan holds marked items the user may not see: actions, themes (a marked
-    theme with no action) or progress updates."""
+    theme with no action) or progress updates. Asked once per request (the plan page asks
+    it for both export and import), so that both get the same answer."""
     if sees_everything(user):
         return False
+    return _remembered(user, ("hidden_in_plan", plan.pk), lambda: _hidden_in_plan(user, plan))
+
+
+def _hidden_in_plan(user, plan: Plan) -> bool:
+    access = access_for(user)
+    if access.role is not None and _scope_holds(access, plan) and not _holds_marked(plan):
+        # Nothing: their scope holds the whole plan (its every action, so every theme
+        # holding one, and the plan itself), and nothing in it is marked, so neither is
+        # an empty theme. One look for anything marked, rather than the three below.
+        return False
+    # What the user may see of this plan alone (`visible_in_plan`, `visible_themes_in_plan`)
+    # rather than of every plan: the same answer for the plan's rows, without the database
+    # working out first what the user may see everywhere (at 32 partnerships of 300 actions,
+    # most of an analyst's plan page: benchmarks/README.md, the load test).
+    seen = visible_in_plan(user, plan)
     marked = Action.objects.filter(selectors.sensitive_condition(), theme__plan=plan)
     updates = ProgressUpdate.objects.filter(
         action__theme__plan=plan, marking=Marking.OFFICIAL_SENSITIVE
     )
+    # `visible_updates`, of the plan's actions.
+    seen_updates = ProgressUpdate.objects.filter(action__in=seen).filter(marked_updates_ok(user))
     themes = Theme.objects.filter(plan=plan)
     return (
-        marked.exclude(pk__in=visible_actions(user).values("pk")).exists()
-        or updates.exclude(pk__in=visible_updates(user).values("pk")).exists()
-        or themes.exclude(pk__in=visible_themes(user).values("pk")).exists()
+        marked.exclude(pk__in=seen.values("pk")).exists()
+        or updates.exclude(pk__in=seen_updates.values("pk")).exists()
+        or themes.exclude(pk__in=visible_themes_in_plan(user, plan).values("pk")).exists()
     )
+
+
+def _holds_marked(plan: Plan) -> bool:
+    """Whether anything in the plan is OFFICIAL-SENSITIVE: itself, a theme (or its parent),
+    an action (by its own marking or its theme's) or a progress update (its own)."""
+    if plan.marking == Marking.OFFICIAL_SENSITIVE:
+        return True
+    themes = Theme.objects.filter(selectors.theme_sensitive_condition(), plan=plan)
+    actions = Action.objects.filter(selectors.sensitive_condition(), theme__plan=plan)
+    updates = ProgressUpdate.objects.filter(
+        action__theme__plan=plan, marking=Marking.OFFICIAL_SENSITIVE
+    )
+    return Plan.objects.filter(
+        Exists(themes) | Exists(actions) | Exists(updates), pk=plan.pk
+    ).exists()
 
 
 # Scopes ----------------------------------------------------------------------------------
@@ -543,17 +588,19 @@ def visible_themes_in_plan(user, plan: Plan) -> QuerySet[Theme]:
         return themes
     if access.role is None:
         return Theme.objects.none()
-    if access.role == Role.CHAIR:
-        in_scope = plan.board_id in access.board_ids
-    else:
-        in_scope = plan.partnership_id in access.partnership_ids
-    if in_scope and plan.board_id in access.board_ids:
+    if _scope_holds(access, plan) and plan.board_id in access.board_ids:
         return themes
-    return visible_themes(user).filter(plan=plan)
+    # Built once per request: the plan page asks for its filter, its panel feedback and
+    # whether it may be exported and imported.
+    return _once(user, ("themes", plan.pk), lambda: _visible_themes(user, plan))
 
 
-def _visible_themes(user) -> QuerySet[Theme]:
+def _visible_themes(user, plan: Plan | None = None) -> QuerySet[Theme]:
+    """`visible_themes`; with a plan, its themes alone, asking which of that plan's actions
+    the user may see rather than which of every plan's (the same themes, for less work)."""
     themes = Theme.objects.filter(plan__in=visible_plans(user))
+    if plan is not None:
+        themes = themes.filter(plan=plan)
     access = access_for(user)
     if access.everywhere:
         return themes
@@ -567,7 +614,14 @@ def _visible_themes(user) -> QuerySet[Theme]:
         )
     seen = Action.objects.filter(_visible(access))
     every = Action.objects.all()
-    holding_seen = Q(pk__in=seen.values("theme_id")) | Q(pk__in=seen.values("theme__parent_id"))
+    seen_in, seen_under = seen, seen
+    if plan is not None:
+        # The actions of the plan's themes, and of their sub-themes (in the same plan).
+        seen_in = seen.filter(theme__plan=plan)
+        seen_under = seen.filter(theme__parent__plan=plan)
+    holding_seen = Q(pk__in=seen_in.values("theme_id")) | Q(
+        pk__in=seen_under.values("theme__parent_id")
+    )
     holding_any = Q(pk__in=every.values("theme_id")) | Q(
         pk__in=every.filter(theme__parent__isnull=False).values("theme__parent_id")
     )

@@ -51,7 +51,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import In, IsNull
+from django.db.models.lookups import GreaterThanOrEqual, In, IsNull
 
 # A module import, not names: permissions uses the rules below (monitored_by), and the
 # two modules import each other.
@@ -411,22 +411,46 @@ def my_actions(user, today: datetime.date | None = None) -> QuerySet[Action]:
     plus `last_update_marking`, `named` (the user is a named lead) and `needs_attention`;
     what needs attention first (overdue, then red, then stale), then by end date and reading
     order."""
-    led = (
+    # Which actions, asked first and on their own (a short list of ids), then read with all
+    # that is shown of them. As one query, PostgreSQL guessed that most actions of every
+    # partnership might be the user's and looked up whether each action anywhere had a
+    # recent update, rather than for the user's alone: most of the page's time at 32
+    # partnerships of 300 actions (benchmarks/README.md, the load test). `actions_led_by`
+    # holds only what the user may see (what they lead is in `visible_actions`' scope, and
+    # both leave out the marked actions they may not see), so it needs no further filter.
+    ids = list(
         permissions.actions_led_by(user)
-        .filter(pk__in=permissions.visible_actions(user).values("pk"))
         .exclude(not_this_years())
+        .order_by()
+        .values_list("pk", flat=True)
     )
+    led = Action.objects.filter(pk__in=ids)
     names_them = Action.lead_people.through.objects.filter(
         action=OuterRef("pk"), person_id=permissions.access_for(user).person_id
     )
     # The last update and staleness as the user may see them (`listed_updates`); the last
-    # update's own marking, to tag it and mark the page.
+    # update's own marking, to tag it and mark the page. As `with_progress` annotates them,
+    # but stale (`stale_condition`) read from the newest update the user may see, which is
+    # the same rule (no update on or after the cutoff: none at all, or the newest is
+    # older): a look-up of each listed action's newest update, where NOT EXISTS let
+    # PostgreSQL choose to read every partnership's recent updates instead (it guessed its
+    # cost per action from the test of which marked updates the user may see).
+    today = today or clock.today()
     updates = listed_updates(user)
-    actions = (
-        with_progress(led, today, updates)
-        .annotate(last_update_marking=newest_update("marking", updates))
-        .select_related("theme__plan", "theme__parent")
-    )
+    newest = newest_update("date", updates)
+    actions = led.annotate(
+        last_update=newest,
+        is_overdue=_flag(overdue_condition(today)),
+        # Not stale if complete or updated on or after the cutoff; else stale (never
+        # updated included). A Case, so that the newest update is looked up once.
+        is_stale=Case(
+            When(rag=RAG.COMPLETE, then=Value(False)),
+            When(GreaterThanOrEqual(newest, stale_cutoff(today)), then=Value(False)),
+            default=Value(True),
+            output_field=BooleanField(),
+        ),
+        last_update_marking=newest_update("marking", updates),
+    ).select_related("theme__plan", "theme__parent")
     actions = with_can_edit(actions, user).annotate(
         named=Exists(names_them),
         needs_attention=_flag(

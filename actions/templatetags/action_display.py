@@ -3,7 +3,8 @@
 {% load action_display %}
 {% rag_tag action.rag action.get_rag_display %}  {{ action|action_name }}
 {{ action|end_as_written }}  {% overdue_tag action %}  {% action_leads action %}
-{% action_href action %}  {% for label, words in feedback|feedback_credit %}
+{% action_href action %}  {% action_href action "update" %}
+{% for label, words in feedback|feedback_credit %}
 """
 
 from django import template
@@ -23,17 +24,19 @@ register.filter("feedback_credit", display.feedback_credit)
 # Any number the URL pattern takes whole, standing for the action's pk.
 _PK = 987654321
 _PARTS = "action_display.action_href"
+# The action's pages a list links to, by the name `action_href` takes.
+_PAGES = {"detail": "actions:action-detail", "update": "actions:action-update"}
 
 
 @register.simple_tag(takes_context=True)
-def action_href(context, action) -> str:
-    """The action's page. Reversed once per page, for a page that links to a hundred
-    actions, where reversing each link was a tenth of the page's rendering."""
-    parts = context.render_context.get(_PARTS)
+def action_href(context, action, page: str = "detail") -> str:
+    """The action's page ("detail"), or its update form ("update"). Reversed once per page,
+    for a page that links to a hundred actions, where reversing each link was a tenth of
+    the page's rendering."""
+    key = f"{_PARTS}.{page}"
+    parts = context.render_context.get(key)
     if parts is None:
-        parts = context.render_context[_PARTS] = reverse("actions:action-detail", args=[_PK]).split(
-            str(_PK)
-        )
+        parts = context.render_context[key] = reverse(_PAGES[page], args=[_PK]).split(str(_PK))
     return str(action.pk).join(parts)
 
 

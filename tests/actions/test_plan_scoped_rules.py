@@ -1,0 +1,139 @@
+"""The quicker ways of asking what a user may see of one plan, and of My actions, give the
+answers the rules as stated give (actions/permissions.py, actions/selectors.py): for every
+role, every plan, with and without marked items.
+
+`hidden_in_plan` asks of the plan's own rows (`visible_in_plan`, the plan's themes), and not
+at all when the user's scope holds the plan and nothing in it is marked;
+`visible_themes_in_plan` asks which of the plan's actions the user may see; My actions reads
+the ids of the user's actions first and stale from the newest update they may see
+(benchmarks/README.md, the load test). Each is compared here with the rule written the long
+way, over every plan of the world.
+"""
+
+import pytest
+
+from actions import permissions, selectors
+from actions.models import Action, Marking, Plan, ProgressUpdate, Theme
+from boards.models import Role
+from tests.factories import ProgressUpdateFactory, ThemeFactory, user_in_role
+from tests.helpers import days_ago
+
+pytestmark = pytest.mark.django_db
+
+SENSITIVE = Marking.OFFICIAL_SENSITIVE
+
+
+def users(world) -> list:
+    vru = user_in_role(Role.VRU, partnerships=[world.here], name="Vic VRU")
+    # An analyst who leads an action in a partnership not theirs: a plan outside their
+    # scope that they see part of.
+    far_analyst = user_in_role(Role.ANALYST, partnerships=[world.elsewhere], name="Al Far")
+    world.u1.lead_people.add(far_analyst.person)
+    return [
+        world.officer,
+        world.council_officer,
+        world.chair,
+        world.other_chair,
+        world.analyst,
+        world.administrator,
+        world.superuser,
+        world.far_officer,
+        world.no_person,
+        vru,
+        far_analyst,
+    ]
+
+
+def hidden_as_stated(user, plan) -> bool:
+    """`hidden_in_plan` as the rule reads: marked actions, marked updates or themes of the
+    plan that are not among everything the user may see."""
+    if permissions.sees_everything(user):
+        return False
+    marked = Action.objects.filter(selectors.sensitive_condition(), theme__plan=plan)
+    updates = ProgressUpdate.objects.filter(action__theme__plan=plan, marking=SENSITIVE)
+    themes = Theme.objects.filter(plan=plan)
+    return (
+        marked.exclude(pk__in=permissions.visible_actions(user).values("pk")).exists()
+        or updates.exclude(pk__in=permissions.visible_updates(user).values("pk")).exists()
+        or themes.exclude(pk__in=permissions.visible_themes(user).values("pk")).exists()
+    )
+
+
+def my_actions_as_stated(user) -> dict[int, tuple]:
+    """My actions written the long way: the actions the user leads that they may see, less
+    next year's Draft and last year's plan, with `with_progress`'s last update and stale."""
+    led = (
+        permissions.actions_led_by(user)
+        .filter(pk__in=permissions.visible_actions(user).values("pk"))
+        .exclude(selectors.not_this_years())
+    )
+    rows = selectors.with_progress(led, updates=selectors.listed_updates(user))
+    return {a.pk: (a.last_update, a.is_overdue, a.is_stale) for a in rows}
+
+
+def marked_variants(world):
+    """The world as built (bx2 marked), then with more marked: a marked update on the
+    other plan's u1, a marked theme with no action there, a recent marked update on a2
+    (which makes it recent only for those who may see it), and the whole Schools sub-theme."""
+    yield "as built"
+    ProgressUpdateFactory(action=world.u1, marking=SENSITIVE, text="Informant says")
+    yield "a marked update in the other plan"
+    ThemeFactory(plan=world.other_plan, name="Covert", order=5, marking=SENSITIVE)
+    yield "a marked theme with no action"
+    ProgressUpdateFactory(action=world.a2, date=days_ago(0), marking=SENSITIVE, text="Today")
+    world.a2.lead_people.add(world.chair.person)
+    yield "a recent marked update on a2"
+    world.schools.marking = SENSITIVE
+    world.schools.save()
+    yield "a marked sub-theme"
+    Plan.objects.filter(pk=world.other_plan.pk).update(marking=SENSITIVE)
+    yield "a marked plan"
+
+
+def test_what_is_hidden_in_a_plan_is_as_the_rule_states(world):
+    everyone = users(world)
+    for variant in marked_variants(world):
+        for plan in Plan.objects.all():
+            for user in everyone:
+                expected = hidden_as_stated(user, plan)
+                assert permissions.hidden_in_plan(user, plan) == expected, (variant, plan, user)
+                # Within a request too, where the answer is kept for the page's other asks.
+                with permissions.once_per_request():
+                    assert permissions.hidden_in_plan(user, plan) == expected
+                    assert permissions.hidden_in_plan(user, plan) == expected
+
+
+def test_the_themes_of_a_plan_are_those_of_every_visible_theme_in_it(world):
+    everyone = users(world)
+    for variant in marked_variants(world):
+        for user in everyone:
+            for plan in permissions.visible_plans(user):
+                expected = set(permissions.visible_themes(user).filter(plan=plan))
+                assert set(permissions.visible_themes_in_plan(user, plan)) == expected, (
+                    variant,
+                    plan,
+                    user,
+                )
+                with permissions.once_per_request():
+                    assert set(permissions.visible_themes_in_plan(user, plan)) == expected
+                    assert set(permissions.visible_themes_in_plan(user, plan)) == expected
+
+
+def test_my_actions_are_those_the_rules_state_each_as_stale_as_the_rule_says(world):
+    everyone = users(world)
+    for variant in marked_variants(world):
+        for user in everyone:
+            expected = my_actions_as_stated(user)
+            rows = {
+                a.pk: (a.last_update, a.is_overdue, a.is_stale) for a in selectors.my_actions(user)
+            }
+            assert rows == expected, (variant, user)
+            visible = set(permissions.visible_actions(user).values_list("pk", flat=True))
+            assert set(rows) <= visible
+    # The world leads something for some of them, stale and recent alike, so the
+    # comparison above compared something.
+    council = {a.pk: a for a in selectors.my_actions(world.council_officer)}
+    assert council[world.b1.pk].is_stale and council[world.b1.pk].last_update is None
+    assert council[world.a2.pk].is_stale and council[world.a2.pk].last_update == days_ago(100)
+    chair = {a.pk: a for a in selectors.my_actions(world.chair)}
+    assert chair[world.a2.pk].last_update == days_ago(0) and not chair[world.a2.pk].is_stale
