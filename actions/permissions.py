@@ -287,12 +287,9 @@ def visible_in_plan(user, plan: Plan) -> QuerySet[Action]:
         return actions
     if access.role is None:
         return Action.objects.none()
-    # Their scope holds the whole plan...
-    in_scope = _scope_holds(access, plan)
-    # ...and marked actions too, when they sit on (or above) the board that owns it.
-    if in_scope and plan.board_id in access.board_ids:
+    if _holds_whole_plan(access, plan):
         return actions
-    if in_scope:
+    if _scope_holds(access, plan):
         return actions.filter(_sensitive_ok(access))
     return actions.filter(_visible(access))
 
@@ -306,6 +303,33 @@ def _scope_holds(access: Access, plan: Plan) -> bool:
     return plan.partnership_id in access.partnership_ids
 
 
+def _holds_whole_plan(access: Access, plan: Plan) -> bool:
+    """Whether the person sees all of the plan, marked items included: it is in their scope
+    and they sit on (or above) the board that owns it."""
+    return _scope_holds(access, plan) and plan.board_id in access.board_ids
+
+
+def sees_whole_plan(user, plan: Plan) -> bool:
+    """Whether the user sees every action and theme of the plan and every progress update
+    of those actions, marked ones included, so that `visible_in_plan`,
+    `visible_themes_in_plan` and `selectors.listed_updates` ask nothing more of them
+    than the plan: a superuser, and whoever's scope holds the plan and who sits on (or
+    above) its board."""
+    access = access_for(user)
+    if access.everywhere:
+        return True
+    return access.role is not None and _holds_whole_plan(access, plan)
+
+
+def sees_whole_boards(user, boards: Iterable[int]) -> bool:
+    """Whether the user sees every action of the boards' scope (the plans they own and
+    the actions they monitor) and every progress update of those actions, marked ones
+    included: a superuser, and a chair of (or above) all those boards. `visible_in_boards`
+    asks nothing more of them."""
+    access = access_for(user)
+    return access.everywhere or (access.role == Role.CHAIR and set(boards) <= access.board_ids)
+
+
 def visible_in_boards(user, boards: Iterable[int]) -> QuerySet[Action]:
     """`visible_actions(user)` among the actions of the plans that `boards` (pks) own and
     those the boards monitor: a board's scope. For a chair of all those boards, and an
@@ -313,12 +337,10 @@ def visible_in_boards(user, boards: Iterable[int]) -> QuerySet[Action]:
     access = access_for(user)
     boards = set(boards)
     actions = Action.objects.filter(selectors.owned_or_monitored(boards))
-    if access.everywhere:
+    if sees_whole_boards(user, boards):
         return actions
     if access.role is None:
         return Action.objects.none()
-    if access.role == Role.CHAIR and boards <= access.board_ids:
-        return actions
     return actions.filter(_visible(access))
 
 
@@ -582,17 +604,26 @@ def visible_themes_in_plan(user, plan: Plan) -> QuerySet[Theme]:
     allows, as `visible_in_plan` does for its actions: every theme of the plan, with no
     further test, for an administrator and for those whose scope holds the plan and who sit
     on (or above) its board; the whole rule for anyone else."""
-    access = access_for(user)
-    themes = Theme.objects.filter(plan=plan)
-    if access.everywhere:
-        return themes
-    if access.role is None:
+    if sees_whole_plan(user, plan):
+        return Theme.objects.filter(plan=plan)
+    if access_for(user).role is None:
         return Theme.objects.none()
-    if _scope_holds(access, plan) and plan.board_id in access.board_ids:
-        return themes
     # Built once per request: the plan page asks for its filter, its panel feedback and
     # whether it may be exported and imported.
     return _once(user, ("themes", plan.pk), lambda: _visible_themes(user, plan))
+
+
+def visible_themes_in_plans(user, plans: Iterable[Plan]) -> QuerySet[Theme]:
+    """`visible_themes(user)` in several plans the user may see (a board's), as
+    `visible_themes_in_plan` has them: every theme of those the user sees whole, and the
+    whole rule asked of the others' themes alone (none asked when there are none)."""
+    plans = list(plans)
+    whole = [plan.pk for plan in plans if sees_whole_plan(user, plan)]
+    rest = [plan.pk for plan in plans if plan.pk not in whole]
+    if not rest:
+        return Theme.objects.filter(plan_id__in=whole)
+    partly = visible_themes(user).filter(plan_id__in=rest).values("pk")
+    return Theme.objects.filter(Q(plan_id__in=whole) | Q(pk__in=partly))
 
 
 def _visible_themes(user, plan: Plan | None = None) -> QuerySet[Theme]:

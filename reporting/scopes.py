@@ -6,7 +6,8 @@ already limited to what the user may see (`actions.permissions.visible_in_plan` 
 counted or listed from it can include an action hidden from them, marked or not; and its
 themes are those the user may see (`actions.permissions.visible_themes`); and its
 `updates` are the progress updates its lists may read (`actions.selectors.listed_updates`:
-those marked on their own only for a user who may see them).
+those marked on their own only for a user who may see them; every update of the scope's
+actions for one who sees all of it).
 """
 
 from dataclasses import dataclass, field, replace
@@ -18,12 +19,14 @@ from django.urls import reverse
 from actions import selectors
 from actions.models import Action, Marking, Plan, ProgressUpdate, Theme
 from actions.permissions import (
+    sees_whole_boards,
+    sees_whole_plan,
     visible_boards,
     visible_in_boards,
     visible_in_plan,
     visible_plans,
-    visible_themes,
     visible_themes_in_plan,
+    visible_themes_in_plans,
 )
 from boards.models import Board
 from boards.selectors import with_subgroups
@@ -35,8 +38,9 @@ class Scope:
     actions: QuerySet[Action]
     plans: QuerySet[Plan]
     themes: QuerySet[Theme]
-    # The progress updates the scope's lists read: `listed_updates` for the user, those at
-    # OFFICIAL when the scope is produced without the marked items.
+    # The progress updates the scope's lists read, narrowed to its actions: `listed_updates`
+    # for the user (every one, for a user who sees all of the scope), those at OFFICIAL when
+    # the scope is produced without the marked items.
     updates: QuerySet[ProgressUpdate] = field(default_factory=selectors.listed_updates)
     board: Board | None = None
     plan: Plan | None = None
@@ -98,6 +102,15 @@ def _by_ids(queryset: QuerySet) -> QuerySet:
     return queryset.model.objects.filter(pk__in=ids)
 
 
+def _updates_read(user, whole: bool) -> QuerySet[ProgressUpdate]:
+    """The progress updates a scope's lists read (`selectors.listed_updates`), to be
+    narrowed to the scope's actions. Every update, with no test, where the user sees all of
+    the scope (`permissions.sees_whole_plan`, `sees_whole_boards`): the test of who may see
+    a marked update (a subquery over every action) would then keep them all, and it is
+    otherwise compiled and run again in every count and list that reads updates."""
+    return ProgressUpdate.objects.all() if whole else selectors.listed_updates(user)
+
+
 def plan_scope(user, slug: str) -> Scope:
     """The plan's visible actions. 404 if the user may not see the plan."""
     plan = get_object_or_404(visible_plans(user).select_related("board", "partnership"), slug=slug)
@@ -106,7 +119,7 @@ def plan_scope(user, slug: str) -> Scope:
         actions=visible_in_plan(user, plan),
         plans=Plan.objects.filter(pk=plan.pk),
         themes=visible_themes_in_plan(user, plan),
-        updates=selectors.listed_updates(user),
+        updates=_updates_read(user, sees_whole_plan(user, plan)),
         plan=plan,
     )
 
@@ -117,21 +130,43 @@ def board_scope(user, pk: int) -> Scope:
     not open the board.
 
     Next year's Draft is left out until it is activated, and last year's plan once it is
-    (`selectors.not_this_years`)."""
+    (`selectors.not_this_years`).
+
+    Its plans are found once (one query), by the rule of `visible_plans` unless the user
+    sees all of the board's scope (`permissions.sees_whole_boards`: then every plan that
+    holds its actions is theirs to see, and that rule, subqueries over every action they
+    may see, is neither built nor run). Its themes by the plans
+    (`permissions.visible_themes_in_plans`): one query more only for a plan the user sees
+    in part (one owned elsewhere, of which the board monitors some actions)."""
     board = get_object_or_404(visible_boards(user).select_related("partnership"), pk=pk)
     boards = with_subgroups([board.pk])
+    whole = sees_whole_boards(user, boards)
     actions = visible_in_boards(user, boards).exclude(selectors.not_this_years())
-    plans = _by_ids(
-        visible_plans(user)
-        .filter(Q(board_id__in=boards) | Q(pk__in=actions.values("theme__plan_id")))
-        .exclude(selectors.not_this_years(""))
+    if whole:
+        # Every plan holding an action the boards monitor is in the scope, and theirs to see.
+        monitored = Action.objects.filter(selectors.monitored_by(boards))
+        plans = Plan.objects.filter(
+            Q(board_id__in=boards) | Q(pk__in=monitored.values("theme__plan_id"))
+        )
+    else:
+        plans = visible_plans(user).filter(
+            Q(board_id__in=boards) | Q(pk__in=actions.values("theme__plan_id"))
+        )
+    # What `visible_themes_in_plans` and the dashboards read of each plan.
+    plans = list(
+        plans.exclude(selectors.not_this_years(""))
+        .order_by()
+        .only("pk", "board_id", "partnership_id")
     )
+    themes = visible_themes_in_plans(user, plans)
+    if not all(sees_whole_plan(user, plan) for plan in plans):
+        themes = _by_ids(themes)
     return Scope(
         title=board.name,
         actions=actions,
-        plans=plans,
-        themes=_by_ids(visible_themes(user).filter(plan__in=plans)),
-        updates=selectors.listed_updates(user),
+        plans=Plan.objects.filter(pk__in=[plan.pk for plan in plans]),
+        themes=themes,
+        updates=_updates_read(user, whole),
         board=board,
         boards=boards,
     )

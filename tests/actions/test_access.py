@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from actions import permissions, selectors
-from actions.models import Action, Plan
+from actions.models import Action, Plan, ProgressUpdate, Theme
 from boards.models import Role
 from boards.selectors import with_subgroups
 from tests.factories import (
@@ -20,6 +20,7 @@ from tests.factories import (
     OrganisationFactory,
     PartnershipFactory,
     PlanFactory,
+    ProgressUpdateFactory,
     ThemeFactory,
     UserFactory,
     user_in_role,
@@ -116,6 +117,71 @@ def test_a_boards_visible_actions_are_visible_actions_of_its_scope(world):
         owned_or_monitored = Q(theme__plan__board_id__in=boards) | selectors.monitored_by(boards)
         expected = pks(permissions.visible_actions(user).filter(owned_or_monitored))
         assert pks(permissions.visible_in_boards(user, boards)) == expected, (who, board)
+
+
+def test_several_plans_visible_themes_are_visible_themes_in_them(world):
+    # A board's plans, as its scope reads their themes: for each user, the plans they may
+    # open, with a marked theme and an empty one in each; some seen whole, some in part.
+    for plan in world["plans"].values():
+        ThemeFactory(plan=plan, name="Marked, no actions", marking="official-sensitive")
+        ThemeFactory(plan=plan, name="No actions")
+    for who, user in world["users"].items():
+        plans = list(permissions.visible_plans(user))
+        expected = pks(permissions.visible_themes(user).filter(plan__in=plans))
+        assert pks(permissions.visible_themes_in_plans(user, plans)) == expected, who
+        for plan in plans:
+            expected = pks(permissions.visible_themes(user).filter(plan=plan))
+            assert pks(permissions.visible_themes_in_plans(user, [plan])) == expected, (who, plan)
+
+
+def _marked_updates(world):
+    """A progress update marked on its own on every action, beside one at OFFICIAL; and a
+    marked theme with no actions in every plan."""
+    for plan in world["plans"].values():
+        ThemeFactory(plan=plan, name="Marked, no actions", marking="official-sensitive")
+    for action in Action.objects.all():
+        ProgressUpdateFactory(action=action)
+        ProgressUpdateFactory(action=action, marking="official-sensitive")
+
+
+def test_one_who_sees_a_whole_plan_sees_all_of_it_marked_updates_included(world):
+    _marked_updates(world)
+    answers = set()
+    for (who, user), plan in itertools.product(world["users"].items(), world["plans"].values()):
+        whole = permissions.sees_whole_plan(user, plan)
+        answers.add(whole)
+        if not whole:
+            continue
+        actions = Action.objects.filter(theme__plan=plan)
+        assert pks(permissions.visible_actions(user).filter(theme__plan=plan)) == pks(actions)
+        assert pks(permissions.visible_themes(user).filter(plan=plan)) == pks(
+            Theme.objects.filter(plan=plan)
+        ), (who, plan.board)
+        every = ProgressUpdate.objects.filter(action__in=actions)
+        listed = selectors.listed_updates(user).filter(action__in=actions)
+        assert pks(listed) == pks(every), (who, plan.board)
+    assert answers == {True, False}
+
+
+def test_one_who_sees_a_whole_boards_scope_sees_all_of_it_marked_updates_included(world):
+    _marked_updates(world)
+    answers = set()
+    for (who, user), board in itertools.product(world["users"].items(), world["boards"]):
+        boards = with_subgroups([board.pk])
+        whole = permissions.sees_whole_boards(user, boards)
+        answers.add(whole)
+        if not whole:
+            continue
+        actions = Action.objects.filter(selectors.owned_or_monitored(boards))
+        visible = permissions.visible_actions(user).filter(selectors.owned_or_monitored(boards))
+        assert pks(visible) == pks(actions), (who, board)
+        every = ProgressUpdate.objects.filter(action__in=actions)
+        listed = selectors.listed_updates(user).filter(action__in=actions)
+        assert pks(listed) == pks(every), (who, board)
+        # Every plan holding an action of the scope is one they may open.
+        held = Plan.objects.filter(pk__in=actions.values("theme__plan_id"))
+        assert pks(held) <= pks(permissions.visible_plans(user)), (who, board)
+    assert answers == {True, False}
 
 
 def test_the_plans_offered_for_import_are_those_that_may_be_imported(world):

@@ -1,10 +1,13 @@
 """A chair's page is about a plan, or a board with its subgroups, limited to what they see."""
 
 import pytest
+from django.db.models import Q
 from django.http import Http404
 
+from actions import permissions, selectors
+from actions.models import Action, ProgressUpdate
 from reporting.scopes import board_scope, plan_scope
-from tests.factories import ActionFactory, PlanFactory, ThemeFactory
+from tests.factories import ActionFactory, PlanFactory, ProgressUpdateFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +47,54 @@ def test_a_plan_scope_is_404_for_a_plan_the_user_may_not_see(world):
     mine = PlanFactory(partnership=world.here, board=world.subgroup)
     scope = plan_scope(chair, mine.slug)
     assert scope.kind == "plan" and scope.url("pack") == f"/plans/{mine.slug}/pack/"
+
+
+def pks(queryset) -> set[int]:
+    return set(queryset.values_list("pk", flat=True))
+
+
+def test_a_board_scopes_plans_themes_and_updates_are_the_general_rules_for_every_reader(world):
+    """A board's scope finds its plans, themes and updates with less asking for those who
+    see all of it (`permissions.sees_whole_boards`, `visible_themes_in_plans`): the same as
+    the general rules narrowed to the scope, for every reader and board."""
+    # Marked items the rules decide on: a restricted action the subgroup monitors in the
+    # other board's plan, a marked theme with no action, updates marked on their own.
+    ActionFactory(
+        theme=world.licensing, monitoring_board=world.subgroup, marking="official-sensitive"
+    )
+    ThemeFactory(plan=world.other_plan, name="Marked and empty", marking="official-sensitive")
+    for action in Action.objects.all():
+        ProgressUpdateFactory(action=action, marking="official-sensitive")
+    readers = {
+        "chair": world.chair,
+        "other chair": world.other_chair,
+        "officer": world.officer,
+        "council officer": world.council_officer,
+        "analyst": world.analyst,
+        "administrator": world.administrator,
+        "superuser": world.superuser,
+        "far officer": world.far_officer,
+    }
+    boards = [world.board, world.subgroup, world.other_board, world.far_board]
+    compared = 0
+    for (who, user), board in [(r, b) for r in readers.items() for b in boards]:
+        try:
+            scope = board_scope(user, board.pk)
+        except Http404:
+            continue
+        plans = (
+            permissions.visible_plans(user)
+            .filter(Q(board_id__in=scope.boards) | Q(pk__in=scope.actions.values("theme__plan_id")))
+            .exclude(selectors.not_this_years(""))
+        )
+        themes = permissions.visible_themes(user).filter(plan__in=plans)
+        updates = selectors.listed_updates(user).filter(action__in=scope.actions)
+        assert pks(scope.plans) == pks(plans), (who, board.name)
+        assert pks(scope.themes) == pks(themes), (who, board.name)
+        assert pks(scope.updates.filter(action__in=scope.actions)) == pks(updates), (who, board)
+        compared += 1
+    assert compared >= 10
+    # Some of the updates are hidden from some readers: the comparison decided something.
+    officer_scope = board_scope(world.officer, world.board.pk)
+    read = officer_scope.updates.filter(action__in=officer_scope.actions)
+    assert read.count() < ProgressUpdate.objects.filter(action__in=officer_scope.actions).count()
