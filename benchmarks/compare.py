@@ -16,7 +16,6 @@ side and the ratio of the medians.
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from checkouts import Side, database  # noqa: E402
 
 
 def worker(root: str) -> None:
@@ -51,34 +51,6 @@ def worker(root: str) -> None:
             print(json.dumps({"wall": wall, "cpu": cpu}), flush=True)
 
 
-class Side:
-    def __init__(self, name: str, root: Path, database_url: str):
-        self.name = name
-        env = {
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "cspplan.settings",
-            "DEBUG": "1",
-            "PATH": "/usr/bin:/bin",
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, __file__, "--worker", str(root)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-            cwd=root,
-        )
-
-    def get(self, url: str) -> dict:
-        self.process.stdin.write(url + "\n")
-        self.process.stdin.flush()
-        return json.loads(self.process.stdout.readline())
-
-    def close(self):
-        self.process.stdin.close()
-        self.process.wait()
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", type=Path, help="The other checkout (required).")
@@ -93,10 +65,10 @@ def main():
     if not options.before:
         parser.error("--before is required")
 
-    from spreadsheets import setup_django, throwaway_database
+    from spreadsheets import setup_django
 
     with tempfile.TemporaryDirectory(prefix="cspplan-compare-") as directory:
-        database_url, drop = throwaway_database(options.database_url, Path(directory))
+        database_url, drop = database(options.database_url, Path(directory))
         try:
             setup_django(database_url)
             compare(options, database_url)
@@ -116,8 +88,8 @@ def compare(options, database_url: str) -> None:
     call_command("load_demo", stdout=io.StringIO())
     call_command("demo_users", stdout=io.StringIO())
     sides = [
-        Side("before", options.before.resolve(), database_url),
-        Side("after", HERE.parent, database_url),
+        Side("before", options.before.resolve(), database_url, __file__),
+        Side("after", HERE.parent, database_url, __file__),
     ]
     lines = [
         "| actions | page | before ms | after ms | after / before | before CPU ms "
@@ -138,10 +110,10 @@ def compare(options, database_url: str) -> None:
             for page, url in urls.items():
                 times = {side.name: [] for side in sides}
                 for side in sides:
-                    side.get(url)  # to warm up
+                    side.ask(url)  # to warm up
                 for _ in range(options.rounds):
                     for side in sides:
-                        times[side.name].append(side.get(url))
+                        times[side.name].append(side.ask(url))
                 wall = {n: statistics.median(t["wall"] for t in ts) for n, ts in times.items()}
                 cpu = {n: statistics.median(t["cpu"] for t in ts) for n, ts in times.items()}
                 lines.append(

@@ -24,15 +24,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from checkouts import Side, database  # noqa: E402
 
 # (page, user, path): load_test.py's users of partnership 01.
 PAGES = [
@@ -104,35 +103,6 @@ def worker(root: str) -> None:
             )
 
 
-class Side:
-    def __init__(self, name: str, root: Path, database_url: str):
-        self.name = name
-        env = {
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "cspplan.settings",
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmarks-only-not-a-secret"),
-            "DEBUG": "1",
-            "PATH": "/usr/bin:/bin",
-        }
-        self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, __file__, "--worker", str(root)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-            cwd=root,
-        )
-
-    def get(self, user: str, path: str) -> dict:
-        self.process.stdin.write(f"{user} {path}\n")
-        self.process.stdin.flush()
-        return json.loads(self.process.stdout.readline())
-
-    def close(self):
-        self.process.stdin.close()
-        self.process.wait()
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", type=Path, help="The other checkout (required).")
@@ -147,15 +117,10 @@ def main():
     if not options.before or not options.database_url:
         parser.error("--before and --database-url are required")
 
-    from spreadsheets import setup_django, throwaway_database
+    from spreadsheets import setup_django
 
     with tempfile.TemporaryDirectory(prefix="cspplan-load-pages-") as directory:
-        if options.reuse:
-            parts = urllib.parse.urlsplit(options.database_url)
-            database_url = parts._replace(path=f"/{options.reuse}").geturl()
-            drop = lambda: None  # noqa: E731
-        else:
-            database_url, drop = throwaway_database(options.database_url, Path(directory))
+        database_url, drop = database(options.database_url, Path(directory), options.reuse)
         try:
             setup_django(database_url)
             prepare(options)
@@ -183,8 +148,8 @@ def prepare(options) -> None:
 
 def compare(options, database_url: str) -> None:
     sides = [
-        Side("before", options.before.resolve(), database_url),
-        Side("after", HERE.parent, database_url),
+        Side("before", options.before.resolve(), database_url, __file__),
+        Side("after", HERE.parent, database_url, __file__),
     ]
     lines = [
         "| page | before ms | after ms | after / before | before CPU ms | after CPU ms "
@@ -195,10 +160,10 @@ def compare(options, database_url: str) -> None:
         for page, user, path in PAGES:
             times = {side.name: [] for side in sides}
             for side in sides:
-                side.get(user, path)  # to warm up
+                side.ask(f"{user} {path}")  # to warm up
             for _ in range(options.rounds):
                 for side in sides:
-                    times[side.name].append(side.get(user, path))
+                    times[side.name].append(side.ask(f"{user} {path}"))
             wall = {n: statistics.median(t["wall"] for t in ts) for n, ts in times.items()}
             cpu = {n: statistics.median(t["cpu"] for t in ts) for n, ts in times.items()}
             db = {

@@ -41,7 +41,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spreadsheets import ROOT, machine, seed_texts, setup_django, throwaway_database  # noqa: E402
+from checkouts import database  # noqa: E402
+from spreadsheets import ROOT, machine, seed_texts, setup_django  # noqa: E402
 
 PARTNERSHIPS = 32
 ACTIONS = 300  # per partnership, in one plan
@@ -663,12 +664,7 @@ def main():
     secret = secrets.token_urlsafe(50)
     os.environ["SECRET_KEY"] = secret
     with tempfile.TemporaryDirectory(prefix="cspplan-load-") as directory:
-        if options.reuse:
-            parts = urllib.parse.urlsplit(options.database_url)
-            database_url = parts._replace(path=f"/{options.reuse}").geturl()
-            drop = lambda: None  # noqa: E731
-        else:
-            database_url, drop = throwaway_database(options.database_url, Path(directory))
+        database_url, drop = database(options.database_url, Path(directory), options.reuse)
         name = urllib.parse.urlsplit(database_url).path.lstrip("/")
         try:
             results = measure(options, database_url, secret, Path(directory))
