@@ -87,7 +87,7 @@ def every_kind_of_table() -> Table:
         Column("RAG status"),
         Column("Latest update", wide=True),
     ]
-    awkward = "  Knife crime & <gangs> \"review\"\n(8)\r\nnext\ttab\rend\x0b\x07 "
+    awkward = '  Knife crime & <gangs> "review"\n(8)\r\nnext\ttab\rend\x0b\x07 '
     rows = []
     for number, rag in enumerate([*RAG.values, "unknown"]):
         rows.append(
@@ -99,7 +99,15 @@ def every_kind_of_table() -> Table:
                 [[Strong("28 Nov 2026")], [Text(awkward)]],
             ]
         )
-    rows.append([[[Text("")]], [[]], [], [[Rag("red", "Red"), Text(" to "), Rag("green", "Green")]], [[Text(" ")]]])
+    rows.append(
+        [
+            [[Text("")]],
+            [[]],
+            [],
+            [[Rag("red", "Red"), Text(" to "), Rag("green", "Green")]],
+            [[Text(" ")]],
+        ]
+    )
     return Table(
         "Every kind of row & <cell>",
         columns,
