@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from lxml.etree import fromstring
-from openpyxl.cell._writer import _set_attributes
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel, to_ISO8601
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -76,17 +76,19 @@ class _RowWriter:
     element and written at once: each cell's coordinate, its style's number (if it has a
     style, looked up once per style), its type and its value, text as an inline string
     (its spaces kept where it starts or ends with white space). A date goes through
-    openpyxl's own conversion. The cells `SheetWriter.cell` makes have no formula, comment
+    openpyxl's conversion. The cells `SheetWriter.cell` makes have no formula, comment
     or hyperlink; a cell that has one is refused rather than written differently.
 
-    Cells are only read here, never changed (but for a date's place, set before it is
-    converted), so one cell may stand in several places."""
+    Cells are only read here, never changed, so one cell may stand in several places."""
 
     def __init__(self, sheet):
         self.sheet = sheet
         self.styles = sheet.parent._cell_styles
         self.style_ids: dict[tuple, str] = {}
         self.letters: dict[int, str] = {}
+        # Each cell's XML after its coordinate, by the cell's id (with the cell, which keeps
+        # the id from being reused): a cell may stand in many places.
+        self.written: dict[int, tuple] = {}
 
     def write_row(self, xf, row, row_number: int) -> None:
         attributes = {"r": f"{row_number}"}
@@ -99,7 +101,17 @@ class _RowWriter:
                 continue
             if not isinstance(cell, Cell):
                 cell = Cell(self.sheet, value=cell)
-            empty = self._cell(parts, cell, column, row_number) or empty
+            written = self.written.get(id(cell))
+            if written is None or written[0] is not cell:
+                written = self.written[id(cell)] = (cell, *self._cell(cell))
+            _, rest, is_empty = written
+            if rest is None:
+                continue
+            letter = self.letters.get(column)
+            if letter is None:
+                letter = self.letters[column] = get_column_letter(column)
+            parts.append(f'<c r="{letter}{row_number}"{rest}')
+            empty = empty or is_empty
         parts.append("</row>")
         element = fromstring("".join(parts))
         if empty:
@@ -109,45 +121,45 @@ class _RowWriter:
                     child.text = ""
         xf.write(element)
 
-    def _cell(self, parts: list, cell: Cell, column: int, row_number: int) -> bool:
-        """Add the cell's XML to `parts`; whether it is an empty element."""
+    def _cell(self, cell: Cell) -> tuple[str | None, bool]:
+        """The cell's XML after its coordinate (None: not written), and whether it is an
+        empty element. The same wherever the cell stands: worked out once for each cell."""
         if cell._comment is not None or cell.hyperlink or cell.data_type == "f":
             raise TypeError("SheetWriter writes no formulas, comments or hyperlinks")
         styled = cell.has_style
         value = cell._value
         if value is None and not styled:
-            return False
-        data_type = cell.data_type
-        if data_type == "d":
-            # openpyxl's own conversion (a serial number, or ISO 8601 if the book says so).
-            cell.column, cell.row = column, row_number
-            value, attributes = _set_attributes(cell, styled)
-            parts.append("<c" + "".join(f' {k}="{v}"' for k, v in attributes.items()) + ">")
-        else:
-            letter = self.letters.get(column)
-            if letter is None:
-                letter = self.letters[column] = get_column_letter(column)
-            style = ""
-            if styled:
-                key = tuple(cell._style)
-                style_id = self.style_ids.get(key)
-                if style_id is None:
-                    # Numbered in the order first used, as openpyxl numbers them.
-                    style_id = self.style_ids[key] = f"{self.styles.add(cell._style)}"
-                style = f' s="{style_id}"'
-            kind = "inlineStr" if data_type == "s" else data_type
-            parts.append(f'<c r="{letter}{row_number}"{style} t="{kind}">')
+            return None, False
+        data_type = kind = cell.data_type
+        if data_type == "s":
+            kind = "inlineStr"
+        elif data_type == "d":
+            # As openpyxl's `_set_attributes` converts a date: a serial number, or ISO 8601
+            # if the book says so.
+            if getattr(value, "tzinfo", None) is not None:
+                raise TypeError("Excel does not support timezones in datetimes.")
+            book = self.sheet.parent
+            if book.iso_dates and not isinstance(value, datetime.timedelta):
+                value = to_ISO8601(value)
+            else:
+                kind, value = "n", to_excel(value, book.epoch)
+        style = ""
+        if styled:
+            key = tuple(cell._style)
+            style_id = self.style_ids.get(key)
+            if style_id is None:
+                # Numbered in the order first used, as openpyxl numbers them.
+                style_id = self.style_ids[key] = f"{self.styles.add(cell._style)}"
+            style = f' s="{style_id}"'
+        head = f'{style} t="{kind}">'
         if value is None or value == "":
-            parts.append("</c>")
-            return True
+            return f"{head}</c>", True
         if data_type == "s":
             if not isinstance(value, str):
                 raise TypeError("SheetWriter writes text as plain strings")
             space = ' xml:space="preserve"' if value != value.strip() else ""
-            parts.append(f"<is><t{space}>{escape(value, _CARRIAGE_RETURN)}</t></is></c>")
-        else:
-            parts.append(f"<v>{escape(safe_string(value))}</v></c>")
-        return False
+            return f"{head}<is><t{space}>{escape(value, _CARRIAGE_RETURN)}</t></is></c>", False
+        return f"{head}<v>{escape(safe_string(value))}</v></c>", False
 
 
 # A carriage return in text, escaped: as it is, an XML parser would read it as a line feed.
