@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from workbooks.writing import SheetWriter
 
-AWKWARD = "  Knife crime & <gangs> \"review\"\nnext line\r\nwindows\tand a tab\rend "
+AWKWARD = '  Knife crime & <gangs> "review"\nnext line\r\nwindows\tand a tab\rend '
 
 
 def rows_of(out: SheetWriter) -> list[list]:
@@ -69,5 +69,5 @@ def test_rows_are_written_as_openpyxl_writes_them(part, iso_dates):
 
     assert written == sheet_xml(openpyxl_append, iso_dates)[part]
     if part == 0:
-        assert b"<t xml:space=\"preserve\">  Knife crime &amp; &lt;gangs&gt;" in written
+        assert b'<t xml:space="preserve">  Knife crime &amp; &lt;gangs&gt;' in written
         assert b"&#13;" in written  # a carriage return kept, not read back as a line feed
