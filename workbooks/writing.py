@@ -114,7 +114,9 @@ class _RowWriter:
             empty = empty or is_empty
         parts.append("</row>")
         element = fromstring("".join(parts))
-        if empty:
+        if not len(element):
+            element.text = ""  # an empty row too: <row ...></row>
+        elif empty:
             # openpyxl writes an empty cell <c ...></c>; parsed, it would be written <c .../>.
             for child in element:
                 if child.text is None and not len(child):

@@ -20,6 +20,8 @@ def rows_of(out: SheetWriter) -> list[list]:
     shared = out.cell("The same cell in two rows")
     return [
         [out.cell("A title", "title")],
+        [],
+        [None, None],
         [out.cell(name, "header") for name in ("Text", "Number", "Date", "RAG", "Other")],
         [
             out.cell(AWKWARD),
