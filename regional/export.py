@@ -18,6 +18,8 @@ from regional.selectors import VruView, rag_label
 from workbooks.writing import SheetWriter
 
 RAGS = list(RAG)
+# RAG.values is a new list at every use: looked up once for the thousands of rows.
+RAG_VALUES = frozenset(RAG.values)
 
 
 def _sheet(book, title: str, heading: str, marking: Marking, columns, widths, rows):
@@ -41,7 +43,7 @@ def _number(out, value):
 
 
 def _rag(out, value):
-    rag = value if value in RAG.values else RAG.NOT_RATED.value
+    rag = value if value in RAG_VALUES else RAG.NOT_RATED.value
     return out.cell(rag_label(rag), f"rag:{rag}")
 
 
@@ -97,15 +99,15 @@ def workbook(view: VruView, marking: Marking) -> bytes:
     )
 
     def mandated(out):
+        # A row per borough for each mandated action: the action's three cells, and each
+        # borough's name, are made once and stand in every row that repeats them (the
+        # writer only reads its cells): with 32 boroughs, close to half the sheet's cells.
+        names = {borough.plan.pk: out.cell(borough.name) for borough in view.boroughs}
         for row in view.mandated:
+            action_cells = [out.cell(row.theme_label), out.cell(row.ref), out.cell(row.text)]
             for borough in view.boroughs:
                 action = row.actions.get(borough.plan.pk)
-                first = [
-                    out.cell(row.theme_label),
-                    out.cell(row.ref),
-                    out.cell(row.text),
-                    out.cell(borough.name),
-                ]
+                first = [*action_cells, names[borough.plan.pk]]
                 if action is None:
                     yield [*first, out.cell("Not in this borough's plan")]
                     continue

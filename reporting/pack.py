@@ -216,9 +216,12 @@ class Pack:
 
 # ---- helpers ---------------------------------------------------------------------------------
 
+# RAG.values is a new list at every use, and a pack looks a status up for each of its rows.
+RAG_VALUES = frozenset(RAG.values)
+
 
 def rag_piece(value: str) -> Rag:
-    rag = RAG(value) if value in RAG.values else RAG.NOT_RATED
+    rag = RAG(value) if value in RAG_VALUES else RAG.NOT_RATED
     return Rag(rag.value, rag.label)
 
 

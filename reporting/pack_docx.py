@@ -15,14 +15,15 @@ and white). Links become their text.
 
 import io
 import re
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Emu, Mm, Pt
 
 from actions.models import Marking
 from actions.rag import COLOURS, RAG
@@ -34,6 +35,8 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.d
 # Control characters that XML, and so a .docx, cannot hold; text pasted from other documents
 # sometimes carries them (a vertical tab for a line break in an Excel cell, say).
 NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What python-docx writes as elements of their own in a run rather than as text.
+BREAKS = re.compile(r"([\t\r\n])")
 
 A4_SHORT, A4_LONG, MARGIN = Mm(210), Mm(297), Mm(15)
 TABLE_TEXT = Pt(9)
@@ -149,73 +152,127 @@ def _widths(document, table: Table) -> list[int]:
 
 
 def word_table(document, table: Table) -> None:
+    """The table, its columns fitted to what they hold, the column headings repeated on each
+    page it runs onto and each row kept whole on a page where it fits.
+
+    The table itself (its style, alignment, fixed layout, grid and caption) is made with
+    python-docx; its rows are written as one piece of XML (`_TableXml`) and parsed in one
+    go. Adding them cell by cell, run by run through python-docx's objects took about 1.5 s
+    for a pack of 300 actions (benchmarks/README.md, exports.py): each run's size, bold and
+    text, and each cell's width, looks its place up among its siblings. The XML is what
+    those calls wrote (tests/reporting/test_pack_docx_xml.py compares the two)."""
     widths = _widths(document, table)
-    grid = document.add_table(rows=1, cols=len(table.columns))
+    grid = document.add_table(rows=0, cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
     grid.autofit = False
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
     _caption(grid, table.caption)
-    header = grid.rows[0]
-    _repeat_as_header(header)
-    for cell, column in zip(header.cells, table.columns, strict=True):
-        paragraph = cell.paragraphs[0]
-        run = paragraph.add_run(column.name)
-        run.bold, run.font.size = True, TABLE_TEXT
-        if column.numeric:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for body_row in table.body:
-        cells = grid.add_row().cells
-        if body_row.group:
-            merged = cells[0].merge(cells[-1])
-            run = merged.paragraphs[0].add_run(NOT_IN_XML.sub(" ", body_row.group))
-            run.bold, run.font.size = True, TABLE_TEXT
-            continue
-        for index, (cell, (content, column)) in enumerate(zip(cells, body_row.cells, strict=True)):
-            _fill(cell, content, numeric=column.numeric, bold=table.row_headers and index == 0)
-    for row in grid.rows:
-        for cell, width in zip(row.cells, widths, strict=False):
-            cell.width = width
-        _keep_whole(row)
+    grid._tbl.extend(_TableXml(widths).rows(table))
 
 
-def _fill(cell, content: Cell, *, numeric: bool, bold: bool) -> None:
-    for number, line in enumerate(content):
-        paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
-        if numeric:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        for piece in line:
-            run = paragraph.add_run(NOT_IN_XML.sub(" ", piece_words(piece)))
-            run.font.size = TABLE_TEXT
-            if piece.kind in ("strong", "marking") or bold:
-                run.bold = True
-            if piece.kind == "rag":
-                _rag_run(run, piece.value)
+def _xml_text(text: str) -> str:
+    """`text` as the content of a run, as python-docx's `run.text` writes it: a tab as
+    <w:tab/>, a line break (CR or LF) as <w:br/>, the rest in <w:t>, whose spaces are kept
+    where it starts or ends with white space."""
+    out = []
+    for chunk in BREAKS.split(text):
+        if chunk == "\t":
+            out.append("<w:tab/>")
+        elif chunk in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif chunk:
+            space = ' xml:space="preserve"' if len(chunk.strip()) < len(chunk) else ""
+            out.append(f"<w:t{space}>{escape(chunk)}</w:t>")
+    return "".join(out)
 
 
-def _rag_run(run, value: str) -> None:
+class _TableXml:
+    """A pack table's rows as WordprocessingML, as python-docx's objects would write them
+    (see `word_table`): each cell with its column's width, each run in 9 point."""
+
+    SIZE = f'<w:sz w:val="{int(TABLE_TEXT.pt * 2)}"/>'
+    RIGHT = '<w:pPr><w:jc w:val="right"/></w:pPr>'
+
+    def __init__(self, widths: list[int]):
+        # The cells' widths in twentieths of a point, as python-docx rounds them.
+        self.twips = [Emu(width).twips for width in widths]
+
+    def rows(self, table: Table) -> list:
+        parts = [self._header(table)]
+        for body_row in table.body:
+            if body_row.group:
+                parts.append(self._group(NOT_IN_XML.sub(" ", body_row.group)))
+                continue
+            cells = []
+            for index, (content, column) in enumerate(body_row.cells):
+                bold = table.row_headers and index == 0
+                cells.append(self._cell(index, self._lines(content, column.numeric, bold)))
+            parts.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
+        return list(parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(parts)}</w:tbl>"))
+
+    def _header(self, table: Table) -> str:
+        cells = [
+            self._cell(index, self._paragraph(self._run(column.name, bold=True), column.numeric))
+            for index, column in enumerate(table.columns)
+        ]
+        # Repeated at the top of each page the table runs onto; every row is kept whole on
+        # a page where it fits, rather than an action split in two.
+        marks = '<w:tblHeader w:val="true"/><w:cantSplit/>'
+        return f"<w:tr><w:trPr>{marks}</w:trPr>{''.join(cells)}</w:tr>"
+
+    def _group(self, words: str) -> str:
+        """A row across the table naming the rows under it. python-docx gave the merged
+        cell the width of the last column it spans (each of a row's cells is given its
+        column's width, and a merged cell is each of the columns it spans in turn)."""
+        span = len(self.twips)
+        spans = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+        width = f'<w:tcW w:type="dxa" w:w="{self.twips[-1]}"/>'
+        paragraph = self._paragraph(self._run(words, bold=True), False)
+        cell = f"<w:tc><w:tcPr>{width}{spans}</w:tcPr>{paragraph}</w:tc>"
+        return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cell}</w:tr>"
+
+    def _cell(self, index: int, paragraphs: str) -> str:
+        width = f'<w:tcW w:type="dxa" w:w="{self.twips[index]}"/>'
+        # A cell holds at least one paragraph, empty if it says nothing.
+        return f"<w:tc><w:tcPr>{width}</w:tcPr>{paragraphs or '<w:p/>'}</w:tc>"
+
+    def _lines(self, content: Cell, numeric: bool, bold: bool) -> str:
+        """A cell's lines, a paragraph each, of its pieces' runs: bold for a row's heading,
+        strong words and a marking; a RAG status its word in its colours."""
+        paragraphs = []
+        for line in content:
+            runs = []
+            for piece in line:
+                text = NOT_IN_XML.sub(" ", piece_words(piece))
+                if piece.kind == "rag":
+                    runs.append(self._run(text, bold=True, rag=piece.value))
+                else:
+                    runs.append(self._run(text, bold=bold or piece.kind in ("strong", "marking")))
+            paragraphs.append(self._paragraph("".join(runs), numeric))
+        return "".join(paragraphs)
+
+    def _paragraph(self, runs: str, numeric: bool) -> str:
+        return f"<w:p>{self.RIGHT if numeric else ''}{runs}</w:p>"
+
+    def _run(self, text: str, *, bold: bool, rag: str | None = None) -> str:
+        """A run in 9 point, bold or not; a RAG status in its colours (`_rag_colours`)."""
+        properties = "<w:b/>" if bold else ""
+        if rag is None:
+            properties += self.SIZE
+        else:
+            background, foreground = _rag_colours(rag)
+            # Shading goes last in the run's properties, where Word's schema puts it.
+            properties += f'<w:color w:val="{foreground}"/>{self.SIZE}'
+            properties += f'<w:shd w:val="clear" w:color="auto" w:fill="{background}"/>'
+        return f"<w:r><w:rPr>{properties}</w:rPr>{_xml_text(text)}</w:r>"
+
+
+def _rag_colours(value: str) -> tuple[str, str]:
+    """A RAG status's background and text colours as Word writes them ("D4351C")."""
     background, foreground = COLOURS[RAG(value)]
-    run.bold = True
-    run.font.color.rgb = RGBColor.from_string(foreground.lstrip("#").upper())
-    # Shading goes last in the run's properties, where Word's schema puts it.
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), background.lstrip("#").upper())
-    run._r.get_or_add_rPr().append(shading)
-
-
-def _repeat_as_header(row) -> None:
-    """Repeat the column headings at the top of each page the table runs onto."""
-    marker = OxmlElement("w:tblHeader")
-    marker.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(marker)
-
-
-def _keep_whole(row) -> None:
-    """Keep a row on one page where it fits, rather than splitting an action in two."""
-    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    return background.lstrip("#").upper(), foreground.lstrip("#").upper()
 
 
 def _caption(grid, caption: str) -> None:

@@ -43,7 +43,11 @@ def fitted_widths(table, room: float) -> list[float]:
 
         def rows_in(index: int, width: float) -> list[int]:
             if (index, width) not in known:
-                known[index, width] = [_cell_height(row[index], width) for row in lines]
+                # _cell_height for each row, written out: a call per cell was half the time.
+                room = max(width - MARGINS, 1)
+                known[index, width] = [
+                    sum(max(1, math.ceil(length / room)) for length in row[index]) for row in lines
+                ]
             return known[index, width]
 
         best = None

@@ -8,10 +8,14 @@ import datetime
 import math
 import re
 from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
 
+from lxml.etree import fromstring
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel, to_ISO8601
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -64,6 +68,104 @@ def clean_text(text: str) -> str:
 
 # Two more characters XML cannot hold, which openpyxl lets through (Excel would refuse the file).
 _NOT_IN_XML = re.compile("[\ufffe\uffff]")
+
+
+class _RowWriter:
+    """Writes a row of a write-only sheet as openpyxl 3.1's `WorksheetWriter.write_row` and
+    `lxml_write_cell` do, the same XML, but as one piece of text per row, parsed into one
+    element and written at once: each cell's coordinate, its style's number (if it has a
+    style, looked up once per style), its type and its value, text as an inline string
+    (its spaces kept where it starts or ends with white space). A date goes through
+    openpyxl's conversion. The cells `SheetWriter.cell` makes have no formula, comment
+    or hyperlink; a cell that has one is refused rather than written differently.
+
+    Cells are only read here, never changed, so one cell may stand in several places."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self.styles = sheet.parent._cell_styles
+        self.style_ids: dict[tuple, str] = {}
+        self.letters: dict[int, str] = {}
+        # Each cell's XML after its coordinate, by the cell's id (with the cell, which keeps
+        # the id from being reused): a cell may stand in many places.
+        self.written: dict[int, tuple] = {}
+
+    def write_row(self, xf, row, row_number: int) -> None:
+        attributes = {"r": f"{row_number}"}
+        attributes.update(self.sheet.row_dimensions.get(row_number, {}))
+        parts = ["<row", *(f" {name}={quoteattr(value)}" for name, value in attributes.items())]
+        parts.append(">")
+        empty = False
+        for column, cell in enumerate(row, start=1):
+            if cell is None:
+                continue
+            if not isinstance(cell, Cell):
+                cell = Cell(self.sheet, value=cell)
+            written = self.written.get(id(cell))
+            if written is None or written[0] is not cell:
+                written = self.written[id(cell)] = (cell, *self._cell(cell))
+            _, rest, is_empty = written
+            if rest is None:
+                continue
+            letter = self.letters.get(column)
+            if letter is None:
+                letter = self.letters[column] = get_column_letter(column)
+            parts.append(f'<c r="{letter}{row_number}"{rest}')
+            empty = empty or is_empty
+        parts.append("</row>")
+        element = fromstring("".join(parts))
+        if not len(element):
+            element.text = ""  # an empty row too: <row ...></row>
+        elif empty:
+            # openpyxl writes an empty cell <c ...></c>; parsed, it would be written <c .../>.
+            for child in element:
+                if child.text is None and not len(child):
+                    child.text = ""
+        xf.write(element)
+
+    def _cell(self, cell: Cell) -> tuple[str | None, bool]:
+        """The cell's XML after its coordinate (None: not written), and whether it is an
+        empty element. The same wherever the cell stands: worked out once for each cell."""
+        if cell._comment is not None or cell.hyperlink or cell.data_type == "f":
+            raise TypeError("SheetWriter writes no formulas, comments or hyperlinks")
+        styled = cell.has_style
+        value = cell._value
+        if value is None and not styled:
+            return None, False
+        data_type = kind = cell.data_type
+        if data_type == "s":
+            kind = "inlineStr"
+        elif data_type == "d":
+            # As openpyxl's `_set_attributes` converts a date: a serial number, or ISO 8601
+            # if the book says so.
+            if getattr(value, "tzinfo", None) is not None:
+                raise TypeError("Excel does not support timezones in datetimes.")
+            book = self.sheet.parent
+            if book.iso_dates and not isinstance(value, datetime.timedelta):
+                value = to_ISO8601(value)
+            else:
+                kind, value = "n", to_excel(value, book.epoch)
+        style = ""
+        if styled:
+            key = tuple(cell._style)
+            style_id = self.style_ids.get(key)
+            if style_id is None:
+                # Numbered in the order first used, as openpyxl numbers them.
+                style_id = self.style_ids[key] = f"{self.styles.add(cell._style)}"
+            style = f' s="{style_id}"'
+        head = f'{style} t="{kind}">'
+        if value is None or value == "":
+            return f"{head}</c>", True
+        if data_type == "s":
+            if not isinstance(value, str):
+                raise TypeError("SheetWriter writes text as plain strings")
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            return f"{head}<is><t{space}>{escape(value, _CARRIAGE_RETURN)}</t></is></c>", False
+        return f"{head}<v>{escape(safe_string(value))}</v></c>", False
+
+
+# A carriage return in text, escaped: as it is, an XML parser would read it as a line feed.
+_CARRIAGE_RETURN = {"\r": "&#13;"}
 
 
 class SheetWriter:
@@ -179,26 +281,23 @@ class SheetWriter:
 
         openpyxl's write-only append first tries each value as a plain value and, when it
         is a cell, catches the error that raises, whose message holds the cell's repr: a
-        tenth of an export's time, and a new empty cell made after each styled one. Here
-        each cell is given its place and passed on as it is (openpyxl 3.1 internals,
-        pinned, as `set_size`)."""
+        tenth of an export's time, and a new empty cell made after each styled one. Then it
+        writes each cell through four nested XML writer calls, looking its style's number up
+        every time: over half of the VRU view's workbook (benchmarks/README.md,
+        exports.py). Here each row is built whole as one element and written at once, with
+        each style's number looked up once (`_RowWriter`): the same XML (openpyxl 3.1
+        internals, pinned, as `set_size`)."""
         sheet = self.sheet
-
-        def placed(values, row_number):
-            for column, cell in enumerate(values, start=1):
-                if cell is None:
-                    continue
-                if not isinstance(cell, Cell):
-                    cell = Cell(sheet, value=cell)
-                cell.column, cell.row = column, row_number
-                yield cell
-
-        sheet._values_to_row = placed
+        sheet._get_writer()
+        writer = sheet._writer
+        sheet._values_to_row = lambda values, row_number: values
+        writer.write_row = _RowWriter(sheet).write_row
         try:
             for row in rows:
                 sheet.append(row)
         finally:
             del sheet._values_to_row
+            del writer.write_row
 
     def traits(self, cell: Cell) -> "_Traits":
         key = tuple(cell._style) if cell._style is not None else None  # None: no style
