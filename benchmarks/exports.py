@@ -32,8 +32,9 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from checkouts import database as database_for  # noqa: E402
 from dashboards import database_cpu_ms  # noqa: E402
-from spreadsheets import machine, setup_django, throwaway_database  # noqa: E402
+from spreadsheets import machine, setup_django  # noqa: E402
 
 PLAIN_STATIC_FILES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -124,12 +125,7 @@ def main():
         parser.error("--keep and --reuse need --database-url")
 
     with tempfile.TemporaryDirectory(prefix="cspplan-bench-") as directory:
-        if options.reuse:
-            parts = urllib.parse.urlsplit(options.database_url)
-            database_url = parts._replace(path=f"/{options.reuse}").geturl()
-            drop = lambda: None  # noqa: E731
-        else:
-            database_url, drop = throwaway_database(options.database_url, Path(directory))
+        database_url, drop = database_for(options.database_url, Path(directory), options.reuse)
         try:
             setup_django(database_url)
             from django.conf import settings
