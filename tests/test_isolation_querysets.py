@@ -99,6 +99,7 @@ ARGS = {
     "board": lambda pair, user: pair.b.board,
     "subgroup": lambda pair, user: pair.b.subgroup,
     "boards": lambda pair, user: [pair.b.board.pk, pair.b.subgroup.pk],
+    "plans": lambda pair, user: [pair.b.plan, pair.b.next_plan],
     "slug": lambda pair, user: pair.b.plan.slug,
     "pk": lambda pair, user: pair.b.board.pk,
     # A scope is made for what the user may see: A's plan, whose parts must hold no B.

@@ -301,11 +301,12 @@ def big_plan(size: int):
 
 
 # The session, the user, their second factor, their person, partnerships and seats (access),
-# the plan, what the analyst may not see in it (three checks), whether it is in a
+# the plan, what the analyst may not see in it (one check: their partnership's plan, with
+# nothing in it marked, `permissions.hidden_in_plan`), whether it is in a
 # roll-over (as old plan, as new), the form's checks (rolled over already, the slug taken),
 # then the preview: themes, actions with their latest update, lead people and
 # organisations.
-PREVIEW_QUERIES = 18
+PREVIEW_QUERIES = 16
 
 
 @pytest.mark.parametrize("size", [10, 300])
