@@ -198,12 +198,15 @@ def database_cpu_ms() -> float | None:
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def measure(client, url: str, repeat: int, profile: Path | None, queries_file=None) -> dict:
+def measure(
+    client, url: str, repeat: int, profile: Path | None, queries_file=None, content=False
+) -> dict:
     """The median, fastest and slowest of `repeat` timed requests (after one to warm up),
     the median CPU time of this process in them, the database server's mean CPU time per
     request (PostgreSQL on this machine), the number of queries (a separate request) and
-    the page's size. On a machine shared with other work the CPU times vary less than the
-    wall times: they leave out the time spent waiting for a core."""
+    the page's size (and with `content`, the page itself). On a machine shared with other
+    work the CPU times vary less than the wall times: they leave out the time spent waiting
+    for a core."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
@@ -244,7 +247,7 @@ def measure(client, url: str, repeat: int, profile: Path | None, queries_file=No
     database = None
     if database_before is not None and database_after is not None:
         database = (database_after - database_before) / repeat
-    return {
+    result = {
         "median_ms": statistics.median(times),
         "cpu_ms": statistics.median(cpu),
         "db_cpu_ms": database,
@@ -253,6 +256,9 @@ def measure(client, url: str, repeat: int, profile: Path | None, queries_file=No
         "queries": len(queries),
         "kb": len(response.content) / 1024,
     }
+    if content:
+        result["content"] = response.content
+    return result
 
 
 def run(options) -> list[dict]:

@@ -22,9 +22,7 @@ measured and the latest numbers: benchmarks/README.md.
 """
 
 import argparse
-import cProfile
 import logging
-import statistics
 import sys
 import tempfile
 import time
@@ -33,13 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from checkouts import database as database_for  # noqa: E402
-from dashboards import database_cpu_ms  # noqa: E402
+from dashboards import measure  # noqa: E402
 from spreadsheets import machine, setup_django  # noqa: E402
-
-PLAIN_STATIC_FILES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 
 
 def exports() -> dict[str, tuple[str, str]]:
@@ -65,48 +58,6 @@ def exports() -> dict[str, tuple[str, str]]:
         "plan pack .docx, every action": ("chair-01", f"{pack}?contents=everything"),
         "meeting pack .docx": ("chair-01", reverse("meetingpack:pack-docx", args=[board.pk, day])),
         "VRU view workbook": ("vru-01", f"{reverse('regional:vru-export')}?year={year}"),
-    }
-
-
-def measure(client, url: str, repeat: int, profile: Path | None) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext, override_settings
-
-    def once():
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        return response
-
-    with override_settings(DEBUG=False, STORAGES=PLAIN_STATIC_FILES):
-        response = once()
-        times, cpu = [], []
-        database_before = database_cpu_ms()
-        for _ in range(repeat):
-            start, start_cpu = time.perf_counter(), time.process_time()
-            once()
-            times.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.process_time() - start_cpu) * 1000)
-        database_after = database_cpu_ms()
-        if profile:
-            profiler = cProfile.Profile()
-            profiler.enable()
-            once()
-            profiler.disable()
-            profiler.dump_stats(profile)
-    with CaptureQueriesContext(connection) as queries:
-        once()
-    database = None
-    if database_before is not None and database_after is not None:
-        database = (database_after - database_before) / repeat
-    return {
-        "median_ms": statistics.median(times),
-        "cpu_ms": statistics.median(cpu),
-        "db_cpu_ms": database,
-        "min_ms": min(times),
-        "max_ms": max(times),
-        "queries": len(queries),
-        "kb": len(response.content) / 1024,
-        "content": response.content,
     }
 
 
@@ -167,7 +118,7 @@ def main():
                 client.force_login(get_user_model().objects.get(username=username))
                 slug = name.replace(" ", "-").replace(",", "").replace(".", "")
                 profile = options.profile / f"{slug}.prof" if options.profile else None
-                r = measure(client, url, options.repeat, profile)
+                r = measure(client, url, options.repeat, profile, content=True)
                 if options.save:
                     suffix = ".xlsx" if "workbook" in name else ".docx"
                     (options.save / f"{slug}{suffix}").write_bytes(r["content"])
