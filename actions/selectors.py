@@ -255,6 +255,22 @@ def stale_condition(
     return ~Q(rag=RAG.COMPLETE) & not_updated_since(stale_cutoff(today), updates)
 
 
+def stale_by_newest(newest, today: datetime.date | None = None) -> Case:
+    """`stale_condition` read from `newest`, an expression of the action's newest update's
+    date (`newest_update("date", updates)`): the same rule, not complete and no update on
+    or after the cutoff (none at all, or the newest older), for a query that looks up the
+    newest update anyway (My actions). There it is one look-up of each listed action's
+    updates, where NOT EXISTS let PostgreSQL choose to read every partnership's recent
+    updates (benchmarks/README.md, the load test). Tested equal to `stale_condition` in
+    tests/actions/test_plan_scoped_rules.py."""
+    return Case(
+        When(rag=RAG.COMPLETE, then=Value(False)),
+        When(GreaterThanOrEqual(newest, stale_cutoff(today)), then=Value(False)),
+        default=Value(True),
+        output_field=BooleanField(),
+    )
+
+
 def with_progress(
     queryset: QuerySet[Action],
     today: datetime.date | None = None,
@@ -430,25 +446,14 @@ def my_actions(user, today: datetime.date | None = None) -> QuerySet[Action]:
     )
     # The last update and staleness as the user may see them (`listed_updates`); the last
     # update's own marking, to tag it and mark the page. As `with_progress` annotates them,
-    # but stale (`stale_condition`) read from the newest update the user may see, which is
-    # the same rule (no update on or after the cutoff: none at all, or the newest is
-    # older): a look-up of each listed action's newest update, where NOT EXISTS let
-    # PostgreSQL choose to read every partnership's recent updates instead (it guessed its
-    # cost per action from the test of which marked updates the user may see).
+    # but stale read from the newest update (`stale_by_newest`), looked up once per action.
     today = today or clock.today()
     updates = listed_updates(user)
     newest = newest_update("date", updates)
     actions = led.annotate(
         last_update=newest,
         is_overdue=_flag(overdue_condition(today)),
-        # Not stale if complete or updated on or after the cutoff; else stale (never
-        # updated included). A Case, so that the newest update is looked up once.
-        is_stale=Case(
-            When(rag=RAG.COMPLETE, then=Value(False)),
-            When(GreaterThanOrEqual(newest, stale_cutoff(today)), then=Value(False)),
-            default=Value(True),
-            output_field=BooleanField(),
-        ),
+        is_stale=stale_by_newest(newest, today),
         last_update_marking=newest_update("marking", updates),
     ).select_related("theme__plan", "theme__parent")
     actions = with_can_edit(actions, user).annotate(
