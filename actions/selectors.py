@@ -414,6 +414,21 @@ def reading_order() -> list:
     ]
 
 
+def reading_order_by_theme(theme_ids: list[int]) -> list:
+    """`reading_order` for actions whose themes' order is already known: `theme_ids` in the
+    order to read them (each plan's as `reading_order` orders its themes), then each
+    theme's actions in their order. The database then sorts by one number per theme, with
+    no joins to the themes, their parents and plans: at 10,000 actions the dashboards'
+    lists take a third to a half of the time (benchmarks/README.md). A theme not named
+    sorts last."""
+    rank = Case(
+        *(When(theme_id=pk, then=Value(n)) for n, pk in enumerate(theme_ids)),
+        default=Value(len(theme_ids)),
+        output_field=IntegerField(),
+    )
+    return [rank, "order", "pk"]
+
+
 def with_can_edit(queryset: QuerySet[Action], user) -> QuerySet[Action]:
     """Annotate `can_edit`: whether the user may update the action (one subquery, rather
     than asking `permissions.can_edit_action` row by row)."""

@@ -55,7 +55,7 @@ from actions.selectors import (
     not_this_years,
     overdue_condition,
     rag_aggregates,
-    reading_order,
+    reading_order_by_theme,
     stale_condition,
     stale_cutoff,
     zero_counts,
@@ -279,6 +279,8 @@ class PlanGroup:
     marking: Marking = Marking.OFFICIAL
     overdue_href: str | None = None
     stale_href: str | None = None
+    # The plan's themes (those the user may see) in reading order, for the lists' order.
+    theme_ids: list[int] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -307,8 +309,9 @@ def _ordered_themes(themes: list[Theme]) -> list[Theme]:
 
 
 def _theme_tallies(themes, counts, link, whole_plan) -> list[Tally]:
-    """A row per theme; a theme's counts include its sub-themes' (as the plan page's theme
-    filter does). A plan seen whole lists every theme; part of one, those with actions."""
+    """A row per theme, `themes` in reading order; a theme's counts include its sub-themes'
+    (as the plan page's theme filter does). A plan seen whole lists every theme; part of
+    one, those with actions."""
     with_children = defaultdict(zero_counts)
     for theme in themes:
         add_counts(with_children[theme.pk], counts.get(theme.pk, zero_counts()))
@@ -316,7 +319,7 @@ def _theme_tallies(themes, counts, link, whole_plan) -> list[Tally]:
             add_counts(with_children[theme.parent_id], counts.get(theme.pk, zero_counts()))
     by_pk = {theme.pk: theme for theme in themes}
     tallies = []
-    for theme in _ordered_themes(themes):
+    for theme in themes:
         tally = Tally(
             label=theme_name(theme),
             counts=with_children[theme.pk],
@@ -417,6 +420,7 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
         if marked:
             marking = Marking.OFFICIAL_SENSITIVE
         organisations = by_organisation.get((plan_pk, monitor), [])
+        ordered_themes = _ordered_themes(themes_by_plan[plan_pk])
         groups.append(
             PlanGroup(
                 plan=plan,
@@ -427,9 +431,7 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
                     counts=summary,
                     link=link,
                 ),
-                themes=_theme_tallies(
-                    themes_by_plan[plan_pk], by_theme, link, whole_plan=monitor is None
-                ),
+                themes=_theme_tallies(ordered_themes, by_theme, link, whole_plan=monitor is None),
                 origins=_origin_tallies(by_origin, link),
                 lead_organisations=_organisation_tallies(
                     [row for row in organisations if row["organisation_id"] is not None], link
@@ -444,6 +446,7 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
                 marking=marking,
                 overdue_href=link.url(**overdue_query) if link and overdue else None,
                 stale_href=link.url(**stale_query) if link and stale else None,
+                theme_ids=[theme.pk for theme in ordered_themes],
             )
         )
     return groups
@@ -473,16 +476,20 @@ class ActionList:
 
 
 def list_actions(
-    scope: Scope, today: datetime.date | None = None, limit: int | dict | None = LIST_LIMITS
+    scope: Scope,
+    theme_ids: list[int],
+    today: datetime.date | None = None,
+    limit: int | dict | None = LIST_LIMITS,
 ):
     """The red, amber, overdue and stale actions of the scope: the first `limit` of each
     (a number for every list, a dict of one per list, or None for all of them), as
     `selectors.listed_actions` gives them (with their latest update's date and words,
     theme, plan and leads' names): seven queries. Red and amber in reading order, plan by
-    plan; overdue by end date, longest overdue first; stale with the longest without an
+    plan (`theme_ids`: the scope's themes in that order, as the dashboard's groups have
+    them); overdue by end date, longest overdue first; stale with the longest without an
     update (or never updated) first."""
     today = today or clock.today()
-    in_order = ["theme__plan__title", *reading_order()]
+    in_order = reading_order_by_theme(theme_ids)
     # Never updated sorts first, as the earliest date.
     updated = Coalesce(
         newest_update("date", scope.updates), Value(datetime.date.min), output_field=DateField()
@@ -597,7 +604,9 @@ def dashboard(
     for group in groups:
         add_counts(total, group.summary.counts)
     single = groups[0].link if len(groups) == 1 else None
-    lists = _lists(groups, list_actions(scope, today, limit), today)
+    # The lists read plan by plan in the groups' order, each plan's themes in reading order.
+    theme_ids = list(dict.fromkeys(pk for group in groups for pk in group.theme_ids))
+    lists = _lists(groups, list_actions(scope, theme_ids, today, limit), today)
     # One query more, for the red and amber actions listed: where each came from. Each
     # carries its own (`action.travel`), for the templates, wherever it is listed.
     travel = rag_travel(lists[RAG.RED.value].actions + lists[RAG.AMBER.value].actions)

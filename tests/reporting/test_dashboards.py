@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
 from actions.rag import RAG
-from actions.selectors import stale_cutoff, with_progress
+from actions.selectors import reading_order, stale_cutoff, with_progress
 from boards.models import Role
 from cspplan import clock
 from reporting.dashboards import LIST_LIMITS, dashboard, stale_condition
@@ -189,6 +189,58 @@ def test_dashboard_reads_the_scope_only(world):
     assert len(first.lists["stale"].actions) == 1 and first.lists["stale"].more == 3
     officer_scope = plan_scope(world.officer, world.plan.slug)
     assert dashboard(officer_scope).total.total == 5
+
+
+def test_the_lists_read_plan_by_plan_in_each_plans_reading_order(world):
+    # The lists sort by a rank per theme (`selectors.reading_order_by_theme`) rather than by
+    # the themes' and plans' columns. The board's scope holds two plans, and its own plan a
+    # sub-theme: an action of the parent theme numbered after the sub-theme's still comes
+    # before them, and each plan's actions stand together, in the order of the groups.
+    extra = [
+        ActionFactory(theme=world.diversion, ref="9", order=9, rag=RAG.RED),
+        ActionFactory(theme=world.exploitation, ref="9", order=9, rag=RAG.RED),
+        ActionFactory(theme=world.governance, ref="9", order=9, rag=RAG.RED),
+    ]
+    for action in extra:
+        ProgressUpdateFactory(action=action, date=days_ago(200))
+    scope = board_scope(world.chair, world.board.pk)
+    dash = dashboard(scope, limit=None)
+    plan_position = {}
+    for group in dash.groups:
+        plan_position.setdefault(group.plan.pk, len(plan_position))
+    ordered = with_progress(scope.actions, updates=scope.updates).order_by(*reading_order())
+    reading = {action.pk: n for n, action in enumerate(ordered)}
+    rows = {action.pk: action for action in ordered.select_related("theme")}
+
+    def expected(kind, first=lambda action: 0):
+        chosen = [
+            action
+            for action in rows.values()
+            if (action.rag == kind if kind in RAG.values else getattr(action, f"is_{kind}"))
+        ]
+        return [
+            action.pk
+            for action in sorted(
+                chosen,
+                key=lambda action: (
+                    first(action),
+                    plan_position[action.theme.plan_id],
+                    reading[action.pk],
+                ),
+            )
+        ]
+
+    never = datetime.date.min
+    firsts = {
+        "overdue": lambda action: action.end_date,
+        "stale": lambda action: action.last_update or never,
+    }
+    for kind in ("red", "amber", "overdue", "stale"):
+        listed = [action.pk for action in dash.lists[kind].actions]
+        assert listed == expected(kind, firsts.get(kind, lambda action: 0)), kind
+    red = [action.pk for action in dash.lists["red"].actions]
+    assert red.index(extra[0].pk) < red.index(world.bx2.pk)  # Diversion before Schools
+    assert red.index(world.a1.pk) < red.index(extra[2].pk) < red.index(extra[0].pk)
 
 
 def test_bars_share_out_the_whole_width(client, world):
