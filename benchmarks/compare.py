@@ -83,6 +83,7 @@ def compare(options, database_url: str) -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.urls import reverse
+    from spreadsheets import settle
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=io.StringIO())
@@ -99,9 +100,7 @@ def compare(options, database_url: str) -> None:
     try:
         for size in options.sizes:
             board, plan = build(size)
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+            settle()
             urls = {
                 "board dashboard": reverse("reporting:board-dashboard", args=[board.pk]),
                 "plan dashboard": reverse("reporting:plan-dashboard", args=[plan.slug]),

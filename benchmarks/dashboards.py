@@ -24,7 +24,7 @@ from pathlib import Path
 
 # benchmarks/spreadsheets.py sets Django up on a throwaway database; both scripts share it.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spreadsheets import setup_django, throwaway_database  # noqa: E402
+from spreadsheets import settle, setup_django, throwaway_database  # noqa: E402
 
 SOURCE_PLAN = "bd-vru-2021-22"  # the real Barking & Dagenham VRU plan, 67 actions
 CHAIR = "chair"  # the demo chair: Councillor Mullane, chair of its CSP Board
@@ -263,7 +263,6 @@ def measure(
 
 def run(options) -> list[dict]:
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
@@ -276,11 +275,7 @@ def run(options) -> list[dict]:
     for size in options.sizes:
         print(f"\n## {size:,} actions: building the plan ...", flush=True)
         board, plan = build(size)
-        if connection.vendor == "postgresql":
-            # Fresh statistics for the planner, as autovacuum would gather after a bulk load
-            # on a server in use; without them it guesses a few rows per table.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        settle()
         seen = visible_actions(chair).count()
         urls = {
             "board dashboard": reverse("reporting:board-dashboard", args=[board.pk]),

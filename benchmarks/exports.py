@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from checkouts import database as database_for  # noqa: E402
 from dashboards import measure  # noqa: E402
-from spreadsheets import machine, setup_django  # noqa: E402
+from spreadsheets import machine, settle, setup_django  # noqa: E402
 
 
 def exports() -> dict[str, tuple[str, str]]:
@@ -99,9 +99,7 @@ def main():
                 call_command("migrate", verbosity=0)
                 start = time.perf_counter()
                 generate(clock.today())
-                if connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute("ANALYZE")
+                settle()
                 print(f"Generated in {time.perf_counter() - start:.0f} s")
             lines = [
                 f"Database: {connection.vendor}. Machine: {machine()}. "

@@ -139,11 +139,11 @@ def prepare(options) -> None:
     call_command("migrate", verbosity=0)
     if not options.reuse:
         from load_test import generate
+        from spreadsheets import settle
 
         print("Generating load_test.py's data ...", flush=True)
         generate(timezone.localdate())
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        settle()
 
 
 def compare(options, database_url: str) -> None:

@@ -42,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from checkouts import database  # noqa: E402
-from spreadsheets import ROOT, machine, seed_texts, setup_django  # noqa: E402
+from spreadsheets import ROOT, machine, seed_texts, settle, setup_django  # noqa: E402
 
 PARTNERSHIPS = 32
 ACTIONS = 300  # per partnership, in one plan
@@ -693,8 +693,7 @@ def measure(options, database_url, secret, workdir: Path) -> dict:
         start = time.perf_counter()
         print(f"Generating {PARTNERSHIPS} partnerships x {ACTIONS} actions ...", flush=True)
         generate(timezone.localdate())
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # as autovacuum would after a bulk load
+        settle()  # as autovacuum would after a bulk load
         print(f"   done in {time.perf_counter() - start:.0f} s", flush=True)
     counts = {
         "actions": Action.objects.count(),
