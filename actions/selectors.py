@@ -183,6 +183,15 @@ def listed_updates(user=None) -> QuerySet[ProgressUpdate]:
     return ProgressUpdate.objects.filter(permissions.marked_updates_ok(user))
 
 
+def years_either_side(plan: Plan) -> QuerySet[Plan]:
+    """Last year's plan and next year's: the one `plan` was rolled over from and those
+    rolled over from it, oldest first. Every one of them: narrow to what the user may
+    open (`permissions.may_open_plan`)."""
+    return Plan.objects.filter(Q(pk=plan.predecessor_id) | Q(predecessor=plan)).order_by(
+        "period_start", "pk"
+    )
+
+
 def plan_marking(plan: Plan) -> Marking:
     """The highest marking of everything in the plan (itself, its themes, actions and their
     progress updates): what a whole plan's workbook states."""

@@ -19,6 +19,7 @@ from django.urls import reverse
 from actions import selectors
 from actions.models import Action, Marking, Plan, ProgressUpdate, Theme
 from actions.permissions import (
+    plan_or_404,
     sees_whole_boards,
     sees_whole_plan,
     visible_boards,
@@ -113,7 +114,7 @@ def _updates_read(user, whole: bool) -> QuerySet[ProgressUpdate]:
 
 def plan_scope(user, slug: str) -> Scope:
     """The plan's visible actions. 404 if the user may not see the plan."""
-    plan = get_object_or_404(visible_plans(user).select_related("board", "partnership"), slug=slug)
+    plan = plan_or_404(user, slug, related=("board", "partnership"))
     return Scope(
         title=plan.title,
         actions=visible_in_plan(user, plan),

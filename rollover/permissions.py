@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from actions.models import Plan
-from actions.permissions import can_export_plan, visible_plans
+from actions.permissions import can_export_plan, plan_or_404
 from rollover.models import Rollover
 
 
@@ -21,7 +21,7 @@ def can_roll_over(user, plan: Plan) -> bool:
 
 def plan_to_roll_over(user, slug: str) -> Plan:
     """The plan at `slug`, if the user may see it and roll it over; else Http404."""
-    plan = get_object_or_404(visible_plans(user).select_related("partnership", "board"), slug=slug)
+    plan = plan_or_404(user, slug, related=("partnership", "board"))
     if not can_roll_over(user, plan):
         raise Http404("No such plan")
     return plan

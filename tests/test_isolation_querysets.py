@@ -117,6 +117,11 @@ NOT_ABOUT_A_USER = {"once_per_request"}
 # a plan the user may see, and saying nothing of a plan's contents to one who may not.
 REFUSALS = {"hidden_in_plan"}
 
+# Whether the user may open a plan: the VRU's reader opens every VRU plan at OFFICIAL, B's
+# included, so for them its yes is `visible_plans`'s (that the two agree for every role:
+# tests/actions/test_plan_scoped_rules.py).
+VRU_OPENS = {"may_open_plan"}
+
 
 def functions() -> list[tuple[str, object]]:
     """The public functions each permissions module defines (not those it imports)."""
@@ -335,6 +340,10 @@ def test_no_permissions_function_gives_the_vru_a_marked_action_or_a_meeting(name
         if model is Action:
             marked = {pair.a.marked_action.pk, pair.b.marked_action.pk}
             assert not result.filter(pk__in=marked).exists(), f"{name}: a marked action"
+    elif short in VRU_OPENS:
+        plan = kwargs["plan"]
+        assert plan.layout == Plan.Layout.VRU and plan.marking == Marking.OFFICIAL
+        assert result is actions.permissions.visible_plans(pair.vru).filter(pk=plan.pk).exists()
     elif origin is bool and "user" in kwargs and len(kwargs) > 1:
         # Asked about a record (B's marked action, plan or board): the VRU changes nothing
         # and sees no marked action, so every such yes-or-no is no.

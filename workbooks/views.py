@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actions.filters import ActionFilter
 from actions.models import Action, Marking, Plan
-from actions.permissions import can_export_plan, can_import_plan, visible_plans
+from actions.permissions import can_export_plan, can_import_plan, plan_or_404
 from actions.selectors import highest_marking, plan_actions, plan_marking
 from workbooks import exports, uploads
 from workbooks.confirming import confirm_kept_upload
@@ -40,7 +40,7 @@ FIRST_ROWS = 50
 def _plan_for(request, slug: str, allowed) -> Plan:
     """The plan, if the user may do this (`allowed`) to it. A plan they may not see is not
     found, whether or not it exists; one they may see but not do this to is forbidden."""
-    plan = get_object_or_404(visible_plans(request.user), slug=slug)
+    plan = plan_or_404(request.user, slug)
     if not allowed(request.user, plan):
         raise PermissionDenied
     return plan
@@ -72,7 +72,7 @@ def plan_export(request, slug):
 def plan_download(request, slug):
     """The plan page's actions with its filters (the same query string), as a workbook:
     what the user sees there, nothing more. Anyone who may see the plan may have it."""
-    plan = get_object_or_404(visible_plans(request.user), slug=slug)
+    plan = plan_or_404(request.user, slug)
     filters = ActionFilter(
         request.GET, queryset=plan_actions(plan, request.user), plan=plan, user=request.user
     )

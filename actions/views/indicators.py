@@ -18,12 +18,12 @@ from django.views.decorators.http import require_http_methods
 from actions import services
 from actions.indicator_forms import IndicatorTargetForm, IndicatorValueForm
 from actions.models import Indicator
-from actions.permissions import can_edit_indicators, visible_plans
+from actions.permissions import can_edit_indicators, plan_or_404
 from cspplan.display import show_date
 
 
 def _indicator(request, slug: str, pk: int) -> Indicator:
-    plan = get_object_or_404(visible_plans(request.user), slug=slug)
+    plan = plan_or_404(request.user, slug)
     if not can_edit_indicators(request.user, plan):
         raise Http404("No indicator form for this user")
     return get_object_or_404(plan.indicators.select_related("plan"), pk=pk)

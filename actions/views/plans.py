@@ -2,8 +2,7 @@
 filtered, counted by RAG status and paged."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from actions import selectors
@@ -12,8 +11,9 @@ from actions.filters import ActionFilter, theme_label, theme_name
 from actions.permissions import (
     can_export_plan,
     can_import_plan,
+    may_open_plan,
     person_of,
-    visible_plans,
+    plan_or_404,
     visible_themes_in_plan,
 )
 from actions.rag import MEANINGS, RAG
@@ -59,9 +59,7 @@ def plan_list(request):
 @login_required
 def plan_detail(request, slug):
     # A plan the user may not see is not found, so that its existence is not revealed.
-    plan = get_object_or_404(
-        visible_plans(request.user).select_related("partnership", "board"), slug=slug
-    )
+    plan = plan_or_404(request.user, slug, related=("partnership", "board"))
     actions = selectors.plan_actions(plan, request.user)
     filters = ActionFilter(request.GET, queryset=actions, plan=plan, user=request.user)
     context = {
@@ -80,11 +78,11 @@ def plan_detail(request, slug):
             selectors.panel_feedback_of(visible_themes_in_plan(request.user, plan))
         ),
         # Last year's plan and next year's, where the user may see them: the years compared.
-        "other_years": list(
-            visible_plans(request.user)
-            .filter(Q(pk=plan.predecessor_id) | Q(predecessor=plan))
-            .order_by("period_start", "pk")
-        ),
+        "other_years": [
+            other
+            for other in selectors.years_either_side(plan)
+            if may_open_plan(request.user, other)
+        ],
     }
     # Invalid filters show what to fix and no actions: showing them unfiltered, or filtered
     # by the valid filters alone, would answer a question that was not asked.

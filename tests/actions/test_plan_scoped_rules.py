@@ -15,7 +15,7 @@ import pytest
 from actions import permissions, selectors
 from actions.models import Action, Marking, Plan, ProgressUpdate, Theme
 from boards.models import Role
-from tests.factories import ProgressUpdateFactory, ThemeFactory, user_in_role
+from tests.factories import PlanFactory, ProgressUpdateFactory, ThemeFactory, user_in_role
 from tests.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +137,32 @@ def test_my_actions_are_those_the_rules_state_each_as_stale_as_the_rule_says(wor
     assert council[world.a2.pk].is_stale and council[world.a2.pk].last_update == days_ago(100)
     chair = {a.pk: a for a in selectors.my_actions(world.chair)}
     assert chair[world.a2.pk].last_update == days_ago(0) and not chair[world.a2.pk].is_stale
+
+
+def test_who_may_open_a_plan_is_who_finds_it_among_their_visible_plans(world):
+    # `may_open_plan` answers from the user's access where their scope holds the plan, and
+    # asks `visible_plans` otherwise. The variants end with the other plan marked, which
+    # an officer of its partnership may open only through an action of theirs in it.
+    everyone = users(world)
+    world.m1.lead_people.add(world.officer.person)
+    # A plan in another layout, which the VRU's reader (given a partnership here) may not
+    # open although its partnership is theirs.
+    PlanFactory(partnership=world.here, board=world.board, layout=Plan.Layout.CSP)
+    for variant in marked_variants(world):
+        for user in everyone:
+            visible = set(permissions.visible_plans(user).values_list("pk", flat=True))
+            for plan in Plan.objects.all():
+                expected = plan.pk in visible
+                assert permissions.may_open_plan(user, plan) == expected, (variant, plan, user)
+                with permissions.once_per_request():
+                    assert permissions.may_open_plan(user, plan) == expected
+
+
+def test_a_chair_opens_their_boards_plan_without_a_query(world, django_assert_num_queries):
+    with permissions.once_per_request():
+        permissions.access_for(world.chair)
+        with django_assert_num_queries(0):
+            assert permissions.may_open_plan(world.chair, world.plan)
+        # A plan outside their boards is asked of the rule.
+        with django_assert_num_queries(1):
+            assert not permissions.may_open_plan(world.chair, world.far_plan)
