@@ -63,7 +63,7 @@ from actions.selectors import (
 from boards.models import Board
 from boards.selectors import children_of, with_subgroups_in
 from cspplan import clock
-from reporting.scopes import Scope, marked_condition
+from reporting.scopes import Scope, marked_on_their_own
 from reporting.since import Travel, rag_travel
 
 # How many actions each list shows on a dashboard; the rest are a link away, on the plan page
@@ -215,8 +215,9 @@ def action_counts(scope: Scope, today: datetime.date) -> dict[tuple, list[dict]]
     """{(plan id, monitor key): rows}: the actions counted by theme and origin at once, each
     row with `theme_id`, `origin`, the RAG counts and how many are `overdue`, `stale` and
     `marked` (`selectors.overdue_condition`, `stale_condition`,
-    `scopes.marked_condition`). One query; the rows are few (themes
-    times origins), and the callers add them up by theme, by origin and in all."""
+    `scopes.marked_on_their_own`: a group's marking takes its plan's and themes' from them,
+    `plan_groups`). One query; the rows are few (themes times origins), and the callers
+    add them up by theme, by origin and in all."""
     rows = (
         scope.actions.annotate(**_group_keys(scope))
         .order_by()
@@ -225,7 +226,7 @@ def action_counts(scope: Scope, today: datetime.date) -> dict[tuple, list[dict]]
             **rag_aggregates(),
             overdue=Count("pk", filter=overdue_condition(today)),
             stale=Count("pk", filter=stale_condition(today, scope.updates)),
-            marked=Count("pk", filter=marked_condition(scope)),
+            marked=Count("pk", filter=marked_on_their_own(scope)),
         )
     )
     found = defaultdict(list)
@@ -416,6 +417,7 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
         overdue = sum(row["overdue"] for row in rows)
         stale = sum(row["stale"] for row in rows)
         marked = any(row["marked"] for row in rows)
+        # The plan's and its themes' markings: those the counted actions take from them too.
         marking = highest_marking([plan, *themes_by_plan[plan_pk]])
         if marked:
             marking = Marking.OFFICIAL_SENSITIVE

@@ -63,8 +63,16 @@ def marked_condition(scope: Scope) -> Q:
     """The scope's actions that make what shows them OFFICIAL-SENSITIVE: marked themselves
     (or by their theme or plan), or holding an update marked on its own that the scope's
     lists read."""
+    return selectors.sensitive_condition() | marked_on_their_own(scope)
+
+
+def marked_on_their_own(scope: Scope) -> Q:
+    """`marked_condition` less what actions take from their theme and plan: marked
+    themselves, or holding an update marked on its own that the scope's lists read. For a
+    caller that states the markings of the scope's themes and plans anyway (the dashboards'
+    groups), so that its count needs no join to them."""
     marked_updates = scope.updates.filter(marking=Marking.OFFICIAL_SENSITIVE)
-    return selectors.sensitive_condition() | Q(pk__in=marked_updates.values("action_id"))
+    return Q(marking=Marking.OFFICIAL_SENSITIVE) | Q(pk__in=marked_updates.values("action_id"))
 
 
 def scope_marking(scope: Scope) -> Marking:

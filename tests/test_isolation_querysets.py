@@ -108,7 +108,7 @@ ARGS = {
 
 # Conditions to be combined with a scope, not scopes themselves: who may see a marked item
 # (on the records already in the user's scope), which of a scope's actions are marked.
-CONDITIONS = {"marking_ok", "marked_updates_ok", "marked_condition"}
+CONDITIONS = {"marking_ok", "marked_updates_ok", "marked_condition", "marked_on_their_own"}
 
 # Not about a user: what a function takes apart or the request's machinery.
 NOT_ABOUT_A_USER = {"once_per_request"}
