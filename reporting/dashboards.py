@@ -194,7 +194,7 @@ def monitor_key(scope: Scope):
     if scope.board is None:
         return Value(None, output_field=IntegerField())
     return Case(
-        When(theme__plan__board_id__in=scope.boards, then=Value(None)),
+        When(theme__plan_id__in=scope.owned_plans, then=Value(None)),
         default=monitor_id(),
         output_field=IntegerField(),
     )

@@ -47,6 +47,8 @@ class Scope:
     plan: Plan | None = None
     # The board and the boards under it, for a board's scope.
     boards: set[int] = field(default_factory=set)
+    # Those of its plans that they own (the rest hold actions they monitor).
+    owned_plans: frozenset[int] = frozenset()
 
     @property
     def kind(self) -> str:
@@ -167,6 +169,14 @@ def board_scope(user, pk: int) -> Scope:
         .order_by()
         .only("pk", "board_id", "partnership_id")
     )
+    owned = frozenset(plan.pk for plan in plans if plan.board_id in boards)
+    if whole:
+        # The same actions, named by the plans just found (this year's, those they own and
+        # those holding an action they monitor), so that the database reads these plans'
+        # actions alone rather than testing every action of every partnership against the
+        # plans' boards and years.
+        in_plans = Action.objects.filter(theme__plan_id__in=[plan.pk for plan in plans])
+        actions = in_plans.filter(Q(theme__plan_id__in=owned) | selectors.monitored_by(boards))
     themes = visible_themes_in_plans(user, plans)
     if not all(sees_whole_plan(user, plan) for plan in plans):
         themes = _by_ids(themes)
@@ -178,4 +188,5 @@ def board_scope(user, pk: int) -> Scope:
         updates=_updates_read(user, whole),
         board=board,
         boards=boards,
+        owned_plans=owned,
     )

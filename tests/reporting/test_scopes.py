@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from actions import permissions, selectors
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, Plan, ProgressUpdate
 from reporting.scopes import board_scope, plan_scope
 from tests.factories import ActionFactory, PlanFactory, ProgressUpdateFactory, ThemeFactory
 
@@ -63,6 +63,19 @@ def test_a_board_scopes_plans_themes_and_updates_are_the_general_rules_for_every
         theme=world.licensing, monitoring_board=world.subgroup, marking="official-sensitive"
     )
     ThemeFactory(plan=world.other_plan, name="Marked and empty", marking="official-sensitive")
+    # Next year's Draft of the board's plan, one of whose actions the subgroup monitors:
+    # in no scope until it is activated.
+    draft = PlanFactory(
+        partnership=world.here,
+        board=world.board,
+        predecessor=world.plan,
+        status=Plan.Status.DRAFT,
+        title="Test violence plan, next year",
+    )
+    ActionFactory(theme=ThemeFactory(plan=draft, name="Governance"))
+    ActionFactory(
+        theme=ThemeFactory(plan=draft, name="Exploitation"), monitoring_board=world.subgroup
+    )
     for action in Action.objects.all():
         ProgressUpdateFactory(action=action, marking="official-sensitive")
     readers = {
@@ -89,6 +102,12 @@ def test_a_board_scopes_plans_themes_and_updates_are_the_general_rules_for_every
         )
         themes = permissions.visible_themes(user).filter(plan__in=plans)
         updates = selectors.listed_updates(user).filter(action__in=scope.actions)
+        actions = (
+            permissions.visible_actions(user)
+            .filter(selectors.owned_or_monitored(scope.boards))
+            .exclude(selectors.not_this_years())
+        )
+        assert pks(scope.actions) == pks(actions), (who, board.name)
         assert pks(scope.plans) == pks(plans), (who, board.name)
         assert pks(scope.themes) == pks(themes), (who, board.name)
         assert pks(scope.updates.filter(action__in=scope.actions)) == pks(updates), (who, board)
