@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 
 from actions import selectors
 from actions.filters import theme_label
-from actions.models import Action
+from actions.models import Action, Marking
 from actions.rag import RAG
 from cspplan.display import short_date, show_date
 
@@ -33,6 +33,17 @@ def rag_tag(rag: str, label: str | None = None) -> SafeString:
             capfirst(label or RAG(rag).label),
         )
     return mark_safe('<strong class="govuk-tag app-rag app-rag--not-rated">Not rated</strong>')
+
+
+_MARKED = mark_safe(
+    '<strong class="govuk-tag govuk-tag--orange app-marking-tag">OFFICIAL-SENSITIVE</strong>'
+)
+
+
+def marking_tag(marking: str) -> SafeString:
+    """A protective marking as a GOV.UK tag, as templates/includes/marking_tag.html draws
+    it, for what is drawn in Python: nothing for OFFICIAL, which need not be shown."""
+    return _MARKED if marking == Marking.OFFICIAL_SENSITIVE else mark_safe("")
 
 
 # Pink: a colour no RAG status uses, so that "Overdue" beside a red tag reads as a second fact.

@@ -1,14 +1,29 @@
 """The dashboards' repeated pieces, drawn in Python: a dashboard's tables have a row per
-theme, origin and lead organisation, each with a bar and six counts, and a template include
-or a dozen template variables per row cost more than the rest of the page's rendering.
+theme, origin and lead organisation, each with a bar and six counts, and its lists up to
+seventy actions, each with a dozen fields; a template include or a dozen template variables
+per row cost more than the rest of the page's rendering.
 
     {% load dashboard_tags %}
     {% rag_bar tally %}  {% rag_bar dash.total large=True %}
     {% count_cells tally %}  {% count_cells total total_row=True %}
+    {% list_rows list show_plan %}
 """
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from actions.display import (
+    action_name,
+    end_as_written,
+    leads_html,
+    marking_tag,
+    overdue_tag,
+    rag_tag,
+)
+from actions.templatetags.action_display import action_href, marking
+from cspplan.display import short_date
 
 register = template.Library()
 
@@ -60,3 +75,78 @@ def count_cells(tally, total_row: bool = False) -> str:
     else:
         cells.append(format_html(_CELL, tally.total))
     return format_html_join("", "{}", ((cell,) for cell in cells))
+
+
+_PLAN_ROW = (
+    '<tr class="govuk-table__row"><th scope="colgroup" colspan="5" '
+    'class="govuk-table__header app-dashboard-plan-row">{}</th></tr>'
+)
+_ACTION_ROW = (
+    '<tr class="govuk-table__row">'
+    '<td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a> {}'
+    '<span class="govuk-!-display-block">{}</span></td>'
+    '<td class="govuk-table__cell">{}{}</td>'
+    '<td class="govuk-table__cell">{}</td>'
+    '<td class="govuk-table__cell"><span class="app-nowrap">{}</span> {}</td>'
+    '<td class="govuk-table__cell">{}</td>'
+    "</tr>"
+)
+_TRAVEL = (
+    '<span class="govuk-body-s govuk-!-display-block govuk-!-margin-top-1 '
+    'govuk-!-margin-bottom-0">{}</span>'
+)
+
+
+def _first_words(text: str) -> str:
+    """The first twenty words, as the `truncatewords:20` filter gives them."""
+    return Truncator(text).words(20, truncate=" …")
+
+
+def _latest(action) -> str:
+    """The list's last column: the newest update's date, words and marking; else the
+    progress as the plan wrote it; else "None yet"."""
+    if action.last_update:
+        tag = marking_tag(action.last_update_marking)
+        return format_html(
+            "<strong>{}</strong><br>{}{}",
+            short_date(action.last_update),
+            _first_words(action.last_update_text),
+            mark_safe(f" {tag}") if tag else "",
+        )
+    if action.progress:
+        return format_html(
+            '<span class="govuk-body-s">No update yet; progress as written:</span><br>{}',
+            _first_words(action.progress),
+        )
+    return "None yet"
+
+
+@register.simple_tag(takes_context=True)
+def list_rows(context, action_list, show_plan: bool) -> str:
+    """The body rows of a dashboard's list (`reporting.dashboards.ActionList`): each action
+    with its name and words, RAG status (and a red or amber one's direction of travel),
+    leads, end and latest update; a row naming each plan above its actions on a board's
+    dashboard of several (`show_plan`)."""
+    rows = []
+    plan = None
+    for action in action_list.actions:
+        if show_plan and action.theme.plan_id != plan:
+            plan = action.theme.plan_id
+            rows.append(format_html(_PLAN_ROW, action.theme.plan.title))
+        travel = getattr(action, "travel", None)
+        rows.append(
+            format_html(
+                _ACTION_ROW,
+                action_href(context, action),
+                action_name(action),
+                marking_tag(marking(action)),
+                _first_words(action.text),
+                rag_tag(action.rag),
+                format_html(_TRAVEL, travel.words) if travel else "",
+                leads_html(action),
+                end_as_written(action),
+                overdue_tag(action),
+                _latest(action),
+            )
+        )
+    return mark_safe("".join(rows))  # each row made by format_html, its values escaped

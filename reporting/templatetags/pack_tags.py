@@ -13,15 +13,9 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
-from actions.display import rag_tag
-from actions.models import Marking
+from actions.display import marking_tag, rag_tag
 
 register = template.Library()
-
-# As templates/includes/marking_tag.html: nothing for OFFICIAL, which need not be shown.
-_MARKED = mark_safe(
-    '<strong class="govuk-tag govuk-tag--orange app-marking-tag">OFFICIAL-SENSITIVE</strong>'
-)
 
 
 def _escaped(value) -> str:
@@ -37,7 +31,7 @@ def _piece(piece) -> str:
     if piece.kind == "rag":
         return rag_tag(piece.value, piece.label)
     if piece.kind == "marking":
-        return _MARKED if piece.value == Marking.OFFICIAL_SENSITIVE else ""
+        return marking_tag(piece.value)
     if piece.kind == "link":
         url, text = _escaped(piece.url), _escaped(piece.text)
         return f'<a class="govuk-link" href="{url}">{text}</a>'
