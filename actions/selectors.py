@@ -534,17 +534,21 @@ def plan_actions(plan: Plan, user) -> QuerySet[Action]:
 
 
 def with_details(
-    actions: QuerySet[Action], updates: QuerySet[ProgressUpdate] | None = None
+    actions: QuerySet[Action],
+    updates: QuerySet[ProgressUpdate] | None = None,
+    with_themes: bool = True,
 ) -> QuerySet[Action]:
     """What a list of actions shows of each: annotated with `last_update`,
     `last_update_text` and `last_update_marking` (the newest of `updates`' date, words and
-    own marking: see `newest_update`), with their theme, its parent and its plan. Add their
-    leads' names with `with_lead_names`."""
-    return actions.annotate(
+    own marking: see `newest_update`), with their theme, its parent and its plan (unless
+    not `with_themes`: a caller that has them). Add their leads' names with
+    `with_lead_names`."""
+    actions = actions.annotate(
         last_update=newest_update("date", updates),
         last_update_text=newest_update("text", updates),
         last_update_marking=newest_update("marking", updates),
-    ).select_related("theme__parent", "theme__plan")
+    )
+    return actions.select_related("theme__parent", "theme__plan") if with_themes else actions
 
 
 def shown_update_markings(actions: Iterable[Action]) -> list[str]:
@@ -554,16 +558,24 @@ def shown_update_markings(actions: Iterable[Action]) -> list[str]:
 
 
 def listed_actions(
-    actions: QuerySet[Action], ids: list[int], updates: QuerySet[ProgressUpdate] | None = None
+    actions: QuerySet[Action],
+    ids: list[int],
+    updates: QuerySet[ProgressUpdate] | None = None,
+    themes: dict[int, Theme] | None = None,
 ) -> list[Action]:
     """The actions `ids` of `actions`, in that order, `with_details` (reading `updates`) and
     `with_lead_names`: three queries. Pages choose the actions they list by id first, with
     a query that reads no more than it sorts, and then read these details for those
-    actions alone."""
+    actions alone. `themes` (by pk, with their parents and plans), where the caller has
+    them already, are given to the actions rather than read again with each."""
     if not ids:
         return []
-    details = with_details(actions.filter(pk__in=ids), updates).order_by()
-    by_pk = with_lead_names({action.pk: action for action in details})
+    details = with_details(actions.filter(pk__in=ids), updates, with_themes=themes is None)
+    by_pk = {action.pk: action for action in details.order_by()}
+    for action in by_pk.values():
+        if themes is not None and action.theme_id in themes:
+            action.theme = themes[action.theme_id]
+    by_pk = with_lead_names(by_pk)
     return [by_pk[pk] for pk in ids]
 
 

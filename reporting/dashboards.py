@@ -280,8 +280,9 @@ class PlanGroup:
     marking: Marking = Marking.OFFICIAL
     overdue_href: str | None = None
     stale_href: str | None = None
-    # The plan's themes (those the user may see) in reading order, for the lists' order.
-    theme_ids: list[int] = field(default_factory=list)
+    # The plan's themes (those the user may see) in reading order, with their parents and
+    # plan: the lists' order, and their actions' themes.
+    ordered_themes: list[Theme] = field(default_factory=list, repr=False)
 
     @property
     def title(self) -> str:
@@ -448,7 +449,7 @@ def plan_groups(scope: Scope, today: datetime.date | None = None) -> list[PlanGr
                 marking=marking,
                 overdue_href=link.url(**overdue_query) if link and overdue else None,
                 stale_href=link.url(**stale_query) if link and stale else None,
-                theme_ids=[theme.pk for theme in ordered_themes],
+                ordered_themes=ordered_themes,
             )
         )
     return groups
@@ -479,7 +480,7 @@ class ActionList:
 
 def list_actions(
     scope: Scope,
-    theme_ids: list[int],
+    themes: dict[int, Theme],
     today: datetime.date | None = None,
     limit: int | dict | None = LIST_LIMITS,
 ):
@@ -487,11 +488,12 @@ def list_actions(
     (a number for every list, a dict of one per list, or None for all of them), as
     `selectors.listed_actions` gives them (with their latest update's date and words,
     theme, plan and leads' names): seven queries. Red and amber in reading order, plan by
-    plan (`theme_ids`: the scope's themes in that order, as the dashboard's groups have
-    them); overdue by end date, longest overdue first; stale with the longest without an
-    update (or never updated) first."""
+    plan (`themes`: the scope's themes by pk, in that order, with their parents and plans,
+    as the dashboard's groups have them, and given to the listed actions); overdue by end
+    date, longest overdue first; stale with the longest without an update (or never
+    updated) first."""
     today = today or clock.today()
-    in_order = reading_order_by_theme(theme_ids)
+    in_order = reading_order_by_theme(list(themes))
     # Never updated sorts first, as the earliest date.
     updated = Coalesce(
         newest_update("date", scope.updates), Value(datetime.date.min), output_field=DateField()
@@ -515,7 +517,8 @@ def list_actions(
             query = query[: limits[kind]]
         ids[kind] = [row[0] for row in query]
     listed = sorted({pk for kind_ids in ids.values() for pk in kind_ids})
-    actions = {action.pk: action for action in listed_actions(scope.actions, listed, scope.updates)}
+    actions = listed_actions(scope.actions, listed, scope.updates, themes)
+    actions = {action.pk: action for action in actions}
     return {kind: [actions[pk] for pk in kind_ids] for kind, kind_ids in ids.items()}
 
 
@@ -607,8 +610,8 @@ def dashboard(
         add_counts(total, group.summary.counts)
     single = groups[0].link if len(groups) == 1 else None
     # The lists read plan by plan in the groups' order, each plan's themes in reading order.
-    theme_ids = list(dict.fromkeys(pk for group in groups for pk in group.theme_ids))
-    lists = _lists(groups, list_actions(scope, theme_ids, today, limit), today)
+    themes = {theme.pk: theme for group in groups for theme in group.ordered_themes}
+    lists = _lists(groups, list_actions(scope, themes, today, limit), today)
     # One query more, for the red and amber actions listed: where each came from. Each
     # carries its own (`action.travel`), for the templates, wherever it is listed.
     travel = rag_travel(lists[RAG.RED.value].actions + lists[RAG.AMBER.value].actions)
