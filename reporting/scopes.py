@@ -171,12 +171,15 @@ def board_scope(user, pk: int) -> Scope:
     )
     owned = frozenset(plan.pk for plan in plans if plan.board_id in boards)
     if whole:
-        # The same actions, named by the plans just found (this year's, those they own and
-        # those holding an action they monitor), so that the database reads these plans'
-        # actions alone rather than testing every action of every partnership against the
-        # plans' boards and years.
-        in_plans = Action.objects.filter(theme__plan_id__in=[plan.pk for plan in plans])
-        actions = in_plans.filter(Q(theme__plan_id__in=owned) | selectors.monitored_by(boards))
+        # The same actions, named by the plans just found (this year's): all of those the
+        # boards own, and those they monitor in the others. The database then reads these
+        # plans' actions alone, rather than testing every action of every partnership
+        # against the plans' boards and years.
+        others = [plan.pk for plan in plans if plan.pk not in owned]
+        actions = Action.objects.filter(
+            Q(theme__plan_id__in=owned)
+            | (Q(theme__plan_id__in=others) & selectors.monitored_by(boards))
+        )
     themes = visible_themes_in_plans(user, plans)
     if not all(sees_whole_plan(user, plan) for plan in plans):
         themes = _by_ids(themes)
