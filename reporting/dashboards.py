@@ -37,8 +37,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, DateField, F, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.urls import reverse
 
 from actions.filters import NOT_STATED, theme_name
@@ -53,6 +52,7 @@ from actions.selectors import (
     monitor_id,
     newest_update,
     not_this_years,
+    not_updated_since,
     overdue_condition,
     rag_aggregates,
     reading_order_by_theme,
@@ -487,39 +487,56 @@ def list_actions(
     """The red, amber, overdue and stale actions of the scope: the first `limit` of each
     (a number for every list, a dict of one per list, or None for all of them), as
     `selectors.listed_actions` gives them (with their latest update's date and words,
-    theme, plan and leads' names): seven queries. Red and amber in reading order, plan by
-    plan (`themes`: the scope's themes by pk, in that order, with their parents and plans,
-    as the dashboard's groups have them, and given to the listed actions); overdue by end
-    date, longest overdue first; stale with the longest without an update (or never
-    updated) first."""
+    theme, plan and leads' names): seven queries, or eight (`_stale_ids`). Red and amber in
+    reading order, plan by plan (`themes`: the scope's themes by pk, in that order, with
+    their parents and plans, as the dashboard's groups have them, and given to the listed
+    actions); overdue by end date, longest overdue first; stale with the longest without an
+    update (or never updated) first."""
     today = today or clock.today()
     in_order = reading_order_by_theme(list(themes))
-    # Never updated sorts first, as the earliest date.
-    updated = Coalesce(
-        newest_update("date", scope.updates), Value(datetime.date.min), output_field=DateField()
-    )
+    limits = limit if isinstance(limit, dict) else dict.fromkeys(LISTS, limit)
     # Each list's ids first, then the listed actions once with their details: the latest
     # update's words are then read for the few actions shown, not for every red one.
     queries = {
         RAG.RED.value: scope.actions.filter(rag=RAG.RED).order_by(*in_order),
         RAG.AMBER.value: scope.actions.filter(rag=RAG.AMBER).order_by(*in_order),
         "overdue": scope.actions.filter(overdue_condition(today)).order_by("end_date", *in_order),
-        # The sort key selected, so that the ORDER BY can name it rather than repeat it.
-        "stale": scope.actions.filter(stale_condition(today, scope.updates))
-        .annotate(updated=updated)
-        .order_by("updated", *in_order),
     }
-    limits = limit if isinstance(limit, dict) else dict.fromkeys(LISTS, limit)
     ids = {}
     for kind, query in queries.items():
-        query = query.values_list("pk", "updated") if kind == "stale" else query.values_list("pk")
-        if limits[kind] is not None:
-            query = query[: limits[kind]]
-        ids[kind] = [row[0] for row in query]
+        query = query.values_list("pk", flat=True)
+        ids[kind] = list(query if limits[kind] is None else query[: limits[kind]])
+    ids["stale"] = _stale_ids(scope, today, in_order, limits["stale"])
     listed = sorted({pk for kind_ids in ids.values() for pk in kind_ids})
     actions = listed_actions(scope.actions, listed, scope.updates, themes)
     actions = {action.pk: action for action in actions}
     return {kind: [actions[pk] for pk in kind_ids] for kind, kind_ids in ids.items()}
+
+
+def _stale_ids(scope: Scope, today: datetime.date, in_order: list, limit: int | None) -> list:
+    """The first `limit` stale actions' ids (`selectors.stale_condition`): those never
+    updated first, in reading order, then the rest by their newest update, oldest first.
+    In two queries, the second only if the first does not fill the list: the never updated
+    need no look-up of their newest update, which for every stale action made this the
+    dashboards' slowest query (benchmarks/README.md)."""
+    # No update at all among those the scope reads (none on or after the earliest date):
+    # stale, if not complete, whatever the cutoff.
+    never_updated = not_updated_since(datetime.date.min, scope.updates)
+    first = scope.actions.filter(~Q(rag=RAG.COMPLETE), never_updated).order_by(*in_order)
+    first = first.values_list("pk", flat=True)
+    ids = list(first if limit is None else first[:limit])
+    if limit is not None and len(ids) >= limit:
+        return ids
+    rest = (
+        scope.actions.filter(stale_condition(today, scope.updates), ~never_updated)
+        .annotate(updated=newest_update("date", scope.updates))
+        # The sort key selected, so that the ORDER BY can name it rather than repeat it.
+        .order_by("updated", *in_order)
+        .values_list("pk", "updated")
+    )
+    if limit is not None:
+        rest = rest[: limit - len(ids)]
+    return ids + [pk for pk, _ in rest]
 
 
 def _lists(groups: list[PlanGroup], found: dict, today: datetime.date) -> dict[str, ActionList]:

@@ -241,6 +241,16 @@ def test_the_lists_read_plan_by_plan_in_each_plans_reading_order(world):
     red = [action.pk for action in dash.lists["red"].actions]
     assert red.index(extra[0].pk) < red.index(world.bx2.pk)  # Diversion before Schools
     assert red.index(world.a1.pk) < red.index(extra[2].pk) < red.index(extra[0].pk)
+    # The first n of each list, n falling among the stale actions never updated (read
+    # first, on their own) and among those updated long ago.
+    stale = expected("stale", firsts["stale"])
+    never = [pk for pk in stale if rows[pk].last_update is None]
+    assert 0 < len(never) < len(stale)
+    for n in range(1, len(stale) + 2):
+        shortened = dashboard(scope, limit=n)
+        for kind in ("red", "amber", "overdue", "stale"):
+            listed = [action.pk for action in shortened.lists[kind].actions]
+            assert listed == [action.pk for action in dash.lists[kind].actions][:n], (kind, n)
 
 
 def test_bars_share_out_the_whole_width(client, world):
