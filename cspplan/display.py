@@ -3,11 +3,13 @@ the history and in the import preview."""
 
 import datetime
 import functools
+import html
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
+from django.utils.safestring import SafeData
 
 DATE = "j F Y"  # 1 November 2021
 SHORT_DATE = "j M Y"  # 1 Nov 2021, where a table has many dates (short_date)
@@ -78,3 +80,13 @@ def user_name(user) -> str:
     return name_of(
         person_name=person_name, full_name=user.get_full_name(), username=user.get_username()
     )
+
+
+def escaped(value) -> str:
+    """`value` as HTML text, for what is drawn in Python many times a page: as Django's
+    conditional_escape (what format_html does to its arguments), without its lazy-text
+    wrapper and SafeString per call, which at thousands of cells was a fifth of the pack
+    page's time. Escaped by the same html.escape, unless already safe."""
+    if isinstance(value, SafeData):
+        return str(value)
+    return html.escape(str(value))
