@@ -10,7 +10,6 @@ per row cost more than the rest of the page's rendering.
 """
 
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -27,54 +26,54 @@ from cspplan.display import escaped, short_date
 
 register = template.Library()
 
-_SEGMENT = (
-    '<rect class="app-bar__segment--{0}" x="{1}" y="0" width="{2}" height="100%"/>'
-    '<rect fill="url(#app-bar-pattern-{0})" x="{1}" y="0" width="{2}" height="100%"/>'
-)
-_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
-_LINKED_CELL = (
-    '<td class="govuk-table__cell govuk-table__cell--numeric"><a class="govuk-link" href="{}">'
-    '{}<span class="govuk-visually-hidden"> {}</span></a></td>'
-)
+_NUMERIC = "govuk-table__cell govuk-table__cell--numeric"
 
 
 @register.simple_tag
-def rag_bar(tally, large: bool = False) -> str:
+def rag_bar(tally, large: bool = False) -> SafeString:
     """A stacked bar of a tally's RAG counts (`reporting.dashboards.Tally.segments`), each
     status its share of the whole, its colour overlaid with its pattern (the patterns are
     reporting/includes/dashboard_patterns.html). Hidden from screen readers: the table it
-    sits in gives the numbers. Nothing for a tally of no actions; `large` for the headline."""
+    sits in gives the numbers. Nothing for a tally of no actions; `large` for the headline.
+    Its values are our own (RAG statuses, and numbers formatted by `segments`)."""
     if not tally.total:
-        return ""
-    segments = format_html_join(
-        "", _SEGMENT, ((s["rag"], s["x_attr"], s["width_attr"]) for s in tally.segments)
+        return mark_safe("")
+    segments = "".join(
+        f'<rect class="app-bar__segment--{s["rag"]}" x="{s["x_attr"]}" y="0" '
+        f'width="{s["width_attr"]}" height="100%"/>'
+        f'<rect fill="url(#app-bar-pattern-{s["rag"]})" x="{s["x_attr"]}" y="0" '
+        f'width="{s["width_attr"]}" height="100%"/>'
+        for s in tally.segments
     )
-    return format_html(
-        '<svg class="app-bar{}" aria-hidden="true" focusable="false">{}</svg>',
-        " app-bar--large" if large else "",
-        segments,
+    large = " app-bar--large" if large else ""
+    return mark_safe(
+        f'<svg class="app-bar{large}" aria-hidden="true" focusable="false">{segments}</svg>'
+    )
+
+
+def _cell(count: int, href: str | None = None, name: str = "") -> str:
+    if not href:
+        return f'<td class="{_NUMERIC}">{count}</td>'
+    return (
+        f'<td class="{_NUMERIC}"><a class="govuk-link" href="{escaped(href)}">{count}'
+        f'<span class="govuk-visually-hidden"> {escaped(name)}</span></a></td>'
     )
 
 
 @register.simple_tag
-def count_cells(tally, total_row: bool = False) -> str:
+def count_cells(tally, total_row: bool = False) -> SafeString:
     """A table row's counts (`Tally.cells`), one cell per RAG status and then the total.
     Each count that is not zero links to the plan page filtered to the actions it counts,
     named for screen readers ("Red: Governance"; in the `total_row`, "Red in all", and its
-    total not linked)."""
+    total not linked). Drawn with f-strings, the texts escaped (`escaped`), as the lists'
+    rows are."""
     cells = []
     for cell in tally.cells:
-        if cell["href"]:
-            name = f"{cell['label']} in all" if total_row else f"{cell['label']}: {tally.label}"
-            cells.append(format_html(_LINKED_CELL, cell["href"], cell["count"], name))
-        else:
-            cells.append(format_html(_CELL, cell["count"]))
+        name = f"{cell['label']} in all" if total_row else f"{cell['label']}: {tally.label}"
+        cells.append(_cell(cell["count"], cell["href"], name))
     href = None if total_row else tally.total_href
-    if href:
-        cells.append(format_html(_LINKED_CELL, href, tally.total, f"in all: {tally.label}"))
-    else:
-        cells.append(format_html(_CELL, tally.total))
-    return format_html_join("", "{}", ((cell,) for cell in cells))
+    cells.append(_cell(tally.total, href, f"in all: {tally.label}"))
+    return mark_safe("".join(cells))  # every text escaped in `_cell`
 
 
 def _first_words(text: str) -> str:
