@@ -243,16 +243,21 @@ def stale_cutoff(today: datetime.date | None = None) -> datetime.date:
     return today - datetime.timedelta(weeks=settings.STALE_AFTER_WEEKS)
 
 
-def not_updated_since(date: datetime.date, updates: QuerySet[ProgressUpdate] | None = None) -> Q:
-    """No progress update among `updates` dated on or after `date` (none at all included):
-    the newest update the reader may see, if any, is older. `updates` as `newest_update`
-    takes them (`listed_updates` for the reader; those at OFFICIAL if not given), so that an
-    update the reader may not see neither makes an action recent nor shows that it exists.
+def not_updated_since(
+    date: datetime.date | None, updates: QuerySet[ProgressUpdate] | None = None
+) -> Q:
+    """No progress update among `updates` dated on or after `date` (none at all included;
+    with `date` None, none at all): the newest update the reader may see, if any, is
+    older. `updates` as `newest_update` takes them (`listed_updates` for the reader; those
+    at OFFICIAL if not given), so that an update the reader may not see neither makes an
+    action recent nor shows that it exists.
     NOT EXISTS rather than a test of the newest update's date, so that the database looks
     for one recent update per action instead of sorting each action's updates
     (benchmarks/README.md)."""
     updates = listed_updates() if updates is None else updates
-    recent = updates.filter(action=OuterRef("pk"), date__gte=date)
+    recent = updates.filter(action=OuterRef("pk"))
+    if date is not None:
+        recent = recent.filter(date__gte=date)
     return ~Exists(recent)
 
 
