@@ -379,10 +379,11 @@ def test_the_indicators_page_takes_the_same_queries_however_many(
     assert len(response.context["rows"]) == count
 
 
-# The session, user, person and the person's boards; the plan (with the subqueries that
-# decide whether the chair may see it); the indicators and their values; the history of the
-# indicators and of their values (10: two more since the page shows each one's changes).
-INDICATOR_QUERIES = 10
+# The session, user, person and the person's boards; the plan, and its themes' ids (a chair
+# of its board sees all of it: reporting.scopes.plan_scope); the indicators and their
+# values; the history of the indicators and of their values (two more since the page shows
+# each one's changes).
+INDICATOR_QUERIES = 11
 
 
 # ---- the pack ----------------------------------------------------------------------------
@@ -672,12 +673,13 @@ def grow(world: World, size: int) -> None:
     ActionFactory.create_batch(size, theme=world.diversion)
 
 
-# The since page's queries, pinned: the session, user, person and the person's boards (and
-# for a board, the board and its subgroups, and its plans' and themes' ids) of the signed-in
+# The since page's queries, pinned: the session, user, person and the person's boards (for
+# a plan, its themes' ids; for a board, the board and its subgroups, and its plans' and
+# themes' ids) of the signed-in
 # request, the five queries of reporting.since, one for the themes' names, and three for the
 # highest protective marking of what the page holds (reporting.scopes.scope_marking: its
 # actions, themes and plans).
-SINCE_QUERIES = {"since": 15, "board-since": 18}
+SINCE_QUERIES = {"since": 16, "board-since": 18}
 
 
 def queries_for(client, path) -> int:
