@@ -253,8 +253,7 @@ def _visible_plans(user) -> QuerySet[Plan]:
     led_plans = Action.objects.filter(_led(access)).values("theme__plan_id")
     if access.role == Role.CHAIR:
         boards = access.board_ids
-        monitored = Action.objects.filter(selectors.monitored_by(boards)).values("theme__plan_id")
-        scope = Q(board_id__in=boards) | Q(pk__in=monitored)
+        scope = Q(board_id__in=boards) | selectors.plans_monitored_by(boards)
     else:
         scope = Q(partnership_id__in=access.partnership_ids)
     plans = Plan.objects.filter(scope | Q(pk__in=led_plans))

@@ -326,6 +326,20 @@ def monitored_by(boards: Iterable[int]) -> Q:
     return Q(In(monitor, list(boards))) & Q(IsNull(monitor, False))
 
 
+def plans_monitored_by(boards: Iterable[int]) -> Q:
+    """Plans holding an action that one of `boards` monitors (`monitored_by`), as a
+    condition on plans. The same rule, written so that the database can find those actions
+    by its indexes (an action's own monitoring board; or none, and its theme's) rather
+    than work out `monitor_id` for every action of every partnership; tested equal to the
+    plans of `monitored_by`'s actions (tests/actions/test_plan_scoped_rules.py)."""
+    boards = list(boards)
+    own = Action.objects.filter(monitoring_board_id__in=boards)
+    themes = Action.objects.filter(
+        monitoring_board__isnull=True, theme__monitoring_board_id__in=boards
+    )
+    return Q(pk__in=own.values("theme__plan_id")) | Q(pk__in=themes.values("theme__plan_id"))
+
+
 def owned_or_monitored(boards: Iterable[int]) -> Q:
     """Actions of the plans that `boards` (pks) own, and those the boards monitor: a board's
     scope, before what a user may see of it."""

@@ -167,10 +167,7 @@ def board_scope(user, pk: int) -> Scope:
     actions = visible_in_boards(user, boards).exclude(selectors.not_this_years())
     if whole:
         # Every plan holding an action the boards monitor is in the scope, and theirs to see.
-        monitored = Action.objects.filter(selectors.monitored_by(boards))
-        plans = Plan.objects.filter(
-            Q(board_id__in=boards) | Q(pk__in=monitored.values("theme__plan_id"))
-        )
+        plans = Plan.objects.filter(Q(board_id__in=boards) | selectors.plans_monitored_by(boards))
     else:
         plans = visible_plans(user).filter(
             Q(board_id__in=boards) | Q(pk__in=actions.values("theme__plan_id"))

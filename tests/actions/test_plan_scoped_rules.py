@@ -166,3 +166,33 @@ def test_a_chair_opens_their_boards_plan_without_a_query(world, django_assert_nu
         # A plan outside their boards is asked of the rule.
         with django_assert_num_queries(1):
             assert not permissions.may_open_plan(world.chair, world.far_plan)
+
+
+def test_the_plans_boards_monitor_are_those_holding_an_action_they_monitor(world):
+    # `plans_monitored_by` finds them by the actions' and themes' own monitoring boards; the
+    # rule is `monitored_by`'s: an action's own board, else its theme's. Here an action of a
+    # theme the subgroup monitors names another board, so that the theme's plan is held by
+    # the subgroup only through its other actions, and then through none.
+    board_sets = [
+        [world.board.pk],
+        [world.subgroup.pk],
+        [world.other_board.pk],
+        [world.board.pk, world.subgroup.pk],
+        [world.far_board.pk],
+    ]
+
+    def compare():
+        for boards in board_sets:
+            monitored = Action.objects.filter(selectors.monitored_by(boards))
+            expected = set(Plan.objects.filter(pk__in=monitored.values("theme__plan_id")))
+            assert set(Plan.objects.filter(selectors.plans_monitored_by(boards))) == expected
+
+    compare()
+    assert world.other_plan in Plan.objects.filter(
+        selectors.plans_monitored_by([world.subgroup.pk])
+    )
+    Action.objects.filter(theme=world.exploitation).update(monitoring_board=world.other_board)
+    compare()
+    assert world.other_plan not in Plan.objects.filter(
+        selectors.plans_monitored_by([world.subgroup.pk])
+    )
