@@ -591,8 +591,12 @@ def listed_actions(
         return []
     details = with_details(actions.filter(pk__in=ids), updates, with_themes=themes is None)
     by_pk = {action.pk: action for action in details.order_by()}
-    for action in by_pk.values():
-        if themes is not None and action.theme_id in themes:
+    if themes is not None:
+        # Any theme the caller did not have, read at once rather than one by one.
+        missing = {action.theme_id for action in by_pk.values()} - set(themes)
+        if missing:
+            themes = {**themes, **Theme.objects.select_related("parent", "plan").in_bulk(missing)}
+        for action in by_pk.values():
             action.theme = themes[action.theme_id]
     by_pk = with_lead_names(by_pk)
     return [by_pk[pk] for pk in ids]
