@@ -196,3 +196,19 @@ def test_the_plans_boards_monitor_are_those_holding_an_action_they_monitor(world
     assert world.other_plan not in Plan.objects.filter(
         selectors.plans_monitored_by([world.subgroup.pk])
     )
+
+
+def test_a_missing_plan_and_a_hidden_one_take_the_same_queries(world):
+    from django.db import connection
+    from django.http import Http404
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(slug) -> int:
+        with permissions.once_per_request(), CaptureQueriesContext(connection) as captured:
+            permissions.access_for(world.officer)
+            with pytest.raises(Http404):
+                permissions.plan_or_404(world.officer, slug)
+        return len(captured)
+
+    assert queries(world.far_plan.slug) == queries("no-such-plan")
+    assert permissions.plan_or_404(world.officer, world.plan.slug) == world.plan
