@@ -191,7 +191,9 @@ def monitor_key(scope: Scope):
     """An expression giving each action's group within its plan (see the module's
     docstring): None for the whole plan, else the board whose monitoring brings it into the
     scope (`selectors.monitor_id`)."""
-    if scope.board is None:
+    if scope.board is None or not scope.monitored_plans:
+        # A plan's, or a board's that owns every plan it holds: one group per plan. (The
+        # database then groups by what the `action_counted` index holds, and in its order.)
         return Value(None, output_field=IntegerField())
     return Case(
         When(theme__plan_id__in=scope.owned_plans, then=Value(None)),

@@ -47,8 +47,9 @@ class Scope:
     plan: Plan | None = None
     # The board and the boards under it, for a board's scope.
     boards: set[int] = field(default_factory=set)
-    # Those of its plans that they own (the rest hold actions they monitor).
+    # Those of its plans that they own, and the rest (holding actions they monitor).
     owned_plans: frozenset[int] = frozenset()
+    monitored_plans: frozenset[int] = frozenset()
 
     @property
     def kind(self) -> str:
@@ -179,12 +180,12 @@ def board_scope(user, pk: int) -> Scope:
         .only("pk", "board_id", "partnership_id")
     )
     owned = frozenset(plan.pk for plan in plans if plan.board_id in boards)
+    others = frozenset(plan.pk for plan in plans) - owned
     if whole:
         # The same actions, named by the plans just found (this year's): all of those the
         # boards own, and those they monitor in the others. The database then reads these
         # plans' actions alone, rather than testing every action of every partnership
         # against the plans' boards and years.
-        others = [plan.pk for plan in plans if plan.pk not in owned]
         actions = Action.objects.filter(
             Q(theme__plan_id__in=owned)
             | (Q(theme__plan_id__in=others) & selectors.monitored_by(boards))
@@ -201,4 +202,5 @@ def board_scope(user, pk: int) -> Scope:
         board=board,
         boards=boards,
         owned_plans=owned,
+        monitored_plans=others,
     )
