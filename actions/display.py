@@ -8,13 +8,13 @@ import functools
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 
 from actions import selectors
 from actions.filters import theme_label
 from actions.models import Action, Marking
 from actions.rag import RAG
-from cspplan.display import short_date, show_date
+from cspplan.display import escaped, short_date, show_date
 
 # The statuses with a colour of their own; anything else shows as Not rated.
 _COLOURED = {RAG.RED.value, RAG.AMBER.value, RAG.GREEN.value, RAG.COMPLETE.value}
@@ -44,6 +44,28 @@ def marking_tag(marking: str) -> SafeString:
     """A protective marking as a GOV.UK tag, as templates/includes/marking_tag.html draws
     it, for what is drawn in Python: nothing for OFFICIAL, which need not be shown."""
     return _MARKED if marking == Marking.OFFICIAL_SENSITIVE else mark_safe("")
+
+
+def first_words(text: str, count: int) -> str:
+    """The first `count` words of `text`, escaped: what the `truncatewords` filter gives,
+    for rows drawn in Python."""
+    return escaped(Truncator(text).words(count, truncate=" …"))
+
+
+def latest_update_html(action: Action, words: int, progress_label: str = "") -> str:
+    """A listed action's latest update: the newest update's date, first `words` words and
+    its marking (the `with_details` annotations); else the progress as the plan wrote it,
+    after `progress_label` if given; else "None yet"."""
+    if action.last_update:
+        tag = marking_tag(action.last_update_marking)
+        text = first_words(action.last_update_text, words)
+        return (
+            f"<strong>{short_date(action.last_update)}</strong><br>{text}{f' {tag}' if tag else ''}"
+        )
+    if action.progress:
+        label = f'<span class="govuk-body-s">{progress_label}</span><br>' if progress_label else ""
+        return label + first_words(action.progress, words)
+    return "None yet"
 
 
 # Pink: a colour no RAG status uses, so that "Overdue" beside a red tag reads as a second fact.

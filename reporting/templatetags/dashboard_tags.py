@@ -11,18 +11,19 @@ per row cost more than the rest of the page's rendering.
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
 from actions.display import (
     action_name,
     end_as_written,
+    first_words,
+    latest_update_html,
     leads_html,
     marking_tag,
     overdue_tag,
     rag_tag,
 )
 from actions.templatetags.action_display import action_href, marking
-from cspplan.display import escaped, short_date
+from cspplan.display import escaped
 
 register = template.Library()
 
@@ -76,27 +77,7 @@ def count_cells(tally, total_row: bool = False) -> SafeString:
     return mark_safe("".join(cells))  # every text escaped in `_cell`
 
 
-def _first_words(text: str) -> str:
-    """The first twenty words, escaped, as the `truncatewords:20` filter gives them."""
-    return escaped(Truncator(text).words(20, truncate=" …"))
-
-
-def _latest(action) -> str:
-    """The list's last column: the newest update's date, words and marking; else the
-    progress as the plan wrote it; else "None yet"."""
-    if action.last_update:
-        tag = marking_tag(action.last_update_marking)
-        words = _first_words(action.last_update_text)
-        tag = f" {tag}" if tag else ""
-        return f"<strong>{short_date(action.last_update)}</strong><br>{words}{tag}"
-    if action.progress:
-        return (
-            '<span class="govuk-body-s">No update yet; progress as written:</span><br>'
-            + _first_words(action.progress)
-        )
-    return "None yet"
-
-
+_AS_WRITTEN = "No update yet; progress as written:"
 _TRAVEL = "govuk-body-s govuk-!-display-block govuk-!-margin-top-1 govuk-!-margin-bottom-0"
 
 
@@ -124,12 +105,12 @@ def list_rows(context, action_list, show_plan: bool) -> SafeString:
             f'<td class="govuk-table__cell"><a class="govuk-link" '
             f'href="{escaped(action_href(context, action))}">{escaped(action_name(action))}</a> '
             f"{marking_tag(marking(action))}"
-            f'<span class="govuk-!-display-block">{_first_words(action.text)}</span></td>'
+            f'<span class="govuk-!-display-block">{first_words(action.text, 20)}</span></td>'
             f'<td class="govuk-table__cell">{rag_tag(action.rag)}{travel}</td>'
             f'<td class="govuk-table__cell">{leads_html(action)}</td>'
             f'<td class="govuk-table__cell"><span class="app-nowrap">'
             f"{escaped(end_as_written(action))}</span> {overdue_tag(action)}</td>"
-            f'<td class="govuk-table__cell">{_latest(action)}</td>'
+            f'<td class="govuk-table__cell">{latest_update_html(action, 20, _AS_WRITTEN)}</td>'
             "</tr>"
         )
     return mark_safe("".join(rows))  # every text escaped above; the tags are our own
