@@ -122,3 +122,38 @@ def reopened(plan: Plan) -> Plan:
     Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.ACTIVE)
     plan.refresh_from_db()
     return plan
+
+
+# Words that must be escaped, and more of them than any list shows (30 words at most).
+AWKWARD = "Knife crime & <script>alert('x')</script> \"quoted\" " + " ".join(
+    f"word{n}" for n in range(40)
+)
+
+
+def add_awkward_actions(world) -> None:
+    """Beside the world's actions (a marked one, one updated, a sub-theme's, two plans in
+    the board's scope): a red one with awkward words in every field drawn and an overdue
+    end as written, whose newest update is marked on its own; and an amber one with only
+    its progress as written. For the tests of rows drawn in Python."""
+    from tests.factories import ActionFactory, ProgressUpdateFactory
+
+    awkward = ActionFactory(
+        theme=world.governance,
+        ref="<9>&",
+        order=9,
+        rag="red",
+        text=AWKWARD,
+        leads=AWKWARD,
+        end_text="March & April",
+        end_date=days_ago(3),
+    )
+    ProgressUpdateFactory(
+        action=awkward, date=days_ago(200), text=AWKWARD, marking="official-sensitive"
+    )
+    ActionFactory(theme=world.exploitation, ref="8", order=8, rag="amber", progress=AWKWARD)
+
+
+def between_tags(html: str) -> str:
+    """HTML with its runs of white space made one, and none beside a tag: two drawings of
+    the same rows compared whatever their layout."""
+    return re.sub(r"\s*(<|>)\s*", r"\1", re.sub(r"\s+", " ", html.strip()))

@@ -2,15 +2,12 @@
 `plan_rows`) are the HTML the plan's actions table drew for the same actions: every field
 escaped once, our own tags as the RAG, overdue and marking tags draw them."""
 
-import re
-
 import pytest
 from django.template import Context, Template
 
 from actions import selectors
-from actions.models import Action, Marking
-from tests.factories import ActionFactory, ProgressUpdateFactory
-from tests.helpers import days_ago
+from actions.models import Action
+from tests.helpers import add_awkward_actions, between_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -36,36 +33,15 @@ TEMPLATE_ROWS = """{% load action_display %}
   </tr>
 {% endfor %}"""  # noqa: E501
 
-AWKWARD = "Knife crime & <script>alert('x')</script> \"quoted\" " + " ".join(
-    f"word{n}" for n in range(40)
-)
-
-
-def _between_tags(html: str) -> str:
-    return re.sub(r"\s*(<|>)\s*", r"\1", re.sub(r"\s+", " ", html.strip()))
-
 
 def test_the_rows_are_drawn_as_the_template_drew_them(world):
-    awkward = ActionFactory(
-        theme=world.governance,
-        ref="<9>&",
-        order=9,
-        rag="amber",
-        text=AWKWARD,
-        leads=AWKWARD,
-        end_text="March & April",
-        end_date=days_ago(3),
-    )
-    ProgressUpdateFactory(
-        action=awkward, date=days_ago(200), text=AWKWARD, marking=Marking.OFFICIAL_SENSITIVE
-    )
-    ActionFactory(theme=world.exploitation, ref="8", order=8, rag="not_rated", progress=AWKWARD)
+    add_awkward_actions(world)
     actions = Action.objects.all()
     listed = selectors.listed_actions(actions, list(actions.values_list("pk", flat=True)))
     context = Context({"section": {"actions": listed}})
     expected = Template(TEMPLATE_ROWS).render(context)
     drawn = Template("{% load action_display %}{% plan_rows section.actions %}").render(context)
-    assert _between_tags(drawn) == _between_tags(expected)
+    assert between_tags(drawn) == between_tags(expected)
     assert drawn.count("<tr") == len(listed) > 10
     assert "&lt;script&gt;" in drawn and "<script>" not in drawn
     assert "app-marking-tag" in drawn and "app-overdue" in drawn

@@ -3,16 +3,12 @@
 escaped once, our own tags as the RAG, overdue and marking tags draw them, and a row naming
 each plan on a board's dashboard of several."""
 
-import re
-
 import pytest
 from django.template import Context, Template
 
-from actions.models import Marking
 from reporting.dashboards import dashboard
 from reporting.scopes import board_scope, plan_scope
-from tests.factories import ActionFactory, ProgressUpdateFactory
-from tests.helpers import days_ago
+from tests.helpers import add_awkward_actions, between_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -45,33 +41,9 @@ TEMPLATE_ROWS = """{% load action_display dashboard_tags %}
   </tr>
 {% endfor %}"""  # noqa: E501
 
-AWKWARD = "Knife crime & <script>alert('x')</script> \"quoted\" " + " ".join(
-    f"word{n}" for n in range(30)
-)
-
-
-def _between_tags(html: str) -> str:
-    return re.sub(r"\s*(<|>)\s*", r"\1", re.sub(r"\s+", " ", html.strip()))
-
 
 def test_the_rows_are_drawn_as_the_template_drew_them(world):
-    # Beside the world's actions (a marked one, one updated, a sub-theme's, and two plans in
-    # the board's scope): awkward words in every field drawn, an update marked on its own,
-    # and progress as written with no update.
-    awkward = ActionFactory(
-        theme=world.governance,
-        ref="<9>",
-        order=9,
-        rag="red",
-        text=AWKWARD,
-        leads=AWKWARD,
-        end_text="March & April",
-        end_date=days_ago(3),
-    )
-    ProgressUpdateFactory(
-        action=awkward, date=days_ago(200), text=AWKWARD, marking=Marking.OFFICIAL_SENSITIVE
-    )
-    ActionFactory(theme=world.exploitation, ref="8", order=8, rag="amber", progress=AWKWARD)
+    add_awkward_actions(world)
     template = Template(TEMPLATE_ROWS)
     drawn_any = 0
     for scope in (
@@ -87,7 +59,7 @@ def test_the_rows_are_drawn_as_the_template_drew_them(world):
             drawn = Template("{% load dashboard_tags %}{% list_rows list show_plan %}").render(
                 context
             )
-            assert _between_tags(drawn) == _between_tags(expected), action_list.kind
+            assert between_tags(drawn) == between_tags(expected), action_list.kind
             drawn_any += len(action_list.actions)
     # What was compared held each awkward piece.
     board = dashboard(board_scope(world.chair, world.board.pk), limit=None)
