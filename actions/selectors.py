@@ -449,6 +449,10 @@ def reading_order_by_theme(theme_ids: list[int]) -> list:
     no joins to the themes, their parents and plans: at 10,000 actions the dashboards'
     lists take a third to a half of the time (benchmarks/README.md). A theme not named
     sorts last."""
+    if not theme_ids:
+        # No rank to give: a CASE of its default alone is a constant, which PostgreSQL
+        # reads in an ORDER BY as a column's position.
+        return ["order", "pk"]
     rank = Case(
         *(When(theme_id=pk, then=Value(n)) for n, pk in enumerate(theme_ids)),
         default=Value(len(theme_ids)),
