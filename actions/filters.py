@@ -201,8 +201,12 @@ class ActionFilter(django_filters.FilterSet):
         # changes nothing they are shown.
         self.updates = selectors.listed_updates(user)
         actions = self.queryset
+        # The plan's themes the user may see, in reading order, with their parents: the
+        # theme choices, and (`themes`) what the plan page sorts and heads its actions by.
+        themes = plan_themes(plan, user)
+        self.themes = [theme for theme, _ in themes]
         choices = {
-            "theme": [(str(theme.pk), label) for theme, label in plan_themes(plan, user)],
+            "theme": [(str(theme.pk), label) for theme, label in themes],
             "lead_person": [
                 (
                     str(person.pk),
@@ -217,7 +221,10 @@ class ActionFilter(django_filters.FilterSet):
                 selectors.organisations_of(actions, "supporting")
             ),
             "monitoring_board": [
-                (str(board.pk), board.name) for board in selectors.monitoring_boards_of(actions)
+                (str(board.pk), board.name)
+                for board in selectors.monitoring_boards_of(
+                    actions, [theme.pk for theme in self.themes]
+                )
             ],
         }
         for name, options in choices.items():

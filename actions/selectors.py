@@ -663,10 +663,23 @@ def organisations_of(actions: QuerySet[Action], role: str) -> QuerySet[Organisat
     return Organisation.objects.filter(pk__in=used).order_by("name")
 
 
-def monitoring_boards_of(actions: QuerySet[Action]) -> QuerySet[Board]:
-    """The boards that monitor any of the actions (`monitor_id`)."""
-    used = actions.order_by().values(board=monitor_id())
-    return Board.objects.filter(pk__in=used).order_by("partnership_id", "order", "name")
+def monitoring_boards_of(actions: QuerySet[Action], themes: Iterable[int]) -> QuerySet[Board]:
+    """The boards that monitor any of the actions (`monitor_id`), whose themes are among
+    `themes` (pks). As `plans_monitored_by`, written so that the database finds them by its
+    indexes: the actions that name a monitoring board of their own, and for each theme,
+    whether one of its actions names none and so is monitored by the theme's; rather than
+    work out `monitor_id` for every action (at 10,000 actions, 4 ms against 0.5). Tested
+    equal to the boards of `monitor_id` (tests/actions/test_read_rules.py)."""
+    own = actions.filter(monitoring_board__isnull=False).order_by().values("monitoring_board")
+    themes_own = actions.filter(theme=OuterRef("pk"), monitoring_board__isnull=True)
+    by_theme = (
+        Theme.objects.filter(pk__in=list(themes), monitoring_board__isnull=False)
+        .filter(Exists(themes_own))
+        .values("monitoring_board")
+    )
+    return Board.objects.filter(Q(pk__in=own) | Q(pk__in=by_theme)).order_by(
+        "partnership_id", "order", "name"
+    )
 
 
 # The review panel's feedback -------------------------------------------------------------------

@@ -87,7 +87,7 @@ def plan_detail(request, slug):
     # Invalid filters show what to fix and no actions: showing them unfiltered, or filtered
     # by the valid filters alone, would answer a question that was not asked.
     if filters.is_valid():
-        context.update(_results(request, filters.qs))
+        context.update(_results(request, filters.qs, plan, filters.themes))
     # The highest marking of what the page shows: the plan, the actions listed and the
     # themes whose panel feedback it shows.
     feedback_themes = [section["theme"] for section in context["panel_feedback"]]
@@ -101,20 +101,28 @@ def plan_detail(request, slug):
     return render(request, "actions/plan_detail.html", context)
 
 
-def _results(request, actions) -> dict:
+def _results(request, actions, plan, themes) -> dict:
+    """The filtered `actions`' counts and their page, theme by theme: `themes` are the
+    plan's the user may see, in reading order, with their parents."""
     counts = selectors.rag_counts(actions)
     total = sum(counts.values())
     paginator = CountedPaginator(actions, PAGE_SIZE, count=total)
     page = paginator.get_page(request.GET.get("page"))
-    # The page's actions by id first (a narrow sort of the filtered actions), then their
-    # details for this page alone. The row before the page comes too: its theme says
-    # whether the page's first theme carries on from the page before.
+    # The page's actions by id first (a narrow sort of the filtered actions, by a rank per
+    # theme, as the themes are known), then their details for this page alone. The row
+    # before the page comes too: its theme says whether the page's first theme carries on
+    # from the page before.
     first = max(page.start_index() - 1, 0)
     before = 1 if first else 0
-    ids = list(actions.values_list("pk", "theme_id")[first - before : page.end_index()])
+    in_order = actions.order_by(*selectors.reading_order_by_theme([t.pk for t in themes]))
+    ids = list(in_order.values_list("pk", "theme_id")[first - before : page.end_index()])
     previous_theme = ids[0][1] if before and ids else None
     updates = selectors.listed_updates(request.user)
-    rows = selectors.listed_actions(actions, [pk for pk, _ in ids[before:]], updates)
+    for theme in themes:
+        theme.plan = plan
+    rows = selectors.listed_actions(
+        actions, [pk for pk, _ in ids[before:]], updates, {theme.pk: theme for theme in themes}
+    )
     page.object_list = rows
     markings = [selectors.effective_marking(action) for action in rows]
     markings += selectors.shown_update_markings(rows)

@@ -3,14 +3,16 @@ an action's newest update, overdue, stale, "monitored by" (in SQL and in Python)
 RAG counts. Every page, pack and dashboard reads them from there."""
 
 import datetime
+import itertools
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from actions import selectors
-from actions.models import Action
+from actions.models import Action, Theme
 from actions.rag import RAG
+from boards.models import Board
 from tests.factories import (
     ActionFactory,
     BoardFactory,
@@ -148,8 +150,26 @@ def test_monitored_by_is_the_actions_own_board_else_its_themes(monitoring):
     # As a form gives it, text.
     assert pks(Action.objects.filter(selectors.monitored_by([str(own.pk)]))) == by_own
     assert not Action.objects.filter(selectors.monitored_by([])).exists()
-    boards = selectors.monitoring_boards_of(Action.objects.all())
+    boards = selectors.monitoring_boards_of(
+        Action.objects.all(), Theme.objects.values_list("pk", flat=True)
+    )
     assert set(boards) == {own, themes_board}
+
+
+def test_the_boards_monitoring_some_actions_are_those_of_monitor_id(monitoring):
+    """`monitoring_boards_of`, written for the indexes, against `monitor_id` itself, for
+    every set of the four actions: a theme's board only where one of the set's actions in
+    it names no board of its own."""
+    actions = list(monitoring["actions"].values())
+    themes = [action.theme_id for action in actions]
+    for chosen in itertools.chain.from_iterable(
+        itertools.combinations(actions, n) for n in range(len(actions) + 1)
+    ):
+        some = Action.objects.filter(pk__in=[action.pk for action in chosen])
+        expected = Board.objects.filter(pk__in=some.values(board=selectors.monitor_id()))
+        assert set(selectors.monitoring_boards_of(some, themes)) == set(expected), chosen
+    alone = Action.objects.filter(pk=monitoring["actions"]["own over theme's"].pk)
+    assert list(selectors.monitoring_boards_of(alone, themes)) == [monitoring["own"]]
 
 
 def test_monitored_by_in_python_agrees_with_sql(monitoring):
