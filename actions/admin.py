@@ -58,7 +58,7 @@ class OfPlans(Permitted):
     change its plan (permissions.editable_plans)."""
 
     def may_add(self, request) -> bool:
-        return self.sees_everything(request) or permissions.editable_plans(request.user).exists()
+        return self.sees_everything(request) or permissions.edits_any_plan(request.user)
 
 
 class SeniorLeaderInline(ScopedInline, admin.TabularInline):
@@ -291,7 +291,7 @@ class ActionAdmin(ShowsMarking, Permitted, ScopedAdmin):
     def may_add(self, request) -> bool:
         # A new action goes into a theme, and a plan's themes are changed by those who may
         # change the plan.
-        return self.sees_everything(request) or permissions.editable_plans(request.user).exists()
+        return self.sees_everything(request) or permissions.edits_any_plan(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         # Those who may change the action but not its plan (its leads) may not move it to
@@ -349,7 +349,7 @@ class ProgressUpdateAdmin(ShowsMarking, Permitted, ScopedAdmin):
         return ProgressUpdate.objects.filter(action__in=permissions.editable_actions(request.user))
 
     def may_add(self, request) -> bool:
-        return self.sees_everything(request) or permissions.editable_actions(request.user).exists()
+        return self.sees_everything(request) or permissions.edits_any_action(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         # An update stays on the action it was added to.

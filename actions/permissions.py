@@ -622,6 +622,18 @@ def editable_plans(user) -> QuerySet[Plan]:
     return importable_plans(user)
 
 
+def edits_any_plan(user) -> bool:
+    """Whether `editable_plans` holds any plan. The admin asks it of each model a new record
+    of which belongs to a plan, and its home page and menu list every model: answered once
+    per request, as that query reads every action the user may not see."""
+    return _remembered(user, "edits any plan", lambda: editable_plans(user).exists())
+
+
+def edits_any_action(user) -> bool:
+    """Whether `editable_actions` holds any action, once per request (as `edits_any_plan`)."""
+    return _remembered(user, "edits any action", lambda: editable_actions(user).exists())
+
+
 def visible_themes(user) -> QuerySet[Theme]:
     """The themes of the plans the user may see, less those none of whose actions (their
     own and their sub-themes') the user may see. A theme with no action at all stays, as

@@ -194,3 +194,29 @@ def test_an_update_added_in_the_admin_records_who_typed_it_in(client):
     )
     assert added.status_code == 302
     assert action.updates.get(text="More").created_by == administrator
+
+
+def test_the_admin_home_asks_once_whether_a_partnership_administrator_may_change_plans(
+    world, client, monkeypatch
+):
+    """Its home page and menu list every model, and each whose records belong to a plan
+    asks whether the user may change any plan: a query that reads every action they may not
+    see. Answered once per request (permissions.edits_any_plan)."""
+    from actions import permissions
+
+    asked = []
+    editable_plans = permissions.editable_plans
+
+    def counted(user):
+        asked.append(user)
+        return editable_plans(user)
+
+    monkeypatch.setattr(permissions, "editable_plans", counted)
+    client.force_login(world.administrator)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert len(asked) == 1
+    page = response.content.decode()
+    # The plans' records may still be added: the one answer is used for each of them.
+    for model in ("theme", "action", "indicator", "seniorleader"):
+        assert reverse(f"admin:actions_{model}_add") in page, model

@@ -32,6 +32,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -297,8 +298,13 @@ def pair_once(django_db_setup, django_db_blocker):
 
 
 def written() -> tuple:
-    """Every row of every model: what a refused post must leave as it was."""
-    return tuple(model._default_manager.count() for model in apps.get_models())
+    """The rows of every table (the lists' tables too): what a refused post must leave as it
+    was. In one query: asked twice for each of some 500 addresses."""
+    tables = sorted({model._meta.db_table for model in apps.get_models(include_auto_created=True)})
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        return tuple(cursor.fetchone())
 
 
 def pattern_of(route: str) -> Pattern:
